@@ -1,0 +1,1 @@
+"""The `ardesk` command: the one place that wires every package together."""

@@ -1,0 +1,1 @@
+"""Domain and storage: config, database, account scoping, models, billing queries."""

@@ -1,0 +1,164 @@
+"""Database engines and the two session factories, named for who may use them.
+
+* ``admin_session()`` — the privileged role (``ARDESK_DATABASE_URL``): migrations, loads, sync,
+  the worker's sender lookup, the AR console. It sees every account.
+* ``account_scope(account_id)`` — the customer-facing role (``ARDESK_PORTAL_DATABASE_URL``): every
+  query is limited to one account, in code (loader criteria on every account-owned class) and, on
+  PostgreSQL, by row-level security keyed on a transaction-local setting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
+
+from core.config import ConfigError, Settings
+from core.models import Account, AccountScoped
+
+# The PostgreSQL setting the row-level security policies read (see the first migration).
+ACCOUNT_SETTING = "ardesk.account_id"
+
+
+class ScopeViolation(Exception):
+    """Code tried to write a row of another account inside an account scope."""
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(f"not a database URL: {url!r}") from exc
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            from pathlib import Path
+
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(parsed, pool_pre_ping=True, **kwargs)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+@dataclass
+class Database:
+    """Both engines and their session factories; one per process."""
+
+    settings: Settings
+    engine: Engine
+    portal_engine: Engine
+
+    @classmethod
+    def connect(cls, settings: Settings) -> Database:
+        engine = make_engine(settings.database_url)
+        if settings.portal_database_url == settings.database_url:
+            portal_engine = engine
+        else:
+            portal_engine = make_engine(settings.portal_database_url)
+        return cls(settings, engine, portal_engine)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def admin_session(self) -> Iterator[Session]:
+        """A session on the privileged role: commits on success, rolls back on error."""
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def admin_sessionmaker(self) -> sessionmaker[Session]:
+        return sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def account_scope(self, account_id: int) -> Iterator[Session]:
+        """A session that can only see and write rows of ``account_id``."""
+        if not isinstance(account_id, int) or isinstance(account_id, bool):
+            raise TypeError("account_scope needs an integer account id")
+        session = Session(self.portal_engine, expire_on_commit=False)
+        session.info["account_id"] = account_id
+        try:
+            with session.begin():
+                yield session
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        if self.portal_engine is not self.engine:
+            self.portal_engine.dispose()
+
+
+@event.listens_for(Session, "after_begin")
+def _set_account_context(session: Session, _transaction, connection) -> None:
+    """Give every transaction of a scoped session its account, transaction-local (SET LOCAL).
+
+    Because the setting is local to the transaction, a pooled connection reused later carries no
+    account into the next transaction.
+    """
+    account_id = session.info.get("account_id")
+    if account_id is not None and connection.dialect.name == "postgresql":
+        connection.execute(
+            text("SELECT set_config(:name, :value, true)"),
+            {"name": ACCOUNT_SETTING, "value": str(account_id)},
+        )
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _limit_to_account(state: ORMExecuteState) -> None:
+    account_id = state.session.info.get("account_id")
+    if account_id is None or not (state.is_select or state.is_update or state.is_delete):
+        return
+    state.statement = state.statement.options(
+        with_loader_criteria(
+            AccountScoped,
+            lambda cls: cls.account_id == account_id,
+            include_aliases=True,
+            track_closure_variables=True,
+        ),
+        with_loader_criteria(Account, Account.id == account_id, include_aliases=True),
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_foreign_writes(session: Session, _context, _instances) -> None:
+    account_id = session.info.get("account_id")
+    if account_id is None:
+        return
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        owner = obj.id if isinstance(obj, Account) else getattr(obj, "account_id", account_id)
+        if isinstance(obj, AccountScoped | Account) and owner != account_id:
+            raise ScopeViolation(
+                f"{type(obj).__name__} of account {owner} written in the scope of {account_id}"
+            )
+
+
+def account_by_erp_id(session: Session, erp_id: str) -> Account | None:
+    """The account with this ERP id (``SOURCE:ERP_ID`` picks one source when ids collide)."""
+    source, _, bare = erp_id.rpartition(":")
+    query = select(Account).where(Account.erp_id == (bare if source else erp_id))
+    if source:
+        query = query.where(Account.source == source)
+    found = session.scalars(query.limit(2)).all()
+    if len(found) > 1:
+        raise LookupError(
+            f"account {erp_id!r} exists in several sources; write it as SOURCE:{erp_id}"
+        )
+    return found[0] if found else None

@@ -1,0 +1,63 @@
+"""The domain model. Import models from here."""
+
+from core.models.account import Account, AccountStatus
+from core.models.ar_user import ARUser
+from core.models.audit import AuditEvent
+from core.models.base import AccountOwned, AccountScoped, Base, Exact, UTCDateTime, utcnow
+from core.models.contact import LANGUAGES, Contact
+from core.models.document import Document, DocumentKind
+from core.models.invoice import (
+    OPEN_STATUSES,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceStatus,
+    status_for,
+)
+from core.models.link import AccessLink, LinkScope
+from core.models.message import InboundMessage, InboundStatus, OutboundMessage, OutboundStatus
+from core.models.payment import Payment, PaymentAllocation
+from core.models.role import DEFAULT_MATRIX, PERMISSIONS, Role, RolePermission
+
+# Tables whose rows belong to one account: row-level security applies to each of them.
+ACCOUNT_SCOPED_TABLES = tuple(
+    mapper.local_table.name
+    for mapper in Base.registry.mappers
+    if issubclass(mapper.class_, AccountScoped)
+)
+
+__all__ = [
+    "ACCOUNT_SCOPED_TABLES",
+    "DEFAULT_MATRIX",
+    "LANGUAGES",
+    "OPEN_STATUSES",
+    "PERMISSIONS",
+    "ARUser",
+    "AccessLink",
+    "Account",
+    "AccountOwned",
+    "AccountScoped",
+    "AccountStatus",
+    "AuditEvent",
+    "Base",
+    "Contact",
+    "Document",
+    "DocumentKind",
+    "Exact",
+    "InboundMessage",
+    "InboundStatus",
+    "Invoice",
+    "InvoiceKind",
+    "InvoiceLine",
+    "InvoiceStatus",
+    "LinkScope",
+    "OutboundMessage",
+    "OutboundStatus",
+    "Payment",
+    "PaymentAllocation",
+    "Role",
+    "RolePermission",
+    "UTCDateTime",
+    "status_for",
+    "utcnow",
+]

@@ -1,0 +1,33 @@
+"""The audit trail: every view, download, export, link issue and refusal. Append-only.
+
+The migrations add triggers that refuse UPDATE and DELETE on this table in both databases.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.models.base import AccountScoped, Base, BigId, UTCDateTime, account_fk, utcnow
+
+
+class AuditEvent(AccountScoped, Base):
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_account_at", "account_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    account_id: Mapped[int | None] = account_fk(nullable=True)
+    action: Mapped[str] = mapped_column(String(64), index=True)  # e.g. "document.download"
+    actor: Mapped[str] = mapped_column(String(200))  # "contact:12", "ar:alice@…", "system"
+    contact_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("contacts.id", ondelete="SET NULL")
+    )
+    link_id: Mapped[str | None] = mapped_column(String(32))
+    target: Mapped[str | None] = mapped_column(String(200))  # "invoice:123", "statement:…"
+    ip: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(400))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

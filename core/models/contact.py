@@ -1,0 +1,37 @@
+"""A person at a customer who may ask for that account's billing documents."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.models.account import Account
+from core.models.base import AccountOwned, Base, BigId, UTCDateTime, utcnow
+
+LANGUAGES = ("en", "de", "fr", "es", "nl", "it", "pt")
+
+
+class Contact(AccountOwned, Base):
+    __tablename__ = "contacts"
+    # One address may belong to contacts of several accounts (a shared-service AP team).
+    __table_args__ = (UniqueConstraint("account_id", "email"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320), index=True)  # stored lower-case
+    role: Mapped[str] = mapped_column(String(64), ForeignKey("roles.name"))
+    language: Mapped[str | None] = mapped_column(String(8))
+    slack_user_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    teams_user_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    source: Mapped[str] = mapped_column(String(64), default="ardesk")
+    erp_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    account: Mapped[Account] = relationship(lazy="joined", innerjoin=True)
+
+    def __repr__(self) -> str:
+        return f"<Contact {self.email} of account {self.account_id}>"

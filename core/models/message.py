@@ -1,0 +1,90 @@
+"""Inbound requests (stored before anything else happens) and outbound replies (the outbox).
+
+Both are one aggregate each; they live together because each refers to the other.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.models.base import AccountScoped, Base, BigId, UTCDateTime, account_fk, utcnow
+
+
+class InboundStatus(enum.StrEnum):
+    received = "received"  # stored, waiting for the pipeline
+    processing = "processing"  # claimed by a worker
+    answered = "answered"
+    handed_off = "handed_off"
+    ignored = "ignored"
+
+
+class InboundMessage(AccountScoped, Base):
+    __tablename__ = "inbound_messages"
+    __table_args__ = (
+        UniqueConstraint("channel", "dedupe_key"),
+        Index("ix_inbound_messages_status_received", "status", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))  # email, slack, teams
+    # The Message-ID (or the chat's event id); a hash of the raw message when there is none.
+    dedupe_key: Mapped[str] = mapped_column(String(255))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sender: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(Text, default="")
+    raw: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    status: Mapped[InboundStatus] = mapped_column(
+        Enum(InboundStatus, native_enum=False, length=16), default=InboundStatus.received
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    account_id: Mapped[int | None] = account_fk(nullable=True)
+    contact_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("contacts.id", ondelete="SET NULL")
+    )
+    decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class OutboundStatus(enum.StrEnum):
+    pending = "pending"
+    sent = "sent"
+    failed = "failed"  # permanently: handed to AR
+
+
+class OutboundMessage(AccountScoped, Base):
+    __tablename__ = "outbound_messages"
+    __table_args__ = (Index("ix_outbound_messages_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    inbound_message_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("inbound_messages.id", ondelete="SET NULL"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(16))
+    account_id: Mapped[int | None] = account_fk(nullable=True)
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(Text, default="")
+    payload: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # MIME or chat JSON
+    status: Mapped[OutboundStatus] = mapped_column(
+        Enum(OutboundStatus, native_enum=False, length=16), default=OutboundStatus.pending
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,235 @@
+"""The new text of a message: what the sender wrote this time.
+
+Quoted history, forwarded chains, signatures, legal disclaimers and mobile footers are removed,
+because references and requests in them are not what the sender asks for now.
+
+mail-parser-reply was the first candidate, but it has no Portuguese headers, it reads a remittance
+advice's own "From: payer / To: payee" lines as a quote header, and it cuts a body at the first
+"Thanks,". The rules here are written for the seven languages we serve and for what AP mail looks
+like; each is a small named regular expression.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+_FLAGS = re.IGNORECASE | re.MULTILINE
+
+# "-----Original Message-----" and its translations; also plain-text forward separators.
+_SEPARATOR = re.compile(
+    r"^[ \t>]*-{2,}\s*(?:original message|original-nachricht|ursprüngliche nachricht"
+    r"|mensaje original|message d'origine|message original|oorspronkelijk bericht"
+    r"|messaggio originale|mensagem original|original)\s*-{2,}\s*$",
+    _FLAGS,
+)
+_FORWARD_MARKER = re.compile(
+    r"^[ \t>]*(?:-{2,}\s*(?:forwarded message|weitergeleitete nachricht|message transféré"
+    r"|mensaje reenviado|doorgestuurd bericht|messaggio inoltrato|mensagem encaminhada)\s*-{2,}"
+    r"|begin forwarded message:|début du message réexpédié\s*:|anfang der weitergeleiteten"
+    r" nachricht:|inicio del mensaje reenviado:|begin doorgestuurd bericht:"
+    r"|inizio messaggio inoltrato:|início da mensagem reencaminhada:)\s*$",
+    _FLAGS,
+)
+
+# Outlook-style header block: a "From:" line followed closely by a "Sent:"/"Date:" line.
+_FROM_LINE = re.compile(r"^[ \t>*]*(?:from|von|de|van|da|fra)\s?:", re.IGNORECASE)
+_SENT_LINE = re.compile(
+    r"^[ \t>*]*(?:sent|date|gesendet|datum|envoyé|date|enviado(?: el)?|fecha|verzonden"
+    r"|inviato|data|enviada|verstuurd)\s?:",
+    re.IGNORECASE,
+)
+
+# Gmail / Apple Mail / Thunderbird attribution lines ("On <date>, <name> wrote:").
+_WROTE = re.compile(
+    r"^[ \t>]*(?:on|am|le|el|op|il|em|a|den)\b.{3,200}?\b(?:wrote|schrieb|a écrit|escribió"
+    r"|schreef|ha scritto|escreveu)(?:\s+\S+){0,4}\s*:\s*$",
+    _FLAGS,
+)
+_WROTE_TWO_LINES = re.compile(
+    r"^[ \t>]*(?:on|am|le|el|op|il|em)\b[^\n]{3,200}\n[^\n]{0,200}?\b(?:wrote|schrieb|a écrit"
+    r"|escribió|schreef|ha scritto|escreveu)(?:\s+\S+){0,4}\s*:\s*$",
+    _FLAGS,
+)
+
+# A helpdesk's "reply above this line" banner ends the new part.
+_REPLY_ABOVE = re.compile(r"^.*(?:reply above this line|antworten sie oberhalb).*$", _FLAGS)
+
+# "Please see below": the forwarded part *is* the request.
+_SEE_BELOW = re.compile(
+    r"\b(?:(?:please )?see (?:the )?(?:e-?mail |message |note )?below|see (?:the )?(?:trail|thread)"
+    r"|below (?:e-?mail|message)|siehe unten|(?:siehe|s\.) (?:die )?(?:nachricht|mail) unten"
+    r"|voir (?:le message |le mail |l'e-mail )?ci-dessous|ver (?:el )?(?:correo |mensaje )?abajo"
+    r"|véase abajo|zie (?:de mail |het bericht )?hieronder|vedi (?:sotto|(?:la )?mail sotto"
+    r"|di seguito)|ver (?:a mensagem |o e-?mail )?abaixo|veja abaixo)\b",
+    re.IGNORECASE,
+)
+
+# Mobile and webmail footers.
+_MOBILE_FOOTER = re.compile(
+    r"^[ \t]*(?:sent from my\b.*|sent from (?:outlook|mail|yahoo|gmail)\b.*|get outlook for \w+.*"
+    r"|von meinem \w+(?: \w+)? gesendet.*|gesendet von meinem\b.*|envoyé de mon\b.*"
+    r"|enviado desde mi\b.*|verzonden (?:vanaf|met) mijn\b.*|verstuurd vanaf mijn\b.*"
+    r"|inviato da(?:l mio)?\b.*|enviado do meu\b.*|enviado de (?:o )?meu\b.*)$",
+    _FLAGS,
+)
+
+# Closing phrases after which only a name and a signature block follow.
+_SIGN_OFF = re.compile(
+    r"^[ \t]*(?:(?:many |thanks? (?:a lot|so much|again|in advance)|thank you(?: very much)?"
+    r"(?: in advance)?|thanks|thx|ta|cheers|regards|kind regards|best regards|warm regards"
+    r"|best wishes|best|rgds|sincerely|yours (?:sincerely|faithfully)|yours truly|all the best"
+    r"|many thanks|much appreciated|with thanks|kr"
+    r"|mit freundlichen grüßen|mit freundlichen grüssen|freundliche grüße|viele grüße|beste grüße"
+    r"|liebe grüße|schöne grüße|gruß|grüße|vielen dank(?: im voraus)?|danke(?: schön)?"
+    r"|besten dank|lg|mfg"
+    r"|cordialement|bien cordialement|bien à vous|salutations(?: distinguées)?|merci(?: beaucoup)?"
+    r"|merci d'avance|merci par avance|en vous remerciant(?: par avance)?|bonne journée"
+    r"|atentamente|saludos(?: cordiales)?|un saludo|muchas gracias|gracias|un abrazo"
+    r"|quedamos a la espera|cordiales saludos"
+    r"|met vriendelijke groet(?:en)?|vriendelijke groet(?:en)?|groet(?:en|jes)?|alvast bedankt"
+    r"|bedankt|dank(?: je| u)?(?: wel)?|dank en groet|hartelijke groet(?:en)?"
+    r"|cordiali saluti|distinti saluti|saluti|grazie(?: mille)?(?: e buona giornata)?"
+    r"|un saluto|buona giornata|grazie per la collaborazione"
+    r"|cumprimentos|com os melhores cumprimentos|melhores cumprimentos|atenciosamente"
+    r"|obrigad[oa]|muito obrigad[oa]|obrigad[oa] e bom trabalho|abraço)[ \t]*[,.!]*[ \t]*"
+    r"(?:\w+[ \t]*)?$"
+    r"|^[ \t]*--[ \t]*$)",
+    _FLAGS,
+)
+
+# Words that make a paragraph a legal disclaimer or a list footer.
+_DISCLAIMER_WORDS = re.compile(
+    r"\b(?:confidential\w*|intended (?:solely |only )?for|recipient|privileged|unauthori[sz]ed"
+    r"|disclaimer|unsubscribe|vertraulich\w*|empfänger|adressat|confidentiel\w*|destinataire"
+    r"|confidencial\w*|destinatari[oa]s?|riservat\w*|vertrouwelijk\w*|geadresseerde"
+    r"|destinatário|privacy|gdpr|rgpd|dsgvo|registered (?:office|in)|legally)\b",
+    re.IGNORECASE,
+)
+_NOISE = re.compile(r"\[cid:[^\]]*\]|<mailto:[^>]*>|<https?://[^>]*>")
+_REPLY_PREFIX = re.compile(
+    r"^\s*(?:(?:re|aw|antw|antwort|r|rif|res|sv|vs|wg|fw|fwd|tr|rv|enc|i|fs|doorst)\s*(?:\[\d+\])?"
+    r"\s*:\s*)+",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """The parts of a body: what is new, and what was quoted or forwarded below it."""
+
+    new: str
+    quoted: str
+    forwarded: bool
+
+
+def clean(text: str) -> str:
+    """Normalise line endings and HTML-to-text leftovers (entities, cid images, mailto links)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "&" in text:
+        text = html.unescape(text)
+    text = text.replace("\xa0", " ").replace("\u200b", "")
+    return _NOISE.sub("", text)
+
+
+def strip_reply_prefix(subject: str) -> tuple[str, bool]:
+    """Return the subject without RE:/AW:/FW: prefixes, and whether it had any."""
+    stripped = _REPLY_PREFIX.sub("", subject or "")
+    return stripped.strip(), stripped != (subject or "")
+
+
+def split_quote(text: str) -> Split:
+    """Split a cleaned body at the first quote or forward boundary."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        forwarded = bool(_FORWARD_MARKER.match(line))
+        boundary = (
+            forwarded
+            or _SEPARATOR.match(line)
+            or _REPLY_ABOVE.match(line)
+            or _WROTE.match(line)
+            or _is_header_block(lines, index)
+            or (line.lstrip().startswith(">") and _rest_is_quoted(lines, index))
+        )
+        if not boundary and index + 1 < len(lines):
+            boundary = bool(_WROTE_TWO_LINES.match(line + "\n" + lines[index + 1]))
+        if boundary:
+            new = "\n".join(lines[:index])
+            quoted = "\n".join(lines[index:])
+            return Split(new=new, quoted=quoted, forwarded=forwarded or _looks_forwarded(quoted))
+    return Split(new=text, quoted="", forwarded=False)
+
+
+def _is_header_block(lines: list[str], index: int) -> bool:
+    if not _FROM_LINE.match(lines[index]):
+        return False
+    window = lines[index + 1 : index + 4]
+    return any(_SENT_LINE.match(line) for line in window)
+
+
+def _rest_is_quoted(lines: list[str], index: int) -> bool:
+    """A '>' line starts the quote when most of what follows is quoted too."""
+    rest = [line for line in lines[index:] if line.strip()]
+    quoted = sum(1 for line in rest if line.lstrip().startswith(">"))
+    return quoted >= max(1, int(len(rest) * 0.6))
+
+
+def _looks_forwarded(quoted: str) -> bool:
+    head = quoted[:400].lower()
+    return "forward" in head or "weitergeleit" in head or "transféré" in head
+
+
+def _strip_headers(quoted: str) -> str:
+    """Drop the header lines of a forwarded message, keep its body."""
+    lines = quoted.split("\n")
+    body_start = 0
+    for index, line in enumerate(lines[:12]):
+        if (
+            _FORWARD_MARKER.match(line)
+            or _SEPARATOR.match(line)
+            or re.match(r"^[ \t>*]*[\w .-]{1,20}\s?:", line)
+            or not line.strip()
+        ):
+            body_start = index + 1
+            continue
+        break
+    return "\n".join(line.lstrip("> ") for line in lines[body_start:])
+
+
+def strip_signature(text: str) -> str:
+    """Cut at the sign-off, a mobile footer or a disclaimer paragraph, whichever comes first."""
+    lines = text.split("\n")
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        if _MOBILE_FOOTER.match(line):
+            break
+        if index > 0 and kept and _SIGN_OFF.match(line) and len(line.split()) <= 7:
+            break
+        kept.append(line)
+    return _drop_disclaimers("\n".join(kept)).strip()
+
+
+def _drop_disclaimers(text: str) -> str:
+    paragraphs = re.split(r"\n[ \t]*\n", text)
+    kept = []
+    for paragraph in paragraphs:
+        hits = len(_DISCLAIMER_WORDS.findall(paragraph))
+        if hits >= 2 or (hits == 1 and re.match(r"\s*(?:disclaimer|confidential)", paragraph, re.I)):
+            break  # what follows a disclaimer is more footer
+        kept.append(paragraph)
+    return "\n\n".join(kept)
+
+
+def new_text(body: str) -> str:
+    """The text the sender wrote this time, without history, signature or footers."""
+    split = split_quote(clean(body))
+    own = strip_signature(split.new)
+    if split.forwarded and _SEE_BELOW.search(own) and len(own.split()) <= 25:
+        # "Please see below": the forwarded request is what we are asked to act on.
+        forwarded = new_text(_strip_headers(split.quoted))
+        return (own + "\n\n" + forwarded).strip()
+    if not own and split.quoted:
+        # A body that is only a quote (a bare forward): its inner text is the request.
+        return new_text(_strip_headers(split.quoted))
+    return own
