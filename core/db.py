@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
@@ -148,17 +148,3 @@ def _refuse_foreign_writes(session: Session, _context, _instances) -> None:
             raise ScopeViolation(
                 f"{type(obj).__name__} of account {owner} written in the scope of {account_id}"
             )
-
-
-def account_by_erp_id(session: Session, erp_id: str) -> Account | None:
-    """The account with this ERP id (``SOURCE:ERP_ID`` picks one source when ids collide)."""
-    source, _, bare = erp_id.rpartition(":")
-    query = select(Account).where(Account.erp_id == (bare if source else erp_id))
-    if source:
-        query = query.where(Account.source == source)
-    found = session.scalars(query.limit(2)).all()
-    if len(found) > 1:
-        raise LookupError(
-            f"account {erp_id!r} exists in several sources; write it as SOURCE:{erp_id}"
-        )
-    return found[0] if found else None

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.models.base import AccountScoped, Base, BigId, UTCDateTime, account_fk, utcnow
+from core.models.base import AccountScoped, Base, BigId, UTCDateTime, utcnow
 
 
 class AuditEvent(AccountScoped, Base):
@@ -20,7 +20,6 @@ class AuditEvent(AccountScoped, Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    account_id: Mapped[int | None] = account_fk(nullable=True)
     action: Mapped[str] = mapped_column(String(64), index=True)  # e.g. "document.download"
     actor: Mapped[str] = mapped_column(String(200))  # "contact:12", "ar:alice@…", "system"
     contact_id: Mapped[int | None] = mapped_column(

@@ -110,7 +110,9 @@ class AccountScoped:
     security policy in PostgreSQL; a query without an account context sees none of them.
     """
 
-    account_id: Mapped[int | None]
+    @declared_attr
+    def account_id(cls) -> Mapped[int | None]:
+        return account_fk(nullable=True)
 
 
 class AccountOwned(AccountScoped):

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.models.base import AccountScoped, Base, BigId, UTCDateTime, account_fk, utcnow
+from core.models.base import AccountScoped, Base, BigId, UTCDateTime, utcnow
 
 
 class InboundStatus(enum.StrEnum):
@@ -53,7 +53,6 @@ class InboundMessage(AccountScoped, Base):
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    account_id: Mapped[int | None] = account_fk(nullable=True)
     contact_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("contacts.id", ondelete="SET NULL")
     )
@@ -76,7 +75,6 @@ class OutboundMessage(AccountScoped, Base):
         BigId, ForeignKey("inbound_messages.id", ondelete="SET NULL"), index=True
     )
     channel: Mapped[str] = mapped_column(String(16))
-    account_id: Mapped[int | None] = account_fk(nullable=True)
     recipient: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(Text, default="")
     payload: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # MIME or chat JSON
