@@ -36,9 +36,7 @@ def find_account(session: Session, erp_id: str) -> Account:
     if not found:
         raise NotFound(f"no account with ERP id {erp_id!r}")
     if len(found) > 1:
-        raise Ambiguous(
-            f"ERP id {erp_id!r} exists in several sources; write it as SOURCE:{erp_id}"
-        )
+        raise Ambiguous(f"ERP id {erp_id!r} exists in several sources; write it as SOURCE:{erp_id}")
     return found[0]
 
 
@@ -94,9 +92,7 @@ def add_contact(
     )
     if exists:
         raise InvalidInput(f"{address} is already a contact of account {account.erp_id}")
-    contact = Contact(
-        account_id=account.id, email=address, name=name, role=role, language=language
-    )
+    contact = Contact(account_id=account.id, email=address, name=name, role=role, language=language)
     session.add(contact)
     session.flush()
     return contact

@@ -24,8 +24,14 @@ def alice_and_bob(db):
             b.contact(s, acc, f"ap@{prefix.lower()}.example")
             first = b.invoice(s, acc, f"{prefix}-100", "100.00", issued=date(2026, 1, 5))
             b.invoice(s, acc, f"{prefix}-101", "200.00", issued=date(2026, 1, 6))
-            b.payment(s, acc, f"{prefix}-PAY", "100.00", received=date(2026, 2, 1),
-                      allocations={first: "100.00"})
+            b.payment(
+                s,
+                acc,
+                f"{prefix}-PAY",
+                "100.00",
+                received=date(2026, 2, 1),
+                allocations={first: "100.00"},
+            )
         return alice.id, bob.id
 
 
@@ -89,7 +95,9 @@ def pg_alice_and_bob(pg_db):
 
 
 def _with_context(session: Session, account_id: int) -> None:
-    session.execute(text("SELECT set_config('ardesk.account_id', :v, true)"), {"v": str(account_id)})
+    session.execute(
+        text("SELECT set_config('ardesk.account_id', :v, true)"), {"v": str(account_id)}
+    )
 
 
 def test_it_shows_the_portal_role_nothing_without_an_account_context(pg_alice_and_bob):
@@ -105,8 +113,12 @@ def test_it_filters_raw_sql_by_row_level_security(pg_alice_and_bob):
     with db.account_scope(bob) as s:
         rows = s.execute(text("SELECT number FROM invoices ORDER BY number")).scalars().all()
         assert rows == ["B-100", "B-101"]
-        assert s.execute(text("SELECT count(*) FROM invoices WHERE account_id = :a"),
-                         {"a": alice}).scalar_one() == 0
+        assert (
+            s.execute(
+                text("SELECT count(*) FROM invoices WHERE account_id = :a"), {"a": alice}
+            ).scalar_one()
+            == 0
+        )
         assert s.execute(text("SELECT count(*) FROM accounts")).scalar_one() == 1
 
 
@@ -133,8 +145,10 @@ def test_it_refuses_the_portal_role_writes_into_another_account(pg_alice_and_bob
     db, alice, bob = pg_alice_and_bob
     with pytest.raises(ProgrammingError, match="row-level security"), db.account_scope(alice) as s:
         s.execute(
-            text("INSERT INTO audit_events (at, account_id, action, actor, detail) "
-                 "VALUES (now(), :b, 'document.view', 'x', '{}')"),
+            text(
+                "INSERT INTO audit_events (at, account_id, action, actor, detail) "
+                "VALUES (now(), :b, 'document.view', 'x', '{}')"
+            ),
             {"b": bob},
         )
 
@@ -142,13 +156,17 @@ def test_it_refuses_the_portal_role_writes_into_another_account(pg_alice_and_bob
 def test_it_gives_the_portal_role_no_way_around_the_policies(pg_alice_and_bob):
     db, _, _ = pg_alice_and_bob
     with db.portal_engine.connect() as conn:
-        me = conn.execute(text(
-            "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
-        )).one()
+        me = conn.execute(
+            text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
+        ).one()
         assert tuple(me) == (False, False)
-        owners = conn.execute(text(
-            "SELECT DISTINCT tableowner FROM pg_tables WHERE tablename = 'invoices'"
-        )).scalars().all()
+        owners = (
+            conn.execute(
+                text("SELECT DISTINCT tableowner FROM pg_tables WHERE tablename = 'invoices'")
+            )
+            .scalars()
+            .all()
+        )
         assert conn.execute(text("SELECT current_user")).scalar_one() not in owners
         with pytest.raises(ProgrammingError, match="permission denied"):
             conn.execute(text("DELETE FROM invoices"))
@@ -158,9 +176,12 @@ def test_it_forces_row_level_security_on_every_account_owned_table(pg_db):
     from core.models import ACCOUNT_SCOPED_TABLES
 
     with pg_db.admin_session() as s:
-        rows = s.execute(text(
-            "SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class "
-            "WHERE relkind = 'r' AND relname = ANY(:names)"
-        ), {"names": [*ACCOUNT_SCOPED_TABLES, "accounts"]}).all()
+        rows = s.execute(
+            text(
+                "SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class "
+                "WHERE relkind = 'r' AND relname = ANY(:names)"
+            ),
+            {"names": [*ACCOUNT_SCOPED_TABLES, "accounts"]},
+        ).all()
     assert {r[0] for r in rows} == {*ACCOUNT_SCOPED_TABLES, "accounts"}
     assert all(r[1] and r[2] for r in rows)

@@ -28,17 +28,42 @@ def acme(db):
     with db.admin_session() as s:
         acme = b.account(s, "C100", "Acme Industrial GmbH", "EUR")
         other = b.account(s, "C200", "Bystander Ltd", "EUR")
-        inv1 = b.invoice(s, acme, "INV-1", "1190.00", tax="190.00",
-                         issued=date(2026, 1, 10), due=date(2026, 2, 9))
+        inv1 = b.invoice(
+            s,
+            acme,
+            "INV-1",
+            "1190.00",
+            tax="190.00",
+            issued=date(2026, 1, 10),
+            due=date(2026, 2, 9),
+        )
         inv2 = b.invoice(s, acme, "INV-2", "238.00", issued=date(2026, 2, 1), due=date(2026, 3, 3))
-        b.invoice(s, acme, "CN-1", "-119.00", issued=date(2026, 2, 20), kind=InvoiceKind.credit_note)
+        b.invoice(
+            s, acme, "CN-1", "-119.00", issued=date(2026, 2, 20), kind=InvoiceKind.credit_note
+        )
         b.invoice(s, acme, "INV-3", "595.00", issued=date(2026, 3, 5), void=True)
-        inv4 = b.invoice(s, acme, "INV-4", "2000.00", currency="USD",
-                         issued=date(2026, 1, 20), due=date(2026, 2, 19))
-        b.payment(s, acme, "P-1", "500.00", received=date(2026, 2, 15), allocations={inv1: "500.00"})
+        inv4 = b.invoice(
+            s,
+            acme,
+            "INV-4",
+            "2000.00",
+            currency="USD",
+            issued=date(2026, 1, 20),
+            due=date(2026, 2, 19),
+        )
+        b.payment(
+            s, acme, "P-1", "500.00", received=date(2026, 2, 15), allocations={inv1: "500.00"}
+        )
         b.payment(s, acme, "P-2", "238.00", received=date(2026, 3, 1), allocations={inv2: "238.00"})
-        b.payment(s, acme, "P-3", "2500.00", currency="USD", received=date(2026, 3, 10),
-                  allocations={inv4: "2000.00"})
+        b.payment(
+            s,
+            acme,
+            "P-3",
+            "2500.00",
+            currency="USD",
+            received=date(2026, 3, 10),
+            allocations={inv4: "2000.00"},
+        )
         # Another customer's debt must never leak into Acme's figures.
         b.invoice(s, other, "X-1", "99999.99", issued=date(2026, 1, 1))
         return acme.id
@@ -108,7 +133,11 @@ def test_it_builds_a_february_statement(db, acme):
         feb = statement(s, acme, date(2026, 2, 1), date(2026, 2, 28))
     assert list(feb) == ["EUR", "USD"]
     usd = feb["USD"]  # nothing moved in USD in February: the section only carries its balance
-    assert (usd.opening_balance, usd.entries, usd.closing_balance) == (D("2000.00"), [], D("2000.00"))
+    assert (usd.opening_balance, usd.entries, usd.closing_balance) == (
+        D("2000.00"),
+        [],
+        D("2000.00"),
+    )
     eur = feb["EUR"]
     assert eur.opening_balance == D("1190.00")
     assert [(e.on.day, e.kind, e.reference, e.amount, e.balance) for e in eur.entries] == [
