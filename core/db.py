@@ -148,3 +148,35 @@ def _refuse_foreign_writes(session: Session, _context, _instances) -> None:
             raise ScopeViolation(
                 f"{type(obj).__name__} of account {owner} written in the scope of {account_id}"
             )
+
+
+def role_problems(db: Database) -> tuple[list[str], list[str]]:
+    """Errors and warnings about the PostgreSQL roles of the security model (DESIGN.md)."""
+    errors: list[str] = []
+    warnings: list[str] = []
+    if db.dialect != "postgresql":
+        return errors, warnings
+    query = text(
+        "SELECT current_user, rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user"
+    )
+    with db.engine.connect() as conn:
+        user, bypasses = conn.execute(query).one()
+    if not bypasses:
+        errors.append(
+            f"the role {user!r} of ARDESK_DATABASE_URL needs BYPASSRLS for loads, sync and the "
+            "AR console (see docs/postgresql.md)"
+        )
+    if db.portal_engine is db.engine:
+        (errors if db.settings.is_production else warnings).append(
+            "ARDESK_PORTAL_DATABASE_URL is not set: customer-facing queries would run as the "
+            "privileged role, without row-level security (see docs/postgresql.md)"
+        )
+    else:
+        with db.portal_engine.connect() as conn:
+            user, bypasses = conn.execute(query).one()
+        if bypasses:
+            errors.append(
+                f"the role {user!r} of ARDESK_PORTAL_DATABASE_URL bypasses row-level security; "
+                "it must be a plain member of ardesk_portal (see docs/postgresql.md)"
+            )
+    return errors, warnings

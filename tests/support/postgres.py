@@ -121,7 +121,7 @@ class PostgresServer:
             conn.execute(statement)
 
     def create_roles(self) -> None:
-        """The two roles DESIGN.md asks for, as docs/postgresql.md tells an operator to make them."""
+        """The two roles of DESIGN.md, made as docs/postgresql.md tells an operator to."""
         user, password = PRIVILEGED
         self.sql(f"CREATE ROLE {user} LOGIN BYPASSRLS PASSWORD '{password}'")
         self.sql("CREATE ROLE ardesk_portal NOLOGIN")

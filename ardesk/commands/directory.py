@@ -1,0 +1,139 @@
+"""`ardesk accounts …` and `ardesk contacts …`: who the customers are and who may ask."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import click
+from sqlalchemy import func, select
+
+from ardesk.runtime import Runtime, clean_errors, pass_runtime, print_json_array, print_table
+from core.directory import add_contact, find_account, role_names
+from core.models import LANGUAGES, OPEN_STATUSES, Account, Contact, Invoice
+
+
+@click.group()
+def accounts() -> None:
+    """Customer accounts."""
+
+
+@accounts.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
+@pass_runtime
+@clean_errors
+def list_accounts(runtime: Runtime, as_json: bool) -> None:
+    """List accounts with their open balance per currency."""
+    with runtime.db.admin_session() as s:
+        balances: dict[int, list[dict]] = {}
+        open_balance = s.execute(
+            select(Invoice.account_id, Invoice.currency, func.sum(Invoice.balance))
+            .where(Invoice.status.in_(OPEN_STATUSES))
+            .group_by(Invoice.account_id, Invoice.currency)
+            .order_by(Invoice.account_id, Invoice.currency)
+        )
+        for account_id, currency, amount in open_balance:
+            balances.setdefault(account_id, []).append(
+                {"currency": currency, "amount": Decimal(amount)}
+            )
+        contacts = dict(
+            s.execute(select(Contact.account_id, func.count()).group_by(Contact.account_id)).all()
+        )
+        rows = [
+            {
+                "erp_id": a.erp_id,
+                "source": a.source,
+                "name": a.name,
+                "currency": a.currency,
+                "status": a.status,
+                "email_domains": a.email_domains,
+                "contacts": contacts.get(a.id, 0),
+                "open_balance": balances.get(a.id, []),
+            }
+            for a in s.scalars(select(Account).order_by(Account.erp_id))
+        ]
+    if as_json:
+        print_json_array(rows)
+        return
+    for row in rows:
+        row["open_balance"] = ", ".join(
+            f"{b['amount']:,.2f} {b['currency']}" for b in row["open_balance"]
+        )
+    print_table(rows, ["erp_id", "name", "currency", "status", "contacts", "open_balance"])
+
+
+@click.group()
+def contacts() -> None:
+    """People at customers who may ask for their account's documents."""
+
+
+def _contact_json(contact: Contact) -> dict:
+    return {
+        "email": contact.email,
+        "name": contact.name,
+        "account": contact.account.erp_id,
+        "account_name": contact.account.name,
+        "role": contact.role,
+        "language": contact.language,
+        "active": contact.active,
+        "slack_user_id": contact.slack_user_id,
+        "teams_user_id": contact.teams_user_id,
+    }
+
+
+@contacts.command("list")
+@click.option("--account", "account_erp_id", metavar="ERP_ID", help="Only this account.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
+@pass_runtime
+@clean_errors
+def list_contacts(runtime: Runtime, account_erp_id: str | None, as_json: bool) -> None:
+    """List contacts, with their account and role."""
+    with runtime.db.admin_session() as s:
+        query = select(Contact).join(Contact.account).order_by(Account.erp_id, Contact.email)
+        if account_erp_id:
+            query = query.where(Contact.account_id == find_account(s, account_erp_id).id)
+        rows = [_contact_json(c) for c in s.scalars(query)]
+    if as_json:
+        print_json_array(rows)
+    else:
+        print_table(rows, ["email", "name", "account", "role", "language", "active"])
+
+
+@contacts.command("add")
+@click.option("--account", "account_erp_id", required=True, metavar="ERP_ID")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, help="ap_contact, finance_approver, account_manager, …")
+@click.option("--language", type=click.Choice(LANGUAGES), help="Preferred language.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_runtime
+@clean_errors
+def add(
+    runtime: Runtime,
+    account_erp_id: str,
+    email: str,
+    name: str,
+    role: str,
+    language: str | None,
+    as_json: bool,
+) -> None:
+    """Add a contact to an account."""
+    with runtime.db.admin_session() as s:
+        account = find_account(s, account_erp_id)
+        contact = add_contact(s, account, email=email, name=name, role=role, language=language)
+        row = _contact_json(contact)
+    if as_json:
+        from ardesk.runtime import print_json
+
+        print_json(row)
+    else:
+        click.echo(f"added {row['email']} to {row['account']} as {row['role']}")
+
+
+@click.command()
+@pass_runtime
+@clean_errors
+def roles(runtime: Runtime) -> None:
+    """List the roles contacts can have."""
+    with runtime.db.admin_session() as s:
+        for name in role_names(s):
+            click.echo(name)

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the integration tests need, when they are missing and we are root.
+set -euo pipefail
+
+missing=()
+have_postgres() { compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null; }
+have_postgres || missing+=(postgresql)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+  echo "note: the integration tests need these Debian packages: ${missing[*]}" >&2
+  echo "      install them with: sudo apt-get install ${missing[*]}" >&2
+  exit 0
+fi
+echo "installing ${missing[*]} for the integration tests"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
