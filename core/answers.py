@@ -1,0 +1,150 @@
+"""Channel-neutral answers: what ardesk tells a sender, before any channel renders it.
+
+The bot's resolve step produces these from the account's data; email (``mailers``), Slack and
+Teams only render them. Each is a frozen dataclass of plain values: no ORM objects, so rendering
+cannot touch the database, and nothing here knows which channel it goes to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class LinkRef:
+    url: str
+    expires_at: datetime
+    scope: str  # invoice, statement, list, portal
+
+
+@dataclass(frozen=True)
+class InvoiceFact:
+    number: str
+    kind: str  # invoice, credit_note
+    status: str  # open, partially_paid, paid, void
+    issue_date: date
+    due_date: date
+    currency: str
+    total: Decimal
+    balance: Decimal
+    po_number: str | None = None
+    days_overdue: int = 0
+
+
+@dataclass(frozen=True)
+class InvoiceCopies:
+    """invoice_copy: a link per invoice found (or one to the set), the rest not on the account."""
+
+    found: tuple[tuple[InvoiceFact, LinkRef], ...] = ()
+    not_found: tuple[str, ...] = ()  # as written by the sender; never says whose they are
+    all_found: LinkRef | None = None  # one link to the whole set, when there are several
+
+
+@dataclass(frozen=True)
+class InvoiceList:
+    """"all open invoices", "March invoices": a link to that filtered list."""
+
+    link: LinkRef
+    status: str  # open, paid, all
+    period_from: date | None = None
+    period_to: date | None = None
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class StatementLinkAnswer:
+    link: LinkRef
+    period_from: date | None  # None: open items as of period_to
+    period_to: date
+
+
+@dataclass(frozen=True)
+class CurrencyBalance:
+    currency: str
+    open_balance: Decimal
+    overdue: Decimal
+    buckets: tuple[tuple[str, Decimal], ...]  # ("current", …), ("1-30", …), … in order
+    unapplied: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class BalanceAnswer:
+    as_of: date
+    balances: tuple[CurrencyBalance, ...]  # one per currency, never summed across them
+    link: LinkRef | None = None
+
+
+@dataclass(frozen=True)
+class PaymentApplied:
+    received_on: date
+    amount: Decimal  # applied to this invoice
+    currency: str
+    reference: str | None
+
+
+@dataclass(frozen=True)
+class InvoicePayments:
+    invoice: InvoiceFact
+    payments: tuple[PaymentApplied, ...]
+
+
+@dataclass(frozen=True)
+class PaymentStatusAnswer:
+    invoices: tuple[InvoicePayments, ...] = ()
+    not_found: tuple[str, ...] = ()
+    # Payments received recently when no invoice was named ("did you get our payment?").
+    recent: tuple[PaymentApplied, ...] = ()
+    remittance_acknowledged: bool = False
+
+
+@dataclass(frozen=True)
+class DisputeAcknowledged:
+    invoices: tuple[tuple[InvoiceFact, LinkRef], ...] = ()
+    not_found: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class HandedOff:
+    """The request went to a person in AR, who will answer."""
+
+    reason: str  # a code: needs_human, other, unverified, unknown_sender, not_permitted, …
+
+
+@dataclass(frozen=True)
+class AccessInstructions:
+    """Unknown sender at a customer's verified domain: how to get access, no billing data."""
+
+    domain: str
+
+
+@dataclass(frozen=True)
+class NotPermitted:
+    """The contact's role does not allow what was asked (e.g. documents for an account manager)."""
+
+    permission: str
+
+
+Answer = (
+    InvoiceCopies
+    | InvoiceList
+    | StatementLinkAnswer
+    | BalanceAnswer
+    | PaymentStatusAnswer
+    | DisputeAcknowledged
+    | HandedOff
+    | AccessInstructions
+    | NotPermitted
+)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Everything a channel needs to render one reply."""
+
+    language: str  # en, de, fr, es, nl, it, pt
+    recipient_name: str | None
+    account_name: str | None
+    answers: tuple[Answer, ...] = field(default_factory=tuple)
+    link_ttl_hours: int | None = None  # stated in the reply when it carries links
