@@ -18,6 +18,7 @@ from core.models.link import AccessLink, LinkScope
 from core.models.message import InboundMessage, InboundStatus, OutboundMessage, OutboundStatus
 from core.models.payment import Payment, PaymentAllocation
 from core.models.role import DEFAULT_MATRIX, PERMISSIONS, Role, RolePermission
+from core.models.sync_run import SyncRun as SyncRun
 
 # Tables whose rows belong to one account: row-level security applies to each of them.
 ACCOUNT_SCOPED_TABLES = tuple(
