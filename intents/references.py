@@ -1,0 +1,276 @@
+"""Invoice and purchase-order references the sender asks about, written as in the message.
+
+A number is a reference when something says so: a cue word before it ("invoice", "Rechnung",
+"n°" ...), an ERP prefix (INV-, SI-, FT ...), a list it continues ("invoices 1043, 1047 and 1052"),
+an invoice column in a remittance table, a request verb ("can you resend 2026-0487"), or a format
+the caller knows for the account. Phone numbers, IBANs, VAT ids, dates, amounts, tickets, delivery
+notes and the like are masked or recognised by their own cue and never count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from intents.cues import (
+    DISMISSALS,
+    INVOICE_CUES,
+    INVOICE_PREFIXES,
+    OTHER_CUES,
+    PO_CUES,
+    PO_PREFIXES,
+    REQUEST_VERBS,
+)
+
+INVOICE = "invoice"
+PO = "po"
+OTHER = "other"
+
+# A code: optional uppercase prefix, digits with - / . separators, optional -SUFFIX.
+_CODE = re.compile(
+    r"(?<![\w@/.\-])"
+    r"(?:(?P<prefix>[A-Z]{1,5})(?P<sep>[-/]| (?=\d+[-/]\d)|(?=\d)))?"
+    r"(?P<num>\d+(?:[-/.]\d+)*)"
+    r"(?P<suffix>-[A-Z]{2,8})?"
+    r"(?![\w@]|[-/.]\w)"
+)
+
+_MASKS = (
+    re.compile(r"\S+@\S+|https?://\S+|www\.\S+"),
+    # IBAN, VAT ids (country code + digits), phone numbers with a leading + or (area)
+    re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?\b"),
+    re.compile(r"\b(?:GB|DE|FR|NL|IT|ES|PT|BE|AT|IE|LU)[ ]?\d[\d .]{7,14}\d(?:B\d\d)?\b"),
+    re.compile(r"(?:\+|\(0\)|\(\d{2,4}\))[\d ()./-]{6,}\d"),
+    re.compile(r"(?<![\w-])\d{2,4}[ .-]\d{2,4}[ .-]\d{2,4}(?:[ .-]\d{1,4})*(?![\w/])"),
+    # amounts: currency next to a number, or thousands groups, or two decimals
+    re.compile(
+        r"(?:[$€£]|\b(?:USD|EUR|GBP|CHF)\b)\s?-?\d{1,3}(?:[.,' ]?\d{3})*(?:[.,]\d{1,2})?"
+        r"|\d{1,3}(?:[.,' ]?\d{3})*(?:[.,]\d{1,2})?\s?(?:[$€£]|\b(?:USD|EUR|GBP|CHF)\b)"
+    ),
+    re.compile(r"(?<![\d.,])\d{1,3}(?:[.,' ]\d{3})+(?:[.,]\d{2})(?![\d])|(?<![\d.,/-])\d+[.,]\d{2}(?![\d.,/-])"),
+    # percentages, times, measurements
+    re.compile(r"\d+(?:[.,]\d+)?\s?(?:%|hrs?\b|h\b|kg\b|mm\b|cm\b|m²|ml\b|pcs\b)"),
+    re.compile(r"\b\d{1,2}:\d{2}\b"),
+)
+
+_FILLER = (
+    r"(?:[ \t:#.\-–(]|no\.?|nr\.?|n[°º.]\.?|nº|n\.º|num\.?|number|nummer|numéro|número|numero)*"
+    r"(?::[ \t]*\n[\s\-•*]*)?"
+)
+
+
+def _cue_regex(words: Sequence[str]) -> str:
+    return "|".join(words)
+
+
+_CUE_AT_END = re.compile(
+    rf"(?:^|[^\w])(?:(?P<inv>{_cue_regex(INVOICE_CUES)})|(?P<po>{_cue_regex(PO_CUES)})"
+    rf"|(?P<other>{_cue_regex(OTHER_CUES)})){_FILLER}\Z",
+    re.IGNORECASE,
+)
+_VERB_AT_END = re.compile(
+    rf"\b(?:{_cue_regex(REQUEST_VERBS)})\s+(?:(?:me|us|them|over|again|also|the|through)\s+)*\Z",
+    re.IGNORECASE,
+)
+_CONNECTOR = re.compile(
+    r"^[\s\]\)]*(?:[,;&+/]|and|und|et|y|e|en|or|ou|o|oder|as well as|plus|\n)?[\s\-•*]*"
+    r"(?:(?:invoices?|inv\.?|rechnung|facture|factura|factuur|fattura|fatura)\s*)?"
+    r"(?:n[°º.]?\s*|nr\.?\s*|no\.?\s*|#\s*)?\Z",
+    re.IGNORECASE,
+)
+_TABLE_HEADER = re.compile(
+    r"^\s*\|?\s*(?:n[°º]\.?\s*|no\.?\s*)?(?:invoice|inv\.?|rechnung|beleg|facture|factura|factuur"
+    r"|fattura|fatura|document|doc\.?)\w*(?:[\s.#:-]*(?:no\.?|nr\.?|number|nummer|#|n[°º]))?\s*(?:\||\s{2,}|\t)"
+    r".*\b(?:date|datum|amount|betrag|montant|importe|bedrag|importo|valor|paid|gross|net|fecha"
+    r"|data|date|skonto|discount)",
+    re.IGNORECASE,
+)
+_DISMISSAL = re.compile("|".join(DISMISSALS), re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-ZÀ-Ý¿¡])|;|\n")
+_YEAR = re.compile(r"^(?:19[89]\d|20[0-4]\d)$")
+
+
+@dataclass(frozen=True, slots=True)
+class References:
+    invoices: tuple[str, ...] = ()
+    purchase_orders: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class _Candidate:
+    start: int
+    end: int
+    text: str
+    prefix: str
+    num: str
+    kind: str | None = None
+
+
+def extract(text: str, invoice_patterns: Iterable[str] = ()) -> References:
+    """Find the invoice and PO references in a message's new text (and usable subject)."""
+    masked = _mask(text)
+    patterns = [re.compile(pattern) for pattern in invoice_patterns]
+    table_rows = _table_row_starts(masked)
+    candidates: list[_Candidate] = []
+    previous: _Candidate | None = None
+    for match in _CODE.finditer(masked):
+        candidate = _Candidate(
+            start=match.start(),
+            end=match.end(),
+            text=text[match.start() : match.end()],
+            prefix=match.group("prefix") or "",
+            num=match.group("num"),
+        )
+        if _is_date(candidate.num) and not candidate.prefix:
+            previous = None
+            continue
+        candidate.kind = _classify(masked, candidate, previous, patterns, table_rows)
+        candidates.append(candidate)
+        previous = candidate
+    _accept_same_shape(candidates)
+    dismissed = _dismissed_spans(masked)
+    invoices = [
+        c.text
+        for c in candidates
+        if c.kind == INVOICE and not any(start <= c.start < end for start, end in dismissed)
+    ]
+    pos = [c.text for c in candidates if c.kind == PO]
+    return References(invoices=_unique(invoices), purchase_orders=_unique(pos))
+
+
+def _classify(
+    masked: str,
+    candidate: _Candidate,
+    previous: _Candidate | None,
+    patterns: Sequence[re.Pattern[str]],
+    table_rows: set[int],
+) -> str | None:
+    window = masked[max(0, candidate.start - 48) : candidate.start]
+    cue = _CUE_AT_END.search(window)
+    cue_kind = None
+    if cue:
+        cue_kind = INVOICE if cue.group("inv") else PO if cue.group("po") else OTHER
+    if cue_kind == OTHER:
+        return OTHER
+    if any(pattern.fullmatch(candidate.text) for pattern in patterns):
+        return INVOICE
+    if cue_kind == INVOICE and not candidate.prefix:
+        weak = re.search(r"cop(?:y|ies)|kopie", cue.group("inv") or "", re.IGNORECASE)
+        digits = sum(ch.isdigit() for ch in candidate.num)
+        if digits < 3 or (weak and not _plausible_bare(candidate.num)):
+            return None
+    if cue_kind:
+        return cue_kind
+    if candidate.prefix in PO_PREFIXES:
+        return PO
+    if candidate.prefix in INVOICE_PREFIXES:
+        return INVOICE
+    if candidate.prefix:
+        return None  # an unknown prefix (CN-, Q-, AN- ...) needs a cue
+    if (
+        previous is not None
+        and previous.kind in (INVOICE, PO)
+        and _CONNECTOR.match(masked[previous.end : candidate.start])
+    ):
+        return previous.kind
+    if candidate.start in table_rows:
+        return INVOICE
+    if window.endswith("#") and not _plausible_year(candidate.num):
+        return INVOICE
+    if _VERB_AT_END.search(window) and _plausible_bare(candidate.num):
+        return INVOICE
+    return None
+
+
+def _accept_same_shape(candidates: list[_Candidate]) -> None:
+    """A bare number shaped like an invoice number the sender named is one too."""
+    shapes = {_shape(c) for c in candidates if c.kind == INVOICE}
+    for candidate in candidates:
+        if candidate.kind is None and not candidate.prefix and _plausible_bare(candidate.num):
+            if _shape(candidate) in shapes:
+                candidate.kind = INVOICE
+
+
+def _shape(candidate: _Candidate) -> str:
+    return candidate.prefix + re.sub(r"\d", "9", candidate.num)
+
+
+def _plausible_bare(num: str) -> bool:
+    digits = sum(ch.isdigit() for ch in num)
+    return 4 <= digits <= 12 and not _plausible_year(num)
+
+
+def _plausible_year(num: str) -> bool:
+    return bool(_YEAR.match(num))
+
+
+def _is_date(num: str) -> bool:
+    parts = re.split(r"[-/.]", num)
+    if len(parts) == 2:
+        first, second = parts
+        if len(first) <= 2 and len(second) <= 2:  # 3/31, 12.10
+            return True
+        if len(first) <= 2 and len(second) == 4 and 1 <= int(first) <= 12:  # 12/2025
+            return True
+        return False
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        return False
+    lengths = [len(part) for part in parts]
+    if lengths == [4, 2, 2]:
+        return _valid(int(parts[0]), int(parts[1]), int(parts[2]))
+    if lengths[0] <= 2 and lengths[1] <= 2 and lengths[2] in (2, 4):
+        day, month = int(parts[0]), int(parts[1])
+        return _valid(2000, month, day) or _valid(2000, day, month)
+    return False
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _mask(text: str) -> str:
+    for pattern in _MASKS:
+        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
+    return text
+
+
+def _table_row_starts(masked: str) -> set[int]:
+    """Offsets of the first code on each row under a header whose first column is the invoice."""
+    starts: set[int] = set()
+    offset = 0
+    in_table = False
+    for line in masked.split("\n"):
+        if _TABLE_HEADER.match(line):
+            in_table = True
+        elif in_table:
+            row = re.match(r"^[\s|#*•-]*(?=[A-Z]{0,5}[-/ ]?\d)", line)
+            if row and line.strip():
+                starts.add(offset + row.end())
+            else:
+                in_table = False
+        offset += len(line) + 1
+    return starts
+
+
+def _dismissed_spans(masked: str) -> list[tuple[int, int]]:
+    spans = []
+    start = 0
+    for match in _SENTENCE_END.finditer(masked + "\n"):
+        sentence = masked[start : match.end()]
+        if _DISMISSAL.search(sentence):
+            spans.append((start, match.end()))
+        start = match.end()
+    return spans
+
+
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for item in items:
+        seen.setdefault(item.strip(), None)
+    return tuple(seen)
