@@ -1,8 +1,8 @@
 """Request understanding: what an AP contact asks for, in seven languages, from real-world mail.
 
-    >>> from intents import understand
-    >>> understanding = understand("Copy of invoice 90014872", "Could you resend it?", date(2026, 1, 14))
-    >>> understanding.to_json()
+    from intents import understand
+    result = understand("Copy of invoice 90014872", "Could you resend it?", date(2026, 1, 14))
+    result.to_json()
 
 Pure functions: no database, no network. The trained model ships in `intents/model/`.
 """

@@ -23,7 +23,8 @@ _SUBJECT = re.compile(
     r"|unzustellbar|nicht zustellbar|onbestelbaar|non recapitabile|no entregado|não entregue"
     r"|read:|gelesen:|lu\s?:|leído:|gelezen:|letto:|lido:|read receipt"
     r"|recall:|rückruf:|rappel du message|recuperar:"
-    r"|auto[- ]?acknowledge?ment|acknowledge?ment of receipt|eingangsbestätigung|accusé de réception"
+    r"|auto[- ]?acknowledge?ment|acknowledge?ment of receipt|eingangsbestätigung"
+    r"|accusé de réception"
     r"|we(?:'ve| have) received your (?:e-?mail|message|request)|document received"
     r"|ticket (?:received|created)|your request has been received)",
     _I,
@@ -32,7 +33,8 @@ _BODY_STRONG = re.compile(
     r"\bout of (?:the )?office\b|\bi am (?:currently )?away\b|\bi'?m (?:currently )?away\b"
     r"|\bon (?:annual |parental |maternity |paternity |sick |medical )?leave\b|\bout sick\b"
     r"|\blimited access to (?:my )?e-?mail\b|\bwill (?:be )?(?:back|return(?:ing)?) (?:on|in)\b"
-    r"|\bno longer (?:with|works? (?:at|for))\b|\bmailbox is (?:no longer|not) (?:being )?monitored\b"
+    r"|\bno longer (?:with|works? (?:at|for))\b"
+    r"|\bmailbox is (?:no longer|not) (?:being )?monitored\b"
     r"|\b(?:address|mailbox) is no longer (?:active|in use)\b|\bno longer monitored\b"
     r"|\bdelivery has failed\b|\bcould(?:n'?t| not) be (?:delivered|found)\b|\bwasn'?t delivered\b"
     r"|\bdelivery incomplete\b|\bmessage (?:was|has been) read\b|\bwas read on\b"

@@ -83,9 +83,16 @@ def score(rows: Sequence[dict[str, object]], predictions: Sequence[Understanding
         if guessed & ANSWERABLE and not truth & ANSWERABLE and not predicted.needs_human:
             unsafe += 1
         if truth != guessed or period != row.get("period"):
-            errors.append({"id": row.get("id"), "truth": sorted(truth), "predicted": sorted(guessed),
-                           "needs_human": predicted.needs_human, "period": period,
-                           "true_period": row.get("period")})
+            errors.append(
+                {
+                    "id": row.get("id"),
+                    "truth": sorted(truth),
+                    "predicted": sorted(guessed),
+                    "needs_human": predicted.needs_human,
+                    "period": period,
+                    "true_period": row.get("period"),
+                }
+            )
     total = max(1, len(rows))
     return Report(
         messages=len(rows),
@@ -121,14 +128,20 @@ def format_report(report: Report) -> str:
         f"intent exact-set acc.    {report.exact_set_accuracy:.3f}",
         f"language accuracy        {report.language_accuracy:.3f}",
         f"period accuracy          {report.period_accuracy:.3f}",
-        f"abstentions (needs_human) {report.abstentions} ({report.abstentions / max(1, report.messages):.1%})",
+        f"abstentions (needs_human) {report.abstentions} "
+        f"({report.abstentions / max(1, report.messages):.1%})",
         f"unsafe answers           {report.unsafe_answers} ({report.unsafe_rate:.1%})",
         "",
         f"{'':24} {'P':>6} {'R':>6} {'F1':>6} {'n':>5}",
     ]
-    rows = [*report.per_intent.items(), ("invoice refs", report.invoice_references),
-            ("po refs", report.po_references)]
+    rows = [
+        *report.per_intent.items(),
+        ("invoice refs", report.invoice_references),
+        ("po refs", report.po_references),
+    ]
     for name, scores in rows:
-        lines.append(f"{name:24} {scores.precision:6.3f} {scores.recall:6.3f} {scores.f1:6.3f} "
-                     f"{scores.support:5d}")
+        lines.append(
+            f"{name:24} {scores.precision:6.3f} {scores.recall:6.3f} {scores.f1:6.3f} "
+            f"{scores.support:5d}"
+        )
     return "\n".join(lines)

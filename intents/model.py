@@ -57,8 +57,9 @@ def load(path: str | None = None) -> Language:
     return spacy.load(directory)
 
 
-def predict(texts: Iterable[str], nlp: Language | None = None, batch_size: int = 256
-            ) -> Iterator[dict[str, float]]:
+def predict(
+    texts: Iterable[str], nlp: Language | None = None, batch_size: int = 256
+) -> Iterator[dict[str, float]]:
     """Probabilities for every intent, one dict per text, in order."""
     nlp = nlp or load()
     for doc in nlp.pipe((prepare(text) for text in texts), batch_size=batch_size):

@@ -215,7 +215,9 @@ def _drop_disclaimers(text: str) -> str:
     kept = []
     for paragraph in paragraphs:
         hits = len(_DISCLAIMER_WORDS.findall(paragraph))
-        if hits >= 2 or (hits == 1 and re.match(r"\s*(?:disclaimer|confidential)", paragraph, re.I)):
+        if hits >= 2 or (
+            hits == 1 and re.match(r"\s*(?:disclaimer|confidential)", paragraph, re.I)
+        ):
             break  # what follows a disclaimer is more footer
         kept.append(paragraph)
     return "\n\n".join(kept)

@@ -11,6 +11,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 
 from intents.calendar_words import (
     AS_OF,
@@ -25,8 +26,8 @@ from intents.calendar_words import (
     RANGE_JOIN,
     RANGE_START,
     SINCE,
-    YEAR_WORDS,
     YEAR_TO_DATE,
+    YEAR_WORDS,
 )
 from intents.result import Period
 
@@ -37,9 +38,13 @@ _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|e|º|°|ᵉʳ|\.)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _I = re.IGNORECASE
 
-_DAY_MONTH = re.compile(rf"(?<!\d){_DAY}(?:\s+de|\s+of)?\s+{_MONTH}(?:,?\s+(?:de\s+)?{_YEAR})?\b", _I)
+_DAY_MONTH = re.compile(
+    rf"(?<!\d){_DAY}(?:\s+de|\s+of)?\s+{_MONTH}(?:,?\s+(?:de\s+)?{_YEAR})?\b", _I
+)
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!\s*(?:-|–|to)\s*\d)(?:,?\s+{_YEAR})?", _I)
-_NUMERIC = re.compile(r"(?<![\w/.-])(?P<a>\d{1,2})[./-](?P<b>\d{1,2})(?:[./-](?P<y>\d{4}|\d{2}))?(?![\w/]|[.-]\d)")
+_NUMERIC = re.compile(
+    r"(?<![\w/.-])(?P<a>\d{1,2})[./-](?P<b>\d{1,2})(?:[./-](?P<y>\d{4}|\d{2}))?(?![\w/]|[.-]\d)"
+)
 _ISO = re.compile(r"(?<![\w/.-])(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?![\w/.-])")
 _MONTH_ONLY = re.compile(rf"\b{_MONTH}(?:\s+(?:de\s+|of\s+)?{_YEAR})?\b", _I)
 # Month words that are also ordinary words ("may", "mar", "set", "out") need a date-ish neighbour.
@@ -67,16 +72,18 @@ _YTD = re.compile("|".join(YEAR_TO_DATE), _I)
 _LAST_MONTH = re.compile("|".join(LAST_MONTH), _I)
 _LAST_QUARTER = re.compile("|".join(LAST_QUARTER), _I)
 _LAST_YEAR = re.compile("|".join(LAST_YEAR), _I)
-_AS_OF_BEFORE = re.compile(rf"(?:{'|'.join(AS_OF)})\s*(?:the\s+|le\s+|el\s+|den\s+|il\s+|o\s+)?\Z", _I)
-_SINCE_BEFORE = re.compile(rf"(?:{'|'.join(SINCE)})\s*(?:the\s+|le\s+|el\s+|den\s+|il\s+|o\s+)?\Z", _I)
+_AS_OF_BEFORE = re.compile(
+    rf"(?:{'|'.join(AS_OF)})\s*(?:the\s+|le\s+|el\s+|den\s+|il\s+|o\s+)?\Z", _I
+)
+_SINCE_BEFORE = re.compile(
+    rf"(?:{'|'.join(SINCE)})\s*(?:the\s+|le\s+|el\s+|den\s+|il\s+|o\s+)?\Z", _I
+)
 _END_OF_BEFORE = re.compile(rf"(?:{'|'.join(END_OF)})\s*\Z", _I)
 _RANGE_JOIN = re.compile(
     rf"\A\s*(?:{'|'.join(RANGE_JOIN)})\s*(?:the\s+|le\s+|el\s+|den\s+|il\s+|o\s+)?\Z", _I
 )
 _RANGE_START = re.compile(rf"(?:{'|'.join(RANGE_START)})\s*(?:the\s+|le\s+|el\s+|den\s+)?\Z", _I)
-_END_OF_LAST_MONTH = re.compile(
-    rf"(?:{'|'.join(END_OF)})\s*(?:{'|'.join(LAST_MONTH)})", _I
-)
+_END_OF_LAST_MONTH = re.compile(rf"(?:{'|'.join(END_OF)})\s*(?:{'|'.join(LAST_MONTH)})", _I)
 
 
 _MONTH_INTRO = re.compile(
@@ -121,13 +128,13 @@ def _as_of(text: str, mentions: list[_Mention], received: date) -> Period | None
 
 
 def _range(text: str, mentions: list[_Mention], received: date) -> Period | None:
-    for first, second in zip(mentions, mentions[1:], strict=False):
+    for first, second in pairwise(mentions):
         between = text[first.end : second.start]
         if not _RANGE_JOIN.match(between):
             continue
         both_months = first.day is None and second.day is None
         before = text[max(0, first.start - 20) : first.start]
-        if not (both_months or first.day and second.day or _RANGE_START.search(before)):
+        if not (both_months or (first.day and second.day) or _RANGE_START.search(before)):
             continue
         if between.strip().lower() in ("and", "und", "et", "y", "e", "en") and not both_months:
             continue
@@ -264,7 +271,9 @@ def _resolve_year(month: int, day: int, received: date) -> int:
 def _quarter_period(quarter: int, year: int | None, received: date) -> Period:
     start_month = 3 * (quarter - 1) + 1
     if year is None:
-        year = received.year if date(received.year, start_month, 1) <= received else received.year - 1
+        year = (
+            received.year if date(received.year, start_month, 1) <= received else received.year - 1
+        )
     return Period(date(year, start_month, 1), _last_day(year, start_month + 2))
 
 

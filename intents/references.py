@@ -49,7 +49,10 @@ _MASKS = (
         r"(?:[$€£]|\b(?:USD|EUR|GBP|CHF)\b)\s?-?\d{1,3}(?:[.,' ]?\d{3})*(?:[.,]\d{1,2})?"
         r"|\d{1,3}(?:[.,' ]?\d{3})*(?:[.,]\d{1,2})?\s?(?:[$€£]|\b(?:USD|EUR|GBP|CHF)\b)"
     ),
-    re.compile(r"(?<![\d.,])\d{1,3}(?:[.,' ]\d{3})+(?:[.,]\d{2})(?![\d])|(?<![\d.,/-])\d+[.,]\d{2}(?![\d.,/-])"),
+    re.compile(
+        r"(?<![\d.,])\d{1,3}(?:[.,' ]\d{3})+(?:[.,]\d{2})(?![\d])"
+        r"|(?<![\d.,/-])\d+[.,]\d{2}(?![\d.,/-])"
+    ),
     # percentages, times, measurements
     re.compile(r"\d+(?:[.,]\d+)?\s?(?:%|hrs?\b|h\b|kg\b|mm\b|cm\b|m²|ml\b|pcs\b)"),
     re.compile(r"\b\d{1,2}:\d{2}\b"),
@@ -188,9 +191,9 @@ def _accept_same_shape(candidates: list[_Candidate]) -> None:
     """A bare number shaped like an invoice number the sender named is one too."""
     shapes = {_shape(c) for c in candidates if c.kind == INVOICE}
     for candidate in candidates:
-        if candidate.kind is None and not candidate.prefix and _plausible_bare(candidate.num):
-            if _shape(candidate) in shapes:
-                candidate.kind = INVOICE
+        bare = candidate.kind is None and not candidate.prefix
+        if bare and _plausible_bare(candidate.num) and _shape(candidate) in shapes:
+            candidate.kind = INVOICE
 
 
 def _shape(candidate: _Candidate) -> str:
@@ -212,9 +215,7 @@ def _is_date(num: str) -> bool:
         first, second = parts
         if len(first) <= 2 and len(second) <= 2:  # 3/31, 12.10
             return True
-        if len(first) <= 2 and len(second) == 4 and 1 <= int(first) <= 12:  # 12/2025
-            return True
-        return False
+        return len(first) <= 2 and len(second) == 4 and 1 <= int(first) <= 12  # 12/2025
     if len(parts) != 3 or not all(part.isdigit() for part in parts):
         return False
     lengths = [len(part) for part in parts]

@@ -58,8 +58,9 @@ def understand(
     invoice_patterns: Sequence[str] = (),
     nlp: Language | None = None,
 ) -> Understanding:
-    message = Message(subject or "", body or "", received or date.today(), channel,
-                      tuple(invoice_patterns))
+    message = Message(
+        subject or "", body or "", received or date.today(), channel, tuple(invoice_patterns)
+    )
     return understand_many([message], nlp=nlp)[0]
 
 

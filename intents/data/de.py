@@ -1,21 +1,56 @@
 """German phrase bank for generated training messages (slots as in `en`)."""
+# ruff: noqa: E501 -- one phrase a line reads better than wrapped strings
 
-GREETINGS = ["Sehr geehrte Damen und Herren,", "Hallo,", "Guten Tag,", "Guten Morgen,",
-             "Hallo zusammen,", "Liebe Kolleginnen und Kollegen,", "Hallo Frau Schneider,", ""]
-CLOSINGS = ["Mit freundlichen Grüßen", "Viele Grüße", "Danke und Gruß", "Freundliche Grüße",
-            "Vielen Dank!", "Beste Grüße", ""]
-FILLERS = ["Wir stellen gerade auf eine neue Buchhaltungssoftware um.",
-           "Das benötigen wir für den Monatsabschluss.", "Unsere Wirtschaftsprüfer fragen danach.",
-           "Vielen Dank im Voraus.", "Es ist leider etwas dringend.", ""]
+GREETINGS = [
+    "Sehr geehrte Damen und Herren,",
+    "Hallo,",
+    "Guten Tag,",
+    "Guten Morgen,",
+    "Hallo zusammen,",
+    "Liebe Kolleginnen und Kollegen,",
+    "Hallo Frau Schneider,",
+    "",
+]
+CLOSINGS = [
+    "Mit freundlichen Grüßen",
+    "Viele Grüße",
+    "Danke und Gruß",
+    "Freundliche Grüße",
+    "Vielen Dank!",
+    "Beste Grüße",
+    "",
+]
+FILLERS = [
+    "Wir stellen gerade auf eine neue Buchhaltungssoftware um.",
+    "Das benötigen wir für den Monatsabschluss.",
+    "Unsere Wirtschaftsprüfer fragen danach.",
+    "Vielen Dank im Voraus.",
+    "Es ist leider etwas dringend.",
+    "",
+]
 SUBJECTS = {
-    "invoice_copy": ["Rechnungskopie", "Fehlende Rechnung", "Rechnung {inv}", "Kopie Rechnung {inv}",
-                     "Rechnungen {month}"],
-    "statement": ["Kontoauszug", "Anforderung Kontoauszug", "OP-Liste", "Offene Posten Liste",
-                  "Kontoauszug {month}"],
+    "invoice_copy": [
+        "Rechnungskopie",
+        "Fehlende Rechnung",
+        "Rechnung {inv}",
+        "Kopie Rechnung {inv}",
+        "Rechnungen {month}",
+    ],
+    "statement": [
+        "Kontoauszug",
+        "Anforderung Kontoauszug",
+        "OP-Liste",
+        "Offene Posten Liste",
+        "Kontoauszug {month}",
+    ],
     "balance": ["Offener Saldo", "Saldo", "Offene Beträge", "Kontostand"],
     "payment_status": ["Zahlungseingang Rechnung {inv}", "Zahlungsavis", "Zahlung", "Überweisung"],
-    "dispute": ["Reklamation Rechnung {inv}", "Einspruch Rechnung {inv}", "Rechnung {inv} fehlerhaft",
-                "Doppelte Rechnung"],
+    "dispute": [
+        "Reklamation Rechnung {inv}",
+        "Einspruch Rechnung {inv}",
+        "Rechnung {inv} fehlerhaft",
+        "Doppelte Rechnung",
+    ],
 }
 REQUESTS = {
     "invoice_copy": [
@@ -68,19 +103,52 @@ REQUESTS = {
     ],
 }
 AUTO_REPLIES = [
-    ("Abwesenheitsnotiz: {subject}", "Vielen Dank für Ihre Nachricht. Ich bin bis {date} nicht im Büro. Ihre E-Mail wird nicht weitergeleitet."),
-    ("Automatische Antwort: {subject}", "Guten Tag, ich befinde mich bis zum {date} im Urlaub. In dringenden Fällen wenden Sie sich bitte an buchhaltung@example.de."),
-    ("Unzustellbar: {subject}", "Die Nachricht konnte nicht zugestellt werden. Der Empfänger wurde nicht gefunden."),
+    (
+        "Abwesenheitsnotiz: {subject}",
+        "Vielen Dank für Ihre Nachricht. Ich bin bis {date} nicht im Büro. Ihre E-Mail wird nicht weitergeleitet.",
+    ),
+    (
+        "Automatische Antwort: {subject}",
+        "Guten Tag, ich befinde mich bis zum {date} im Urlaub. In dringenden Fällen wenden Sie sich bitte an buchhaltung@example.de.",
+    ),
+    (
+        "Unzustellbar: {subject}",
+        "Die Nachricht konnte nicht zugestellt werden. Der Empfänger wurde nicht gefunden.",
+    ),
     ("Gelesen: {subject}", "Ihre Nachricht wurde am {date} gelesen."),
-    ("Automatische Antwort: {subject}", "Frau Müller ist nicht mehr im Unternehmen. Dieses Postfach wird nicht mehr betreut."),
-    ("Eingangsbestätigung", "Dies ist eine automatisch generierte Eingangsbestätigung. Ihre Nachricht ist bei uns eingegangen. Bitte antworten Sie nicht auf diese E-Mail."),
+    (
+        "Automatische Antwort: {subject}",
+        "Frau Müller ist nicht mehr im Unternehmen. Dieses Postfach wird nicht mehr betreut.",
+    ),
+    (
+        "Eingangsbestätigung",
+        "Dies ist eine automatisch generierte Eingangsbestätigung. Ihre Nachricht ist bei uns eingegangen. Bitte antworten Sie nicht auf diese E-Mail.",
+    ),
 ]
 OTHERS = [
-    ("Neue Bankverbindung", "Bitte beachten Sie, dass sich unsere Bankverbindung ändert. Die Bestätigung der Bank liegt bei."),
-    ("Lieferantenstammdaten", "Bitte füllen Sie das beigefügte Lieferantenstammblatt aus und senden Sie es unterschrieben zurück."),
-    ("Neue Rechnungsadresse", "Ab sofort senden Sie Rechnungen bitte ausschließlich an rechnungseingang@example.de."),
-    ("Einladung Lieferantentag", "Wir laden Sie herzlich zu unserem Lieferantentag ein. Anmeldung unter https://example.de."),
+    (
+        "Neue Bankverbindung",
+        "Bitte beachten Sie, dass sich unsere Bankverbindung ändert. Die Bestätigung der Bank liegt bei.",
+    ),
+    (
+        "Lieferantenstammdaten",
+        "Bitte füllen Sie das beigefügte Lieferantenstammblatt aus und senden Sie es unterschrieben zurück.",
+    ),
+    (
+        "Neue Rechnungsadresse",
+        "Ab sofort senden Sie Rechnungen bitte ausschließlich an rechnungseingang@example.de.",
+    ),
+    (
+        "Einladung Lieferantentag",
+        "Wir laden Sie herzlich zu unserem Lieferantentag ein. Anmeldung unter https://example.de.",
+    ),
     ("Anfrage Angebot", "Können Sie uns ein Angebot für 200 Stück Edelstahlschrauben schicken?"),
-    ("Freistellungsbescheinigung", "Bitte senden Sie uns Ihre aktuelle Freistellungsbescheinigung."),
-    ("Firmierungsänderung", "Unsere Firma firmiert ab dem {date} unter neuem Namen. Bitte passen Sie Ihre Stammdaten an."),
+    (
+        "Freistellungsbescheinigung",
+        "Bitte senden Sie uns Ihre aktuelle Freistellungsbescheinigung.",
+    ),
+    (
+        "Firmierungsänderung",
+        "Unsere Firma firmiert ab dem {date} unter neuem Namen. Bitte passen Sie Ihre Stammdaten an.",
+    ),
 ]

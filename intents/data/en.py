@@ -1,36 +1,103 @@
+# ruff: noqa: E501 -- one phrase a line reads better than wrapped strings
 """English phrase bank for generated training messages.
 
 Slots: {inv} one invoice number, {invs} several, {po} a PO number, {month} a month name,
 {amount} an amount, {date} a date, {q} a quarter label.
 """
 
-GREETINGS = ["Hi,", "Hello,", "Hi there,", "Good morning,", "Dear AR team,", "Hi team,",
-             "Hello team,", "Dear Sir or Madam,", "Good afternoon,", "Hey,", "Morning,", "", ""]
-CLOSINGS = ["Thanks,", "Thank you,", "Kind regards,", "Best regards,", "Regards,", "Cheers,",
-            "Many thanks,", "Thanks in advance,", "Best,", "Thx", ""]
+GREETINGS = [
+    "Hi,",
+    "Hello,",
+    "Hi there,",
+    "Good morning,",
+    "Dear AR team,",
+    "Hi team,",
+    "Hello team,",
+    "Dear Sir or Madam,",
+    "Good afternoon,",
+    "Hey,",
+    "Morning,",
+    "",
+    "",
+]
+CLOSINGS = [
+    "Thanks,",
+    "Thank you,",
+    "Kind regards,",
+    "Best regards,",
+    "Regards,",
+    "Cheers,",
+    "Many thanks,",
+    "Thanks in advance,",
+    "Best,",
+    "Thx",
+    "",
+]
 FILLERS = [
-    "Our auditors are asking for it.", "We are closing the month on Friday.",
-    "We moved to a new AP system last month.", "Our AP inbox had a sync problem.",
-    "I'm covering for a colleague this week.", "We need it for our records.",
-    "This is for our year-end close.", "Sorry for the short notice.",
-    "Hope you're well.", "We are reconciling our ledger.", "It's a bit urgent.",
-    "Our controller is asking.", "",
+    "Our auditors are asking for it.",
+    "We are closing the month on Friday.",
+    "We moved to a new AP system last month.",
+    "Our AP inbox had a sync problem.",
+    "I'm covering for a colleague this week.",
+    "We need it for our records.",
+    "This is for our year-end close.",
+    "Sorry for the short notice.",
+    "Hope you're well.",
+    "We are reconciling our ledger.",
+    "It's a bit urgent.",
+    "Our controller is asking.",
+    "",
 ]
 
 SUBJECTS = {
-    "invoice_copy": ["Invoice copy", "Copy of invoice {inv}", "Missing invoice", "Invoice {inv}",
-                     "Request for invoice copy", "Invoices needed", "Resend invoice", "{inv}",
-                     "Missing invoices {month}", "Invoice request"],
-    "statement": ["Statement request", "Statement of account", "SOA request",
-                  "Open item list", "Account statement", "Statement please", "Statement {month}"],
-    "balance": ["Account balance", "Balance query", "Outstanding balance", "What do we owe?",
-                "Overdue amount", "Aging", "Open balance"],
-    "payment_status": ["Payment confirmation", "Remittance advice", "Payment sent",
-                       "Did you receive our payment?", "Payment for {inv}", "Payment status",
-                       "Payment applied?"],
-    "dispute": ["Invoice {inv} query", "Pricing issue on {inv}", "Duplicate invoice",
-                "Incorrect invoice {inv}", "Billing error", "Short delivery - {inv}",
-                "Credit note required"],
+    "invoice_copy": [
+        "Invoice copy",
+        "Copy of invoice {inv}",
+        "Missing invoice",
+        "Invoice {inv}",
+        "Request for invoice copy",
+        "Invoices needed",
+        "Resend invoice",
+        "{inv}",
+        "Missing invoices {month}",
+        "Invoice request",
+    ],
+    "statement": [
+        "Statement request",
+        "Statement of account",
+        "SOA request",
+        "Open item list",
+        "Account statement",
+        "Statement please",
+        "Statement {month}",
+    ],
+    "balance": [
+        "Account balance",
+        "Balance query",
+        "Outstanding balance",
+        "What do we owe?",
+        "Overdue amount",
+        "Aging",
+        "Open balance",
+    ],
+    "payment_status": [
+        "Payment confirmation",
+        "Remittance advice",
+        "Payment sent",
+        "Did you receive our payment?",
+        "Payment for {inv}",
+        "Payment status",
+        "Payment applied?",
+    ],
+    "dispute": [
+        "Invoice {inv} query",
+        "Pricing issue on {inv}",
+        "Duplicate invoice",
+        "Incorrect invoice {inv}",
+        "Billing error",
+        "Short delivery - {inv}",
+        "Credit note required",
+    ],
 }
 
 REQUESTS = {
@@ -128,43 +195,142 @@ REQUESTS = {
 
 # Messages that stand alone (whole bodies).
 AUTO_REPLIES = [
-    ("Automatic reply: {subject}", "Thank you for your email. I am out of the office until {date} with limited access to email. For urgent matters please contact ap@example.com."),
-    ("Out of Office: {subject}", "I'm currently on annual leave and will return on {date}. Your message will not be forwarded."),
-    ("Auto Reply: {subject}", "Thank you for your message. Our offices are closed for the holidays and will reopen on {date}."),
-    ("Automatic reply: {subject}", "Please note that I am no longer with the company. This mailbox is not monitored. Please contact accounts@example.com."),
-    ("{subject}", "This mailbox is no longer monitored. Please use our supplier portal for all enquiries. This is an automated message."),
-    ("Undeliverable: {subject}", "Delivery has failed to these recipients or groups. The email address you entered couldn't be found."),
-    ("Delivery Status Notification (Failure)", "Address not found. Your message wasn't delivered because the address couldn't be found or is unable to receive mail."),
+    (
+        "Automatic reply: {subject}",
+        "Thank you for your email. I am out of the office until {date} with limited access to email. For urgent matters please contact ap@example.com.",
+    ),
+    (
+        "Out of Office: {subject}",
+        "I'm currently on annual leave and will return on {date}. Your message will not be forwarded.",
+    ),
+    (
+        "Auto Reply: {subject}",
+        "Thank you for your message. Our offices are closed for the holidays and will reopen on {date}.",
+    ),
+    (
+        "Automatic reply: {subject}",
+        "Please note that I am no longer with the company. This mailbox is not monitored. Please contact accounts@example.com.",
+    ),
+    (
+        "{subject}",
+        "This mailbox is no longer monitored. Please use our supplier portal for all enquiries. This is an automated message.",
+    ),
+    (
+        "Undeliverable: {subject}",
+        "Delivery has failed to these recipients or groups. The email address you entered couldn't be found.",
+    ),
+    (
+        "Delivery Status Notification (Failure)",
+        "Address not found. Your message wasn't delivered because the address couldn't be found or is unable to receive mail.",
+    ),
     ("Read: {subject}", "Your message was read on {date}."),
-    ("Recall: {subject}", "Jane Doe would like to recall the message, \"{subject}\"."),
-    ("We've received your email", "This is an automated confirmation that we have received your email. Please do not resend your request."),
-    ("Auto-acknowledgement: {subject}", "This is an automated response. Your request has been logged under reference AP-{num}. A member of our team will respond within 3-5 business days."),
-    ("Document received: Invoice {inv}", "This is an automatic notification. Your document has been received and will be processed by our accounts payable team. Please do not reply."),
-    ("Automatic reply: {subject}", "Hi, I'm on parental leave until {date}. Please send accounts payable queries to ap@example.com."),
-    ("Out of office", "I am away from the office on business travel and will respond when I return."),
+    ("Recall: {subject}", 'Jane Doe would like to recall the message, "{subject}".'),
+    (
+        "We've received your email",
+        "This is an automated confirmation that we have received your email. Please do not resend your request.",
+    ),
+    (
+        "Auto-acknowledgement: {subject}",
+        "This is an automated response. Your request has been logged under reference AP-{num}. A member of our team will respond within 3-5 business days.",
+    ),
+    (
+        "Document received: Invoice {inv}",
+        "This is an automatic notification. Your document has been received and will be processed by our accounts payable team. Please do not reply.",
+    ),
+    (
+        "Automatic reply: {subject}",
+        "Hi, I'm on parental leave until {date}. Please send accounts payable queries to ap@example.com.",
+    ),
+    (
+        "Out of office",
+        "I am away from the office on business travel and will respond when I return.",
+    ),
     ("Automatic reply: {subject}", "I'm out sick today and will reply as soon as possible."),
 ]
 OTHERS = [
-    ("Updated W-9 needed", "Please send a signed W-9 form so we can keep your vendor account active."),
-    ("Vendor bank details verification", "As part of our fraud controls please complete the attached bank verification form and return it signed."),
-    ("Change of invoice submission address", "Effective next month all invoices must be emailed to invoices@example.com. Please update your records."),
-    ("Supplier Day invitation", "We are pleased to invite you to our annual supplier day. Register here: https://example.com/event"),
-    ("Legal entity name change", "Please update your customer master with our new legal name for all invoices dated after {date}."),
-    ("Join our supplier portal", "We are moving all supplier invoicing to a new portal. You will receive an invitation email shortly."),
-    ("Quote request", "Do you stock stainless hex bolts? We need 500 pieces, please send a quote with lead time."),
-    ("Mailbox quota exceeded", "Your mailbox has exceeded its storage limit. Click here to re-validate your account within 24 hours."),
-    ("Certificate of insurance expired", "Please provide an updated certificate of insurance naming us as additional insured."),
-    ("Trade reference request", "Would you be willing to act as a trade reference for our new credit line? Please fill in the attached form."),
-    ("paying by card?", "Going forward can we pay your invoices by credit card? Is there a surcharge?"),
-    ("Did you change your bank details?", "We received an email saying your bank account changed. Can you confirm by phone whether this is genuine?"),
-    ("Peppol ID", "From January we only accept e-invoices via Peppol. Please tell us your Peppol participant ID."),
-    ("Remove me from reminders", "PLEASE REMOVE ME FROM YOUR REMINDER EMAILS. I am in purchasing. Send AP mail to ap@example.com."),
-    ("Change to payment terms", "For all invoices dated after {date} payment will be made 60 days end of month."),
-    ("Please confirm remittance email address", "Please reply with the email address where you want to receive remittance advices."),
-    ("SOC 2 report request", "Please provide your most recent SOC 2 report and complete the security questionnaire."),
-    ("New delivery address", "Please note our warehouse is moving. Deliveries from next month go to our new site."),
+    (
+        "Updated W-9 needed",
+        "Please send a signed W-9 form so we can keep your vendor account active.",
+    ),
+    (
+        "Vendor bank details verification",
+        "As part of our fraud controls please complete the attached bank verification form and return it signed.",
+    ),
+    (
+        "Change of invoice submission address",
+        "Effective next month all invoices must be emailed to invoices@example.com. Please update your records.",
+    ),
+    (
+        "Supplier Day invitation",
+        "We are pleased to invite you to our annual supplier day. Register here: https://example.com/event",
+    ),
+    (
+        "Legal entity name change",
+        "Please update your customer master with our new legal name for all invoices dated after {date}.",
+    ),
+    (
+        "Join our supplier portal",
+        "We are moving all supplier invoicing to a new portal. You will receive an invitation email shortly.",
+    ),
+    (
+        "Quote request",
+        "Do you stock stainless hex bolts? We need 500 pieces, please send a quote with lead time.",
+    ),
+    (
+        "Mailbox quota exceeded",
+        "Your mailbox has exceeded its storage limit. Click here to re-validate your account within 24 hours.",
+    ),
+    (
+        "Certificate of insurance expired",
+        "Please provide an updated certificate of insurance naming us as additional insured.",
+    ),
+    (
+        "Trade reference request",
+        "Would you be willing to act as a trade reference for our new credit line? Please fill in the attached form.",
+    ),
+    (
+        "paying by card?",
+        "Going forward can we pay your invoices by credit card? Is there a surcharge?",
+    ),
+    (
+        "Did you change your bank details?",
+        "We received an email saying your bank account changed. Can you confirm by phone whether this is genuine?",
+    ),
+    (
+        "Peppol ID",
+        "From January we only accept e-invoices via Peppol. Please tell us your Peppol participant ID.",
+    ),
+    (
+        "Remove me from reminders",
+        "PLEASE REMOVE ME FROM YOUR REMINDER EMAILS. I am in purchasing. Send AP mail to ap@example.com.",
+    ),
+    (
+        "Change to payment terms",
+        "For all invoices dated after {date} payment will be made 60 days end of month.",
+    ),
+    (
+        "Please confirm remittance email address",
+        "Please reply with the email address where you want to receive remittance advices.",
+    ),
+    (
+        "SOC 2 report request",
+        "Please provide your most recent SOC 2 report and complete the security questionnaire.",
+    ),
+    (
+        "New delivery address",
+        "Please note our warehouse is moving. Deliveries from next month go to our new site.",
+    ),
     ("Meeting next week", "Are you free for a call next week to discuss the new contract?"),
-    ("Newsletter", "Read our latest news on sustainability and procurement. To unsubscribe click here."),
-    ("Contact update", "Please update your records: our new AP contact is Jane Smith, jane@example.com."),
-    ("Tax exemption certificate", "Attached is our tax exemption certificate. Please stop charging sales tax on future invoices."),
+    (
+        "Newsletter",
+        "Read our latest news on sustainability and procurement. To unsubscribe click here.",
+    ),
+    (
+        "Contact update",
+        "Please update your records: our new AP contact is Jane Smith, jane@example.com.",
+    ),
+    (
+        "Tax exemption certificate",
+        "Attached is our tax exemption certificate. Please stop charging sales tax on future invoices.",
+    ),
 ]

@@ -1,16 +1,38 @@
 """Spanish phrase bank for generated training messages (slots as in `en`)."""
+# ruff: noqa: E501 -- one phrase a line reads better than wrapped strings
 
 GREETINGS = ["Buenos días,", "Hola,", "Buenas tardes,", "Estimados señores:", "Hola buenas,", ""]
-CLOSINGS = ["Un saludo,", "Saludos,", "Gracias,", "Atentamente,", "Muchas gracias.",
-            "Saludos cordiales,", ""]
-FILLERS = ["Lo necesitamos para la conciliación.", "Hemos cambiado de programa de contabilidad.",
-           "Es para el cierre del ejercicio.", "Es bastante urgente.", ""]
+CLOSINGS = [
+    "Un saludo,",
+    "Saludos,",
+    "Gracias,",
+    "Atentamente,",
+    "Muchas gracias.",
+    "Saludos cordiales,",
+    "",
+]
+FILLERS = [
+    "Lo necesitamos para la conciliación.",
+    "Hemos cambiado de programa de contabilidad.",
+    "Es para el cierre del ejercicio.",
+    "Es bastante urgente.",
+    "",
+]
 SUBJECTS = {
-    "invoice_copy": ["Solicitud copia factura", "Duplicado facturas {month}", "Factura {inv}",
-                     "Factura pendiente", "Facturas del mes pasado"],
+    "invoice_copy": [
+        "Solicitud copia factura",
+        "Duplicado facturas {month}",
+        "Factura {inv}",
+        "Factura pendiente",
+        "Facturas del mes pasado",
+    ],
     "statement": ["Extracto de cuenta", "Solicitud extracto", "Relación de facturas pendientes"],
     "balance": ["Consulta saldo pendiente", "Saldo", "Importe pendiente"],
-    "payment_status": ["Justificante de transferencia", "Pago factura {inv}", "Confirmación de pago"],
+    "payment_status": [
+        "Justificante de transferencia",
+        "Pago factura {inv}",
+        "Confirmación de pago",
+    ],
     "dispute": ["Incidencia factura {inv}", "Error en factura {inv}", "Factura duplicada"],
 }
 REQUESTS = {
@@ -50,16 +72,31 @@ REQUESTS = {
     ],
 }
 AUTO_REPLIES = [
-    ("Respuesta automática: {subject}", "Estoy fuera de la oficina hasta el {date} con acceso limitado al correo."),
-    ("Respuesta automática: {subject}", "Gracias por su mensaje. Me encuentro de vacaciones hasta el {date}."),
-    ("Fuera de la oficina", "Estaré ausente hasta el {date}. Para asuntos urgentes contacte con administracion@example.es."),
+    (
+        "Respuesta automática: {subject}",
+        "Estoy fuera de la oficina hasta el {date} con acceso limitado al correo.",
+    ),
+    (
+        "Respuesta automática: {subject}",
+        "Gracias por su mensaje. Me encuentro de vacaciones hasta el {date}.",
+    ),
+    (
+        "Fuera de la oficina",
+        "Estaré ausente hasta el {date}. Para asuntos urgentes contacte con administracion@example.es.",
+    ),
     ("No entregado: {subject}", "No se ha podido entregar el mensaje a los destinatarios."),
     ("Leído: {subject}", "Su mensaje fue leído el {date}."),
 ]
 OTHERS = [
-    ("Alta de proveedor – documentación", "Para dar de alta su empresa como proveedor necesitamos el certificado de titularidad bancaria."),
+    (
+        "Alta de proveedor – documentación",
+        "Para dar de alta su empresa como proveedor necesitamos el certificado de titularidad bancaria.",
+    ),
     ("Cambio de cuenta bancaria", "Les informamos de que hemos cambiado nuestra cuenta bancaria."),
     ("Solicitud de presupuesto", "¿Nos podrían enviar un presupuesto para 100 unidades?"),
-    ("Nueva dirección de facturación", "A partir del {date} envíen las facturas a facturas@example.es."),
+    (
+        "Nueva dirección de facturación",
+        "A partir del {date} envíen las facturas a facturas@example.es.",
+    ),
     ("Certificado de Hacienda", "Necesitamos su certificado de estar al corriente con Hacienda."),
 ]

@@ -1,18 +1,39 @@
 """French phrase bank for generated training messages (slots as in `en`)."""
+# ruff: noqa: E501 -- one phrase a line reads better than wrapped strings
 
 GREETINGS = ["Bonjour,", "Madame, Monsieur,", "Bonjour Madame, Monsieur,", "Bonjour à tous,", ""]
-CLOSINGS = ["Cordialement,", "Bien cordialement,", "Merci d'avance.", "Bien à vous,",
-            "Merci beaucoup et bonne journée,", ""]
-FILLERS = ["Nous préparons notre clôture mensuelle.", "Notre ancienne comptable est partie.",
-           "Nous avons changé de logiciel comptable.", "C'est assez urgent.", ""]
+CLOSINGS = [
+    "Cordialement,",
+    "Bien cordialement,",
+    "Merci d'avance.",
+    "Bien à vous,",
+    "Merci beaucoup et bonne journée,",
+    "",
+]
+FILLERS = [
+    "Nous préparons notre clôture mensuelle.",
+    "Notre ancienne comptable est partie.",
+    "Nous avons changé de logiciel comptable.",
+    "C'est assez urgent.",
+    "",
+]
 SUBJECTS = {
-    "invoice_copy": ["Duplicata facture {inv}", "Facture manquante", "Factures du mois de {month}",
-                     "Demande de duplicata", "Facture {inv}"],
+    "invoice_copy": [
+        "Duplicata facture {inv}",
+        "Facture manquante",
+        "Factures du mois de {month}",
+        "Demande de duplicata",
+        "Facture {inv}",
+    ],
     "statement": ["Demande de relevé de compte", "Relevé de compte", "Relevé {month}"],
     "balance": ["Solde de notre compte", "Situation de compte", "Montant dû"],
     "payment_status": ["Avis de virement", "Paiement facture {inv}", "Confirmation de règlement"],
-    "dispute": ["Facture en double", "Contestation facture {inv}", "Erreur sur facture {inv}",
-                "Remise non appliquée"],
+    "dispute": [
+        "Facture en double",
+        "Contestation facture {inv}",
+        "Erreur sur facture {inv}",
+        "Remise non appliquée",
+    ],
 }
 REQUESTS = {
     "invoice_copy": [
@@ -56,18 +77,42 @@ REQUESTS = {
     ],
 }
 AUTO_REPLIES = [
-    ("Réponse automatique : {subject}", "Bonjour, je suis absent du bureau jusqu'au {date} inclus, sans accès à ma messagerie."),
-    ("Réponse automatique : {subject}", "Je suis actuellement en congé et serai de retour le {date}. Votre message ne sera pas transféré."),
-    ("Absence : {subject}", "Je suis absente jusqu'au {date}. Pour toute demande urgente, contactez le service comptabilité."),
+    (
+        "Réponse automatique : {subject}",
+        "Bonjour, je suis absent du bureau jusqu'au {date} inclus, sans accès à ma messagerie.",
+    ),
+    (
+        "Réponse automatique : {subject}",
+        "Je suis actuellement en congé et serai de retour le {date}. Votre message ne sera pas transféré.",
+    ),
+    (
+        "Absence : {subject}",
+        "Je suis absente jusqu'au {date}. Pour toute demande urgente, contactez le service comptabilité.",
+    ),
     ("Non remis : {subject}", "Votre message n'a pas pu être remis au destinataire."),
     ("Lu : {subject}", "Votre message a été lu le {date}."),
-    ("Accusé de réception", "Ceci est un message automatique. Nous avons bien reçu votre e-mail. Merci de ne pas répondre."),
+    (
+        "Accusé de réception",
+        "Ceci est un message automatique. Nous avons bien reçu votre e-mail. Merci de ne pas répondre.",
+    ),
 ]
 OTHERS = [
-    ("Changement de coordonnées bancaires", "Veuillez noter nos nouvelles coordonnées bancaires à compter du {date}."),
-    ("Référencement fournisseur", "Merci de nous retourner la fiche fournisseur complétée et signée avec votre RIB."),
-    ("Nouvelle adresse de facturation", "À partir du mois prochain, merci d'envoyer vos factures à factures@example.fr."),
+    (
+        "Changement de coordonnées bancaires",
+        "Veuillez noter nos nouvelles coordonnées bancaires à compter du {date}.",
+    ),
+    (
+        "Référencement fournisseur",
+        "Merci de nous retourner la fiche fournisseur complétée et signée avec votre RIB.",
+    ),
+    (
+        "Nouvelle adresse de facturation",
+        "À partir du mois prochain, merci d'envoyer vos factures à factures@example.fr.",
+    ),
     ("Demande de devis", "Pourriez-vous nous faire une offre pour 300 pièces ?"),
-    ("Attestation URSSAF", "Merci de nous transmettre votre attestation de vigilance URSSAF à jour."),
+    (
+        "Attestation URSSAF",
+        "Merci de nous transmettre votre attestation de vigilance URSSAF à jour.",
+    ),
     ("Invitation", "Nous avons le plaisir de vous inviter à notre journée fournisseurs."),
 ]

@@ -14,32 +14,133 @@ from types import ModuleType
 
 from intents.data import de, en, es, fr, it, nl, pt
 
-BANKS: dict[str, ModuleType] = {"en": en, "de": de, "fr": fr, "es": es, "nl": nl, "it": it, "pt": pt}
+BANKS: dict[str, ModuleType] = {
+    "en": en,
+    "de": de,
+    "fr": fr,
+    "es": es,
+    "nl": nl,
+    "it": it,
+    "pt": pt,
+}
 HANDWRITTEN = Path(__file__).with_name("handwritten.jsonl")
 
 #: Intent pairs that real senders combine in one message.
 PAIRS = [
-    ("invoice_copy", "statement"), ("balance", "statement"), ("dispute", "invoice_copy"),
-    ("payment_status", "statement"), ("balance", "invoice_copy"), ("balance", "payment_status"),
-    ("invoice_copy", "payment_status"), ("dispute", "statement"),
+    ("invoice_copy", "statement"),
+    ("balance", "statement"),
+    ("dispute", "invoice_copy"),
+    ("payment_status", "statement"),
+    ("balance", "invoice_copy"),
+    ("balance", "payment_status"),
+    ("invoice_copy", "payment_status"),
+    ("dispute", "statement"),
 ]
 _ANSWERABLE = ("invoice_copy", "statement", "balance", "payment_status", "dispute")
 
 _MONTHS = {
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December", "Jan", "Feb", "Sept", "Oct"],
-    "de": ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-           "Oktober", "November", "Dezember"],
-    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-           "octobre", "novembre", "décembre"],
-    "es": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-           "septiembre", "octubre", "noviembre", "diciembre"],
-    "nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-           "september", "oktober", "november", "december"],
-    "it": ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
-           "settembre", "ottobre", "novembre", "dicembre"],
-    "pt": ["janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto",
-           "setembro", "outubro", "novembro", "dezembro"],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Jan",
+        "Feb",
+        "Sept",
+        "Oct",
+    ],
+    "de": [
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ],
+    "fr": [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+    "es": [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ],
+    "nl": [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    "it": [
+        "gennaio",
+        "febbraio",
+        "marzo",
+        "aprile",
+        "maggio",
+        "giugno",
+        "luglio",
+        "agosto",
+        "settembre",
+        "ottobre",
+        "novembre",
+        "dicembre",
+    ],
+    "pt": [
+        "janeiro",
+        "fevereiro",
+        "março",
+        "abril",
+        "maio",
+        "junho",
+        "julho",
+        "agosto",
+        "setembro",
+        "outubro",
+        "novembro",
+        "dezembro",
+    ],
 }
 _CONNECTORS = {
     "en": ["Also,", "Separately,", "And", "Additionally,", "One more thing:", ""],
@@ -56,31 +157,60 @@ def invoice_number(rng: random.Random) -> str:
     year = rng.choice(["2025", "2026", "2027"])
     n = rng.randint(1, 99999)
     shapes = [
-        f"{rng.randint(90000000, 90099999)}", f"INV-{n:05d}", f"SI-{rng.randint(1000, 109999)}",
-        f"{year}-{n % 10000:04d}", f"{year}/{n % 1000:03d}", f"F{year}/{n % 1000}",
-        f"FT {year}/{n % 10000:04d}", f"{rng.randint(1000, 9999)}", f"R-{year[2:]}-{n:05d}",
-        f"{n % 1000}/{year}", f"{year}.{n % 10000:04d}", f"INV{rng.randint(10000, 19999)}",
-        f"FAC/{year}/{n % 10000:04d}", f"{rng.randint(100000, 109999)}",
+        f"{rng.randint(90000000, 90099999)}",
+        f"INV-{n:05d}",
+        f"SI-{rng.randint(1000, 109999)}",
+        f"{year}-{n % 10000:04d}",
+        f"{year}/{n % 1000:03d}",
+        f"F{year}/{n % 1000}",
+        f"FT {year}/{n % 10000:04d}",
+        f"{rng.randint(1000, 9999)}",
+        f"R-{year[2:]}-{n:05d}",
+        f"{n % 1000}/{year}",
+        f"{year}.{n % 10000:04d}",
+        f"INV{rng.randint(10000, 19999)}",
+        f"FAC/{year}/{n % 10000:04d}",
+        f"{rng.randint(100000, 109999)}",
     ]
     return rng.choice(shapes)
 
 
 def _fill(template: str, language: str, rng: random.Random) -> str:
     numbers = [invoice_number(rng) for _ in range(rng.randint(2, 3))]
-    joiner = {"en": " and ", "de": " und ", "fr": " et ", "es": " y ", "nl": " en ", "it": " e ",
-              "pt": " e "}[language]
+    joiner = {
+        "en": " and ",
+        "de": " und ",
+        "fr": " et ",
+        "es": " y ",
+        "nl": " en ",
+        "it": " e ",
+        "pt": " e ",
+    }[language]
     values = {
         "inv": invoice_number(rng),
         "invs": ", ".join(numbers[:-1]) + joiner + numbers[-1],
-        "po": rng.choice([f"4500{rng.randint(100000, 999999)}", f"{rng.randint(10000, 99999)}",
-                          f"PO-{rng.randint(1000, 9999)}"]),
+        "po": rng.choice(
+            [
+                f"4500{rng.randint(100000, 999999)}",
+                f"{rng.randint(10000, 99999)}",
+                f"PO-{rng.randint(1000, 9999)}",
+            ]
+        ),
         "month": rng.choice(_MONTHS[language]),
-        "amount": rng.choice([f"${rng.randint(100, 30000):,}.{rng.randint(0, 99):02d}",
-                              f"{rng.randint(100, 30000)},{rng.randint(0, 99):02d} €",
-                              f"£{rng.randint(100, 9000)}.00"]),
-        "date": rng.choice([f"{rng.randint(1, 28)} {rng.choice(_MONTHS[language])}",
-                            f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/2026",
-                            f"{rng.randint(1, 28)}.{rng.randint(1, 12)}.2026"]),
+        "amount": rng.choice(
+            [
+                f"${rng.randint(100, 30000):,}.{rng.randint(0, 99):02d}",
+                f"{rng.randint(100, 30000)},{rng.randint(0, 99):02d} €",
+                f"£{rng.randint(100, 9000)}.00",
+            ]
+        ),
+        "date": rng.choice(
+            [
+                f"{rng.randint(1, 28)} {rng.choice(_MONTHS[language])}",
+                f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/2026",
+                f"{rng.randint(1, 28)}.{rng.randint(1, 12)}.2026",
+            ]
+        ),
         "q": rng.choice(["Q1", "Q2", "Q3", "Q4", "last quarter"]),
         "num": str(rng.randint(100000, 999999)),
         "subject": "",
@@ -111,7 +241,9 @@ def _compose(language: str, intents: tuple[str, ...], rng: random.Random, chat: 
     body = ("\n\n" if not chat else " ").join(part for part in parts if part)
     if chat and rng.random() < 0.4:
         body = body.lower()
-    subject = "" if chat else _subject(bank, intents[0], language, rng) if rng.random() < 0.7 else ""
+    subject = (
+        "" if chat else _subject(bank, intents[0], language, rng) if rng.random() < 0.7 else ""
+    )
     return f"{subject}\n{body}".strip()
 
 
@@ -127,7 +259,9 @@ def _standalone(language: str, intent: str, rng: random.Random) -> str:
     return f"{_fill(subject, language, rng)}\n{greeting}\n{body}".replace("\n\n", "\n").strip()
 
 
-def generate(seed: int = 7, per_intent: dict[str, int] | None = None) -> Iterator[dict[str, object]]:
+def generate(
+    seed: int = 7, per_intent: dict[str, int] | None = None
+) -> Iterator[dict[str, object]]:
     """Yield generated examples; `per_intent` gives the count per language (default below)."""
     rng = random.Random(seed)
     counts = per_intent or {"en": 260, "de": 90, "fr": 90, "es": 80, "nl": 70, "it": 70, "pt": 70}
@@ -135,18 +269,27 @@ def generate(seed: int = 7, per_intent: dict[str, int] | None = None) -> Iterato
         for intent in _ANSWERABLE:
             for _ in range(count):
                 chat = rng.random() < 0.2
-                yield {"text": _compose(language, (intent,), rng, chat), "intents": [intent],
-                       "language": language}
+                yield {
+                    "text": _compose(language, (intent,), rng, chat),
+                    "intents": [intent],
+                    "language": language,
+                }
         for intent in ("auto_reply", "other"):
             for _ in range(count):
-                yield {"text": _standalone(language, intent, rng), "intents": [intent],
-                       "language": language}
+                yield {
+                    "text": _standalone(language, intent, rng),
+                    "intents": [intent],
+                    "language": language,
+                }
         for _ in range(count):
             pair = rng.choice(PAIRS)
             order = pair if rng.random() < 0.5 else pair[::-1]
             chat = rng.random() < 0.15
-            yield {"text": _compose(language, order, rng, chat), "intents": sorted(pair),
-                   "language": language}
+            yield {
+                "text": _compose(language, order, rng, chat),
+                "intents": sorted(pair),
+                "language": language,
+            }
 
 
 def handwritten() -> list[dict[str, object]]:

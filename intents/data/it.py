@@ -1,14 +1,27 @@
 """Italian phrase bank for generated training messages (slots as in `en`)."""
+# ruff: noqa: E501 -- one phrase a line reads better than wrapped strings
 
 GREETINGS = ["Buongiorno,", "Gentili signori,", "Spett.le fornitore,", "Ciao,", "Buonasera,", ""]
 CLOSINGS = ["Cordiali saluti", "Distinti saluti", "Grazie,", "Grazie mille,", "Saluti,", ""]
-FILLERS = ["Ci serve per la riconciliazione.", "Dobbiamo pianificare i pagamenti di fine mese.",
-           "È per le verifiche di fine mese.", ""]
+FILLERS = [
+    "Ci serve per la riconciliazione.",
+    "Dobbiamo pianificare i pagamenti di fine mese.",
+    "È per le verifiche di fine mese.",
+    "",
+]
 SUBJECTS = {
-    "invoice_copy": ["Richiesta copia fattura", "Copia fattura {inv}", "Fattura {inv} non ricevuta"],
+    "invoice_copy": [
+        "Richiesta copia fattura",
+        "Copia fattura {inv}",
+        "Fattura {inv} non ricevuta",
+    ],
     "statement": ["Richiesta estratto conto", "Estratto conto", "Estratto conto {month}"],
     "balance": ["Situazione debitoria", "Saldo", "Importo scaduto"],
-    "payment_status": ["Avviso di pagamento", "Conferma ricezione pagamento", "Bonifico fattura {inv}"],
+    "payment_status": [
+        "Avviso di pagamento",
+        "Conferma ricezione pagamento",
+        "Bonifico fattura {inv}",
+    ],
     "dispute": ["Contestazione fattura {inv}", "Errore fattura {inv}", "Fattura doppia"],
 }
 REQUESTS = {
@@ -42,14 +55,26 @@ REQUESTS = {
     ],
 }
 AUTO_REPLIES = [
-    ("Risposta automatica: {subject}", "Sarò assente dall'ufficio fino al {date} con accesso limitato alla posta elettronica."),
-    ("Risposta automatica: {subject}", "Sono in ferie fino al {date}. Per urgenze scrivere a amministrazione@example.it."),
+    (
+        "Risposta automatica: {subject}",
+        "Sarò assente dall'ufficio fino al {date} con accesso limitato alla posta elettronica.",
+    ),
+    (
+        "Risposta automatica: {subject}",
+        "Sono in ferie fino al {date}. Per urgenze scrivere a amministrazione@example.it.",
+    ),
     ("Fuori ufficio", "Sono fuori ufficio e rientrerò il {date}."),
     ("Non recapitabile: {subject}", "Impossibile recapitare il messaggio al destinatario."),
 ]
 OTHERS = [
-    ("Variazione coordinate bancarie", "Vi comunichiamo le nuove coordinate bancarie a partire dal {date}."),
+    (
+        "Variazione coordinate bancarie",
+        "Vi comunichiamo le nuove coordinate bancarie a partire dal {date}.",
+    ),
     ("Richiesta offerta", "Potete inviarci un'offerta per 100 pezzi?"),
-    ("Codice SDI", "Vi comunichiamo il nostro nuovo codice destinatario SDI per la fatturazione elettronica."),
+    (
+        "Codice SDI",
+        "Vi comunichiamo il nostro nuovo codice destinatario SDI per la fatturazione elettronica.",
+    ),
     ("Documentazione fornitore", "Vi chiediamo di inviarci il DURC aggiornato."),
 ]

@@ -1,11 +1,21 @@
 """Dutch phrase bank for generated training messages (slots as in `en`)."""
+# ruff: noqa: E501 -- one phrase a line reads better than wrapped strings
 
 GREETINGS = ["Goedemorgen,", "Goedemiddag,", "Hallo,", "Beste,", "Geachte leverancier,", "Hoi,", ""]
 CLOSINGS = ["Met vriendelijke groet,", "Groet,", "Alvast bedankt.", "Bedankt!", "Groetjes,", ""]
-FILLERS = ["Wij willen graag onze administratie afstemmen.", "We zijn overgestapt op een nieuw boekhoudpakket.",
-           "Het is voor de maandafsluiting.", ""]
+FILLERS = [
+    "Wij willen graag onze administratie afstemmen.",
+    "We zijn overgestapt op een nieuw boekhoudpakket.",
+    "Het is voor de maandafsluiting.",
+    "",
+]
 SUBJECTS = {
-    "invoice_copy": ["Kopie factuur {inv}", "Factuur {inv}", "Openstaande facturen", "Ontbrekende factuur"],
+    "invoice_copy": [
+        "Kopie factuur {inv}",
+        "Factuur {inv}",
+        "Openstaande facturen",
+        "Ontbrekende factuur",
+    ],
     "statement": ["Verzoek rekeningoverzicht", "Rekeningoverzicht", "Overzicht openstaande posten"],
     "balance": ["Openstaand saldo", "Saldo", "Stand van zaken"],
     "payment_status": ["Betaling factuur {inv}", "Betalingsspecificatie", "Betaling"],
@@ -43,14 +53,23 @@ REQUESTS = {
     ],
 }
 AUTO_REPLIES = [
-    ("Automatisch antwoord: {subject}", "Bedankt voor uw bericht. Ik ben afwezig tot en met {date} en heb beperkt toegang tot mijn e-mail."),
+    (
+        "Automatisch antwoord: {subject}",
+        "Bedankt voor uw bericht. Ik ben afwezig tot en met {date} en heb beperkt toegang tot mijn e-mail.",
+    ),
     ("Afwezig: {subject}", "Ik ben met vakantie tot {date}. Uw bericht wordt niet doorgestuurd."),
     ("Onbestelbaar: {subject}", "Uw bericht kon niet worden bezorgd bij de ontvanger."),
     ("Gelezen: {subject}", "Uw bericht is gelezen op {date}."),
 ]
 OTHERS = [
     ("Nieuwe bankgegevens", "Graag wijzen wij u op onze nieuwe bankrekening vanaf {date}."),
-    ("Leveranciersgegevens", "Wilt u het bijgevoegde leveranciersformulier invullen en terugsturen?"),
+    (
+        "Leveranciersgegevens",
+        "Wilt u het bijgevoegde leveranciersformulier invullen en terugsturen?",
+    ),
     ("Offerteaanvraag", "Kunt u ons een offerte sturen voor 50 stuks?"),
-    ("Nieuw factuuradres", "Vanaf volgende maand graag alle facturen naar facturen@example.nl sturen."),
+    (
+        "Nieuw factuuradres",
+        "Vanaf volgende maand graag alle facturen naar facturen@example.nl sturen.",
+    ),
 ]

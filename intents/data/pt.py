@@ -1,11 +1,21 @@
 """Portuguese phrase bank for generated training messages (slots as in `en`)."""
+# ruff: noqa: E501 -- one phrase a line reads better than wrapped strings
 
 GREETINGS = ["Bom dia,", "Boa tarde,", "Olá,", "Exmos. Senhores,", ""]
 CLOSINGS = ["Cumprimentos,", "Com os melhores cumprimentos,", "Obrigado,", "Obrigada,", ""]
-FILLERS = ["Precisamos para fechar o mês.", "A nossa auditora detetou que faltam documentos.",
-           "Mudámos de programa de contabilidade.", ""]
+FILLERS = [
+    "Precisamos para fechar o mês.",
+    "A nossa auditora detetou que faltam documentos.",
+    "Mudámos de programa de contabilidade.",
+    "",
+]
 SUBJECTS = {
-    "invoice_copy": ["Pedido de 2ª via de fatura", "Fatura {inv}", "Fatura em falta", "2ª via faturas"],
+    "invoice_copy": [
+        "Pedido de 2ª via de fatura",
+        "Fatura {inv}",
+        "Fatura em falta",
+        "2ª via faturas",
+    ],
     "statement": ["Extrato de conta", "Pedido de extrato de conta corrente", "Extrato {month}"],
     "balance": ["Saldo em aberto", "Valor em dívida", "Saldo"],
     "payment_status": ["Comprovativo de pagamento", "Pagamento fatura {inv}", "Transferência"],
@@ -42,8 +52,14 @@ REQUESTS = {
     ],
 }
 AUTO_REPLIES = [
-    ("Resposta automática: {subject}", "Estou ausente do escritório até {date} com acesso limitado ao e-mail."),
-    ("Resposta automática: {subject}", "Encontro-me de férias até {date}. Para assuntos urgentes contacte contabilidade@example.pt."),
+    (
+        "Resposta automática: {subject}",
+        "Estou ausente do escritório até {date} com acesso limitado ao e-mail.",
+    ),
+    (
+        "Resposta automática: {subject}",
+        "Encontro-me de férias até {date}. Para assuntos urgentes contacte contabilidade@example.pt.",
+    ),
     ("Ausência: {subject}", "Estarei ausente até {date}."),
     ("Não entregue: {subject}", "Não foi possível entregar a mensagem ao destinatário."),
 ]

@@ -1,0 +1,210 @@
+"""`ardesk classify` and `ardesk intents train|eval`: thin wrappers around `intents`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+#: Messages understood per model batch when reading JSONL.
+_BATCH = 512
+
+
+def _parse_date(value: str | None, what: str) -> date:
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise click.ClickException(f"{what}: {value!r} is not an ISO date (YYYY-MM-DD)") from error
+
+
+def _load_model(path: Path | None) -> Any:
+    from intents import model
+
+    try:
+        return model.load(str(path) if path else None)
+    except (FileNotFoundError, OSError, ValueError) as error:
+        raise click.ClickException(str(error).splitlines()[0]) from error
+
+
+@click.command("classify")
+@click.argument("text", required=False)
+@click.option("--subject", default="", help="Subject line of the message.")
+@click.option("--received", default=None, metavar="DATE", help="ISO date received (default today).")
+@click.option("--channel", type=click.Choice(["email", "chat"]), default="email")
+@click.option(
+    "--jsonl",
+    "jsonl",
+    type=click.File("r", encoding="utf-8"),
+    default=None,
+    help="Read messages (id, subject, body, received, channel) one JSON object a line; "
+    "'-' reads standard input.",
+)
+@click.option(
+    "--invoice-pattern",
+    "patterns",
+    multiple=True,
+    metavar="REGEX",
+    help="An invoice-number format the account's ERP uses (repeatable).",
+)
+@click.option(
+    "--model",
+    "model_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Model directory (default: the shipped model).",
+)
+def classify(
+    text: str | None,
+    subject: str,
+    received: str | None,
+    channel: str,
+    jsonl: IO[str] | None,
+    patterns: tuple[str, ...],
+    model_path: Path | None,
+) -> None:
+    """Understand a message: language, intents, references, period, new text (JSON)."""
+    from intents import understand
+
+    if (text is None) == (jsonl is None):
+        raise click.ClickException("give either TEXT or --jsonl FILE")
+    _check_patterns(patterns)
+    nlp = _load_model(model_path)
+    if jsonl is None:
+        result = understand(
+            subject, text or "", _parse_date(received, "--received"), channel, patterns, nlp=nlp
+        )
+        click.echo(result.to_json())
+        return
+    for line in _classify_lines(jsonl, patterns, nlp):
+        click.echo(json.dumps(line, ensure_ascii=False))
+
+
+def _check_patterns(patterns: tuple[str, ...]) -> None:
+    import re
+
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise click.ClickException(f"--invoice-pattern {pattern!r}: {error}") from error
+
+
+def _classify_lines(
+    stream: IO[str], patterns: tuple[str, ...], nlp: Any
+) -> Iterator[dict[str, Any]]:
+    """One output object per input line, in order; bad lines report and the run goes on."""
+    from intents import Message, understand_many
+
+    pending: list[tuple[Any, Message]] = []
+    for number, raw in enumerate(stream, start=1):
+        if not raw.strip():
+            continue
+        try:
+            pending.append(_message_from_line(raw, patterns))
+        except ValueError as error:
+            yield from _flush(pending, nlp, understand_many)
+            pending = []
+            yield {"line": number, "error": str(error)}
+            continue
+        if len(pending) >= _BATCH:
+            yield from _flush(pending, nlp, understand_many)
+            pending = []
+    yield from _flush(pending, nlp, understand_many)
+
+
+def _message_from_line(raw: str, patterns: tuple[str, ...]) -> tuple[Any, Any]:
+    from intents import Message
+
+    try:
+        row = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"invalid JSON: {error.msg} at column {error.colno}") from error
+    if not isinstance(row, dict):
+        raise ValueError("expected a JSON object")
+    received = row.get("received")
+    try:
+        when = date.fromisoformat(received) if received else date.today()
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"received: {received!r} is not an ISO date") from error
+    channel = row.get("channel") or "email"
+    message = Message(
+        subject=str(row.get("subject") or ""),
+        body=str(row.get("body") or row.get("text") or ""),
+        received=when,
+        channel=str(channel),
+        invoice_patterns=patterns,
+    )
+    return row.get("id"), message
+
+
+def _flush(
+    pending: list[tuple[Any, Any]], nlp: Any, understand_many: Any
+) -> Iterator[dict[str, Any]]:
+    if not pending:
+        return
+    results = understand_many([message for _, message in pending], nlp=nlp)
+    for (identifier, _), result in zip(pending, results, strict=True):
+        yield {"id": identifier, **result.to_dict()}
+
+
+@click.group("intents")
+def intents_group() -> None:
+    """Train and evaluate the request-understanding model."""
+
+
+@intents_group.command("train")
+@click.option(
+    "--seed", default=7, show_default=True, help="Random seed (training is reproducible)."
+)
+@click.option("--epochs", default=12, show_default=True)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where to write the model (default: the shipped model directory).",
+)
+def train_command(seed: int, epochs: int, output: Path | None) -> None:
+    """Train the intent model from intents/data."""
+    from intents.model import MODEL_DIR, load
+    from intents.train import train
+
+    report = train(output=output or MODEL_DIR, seed=seed, epochs=epochs)
+    load.cache_clear()
+    click.echo(
+        f"trained on {report.examples} examples, {report.epochs} epochs, "
+        f"final loss {report.final_loss:.4f}; saved to {report.output}"
+    )
+
+
+@intents_group.command("eval")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--errors", is_flag=True, help="Also list the messages scored wrong (ids only).")
+@click.option("--model", "model_path", type=click.Path(path_type=Path), default=None)
+def eval_command(path: Path, as_json: bool, errors: bool, model_path: Path | None) -> None:
+    """Score the model on a labelled JSONL file (corpus format)."""
+    from intents.evaluate import evaluate, format_report, load_jsonl
+
+    nlp = _load_model(model_path)
+    try:
+        rows = load_jsonl(path)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"{path}: not JSONL ({error})") from error
+    report = evaluate(rows, nlp=nlp)
+    if as_json:
+        data = report.to_dict()
+        if not errors:
+            data.pop("errors")
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo(format_report(report))
+    if errors:
+        for error in report.errors:
+            click.echo(json.dumps(error, ensure_ascii=False), file=sys.stdout)

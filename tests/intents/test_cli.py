@@ -1,0 +1,69 @@
+"""`ardesk classify` and `ardesk intents` through click's runner."""
+
+import json
+
+from click.testing import CliRunner
+
+from ardesk.commands.intents import classify, intents_group
+
+
+def test_it_classifies_one_text():
+    result = CliRunner().invoke(classify, ["can you resend inv 3318?", "--received", "2027-03-02"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["intents"] == ["invoice_copy"]
+    assert data["invoice_numbers"] == ["3318"]
+
+
+def test_jsonl_reports_a_bad_line_and_carries_on(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        '{"id": "m1", "subject": "Statement", "body": "statement pls", "received": "2027-03-02"}\n'
+        "this is not json\n"
+        '{"id": "m2", "subject": "", "body": "what do we owe you?", "channel": "chat"}\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(classify, ["--jsonl", str(source)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [line.get("id") for line in lines] == ["m1", None, "m2"]
+    assert lines[1]["line"] == 2 and "error" in lines[1]
+    assert lines[0]["intents"] == ["statement"]
+
+
+def test_a_bad_date_is_one_line_and_a_non_zero_exit():
+    result = CliRunner().invoke(classify, ["hello", "--received", "yesterday"])
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    assert "ISO date" in result.output
+
+
+def test_it_needs_text_or_jsonl():
+    result = CliRunner().invoke(classify, [])
+    assert result.exit_code != 0
+
+
+def test_eval_prints_the_report_as_json(tmp_path):
+    labelled = tmp_path / "set.jsonl"
+    labelled.write_text(
+        json.dumps(
+            {
+                "id": "t1",
+                "subject": "",
+                "body": "can you resend invoice 55190?",
+                "intents": ["invoice_copy"],
+                "invoice_numbers": ["55190"],
+                "po_numbers": [],
+                "period": None,
+                "language": "en",
+                "received": "2027-03-02",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(intents_group, ["eval", str(labelled), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["exact_set_accuracy"] == 1.0
+    assert report["invoice_references"]["f1"] == 1.0
