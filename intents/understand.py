@@ -124,7 +124,9 @@ def _decide(message: Message, reading: _Reading, cats: dict[str, float]) -> Unde
 
 
 def _choose(confidence: dict[str, float]) -> tuple[tuple[str, ...], bool]:
-    ranked = sorted(INTENTS, key=lambda name: confidence[name], reverse=True)
+    # Only the rules declare an auto-reply; the model chooses among the other intents.
+    candidates = [name for name in INTENTS if name != "auto_reply"]
+    ranked = sorted(candidates, key=lambda name: confidence[name], reverse=True)
     best = ranked[0]
     if best in STANDALONE:
         chosen: tuple[str, ...] = (best,)
@@ -136,4 +138,6 @@ def _choose(confidence: dict[str, float]) -> tuple[tuple[str, ...], bool]:
     ambiguous = any(
         AMBIGUOUS[0] <= confidence[name] < AMBIGUOUS[1] for name in ANSWERABLE if name not in chosen
     )
-    return chosen, unsure or ambiguous
+    # A dispute next to an answerable request: a person should see both before anything is sent.
+    mixed = "dispute" in chosen and any(name in ANSWERABLE for name in chosen)
+    return chosen, unsure or ambiguous or mixed
