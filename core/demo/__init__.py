@@ -1,0 +1,1 @@
+"""Realistic, deterministic demo data at scale (``ardesk demo-data``)."""
