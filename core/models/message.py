@@ -62,8 +62,9 @@ class InboundMessage(AccountScoped, Base):
 
 class OutboundStatus(enum.StrEnum):
     pending = "pending"
+    sending = "sending"  # handed to the transport; a crash here leaves the outcome unknown
     sent = "sent"
-    failed = "failed"  # permanently: handed to AR
+    failed = "failed"  # permanently, or unknown after a crash: handed to AR, never re-sent
 
 
 class OutboundMessage(AccountScoped, Base):
