@@ -26,7 +26,8 @@ _SUBJECT = re.compile(
     r"|auto[- ]?acknowledge?ment|acknowledge?ment of receipt|eingangsbestätigung"
     r"|accusé de réception"
     r"|we(?:'ve| have) received your (?:e-?mail|message|request)|document received"
-    r"|ticket (?:received|created)|your request has been received)",
+    r"|ticket (?:received|created)|your request has been received|delivered:"
+    r"|(?:ticket|case|request) #?\w+ has been (?:created|received|logged))",
     _I,
 )
 _BODY_STRONG = re.compile(
@@ -39,13 +40,17 @@ _BODY_STRONG = re.compile(
     r"|\bdelivery has failed\b|\bcould(?:n'?t| not) be (?:delivered|found)\b|\bwasn'?t delivered\b"
     r"|\bdelivery incomplete\b|\bmessage (?:was|has been) read\b|\bwas read on\b"
     r"|\bwould like to recall\b|\bautomated (?:confirmation|acknowledge?ment)\b"
+    r"|\b(?:ticket|case) has been (?:created|logged|opened)\b|\bhas been delivered to\b"
+    r"|\bcreated automatically by mail delivery\b"
     r"|\brequest has been (?:logged|received)\b|\bhas been received and will be processed\b"
     r"|\boffices? (?:are|is|will be) closed\b"
     r"|\bnicht im (?:büro|hause|haus)\b|\bim urlaub\b|\babwesend\b|\bnicht mehr im unternehmen\b"
     r"|\bpostfach wird nicht\b|\bnicht zugestellt\b|\bautomatisch generiert\b"
+    r"|\bwieder erreichbar\b|\bje serai absente?\b|\bje suis absente?\b"
     r"|\babsente? du bureau\b|\ben congés?\b|\bserai de retour\b|\bn'a pas pu être remis\b"
     r"|\bfuera de la oficina\b|\bde vacaciones\b|\bestaré ausente\b|\bno se ha podido entregar\b"
     r"|\bafwezig\b|\bmet vakantie\b|\bniet (?:kon )?(?:worden )?bezorgd\b"
+    r"|\bniet op kantoor\b|\bniet aanwezig\b"
     r"|\bassente dall'ufficio\b|\bfuori ufficio\b|\bin ferie\b|\bimpossibile recapitare\b"
     r"|\bausente do escritório\b|\bde férias\b|\bestarei ausente\b|\bnão foi possível entregar\b"
     r"|\b(?:5\.\d\.\d+|4\.\d\.\d+) \w",

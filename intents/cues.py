@@ -55,6 +55,8 @@ PO_CUES: tuple[str, ...] = (
     r"bestellnummer",
     r"bestell-?nr\.?",
     r"bestellung",
+    r"auftrags-?(?:nummer|nr\.?)",
+    r"auftrag",
     # fr
     r"bons? de commande",
     r"(?:n[°º] de )?commande",
