@@ -1,0 +1,58 @@
+"""The connector interface: a source lists what changed since a watermark, and fetches originals.
+
+Every method yields canonical records or :class:`Rejection`s for rows it could not read; a
+connector raises :class:`SourceError` when the source itself fails, so the sync can retry and
+leave ardesk's data as it was.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from datetime import datetime
+
+from connectors.records import (
+    AccountRecord,
+    ContactRecord,
+    InvoiceRecord,
+    PaymentRecord,
+    Rejection,
+)
+
+
+class Connector(ABC):
+    """One ERP source. ``since`` is None for a full sync."""
+
+    name: str
+
+    @abstractmethod
+    def accounts(self, since: datetime | None) -> Iterator[AccountRecord | Rejection]: ...
+
+    @abstractmethod
+    def contacts(self, since: datetime | None) -> Iterator[ContactRecord | Rejection]: ...
+
+    @abstractmethod
+    def invoices(self, since: datetime | None) -> Iterator[InvoiceRecord | Rejection]:
+        """Invoices and credit notes, each with its lines."""
+
+    @abstractmethod
+    def payments(self, since: datetime | None) -> Iterator[PaymentRecord | Rejection]:
+        """Payments, each with its allocations to invoices."""
+
+    def provides(self, kind: str) -> bool:
+        """Whether the source lists this record type at all (a full listing of a type it does
+        not provide must not read as "everything was deleted")."""
+        return True
+
+    def document(self, invoice: InvoiceRecord) -> bytes | None:
+        """The ERP's original document (PDF) of an invoice, or None when the source has none."""
+        return None
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections and files."""
+
+    def __enter__(self) -> Connector:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()

@@ -1,0 +1,138 @@
+"""Canonical records from converted field values: defaults that follow from other fields, the
+sign of credit notes, voids and deletions expressed as statuses."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from connectors.errors import FieldError
+from connectors.records import (
+    AccountRecord,
+    AllocationRecord,
+    ContactRecord,
+    InvoiceRecord,
+    LineRecord,
+    PaymentRecord,
+)
+
+INVOICE_STATUSES = ("open", "partially_paid", "paid", "void", "deleted")
+ACCOUNT_STATUSES = ("active", "on_hold", "closed")
+
+
+def build_account(v: dict[str, Any]) -> AccountRecord:
+    status = v.get("status") or "active"
+    if status not in ACCOUNT_STATUSES:
+        raise FieldError("status", f"must map to one of {', '.join(ACCOUNT_STATUSES)}")
+    return AccountRecord(
+        erp_id=v["erp_id"],
+        name=v["name"],
+        currency=v["currency"].upper(),
+        email_domains=[d.lower() for d in v.get("email_domains") or []],
+        status=status,
+        updated_at=v.get("updated_at"),
+        deleted=bool(v.get("deleted")),
+    )
+
+
+def build_contact(v: dict[str, Any]) -> ContactRecord:
+    email = v["email"].strip().lower()
+    if "@" not in email or " " in email:
+        raise FieldError("email", "not an email address")
+    active = v.get("active")
+    return ContactRecord(
+        account=v["account"],
+        email=email,
+        name=v.get("name") or email.split("@")[0],
+        erp_id=v.get("erp_id"),
+        role=v.get("role"),
+        language=(v.get("language") or "").lower()[:2] or None,
+        active=True if active is None else active,
+        updated_at=v.get("updated_at"),
+        deleted=bool(v.get("deleted")),
+    )
+
+
+def build_line(v: dict[str, Any], position: int) -> LineRecord:
+    quantity = v.get("quantity")
+    unit_price = v.get("unit_price")
+    net = v.get("net_amount")
+    if quantity is None:
+        quantity = Decimal(1)
+    if net is None:
+        if unit_price is None:
+            raise FieldError("net_amount", "missing (and no unit price to compute it)")
+        net = quantity * unit_price
+    if unit_price is None:
+        unit_price = net / quantity if quantity else net
+    return LineRecord(
+        line_no=v.get("line_no") or position,
+        description=v.get("description") or "",
+        quantity=quantity,
+        unit_price=unit_price,
+        net_amount=net,
+        tax_rate=v.get("tax_rate") or Decimal(0),
+        tax_amount=v.get("tax_amount") or Decimal(0),
+        sku=v.get("sku"),
+    )
+
+
+def build_invoice(v: dict[str, Any]) -> InvoiceRecord:
+    kind = v.get("kind") or "invoice"
+    if kind not in ("invoice", "credit_note"):
+        raise FieldError("kind", "must map to invoice or credit_note")
+    status = v.get("status")
+    if status is not None and status not in INVOICE_STATUSES:
+        raise FieldError("status", f"must map to one of {', '.join(INVOICE_STATUSES)}")
+    total, tax, subtotal = v["total"], v.get("tax"), v.get("subtotal")
+    if tax is None:
+        tax = total - subtotal if subtotal is not None else Decimal(0)
+    if subtotal is None:
+        subtotal = total - tax
+    paid, balance = v.get("amount_paid"), v.get("balance")
+    if kind == "credit_note":
+        # ardesk signs credit notes negative whatever the ERP's convention.
+        total, tax, subtotal = -abs(total), -abs(tax), -abs(subtotal)
+        paid = None if paid is None else -abs(paid)
+        balance = None if balance is None else -abs(balance)
+    if paid is None and balance is not None:
+        paid = total - balance
+    return InvoiceRecord(
+        erp_id=v["erp_id"],
+        number=v.get("number") or v["erp_id"],
+        account=v["account"],
+        issue_date=v["issue_date"],
+        due_date=v.get("due_date") or v["issue_date"],
+        currency=v["currency"].upper(),
+        total=total,
+        subtotal=subtotal,
+        tax=tax,
+        kind=kind,
+        amount_paid=paid,
+        balance=None if paid is None else total - paid,
+        void=bool(v.get("void")) or status == "void",
+        po_number=v.get("po_number") or None,
+        updated_at=v.get("updated_at"),
+        deleted=bool(v.get("deleted")) or status == "deleted",
+        document_ref=v.get("document_ref"),
+    )
+
+
+def build_allocation(v: dict[str, Any]) -> AllocationRecord:
+    return AllocationRecord(
+        invoice=v["invoice"], amount=v["amount"], applied_on=v.get("applied_on")
+    )
+
+
+def build_payment(v: dict[str, Any]) -> PaymentRecord:
+    return PaymentRecord(
+        erp_id=v["erp_id"],
+        account=v["account"],
+        received_on=v["received_on"],
+        currency=v["currency"].upper(),
+        amount=v["amount"],
+        reference=v.get("reference"),
+        method=v.get("method"),
+        updated_at=v.get("updated_at"),
+        deleted=bool(v.get("deleted")),
+    )

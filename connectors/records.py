@@ -1,0 +1,117 @@
+"""Canonical records: what every source turns its ERP's data into, before the sync writes it.
+
+Amounts are Decimal, dates are dates, change times are aware UTC datetimes. Credit notes carry
+negative totals (the mapping flips a positive ERP amount). References between records use ERP ids
+(``account`` is the account's ERP id, an allocation names its invoice's ERP id).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+RECORD_TYPES = ("accounts", "contacts", "invoices", "payments")
+# What a report counts: the record types, and invoice lines on their own.
+COUNTED = ("accounts", "contacts", "invoices", "lines", "payments")
+
+
+@dataclass(slots=True)
+class AccountRecord:
+    erp_id: str
+    name: str
+    currency: str
+    email_domains: list[str] = field(default_factory=list)
+    status: str = "active"  # active | on_hold | closed
+    updated_at: datetime | None = None
+    deleted: bool = False
+    row: str = ""  # where the source had it, for reports
+
+
+@dataclass(slots=True)
+class ContactRecord:
+    account: str
+    email: str
+    name: str
+    erp_id: str | None = None
+    role: str | None = None  # only used when ardesk creates the contact
+    language: str | None = None  # idem: AR owns it afterwards
+    active: bool = True
+    updated_at: datetime | None = None
+    deleted: bool = False
+    row: str = ""  # where the source had it, for reports
+
+
+@dataclass(slots=True)
+class LineRecord:
+    line_no: int
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    net_amount: Decimal
+    tax_rate: Decimal = Decimal(0)
+    tax_amount: Decimal = Decimal(0)
+    sku: str | None = None
+
+
+@dataclass(slots=True)
+class InvoiceRecord:
+    erp_id: str
+    number: str
+    account: str
+    issue_date: date
+    due_date: date
+    currency: str
+    total: Decimal
+    subtotal: Decimal
+    tax: Decimal
+    kind: str = "invoice"  # invoice | credit_note
+    # None when the ERP does not say: the sync computes them from payment allocations.
+    amount_paid: Decimal | None = None
+    balance: Decimal | None = None
+    void: bool = False
+    po_number: str | None = None
+    updated_at: datetime | None = None
+    deleted: bool = False
+    row: str = ""  # where the source had it, for reports
+    lines: list[LineRecord] | None = None  # None: the source gives no lines, keep what is stored
+    # Where the source keeps the original document (a URL path, a report name…), if anywhere.
+    document_ref: str | None = None
+
+
+@dataclass(slots=True)
+class AllocationRecord:
+    invoice: str
+    amount: Decimal
+    applied_on: date | None = None
+
+
+@dataclass(slots=True)
+class PaymentRecord:
+    erp_id: str
+    account: str
+    received_on: date
+    currency: str
+    amount: Decimal
+    reference: str | None = None
+    method: str | None = None
+    updated_at: datetime | None = None
+    deleted: bool = False
+    row: str = ""  # where the source had it, for reports
+    allocations: list[AllocationRecord] = field(default_factory=list)
+
+
+Record = AccountRecord | ContactRecord | InvoiceRecord | PaymentRecord
+
+
+@dataclass(slots=True, frozen=True)
+class Rejection:
+    """A source row kept out of ardesk, and why: what the report lists."""
+
+    record: str  # accounts, contacts, invoices, lines, payments, allocations
+    row: str  # the row number in a file, or the ERP id / position in an API listing
+    field: str
+    reason: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"record": self.record, "row": self.row, "field": self.field, "reason": self.reason}

@@ -1,0 +1,186 @@
+"""Writing accounts and contacts. The sync owns the ERP's fields; what AR sets in ardesk (a
+contact's role, language, Slack and Teams ids) is only filled in when the sync creates the row."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+
+from connectors.records import AccountRecord, ContactRecord
+from connectors.sync.context import AccountRef, WriteContext, chunks, update_rows
+from core.models import LANGUAGES, Account, AccountStatus, Contact, utcnow
+
+ACCOUNTS = Account.__table__
+CONTACTS = Contact.__table__
+
+
+def write_accounts(ctx: WriteContext, batch: list[AccountRecord]) -> None:
+    records = {r.erp_id: r for r in batch}  # the last row of an id wins
+    now = utcnow()
+    inserts, updates = [], []
+    existing = {
+        row.erp_id: row
+        for row in ctx.conn.execute(
+            select(ACCOUNTS).where(
+                ACCOUNTS.c.source == ctx.source, ACCOUNTS.c.erp_id.in_(list(records))
+            )
+        )
+    }
+    for erp_id, rec in records.items():
+        values = {
+            "name": rec.name[:200],
+            "currency": rec.currency[:3],
+            "email_domains": rec.email_domains,
+            "status": AccountStatus.closed if rec.deleted else AccountStatus(rec.status),
+            "source_updated_at": rec.updated_at,
+        }
+        if len(rec.currency) != 3:
+            ctx.reject("accounts", rec.row, "currency", "must be a three-letter code")
+            continue
+        old = existing.get(erp_id)
+        if old is None:
+            inserts.append(
+                {"source": ctx.source, "erp_id": erp_id, "created_at": now, "updated_at": now}
+                | values
+            )
+        elif any(getattr(old, k) != v for k, v in values.items()):
+            updates.append({"_id": old.id, "updated_at": now} | values)
+        else:
+            ctx.report.unchanged["accounts"] += 1
+    if inserts:
+        ids = ctx.new_ids("accounts", len(inserts))
+        for row, id_ in zip(inserts, ids, strict=True):
+            row["id"] = id_
+            ctx.accounts[row["erp_id"]] = AccountRef(id_, row["currency"])
+        ctx.conn.execute(ACCOUNTS.insert(), inserts)
+        ctx.report.inserted["accounts"] += len(inserts)
+    if updates:
+        update_rows(ctx.conn, ACCOUNTS, updates)
+        ctx.report.updated["accounts"] += len(updates)
+    for erp_id, rec in records.items():
+        if erp_id in ctx.accounts:
+            ctx.accounts[erp_id].currency = rec.currency
+
+
+def write_contacts(ctx: WriteContext, batch: list[ContactRecord]) -> None:
+    now = utcnow()
+    wanted: list[tuple[ContactRecord, int]] = []
+    for rec in batch:
+        account = ctx.accounts.get(rec.account)
+        if account is None:
+            ctx.reject("contacts", rec.row, "account", f"unknown account {rec.account!r}")
+            continue
+        if rec.role is not None and rec.role not in ctx.roles:
+            ctx.reject("contacts", rec.row, "role", f"unknown role {rec.role!r}")
+            continue
+        wanted.append((rec, account.id))
+    if not wanted:
+        return
+    by_erp, by_email = _existing_contacts(ctx, wanted)
+    inserts, updates = [], []
+    seen: set[tuple[int, str]] = set()
+    for rec, account_id in wanted:
+        if (account_id, rec.email) in seen:
+            continue  # one row per address and account: the first row of a batch wins
+        seen.add((account_id, rec.email))
+        old = (by_erp.get(rec.erp_id) if rec.erp_id else None) or by_email.get(
+            (account_id, rec.email)
+        )
+        active = rec.active and not rec.deleted
+        if old is None:
+            if rec.deleted:
+                continue
+            inserts.append(
+                {
+                    "account_id": account_id,
+                    "email": rec.email[:320],
+                    "name": rec.name[:200],
+                    "role": rec.role or ctx.default_role,
+                    "language": rec.language if rec.language in LANGUAGES else None,
+                    "active": active,
+                    "source": ctx.source,
+                    "erp_id": rec.erp_id,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            continue
+        if old.source != ctx.source:
+            # AR created this contact in ardesk: it is theirs, the ERP row only confirms it.
+            ctx.report.unchanged["contacts"] += 1
+            continue
+        values = {
+            "account_id": account_id,
+            "email": rec.email[:320],
+            "name": rec.name[:200],
+            "active": active,
+            "erp_id": rec.erp_id,
+        }
+        clash = old.email != rec.email and (account_id, rec.email) in by_email
+        if clash:
+            ctx.reject("contacts", rec.row, "email", "another contact of the account has it")
+        elif any(getattr(old, k) != v for k, v in values.items()):
+            updates.append({"_id": old.id, "updated_at": now} | values)
+        else:
+            ctx.report.unchanged["contacts"] += 1
+    if inserts:
+        for row, id_ in zip(inserts, ctx.new_ids("contacts", len(inserts)), strict=True):
+            row["id"] = id_
+        ctx.conn.execute(CONTACTS.insert(), inserts)
+        ctx.report.inserted["contacts"] += len(inserts)
+    if updates:
+        update_rows(ctx.conn, CONTACTS, updates)
+        ctx.report.updated["contacts"] += len(updates)
+
+
+def _existing_contacts(ctx: WriteContext, wanted: list[tuple[ContactRecord, int]]):
+    erp_ids = [r.erp_id for r, _ in wanted if r.erp_id]
+    pairs = [(a, r.email) for r, a in wanted]
+    by_erp, by_email = {}, {}
+    for part in chunks(pairs, 500):
+        condition = or_(*(and_(CONTACTS.c.account_id == a, CONTACTS.c.email == e) for a, e in part))
+        for row in ctx.conn.execute(select(CONTACTS).where(condition)):
+            by_email[(row.account_id, row.email)] = row
+    for part in chunks(erp_ids):
+        query = select(CONTACTS).where(CONTACTS.c.source == ctx.source, CONTACTS.c.erp_id.in_(part))
+        for row in ctx.conn.execute(query):
+            by_erp[row.erp_id] = row
+            by_email[(row.account_id, row.email)] = row
+    return by_erp, by_email
+
+
+def close_missing_accounts(ctx: WriteContext, seen: set[str], when: datetime) -> None:
+    """After a full listing: accounts the ERP no longer has are closed, never deleted."""
+    rows = ctx.conn.execute(
+        select(ACCOUNTS.c.id, ACCOUNTS.c.erp_id).where(
+            ACCOUNTS.c.source == ctx.source, ACCOUNTS.c.status != AccountStatus.closed
+        )
+    )
+    gone = [
+        {"_id": id_, "status": AccountStatus.closed, "updated_at": when}
+        for id_, erp_id in rows
+        if erp_id not in seen
+    ]
+    if gone:
+        update_rows(ctx.conn, ACCOUNTS, gone)
+        ctx.report.updated["accounts"] += len(gone)
+
+
+def deactivate_missing_contacts(
+    ctx: WriteContext, seen: set[tuple[int, str]], when: datetime
+) -> None:
+    """After a full listing: the source's contacts the ERP no longer lists stop being active."""
+    rows = ctx.conn.execute(
+        select(CONTACTS.c.id, CONTACTS.c.account_id, CONTACTS.c.email).where(
+            CONTACTS.c.source == ctx.source, CONTACTS.c.active.is_(True)
+        )
+    )
+    gone = [
+        {"_id": id_, "active": False, "updated_at": when}
+        for id_, account_id, email in rows
+        if (account_id, email) not in seen
+    ]
+    if gone:
+        update_rows(ctx.conn, CONTACTS, gone)
+        ctx.report.updated["contacts"] += len(gone)

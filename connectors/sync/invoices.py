@@ -1,0 +1,220 @@
+"""Writing invoices and credit notes with their lines: insert what is new, update what changed,
+leave the rest alone, so a re-run writes nothing.
+
+Amounts are compared as stored (four places). An invoice the ERP voids or deletes becomes void
+with nothing owed; rows are never deleted, so links and audit events that name them stay valid.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from connectors.records import InvoiceRecord, LineRecord
+from connectors.sync.context import WriteContext, chunks, q, update_rows
+from core.models import Invoice, InvoiceLine, InvoiceStatus, status_for, utcnow
+
+INVOICES = Invoice.__table__
+LINES = InvoiceLine.__table__
+ZERO = Decimal(0)
+HEADER = (
+    "account_id", "number", "kind", "issue_date", "due_date", "currency", "subtotal", "tax",
+    "total", "amount_paid", "balance", "status", "po_number", "source_updated_at",
+)  # fmt: skip
+LINE = (
+    "account_id", "line_no", "sku", "description", "quantity", "unit_price", "tax_rate",
+    "net_amount", "tax_amount",
+)  # fmt: skip
+
+
+def header_values(rec: InvoiceRecord, account_id: int, paid_before: Decimal | None) -> dict:
+    """The invoice columns the ERP owns. Without a paid amount from the ERP, the one ardesk
+    computed from allocations stays."""
+    void = rec.void or rec.deleted
+    total = ZERO if void else q(rec.total)
+    if void:
+        paid = ZERO
+    elif rec.amount_paid is not None:
+        paid = q(rec.amount_paid)
+    else:
+        paid = paid_before if paid_before is not None else ZERO
+    return {
+        "account_id": account_id,
+        "number": rec.number[:64],
+        "kind": rec.kind,
+        "issue_date": rec.issue_date,
+        "due_date": rec.due_date,
+        "currency": rec.currency[:3],
+        "subtotal": q(rec.subtotal),
+        "tax": q(rec.tax),
+        "total": total,
+        "amount_paid": paid,
+        "balance": total - paid,
+        "status": status_for(total, paid, void=void),
+        "po_number": rec.po_number[:64] if rec.po_number else None,
+        "source_updated_at": rec.updated_at,
+    }
+
+
+def line_values(line: LineRecord, account_id: int) -> dict:
+    return {
+        "account_id": account_id,
+        "line_no": line.line_no,
+        "sku": line.sku[:64] if line.sku else None,
+        "description": line.description,
+        "quantity": q(line.quantity),
+        "unit_price": q(line.unit_price),
+        "tax_rate": q(line.tax_rate),
+        "net_amount": q(line.net_amount),
+        "tax_amount": q(line.tax_amount),
+    }
+
+
+def _existing(ctx: WriteContext, erp_ids: list[str]) -> dict[str, Any]:
+    if "invoices" in ctx.fresh:
+        return {}
+    query = select(INVOICES.c.id, INVOICES.c.erp_id, *(INVOICES.c[c] for c in HEADER)).where(
+        INVOICES.c.source == ctx.source, INVOICES.c.erp_id.in_(erp_ids)
+    )
+    return {row.erp_id: row for row in ctx.conn.execute(query)}
+
+
+def _existing_lines(ctx: WriteContext, invoice_ids: list[int]) -> dict[int, list[Any]]:
+    found: dict[int, list[Any]] = {}
+    if not invoice_ids:
+        return found
+    query = (
+        select(LINES.c.id, LINES.c.invoice_id, *(LINES.c[c] for c in LINE))
+        .where(LINES.c.invoice_id.in_(invoice_ids))
+        .order_by(LINES.c.invoice_id, LINES.c.line_no, LINES.c.id)
+    )
+    for row in ctx.conn.execute(query):
+        found.setdefault(row.invoice_id, []).append(row)
+    return found
+
+
+def write_invoices(ctx: WriteContext, batch: list[InvoiceRecord]) -> None:
+    records: dict[str, tuple[InvoiceRecord, int]] = {}
+    for rec in batch:
+        account = ctx.accounts.get(rec.account)
+        if account is None:
+            ctx.reject("invoices", rec.row, "account", f"unknown account {rec.account!r}")
+        elif len(rec.currency) != 3:
+            ctx.reject("invoices", rec.row, "currency", "must be a three-letter code")
+        else:
+            records[rec.erp_id] = (rec, account.id)  # the last row of an id wins
+    if not records:
+        return
+    existing = _existing(ctx, list(records))
+    old_lines = _existing_lines(
+        ctx, [row.id for erp, row in existing.items() if records[erp][0].lines is not None]
+    )
+    now = utcnow()
+    report = ctx.report
+    new_rows: list[dict] = []
+    new_lines: list[tuple[int, list[LineRecord], int]] = []  # (index in new_rows, lines, account)
+    changed: list[dict] = []
+    line_inserts: list[dict] = []
+    line_updates: list[dict] = []
+    line_deletes: list[int] = []
+    for erp_id, (rec, account_id) in records.items():
+        old = existing.get(erp_id)
+        values = header_values(rec, account_id, old.amount_paid if old is not None else None)
+        if old is None:
+            values.update(source=ctx.source, erp_id=erp_id, created_at=now, updated_at=now)
+            new_rows.append(values)
+            if rec.lines:
+                new_lines.append((len(new_rows) - 1, rec.lines, account_id))
+            continue
+        header_changed = any(old._mapping[c] != v for c, v in values.items())
+        lines_changed = False
+        if rec.lines is not None:
+            lines_changed = _diff_lines(
+                old.id, old_lines.get(old.id, []), rec.lines, account_id, ctx,
+                line_inserts, line_updates, line_deletes,
+            )  # fmt: skip
+        if header_changed:
+            changed.append({"_id": old.id, "updated_at": now} | values)
+            report.updated["invoices"] += 1
+        elif lines_changed:
+            report.updated["invoices"] += 1
+        else:
+            report.unchanged["invoices"] += 1
+    if new_rows:
+        for row, id_ in zip(new_rows, ctx.new_ids("invoices", len(new_rows)), strict=True):
+            row["id"] = id_
+        ctx.conn.execute(INVOICES.insert(), new_rows)
+        report.inserted["invoices"] += len(new_rows)
+        for index, lines, account_id in new_lines:
+            invoice_id = new_rows[index]["id"]
+            for line in lines:
+                line_inserts.append(line_values(line, account_id) | {"invoice_id": invoice_id})
+        report.inserted["lines"] += sum(len(lines) for _, lines, _ in new_lines)
+    update_rows(ctx.conn, INVOICES, changed)
+    if line_deletes:
+        for part in chunks(line_deletes):
+            ctx.conn.execute(LINES.delete().where(LINES.c.id.in_(part)))
+    if line_inserts:
+        ids = ctx.new_ids("invoice_lines", len(line_inserts))
+        for row, id_ in zip(line_inserts, ids, strict=True):
+            row["id"] = id_
+        ctx.conn.execute(LINES.insert(), line_inserts)
+    update_rows(ctx.conn, LINES, line_updates)
+
+
+def _diff_lines(
+    invoice_id: int,
+    old: list[Any],
+    new: list[LineRecord],
+    account_id: int,
+    ctx: WriteContext,
+    inserts: list[dict],
+    updates: list[dict],
+    deletes: list[int],
+) -> bool:
+    """Lines compared by position; returns whether any differs."""
+    report = ctx.report
+    changed = False
+    for position, line in enumerate(new):
+        values = line_values(line, account_id)
+        if position >= len(old):
+            inserts.append(values | {"invoice_id": invoice_id})
+            report.inserted["lines"] += 1
+            changed = True
+        elif any(old[position]._mapping[c] != v for c, v in values.items()):
+            updates.append({"_id": old[position].id} | values)
+            report.updated["lines"] += 1
+            changed = True
+        else:
+            report.unchanged["lines"] += 1
+    for row in old[len(new) :]:
+        deletes.append(row.id)
+        changed = True
+    return changed
+
+
+def void_missing_invoices(ctx: WriteContext, seen: set[str], when: datetime) -> None:
+    """After a full listing: invoices the ERP no longer lists were deleted there; they become void
+    with nothing owed (the row stays for the audit trail and old links)."""
+    rows = ctx.conn.execute(
+        select(INVOICES.c.id, INVOICES.c.erp_id).where(
+            INVOICES.c.source == ctx.source, INVOICES.c.status != InvoiceStatus.void
+        )
+    )
+    gone = [
+        {
+            "_id": id_,
+            "status": InvoiceStatus.void,
+            "total": ZERO,
+            "amount_paid": ZERO,
+            "balance": ZERO,
+            "updated_at": when,
+        }
+        for id_, erp_id in rows
+        if erp_id not in seen
+    ]
+    update_rows(ctx.conn, INVOICES, gone)
+    ctx.report.updated["invoices"] += len(gone)
