@@ -30,6 +30,7 @@ from core.demo.storage import HISTORY_DAYS, MAX_QUANTITY, Storage
 CREDIT_NOTE_SHARE = 0.04
 VOID_SHARE = 0.015
 PARTIAL_SHARE = 0.04  # of the invoices paid: short payments that leave a balance open
+SETTLED_SHARE = 0.7  # of the short payments: the rest follows in a later payment run
 CREDIT_APPLIED_SHARE = 0.85  # of the credit notes a later payment can absorb
 OVERPAYMENT_SHARE = 0.02  # of the payments: more than they allocate
 ON_ACCOUNT_SHARE = 0.01  # a payment run followed by a payment nobody says what it is for
@@ -144,20 +145,30 @@ def account_documents(plan: AccountPlan, storage: Storage, counters: Counters, o
             run = due + delay_min + int(draw() * delay_spread)
             run += (run_weekday - run) % 7  # the customer's next payment run
             if run <= today and draw() >= unpaid_share:
-                paid = total
+                paid = first_payment = total
+                updated = run
                 if draw() < PARTIAL_SHARE:
                     short = total * (20 + int(draw() * 60)) // 100
                     short -= short % 100  # customers short-pay round amounts
                     if short > 0:
-                        paid = short
-                updated = run
+                        paid = first_payment = short
+                        # Most short payments are settled weeks later, once the query is solved.
+                        settled = run + 14 + 7 * int(draw() * 8)
+                        if settled <= today and draw() < SETTLED_SHARE:
+                            key = settled * _GROUP_KEY + position
+                            run_entries = runs.get(key)
+                            if run_entries is None:
+                                run_entries = runs[key] = []
+                            run_entries.append((invoice_id, total - short, number))
+                            paid, updated = total, settled
                 key = run * _GROUP_KEY + position
                 run_entries = runs.get(key)
                 if run_entries is None:
                     run_entries = runs[key] = []
-                run_entries.append((invoice_id, paid, number))
+                run_entries.append((invoice_id, first_payment, number))
                 waiting = waiting_credits[position]
-                if waiting and paid == total:
+                # A credit note rides along with a payment in full of a larger invoice.
+                if waiting and first_payment == total:
                     credit = waiting[0]
                     if credit[2] + 5 <= run and total + credit[6] > 0:
                         waiting.popleft()
