@@ -1,0 +1,61 @@
+"""Helpers for connector tests: sources files in a temporary folder, syncs without waiting."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from connectors.config import load_source
+from connectors.sync.engine import run_sync
+from core.db import Database
+from core.models import Account, Contact, Invoice, Payment
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "connectors" / "examples"
+
+
+@pytest.fixture
+def example_dir(tmp_path: Path) -> Path:
+    """A copy of the shipped CSV example that a test may edit."""
+    target = tmp_path / "example"
+    shutil.copytree(EXAMPLES / "csv", target)
+    return target
+
+
+def sync(db: Database, sources: Path, name: str, environ: dict | None = None, **options):
+    config = load_source(sources, name, environ=environ)
+    config.backoff_s = 0
+    return run_sync(db, config, sleep=lambda _s: None, **options)
+
+
+def snapshot(db: Database) -> dict:
+    """Everything a sync writes, comparable between runs."""
+    with db.admin_session() as s:
+        return {
+            "accounts": sorted(
+                (a.erp_id, a.name, a.currency, a.status) for a in s.scalars(select(Account))
+            ),
+            "contacts": sorted(
+                (c.email, c.name, c.role, c.language, c.active) for c in s.scalars(select(Contact))
+            ),
+            "invoices": sorted(
+                (i.erp_id, i.kind, i.total, i.amount_paid, i.balance, i.status, len(i.lines))
+                for i in s.scalars(select(Invoice))
+            ),
+            "payments": sorted(
+                (p.erp_id, p.amount, len(p.allocations)) for p in s.scalars(select(Payment))
+            ),
+        }
+
+
+def invoice(db: Database, number: str) -> Invoice:
+    with db.admin_session() as s:
+        found = s.scalars(select(Invoice).where(Invoice.number == number)).one()
+        _ = found.lines
+        return found
+
+
+def nothing_changed(report) -> bool:
+    return not any(report.inserted.values()) and not any(report.updated.values())
