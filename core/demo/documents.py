@@ -75,6 +75,10 @@ def account_documents(plan: AccountPlan, storage: Storage, counters: Counters, o
     invoice_id, line_id = counters.invoice_id, counters.line_id
     next_invoice = counters.invoices[source]
     next_credit = counters.credit_notes[source]
+    # Odoo-style series restart every year: number → next number, per year.
+    yearly = style.yearly
+    invoices_by_year = _yearly(counters.invoices, source)
+    credits_by_year = _yearly(counters.credit_notes, source)
     next_po = rng.randrange(1_000, 90_000)
 
     days = sorted(int(draw() * (HISTORY_DAYS + 1)) for _ in range(plan.invoice_count))
@@ -101,11 +105,16 @@ def account_documents(plan: AccountPlan, storage: Storage, counters: Counters, o
                               negative_quantities[quantity], stored_price, rate, money(-net),
                               money(-line_tax), account_id))
                 line_id += 1
+            year = years[day]
             if shared_series:
-                number = invoice_number(next_invoice, years[day])
+                number = invoice_number(next_invoice, year)
                 next_invoice += 1
+            elif yearly:
+                serial = credits_by_year.get(year, next_credit)
+                credits_by_year[year] = serial + 1
+                number = credit_number(serial, year)
             else:
-                number = credit_number(next_credit, years[day])
+                number = credit_number(next_credit, year)
                 next_credit += 1
             credit = [invoice_id, number, day, position, -subtotal, -tax, -subtotal - tax, 0, day]
             credits.append(credit)
@@ -124,8 +133,13 @@ def account_documents(plan: AccountPlan, storage: Storage, counters: Counters, o
                           stored_price, rate, money(net), money(line_tax), account_id))
             line_id += 1
         total = subtotal + tax
-        number = invoice_number(next_invoice, years[day])
-        next_invoice += 1
+        if yearly:
+            serial = invoices_by_year.get(years[day], next_invoice)
+            invoices_by_year[years[day]] = serial + 1
+            number = invoice_number(serial, years[day])
+        else:
+            number = invoice_number(next_invoice, years[day])
+            next_invoice += 1
         if draw() < po_share:
             po = po_number(next_po, years[day], department)
             next_po += 1
@@ -199,7 +213,19 @@ def account_documents(plan: AccountPlan, storage: Storage, counters: Counters, o
     counters.invoice_id, counters.line_id = invoice_id, line_id
     counters.invoices[source] = next_invoice
     counters.credit_notes[source] = next_credit
+    _store_yearly(counters.invoices, source, invoices_by_year)
+    _store_yearly(counters.credit_notes, source, credits_by_year)
     _payments(plan, storage, counters, out, runs, draw)
+
+
+def _yearly(series: dict[str, int], source: str) -> dict[int, int]:
+    prefix = f"{source}:"
+    return {int(key[len(prefix):]): n for key, n in series.items() if key.startswith(prefix)}
+
+
+def _store_yearly(series: dict[str, int], source: str, by_year: dict[int, int]) -> None:
+    for year, serial in by_year.items():
+        series[f"{source}:{year}"] = serial
 
 
 def _price_list(plan: AccountPlan, currency: str,
@@ -217,17 +243,29 @@ def _price_list(plan: AccountPlan, currency: str,
 
 def _payments(plan: AccountPlan, storage: Storage, counters: Counters, out: Batch,
               runs: dict[int, list[tuple[int, int, str]]], draw) -> None:
-    money, dates, stamps = storage.money, storage.dates, storage.stamps
+    money, dates, stamps, years = storage.money, storage.dates, storage.stamps, storage.years
     assert counters.payments is not None
     source = plan.style.source
     payment_number = plan.style.payment.format
     next_number = counters.payments[source]
+    by_year = _yearly(counters.payments, source)
     payment_id, allocation_id = counters.payment_id, counters.allocation_id
     method = plan.payment_method
     phrase = PAYMENT_PHRASES.get(plan.language, PAYMENT_PHRASES["en"]).format
-    advice = ADVICE_STYLES[method]
+    advice_styles = ADVICE_STYLES[method]
+    advice = 1 + int(draw() * 9_000)  # the customer's own remittance advice numbers
     account_id = plan.id
     payments, allocations = out.payments, out.payment_allocations
+
+    def erp_id(run: int) -> str:
+        nonlocal next_number
+        if plan.style.yearly:
+            serial = by_year.get(years[run], next_number)
+            by_year[years[run]] = serial + 1
+            return payment_number(serial, years[run])
+        next_number += 1
+        return payment_number(next_number - 1, years[run])
+
     # The largest account always has one over-payment, so every data set shows unapplied cash.
     overpay_first = plan.index == 0
     for key in sorted(runs):
@@ -241,24 +279,30 @@ def _payments(plan: AccountPlan, storage: Storage, counters: Counters, out: Batc
         if len(entries) == 1 and draw() < 0.6:
             reference = phrase(entries[0][2])
         else:
-            style = advice[int(draw() * len(advice))]
-            reference = style.format(next_number, storage.compact_dates[run], int(draw() * 98))
-        payments.append((payment_id, source, payment_number(next_number, storage.years[run]),
-                         reference, dates[run], method, currency, money(amount), stamps[run],
-                         stamps[run], account_id))
+            style = advice_styles[int(draw() * len(advice_styles))]
+            reference = style.format(advice, storage.compact_dates[run])
+            if reference.startswith("RF"):
+                reference = creditor_reference(reference[2:])
+            advice += 1
+        payments.append((payment_id, source, erp_id(run), reference, dates[run], method,
+                         currency, money(amount), stamps[run], stamps[run], account_id))
         for document_id, applied, _number in entries:
             allocations.append((allocation_id, payment_id, document_id, money(applied),
                                 dates[run], account_id))
             allocation_id += 1
         payment_id += 1
-        next_number += 1
         if draw() < ON_ACCOUNT_SHARE:
             amount = (1 + int(draw() * 50)) * 10_000
             reference = f"ON ACCOUNT {storage.compact_dates[run]}"
-            payments.append((payment_id, source, payment_number(next_number, storage.years[run]),
-                             reference, dates[run], method, currency, money(amount),
-                             stamps[run], stamps[run], account_id))
+            payments.append((payment_id, source, erp_id(run), reference, dates[run], method,
+                             currency, money(amount), stamps[run], stamps[run], account_id))
             payment_id += 1
-            next_number += 1
     counters.payments[source] = next_number
+    _store_yearly(counters.payments, source, by_year)
     counters.payment_id, counters.allocation_id = payment_id, allocation_id
+
+
+def creditor_reference(reference: str) -> str:
+    """An ISO 11649 creditor reference (``RF`` and two check digits) for ``reference``."""
+    digits = "".join(str(int(c, 36)) for c in reference.upper() + "RF00")
+    return f"RF{98 - int(digits) % 97:02d}{reference}"

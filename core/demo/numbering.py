@@ -21,6 +21,7 @@ class ErpStyle:
     first_invoice: int
     first_credit_note: int | None  # None: credit notes share the invoice series
     first_payment: int
+    yearly: bool = False  # the series start again every year (the year is in the number)
 
 
 ERP_STYLES: tuple[ErpStyle, ...] = (
@@ -37,7 +38,7 @@ ERP_STYLES: tuple[ErpStyle, ...] = (
     ErpStyle("bc_us", "K{0:05d}", "S-INV{0}", "S-CR{0}", "G{0:06d}", 20_000, 103_001, 104_001,
              2_000),
     ErpStyle("odoo", "P{0:05d}", "INV/{1}/{0:05d}", "RINV/{1}/{0:05d}", "PBNK1/{1}/{0:05d}",
-             3_000, 1, 1, 1),
+             3_000, 1, 1, 1, yearly=True),
 )
 STYLE_WEIGHTS = (30, 15, 15, 12, 10, 18)
 
@@ -55,8 +56,9 @@ PAYMENT_PHRASES = {
     "pt": "Pagamento fatura {0}",
 }
 # Remittance advice references by payment method: {0} a running number, {1} YYYYMMDD.
+# An ``RF`` reference gets its ISO 11649 check digits (core.demo.documents).
 ADVICE_STYLES = {
-    "sepa_credit_transfer": ("RF{2:02d}{0:010d}", "AVIS-{1}-{0:04d}", "REM{1}{0:05d}"),
+    "sepa_credit_transfer": ("RF{0:010d}", "AVIS-{1}-{0:04d}", "REM{1}{0:05d}"),
     "wire": ("WIRE {1} {0:06d}", "TT{0:08d}"),
     "ach": ("ACH TRACE 0210{0:011d}", "CCD+ {1} {0:05d}"),
     "check": ("CHK {0:06d}", "CHECK NO {0:06d}"),
@@ -93,9 +95,11 @@ class Counters:
         self.payments = self.payments or {s.source: s.first_payment for s in ERP_STYLES}
 
     def shift_numbers(self, by_source: dict[str, int]) -> None:
-        """Move every series of a source past ``by_source[source]`` numbers already used."""
-        for source, used in by_source.items():
-            for series in (self.accounts, self.invoices, self.credit_notes, self.payments):
-                assert series is not None
-                if source in series:
-                    series[source] += used
+        """Move every series of a source past ``by_source[source]`` numbers already used.
+
+        Keys are a source, or ``source:year`` for series that restart every year.
+        """
+        for series in (self.accounts, self.invoices, self.credit_notes, self.payments):
+            assert series is not None
+            for key in series:
+                series[key] += by_source.get(key.partition(":")[0], 0)
