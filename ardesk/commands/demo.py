@@ -55,7 +55,7 @@ def demo_data(runtime: Runtime, accounts: int, invoices_per_account: int,
     db = runtime.database
     console = Console(stderr=True)
     progress = Progress(
-        TextColumn("[bold]loading demo data"),
+        TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("invoices"),
@@ -64,11 +64,14 @@ def demo_data(runtime: Runtime, accounts: int, invoices_per_account: int,
         console=console,
         disable=not console.is_terminal,
     )
-    task = progress.add_task("invoices", total=spec.invoice_count)
+    task = progress.add_task("loading demo data", total=spec.invoice_count)
     try:
         with progress:
-            result = load_demo(db, spec, append=append,
-                               on_invoices=lambda count: progress.advance(task, count))
+            result = load_demo(
+                db, spec, append=append,
+                on_invoices=lambda count: progress.advance(task, count),
+                on_stage=lambda stage: progress.update(task, description=stage),
+            )
     except (DemoDataError, BulkLoadError) as exc:
         raise ArdeskError(str(exc)) from None
     click.echo(summary(result))

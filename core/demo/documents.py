@@ -86,6 +86,9 @@ def account_documents(plan: AccountPlan, storage: Storage, counters: Counters, o
     waiting_credits: list[deque[list]] = [deque() for _ in currencies]
     credits: list[list] = []  # [id, number, day, currency position, subtotal, tax, total,
     #                            paid, last day]
+    # Credit notes and their lines wait for the account's end (their amount paid is known only
+    # then), so a line never reaches the database before its document.
+    credit_lines: list[tuple] = []
     invoices, lines = out.invoices, out.invoice_lines
     for day in days:
         kind_draw = draw()
@@ -101,9 +104,9 @@ def account_documents(plan: AccountPlan, storage: Storage, counters: Counters, o
                 line_tax = (net * rate_e4 + 500_000) // 1_000_000
                 subtotal += net
                 tax += line_tax
-                lines.append((line_id, invoice_id, line_no, sku, description,
-                              negative_quantities[quantity], stored_price, rate, money(-net),
-                              money(-line_tax), account_id))
+                credit_lines.append((line_id, invoice_id, line_no, sku, description,
+                                     negative_quantities[quantity], stored_price, rate,
+                                     money(-net), money(-line_tax), account_id))
                 line_id += 1
             year = years[day]
             if shared_series:
@@ -210,6 +213,7 @@ def account_documents(plan: AccountPlan, storage: Storage, counters: Counters, o
                          money(total), money(paid), money(total - paid),
                          "paid" if paid == total else "open", None, stamps[updated],
                          stamps[day], stamps[updated], account_id))
+    lines.extend(credit_lines)
     counters.invoice_id, counters.line_id = invoice_id, line_id
     counters.invoices[source] = next_invoice
     counters.credit_notes[source] = next_credit

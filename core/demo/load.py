@@ -81,8 +81,12 @@ def counters_after_existing(db: Database) -> Counters:
 
 def load_demo(db: Database, spec: DemoSpec, *, append: bool = False,
               on_invoices: Callable[[int], None] | None = None,
+              on_stage: Callable[[str], None] | None = None,
               child_process: bool | None = None) -> LoadResult:
-    """Migrate if needed, then generate and load ``spec``; ``on_invoices`` hears of progress.
+    """Migrate if needed, then generate and load ``spec``.
+
+    ``on_invoices`` hears how many invoices each batch brought; ``on_stage`` what the load is
+    doing when it is not loading batches (building indexes and checking keys at the end).
 
     Refuses a database that holds data unless ``append`` (then ids and numbers continue after
     what is there).
@@ -110,6 +114,8 @@ def load_demo(db: Database, spec: DemoSpec, *, append: bool = False,
                     loader.load(table, columns, rows)
             if on_invoices is not None:
                 on_invoices(len(batch.invoices))
+        if on_stage is not None:
+            on_stage("building indexes")
     return LoadResult(spec, db.dialect, dict(loader.rows_loaded), time.perf_counter() - started)
 
 

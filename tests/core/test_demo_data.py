@@ -69,6 +69,18 @@ def test_it_gives_identical_rows_for_the_same_seed_whatever_the_batch_size() -> 
     assert rows_of(SMALL, "postgresql") == rows_of(SMALL, "postgresql")
 
 
+def test_it_never_sends_a_row_before_the_rows_it_refers_to() -> None:
+    # Appending to a database keeps foreign keys checked row by row on PostgreSQL.
+    seen: dict[str, set[int]] = defaultdict(set)
+    for batch in generate(SMALL, "sqlite", chunk=7):
+        for table, _columns, rows in batch.tables():
+            seen[table].update(row[0] for row in rows)
+        assert {row[1] for row in batch.invoice_lines} <= seen["invoices"]
+        assert {row[1] for row in batch.payment_allocations} <= seen["payments"]
+        assert {row[2] for row in batch.payment_allocations} <= seen["invoices"]
+        assert {row[-1] for row in batch.invoices} <= seen["accounts"]
+
+
 def test_it_gives_different_rows_for_another_seed_or_day() -> None:
     reference = rows_of(SMALL)
     other_seed = DemoSpec(**{**SMALL.__dict__, "seed": 12})
