@@ -5,6 +5,10 @@ set -euo pipefail
 missing=()
 have_postgres() { compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null; }
 have_postgres || missing+=(postgresql)
+# The portal's browser tests and PDF rendering (WeasyPrint needs Pango and a font).
+for package in chromium fonts-dejavu-core poppler-utils libpango-1.0-0 libpangoft2-1.0-0; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
+done
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

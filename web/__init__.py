@@ -2,18 +2,67 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask
 
 from core.config import Settings, load_settings
 from core.db import Database
+from core.links import LinkSigner
+
+# A portal session ends after this long without a request (the cookie's lifetime is refreshed
+# on every request, so an active visitor is never cut off mid-task).
+IDLE_TIMEOUT = timedelta(minutes=30)
+# Uploads are only ever PDFs to verify; anything bigger is refused before it is read.
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     """The app factory (gunicorn: ``web:create_app()``); nothing is created at import time."""
     settings = settings or load_settings()
     app = Flask(__name__)
-    app.config.update(SECRET_KEY=settings.secret_key, ARDESK_SETTINGS=settings)
+    development = settings.env == "development"
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        ARDESK_SETTINGS=settings,
+        SESSION_COOKIE_NAME="ardesk_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SECURE=not development,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=IDLE_TIMEOUT,
+        SESSION_REFRESH_EACH_REQUEST=True,
+        # The form plus a little room for the multipart envelope.
+        MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES + 64 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the (idle-limited) session
+        WTF_CSRF_SSL_STRICT=not development,
+        BABEL_DEFAULT_LOCALE="en",
+        BABEL_DEFAULT_TIMEZONE="UTC",
+        BABEL_TRANSLATION_DIRECTORIES="translations",
+    )
     app.extensions["ardesk.db"] = Database.connect(settings)
+    app.extensions["ardesk.signer"] = LinkSigner(settings.secret_key)
+
+    from web import errors, i18n, security, visitor
+    from web.documents import blueprint as documents
+    from web.extensions import babel, csrf
+    from web.landing import blueprint as landing
+    from web.portal import blueprint as portal
+    from web.verify import blueprint as verify
+
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
+    security.init_app(app, hsts=not development)
+    errors.init_app(app)
+    app.teardown_request(visitor.close_scope)
+    for blueprint in (landing, portal, documents, verify):
+        app.register_blueprint(blueprint)
+
+    @app.context_processor
+    def brand_context() -> dict[str, str]:
+        from web.documents.render import brand
+
+        return {"brand_name": brand().name}
 
     @app.get("/healthz")
     def healthz() -> tuple[str, int, dict[str, str]]:

@@ -1,0 +1,30 @@
+"""``ardesk web``: the portal for development and demos (production runs gunicorn, see Procfile)."""
+
+from __future__ import annotations
+
+import click
+
+from ardesk.runtime import Runtime, clean_errors, pass_runtime
+
+
+@click.command("web")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@pass_runtime
+@clean_errors
+def web(runtime: Runtime, host: str, port: int) -> None:
+    """Serve the customer portal and the link landing on HOST:PORT."""
+    from web import create_app
+    from web.serving import local_server
+
+    # Refuses a database without the current schema, naming the command that fixes it.
+    _ = runtime.db
+    app = create_app(runtime.settings)
+    server = local_server(app, host, port)
+    click.echo(f"ardesk portal on http://{host}:{server.server_port}/ (Ctrl-C stops it)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

@@ -1,0 +1,83 @@
+"""PDF rendering with WeasyPrint from Jinja templates, in the visitor's language.
+
+Nothing is fetched while rendering: the logo comes in as a data URI and every other URL is
+refused, so a document cannot be made to reach out to the network.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from flask import current_app, render_template
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from mailers.brand import Brand, load_brand
+
+# Bump when a template changes, so cached documents are rendered again.
+TEMPLATE_VERSION = "1"
+
+
+@lru_cache(maxsize=4)
+def _brand_for(settings_id: int) -> Brand:
+    return load_brand(current_app.config["ARDESK_SETTINGS"])
+
+
+def brand() -> Brand:
+    """The configured brand, read once per process."""
+    return _brand_for(id(current_app.config["ARDESK_SETTINGS"]))
+
+
+def logo_uri(current: Brand) -> str | None:
+    logo = current.logo
+    if logo is None:
+        return None
+    if logo.content and logo.mime_type:
+        return f"data:{logo.mime_type};base64,{base64.b64encode(logo.content).decode()}"
+    return None
+
+
+def brand_fingerprint(current: Brand) -> dict[str, Any]:
+    logo = current.logo
+    return {
+        "name": current.name,
+        "colours": [current.colours.primary, current.colours.text],
+        "footer": current.legal_footer,
+        "bank": repr(current.bank),
+        "logo": hashlib.sha256(logo.content).hexdigest() if logo and logo.content else None,
+    }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal | date):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def inputs_hash(kind: str, language: str, facts: Any) -> str:
+    """The cache key: everything that shapes the document, so changed data renders anew."""
+    payload = {
+        "kind": kind,
+        "version": TEMPLATE_VERSION,
+        "language": language,
+        "brand": brand_fingerprint(brand()),
+        "facts": _plain(facts),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def render_pdf(template: str, **context: Any) -> bytes:
+    current = brand()
+    html = render_template(template, brand=current, logo=logo_uri(current), **context)
+    fetcher = URLFetcher(allowed_protocols={"data"}, timeout=1)
+    return HTML(string=html, url_fetcher=fetcher).write_pdf()

@@ -1,0 +1,141 @@
+"""Invoice list and invoice page, and the dispute form that hands an invoice to AR."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from core.models import (
+    Document,
+    DocumentKind,
+    InboundMessage,
+    InboundStatus,
+    Invoice,
+    Payment,
+    PaymentAllocation,
+    utcnow,
+)
+from web.portal import blueprint, listing, scope
+from web.visitor import audit, current_visitor, scoped
+
+MAX_COMMENT = 2000
+
+
+def visible_invoice(invoice_id: int, *, with_lines: bool = False) -> Invoice:
+    """The invoice if this visitor may see it; 404 otherwise (another account's reads the same)."""
+    visitor = current_visitor()
+    if not visitor.may("view_invoices"):
+        abort(403)
+    query = select(Invoice).where(Invoice.id == invoice_id, *scope.invoice_conditions(visitor))
+    if with_lines:
+        query = query.options(selectinload(Invoice.lines))
+    invoice = scoped().scalar(query)
+    if invoice is None:
+        abort(404)
+    return invoice
+
+
+def current_filters() -> listing.InvoiceFilters:
+    return listing.InvoiceFilters.from_args(request.args, scope.list_filters(current_visitor()))
+
+
+@blueprint.get("/invoices")
+def invoices() -> ResponseReturnValue:
+    visitor = current_visitor()
+    if not visitor.may("view_invoices"):
+        abort(403)
+    if not scope.can_list_invoices(visitor):
+        abort(404)
+    filters = current_filters()
+    result = listing.page(
+        scoped(),
+        filters,
+        scope.invoice_conditions(visitor),
+        after=request.args.get("after") or None,
+        before=request.args.get("before") or None,
+    )
+    audit("invoices.list", "invoices", filters=filters.as_args(), rows=len(result.rows))
+    return render_template(
+        "portal/invoices.html",
+        page=result,
+        filters=filters,
+        args=filters.as_args(),
+        fixed=scope.list_filters(visitor),
+        today=utcnow().date(),
+    )
+
+
+@blueprint.get("/invoices/<int:invoice_id>")
+def invoice(invoice_id: int) -> ResponseReturnValue:
+    visitor = current_visitor()
+    found = visible_invoice(invoice_id, with_lines=True)
+    applied = []
+    if visitor.may("view_payments"):
+        applied = scoped().execute(
+            select(PaymentAllocation, Payment)
+            .join(Payment, Payment.id == PaymentAllocation.payment_id)
+            .where(PaymentAllocation.invoice_id == found.id)
+            .order_by(PaymentAllocation.applied_on, PaymentAllocation.id)
+        ).all()
+    original = scoped().scalar(
+        select(Document)
+        .where(Document.invoice_id == found.id, Document.kind == DocumentKind.erp_original)
+        .order_by(Document.id.desc())
+        .limit(1)
+    )
+    audit("invoice.view", f"invoice:{found.id}", number=found.number)
+    return render_template(
+        "portal/invoice.html",
+        invoice=found,
+        applied=applied,
+        original=original,
+        today=utcnow().date(),
+        tax_rates=sorted({line.tax_rate for line in found.lines}),
+    )
+
+
+@blueprint.post("/invoices/<int:invoice_id>/dispute")
+def dispute(invoice_id: int) -> ResponseReturnValue:
+    """A hand-off for AR with the contact's comment, stored where AR's queue reads hand-offs."""
+    visitor = current_visitor()
+    found = visible_invoice(invoice_id)
+    if not visitor.may("raise_disputes"):
+        abort(403)
+    comment = request.form.get("comment", "").strip()
+    if not comment or len(comment) > MAX_COMMENT:
+        flash(_("Please describe what is wrong, in at most 2,000 characters."), "error")
+        return redirect(url_for("portal.invoice", invoice_id=found.id), 303)
+    handoff = InboundMessage(
+        account_id=visitor.account_id,
+        channel="portal",
+        dedupe_key=f"portal-dispute-{secrets.token_hex(12)}",
+        received_at=utcnow(),
+        sender=visitor.contact_email,
+        subject=f"Dispute: invoice {found.number}",
+        raw=comment.encode(),
+        status=InboundStatus.handed_off,
+        contact_id=visitor.contact_id,
+        decision={
+            "channel": "portal",
+            "action": "handoff",
+            "handoff": True,
+            "understanding": {"intent": "dispute", "invoice_numbers": [found.number]},
+            "sender": {
+                "email": visitor.contact_email,
+                "status": "verified",
+                "contact": visitor.contact_id,
+                "account": visitor.account_id,
+                "role": visitor.role,
+            },
+            "answers": [{"type": "dispute", "invoice_id": found.id, "link_id": visitor.link_id}],
+        },
+    )
+    scoped().add(handoff)
+    audit("invoice.dispute", f"invoice:{found.id}", number=found.number)
+    flash(_("Thank you. Your comment went to our accounts-receivable team, who will reply."), "ok")
+    return redirect(url_for("portal.invoice", invoice_id=found.id), 303)
