@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
+from ardesk.commands.bot import handle_eml, smtpd, worker
 from ardesk.commands.database import init
+from ardesk.commands.links import link
 from ardesk.commands.directory import accounts, contacts, roles
 from ardesk.commands.invoices import invoices
 from ardesk.runtime import Runtime
@@ -19,7 +21,7 @@ def main(ctx: click.Context) -> None:
     ctx.call_on_close(runtime.close)
 
 
-for command in (init, accounts, contacts, roles, invoices):
+for command in (init, accounts, contacts, roles, invoices, link, handle_eml, worker, smtpd):
     main.add_command(command)
 
 
@@ -39,4 +41,6 @@ def _optional(module: str, *names: str | tuple[str, str]) -> None:
 
 
 _optional("ardesk.commands.demo", "demo_data")
+_optional("ardesk.commands.web", "web")
+_optional("ardesk.commands.sync", "sync")
 _optional("ardesk.commands.intents", "classify", ("intents_group", "intents"))

@@ -1,1 +1,1 @@
-
+"""The bot: channels, the request pipeline, the worker and its periodic jobs."""

@@ -62,7 +62,11 @@ _SEE_BELOW = re.compile(
     r"|below (?:e-?mail|message)|siehe unten|(?:siehe|s\.) (?:die )?(?:nachricht|mail) unten"
     r"|voir (?:le message |le mail |l'e-mail )?ci-dessous|ver (?:el )?(?:correo |mensaje )?abajo"
     r"|véase abajo|zie (?:de mail |het bericht )?hieronder|vedi (?:sotto|(?:la )?mail sotto"
-    r"|di seguito)|ver (?:a mensagem |o e-?mail )?abaixo|veja abaixo)\b",
+    r"|di seguito)|ver (?:a mensagem |o e-?mail )?abaixo|veja abaixo"
+    # "the request below" wordings: nachstehend, ci-dessous, más abajo, onderstaand, qui sotto
+    r"|(?:siehe )?(?:weiter )?unten(?:stehende)?|nachstehende[nr]?"
+    r"|(?:la |le |les )?(?:demande|message|mail)s? ci-dessous|(?:más|mas) abajo"
+    r"|(?:zie )?onderstaande?|qui sotto|sottostante|segue abaixo)\b",
     re.IGNORECASE,
 )
 

@@ -91,6 +91,8 @@ REQUESTS = {
         "Die Rechnung {inv} haben wir am {date} bezahlt. Bitte bestätigen Sie den Zahlungseingang.",
         "Anbei unser Zahlungsavis über {amount} für die Rechnungen {invs}.",
         "Wurde unsere Zahlung richtig zugeordnet?",
+        "Haben Sie unsere Zahlung für die Rechnung {inv} erhalten? Wir haben letzte Woche überwiesen.",
+        "Können Sie bestätigen, dass die Zahlung zur Rechnung {inv} verbucht wurde?",
     ],
     "dispute": [
         "Zu Ihrer Rechnung Nr. {inv} müssen wir widersprechen: der Preis entspricht nicht der Bestellung.",

@@ -175,6 +175,8 @@ REQUESTS = {
         "We made a lump-sum payment of {amount}. Which invoices did you apply it to?",
         "Could you send a receipt confirming {inv} is marked paid?",
         "It looks like we paid {inv} twice. Did you receive both payments?",
+        "Have you received our payment for invoice {inv}? We sent the transfer last week.",
+        "Could you check whether the payment for invoice {inv} has been applied?",
     ],
     "dispute": [
         "Invoice {inv} bills the wrong unit price; our PO {po} has a lower price. Please issue a credit note.",

@@ -63,6 +63,9 @@ REQUESTS = {
         "¿Os ha llegado ya la transferencia de la factura {inv}?",
         "Hemos pagado la factura {inv} el {date}. ¿Pueden confirmar la recepción?",
         "Les agradeceríamos que nos confirmen la recepción del pago de {amount}.",
+        "¿Han recibido nuestro pago de la factura {inv}? Lo transferimos la semana pasada.",
+        "¿Nos confirman si ya está aplicado el pago de la factura {inv}?",
+        "Quisiéramos saber si les ha llegado el pago de las facturas {invs}.",
     ],
     "dispute": [
         "Hemos revisado la factura {inv} y las cantidades no coinciden con el albarán. Os pedimos una factura rectificativa.",

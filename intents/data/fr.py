@@ -67,6 +67,8 @@ REQUESTS = {
         "Pouvez-vous vérifier si notre paiement de la facture {inv} a bien été reçu ?",
         "Le règlement de la facture {inv} a été envoyé le {date}. Merci de confirmer.",
         "Avez-vous bien reçu notre chèque de {amount} ?",
+        "Avez-vous bien reçu notre paiement de la facture {inv} ? Le virement est parti la semaine dernière.",
+        "Pouvez-vous vérifier si le règlement de la facture {inv} a bien été imputé ?",
     ],
     "dispute": [
         "Nous avons reçu deux fois la même facturation : factures {invs}. Merci d'annuler l'une des deux par un avoir.",

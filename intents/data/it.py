@@ -47,6 +47,8 @@ REQUESTS = {
         "Vi chiediamo di confermarci la ricezione del bonifico a saldo della fattura n. {inv}.",
         "Abbiamo disposto bonifico bancario a saldo delle seguenti fatture: {invs}.",
         "Il pagamento della fattura {inv} è arrivato?",
+        "Avete ricevuto il nostro pagamento della fattura {inv}? Il bonifico è partito la settimana scorsa.",
+        "Potete verificare se il pagamento della fattura {inv} risulta registrato?",
     ],
     "dispute": [
         "La fattura n. {inv} riporta un prezzo errato. Vi chiediamo di emettere nota di credito.",

@@ -45,6 +45,8 @@ REQUESTS = {
         "Wij hebben op {date} factuur {inv} voldaan. Kunt u nagaan of de betaling is ontvangen?",
         "Hierbij ontvangt u de specificatie van onze betaling voor de facturen {invs}.",
         "Is onze betaling van {amount} al bij u binnen?",
+        "Hebben jullie onze betaling voor factuur {inv} ontvangen? We hebben vorige week overgemaakt.",
+        "Kunt u bevestigen dat de betaling van factuur {inv} is verwerkt?",
     ],
     "dispute": [
         "Factuur {inv} bevat een verkeerde prijs. Graag ontvangen wij een creditnota.",

@@ -44,6 +44,8 @@ REQUESTS = {
         "Junto enviamos o comprovativo da transferência para liquidação das faturas {invs}.",
         "Já pagámos a fatura {inv}. Podem confirmar se já receberam?",
         "Agradecemos confirmação da receção do pagamento de {amount}.",
+        "Já receberam o nosso pagamento da fatura {inv}? Fizemos a transferência na semana passada.",
+        "Podem confirmar se o pagamento da fatura {inv} já foi registado?",
     ],
     "dispute": [
         "A fatura {inv} tem um preço errado. Solicitamos a emissão de uma nota de crédito.",

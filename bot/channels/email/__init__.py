@@ -1,0 +1,1 @@
+"""Email: parsing raw messages, IMAP and SMTP intake."""

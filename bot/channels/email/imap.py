@@ -1,0 +1,229 @@
+"""IMAP intake with imapclient: IDLE where the server has it, polling otherwise.
+
+The position in each mailbox is (UIDVALIDITY, last UID stored), kept in the database and
+advanced in the same transaction that stores a message, so a restart neither skips nor repeats
+one. A message is flagged \\Seen (or moved to a folder) only after it is stored. When the server
+drops the connection, intake reconnects with backoff.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import ssl
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import unquote, urlsplit
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError
+
+from bot.channels.email.oauth2 import access_token
+from bot.channels.email.parse import parse_email
+from bot.store import store
+from core.config import ConfigError, Settings
+from core.db import Database
+from core.models import MailboxState
+
+log = logging.getLogger(__name__)
+
+IDLE_RENEW = 5 * 60  # servers drop IDLE after about 30 minutes; renew well before
+FETCH_BATCH = 50
+
+
+@dataclass(frozen=True)
+class ImapConfig:
+    host: str
+    port: int
+    user: str
+    folder: str
+    tls: str  # "ssl", "starttls" or "none"
+    password: str | None
+    oauth2: bool
+    processed_folder: str | None
+    poll_interval: float
+
+    @property
+    def mailbox_key(self) -> str:
+        return f"{self.user}@{self.host}/{self.folder}"
+
+
+def imap_config(settings: Settings) -> ImapConfig:
+    """From ``ARDESK_IMAP_URL`` (``imaps://user@host/INBOX``, ``imap+starttls://…``, ``imap://…``)."""
+    url = settings.get("IMAP_URL")
+    if not url:
+        raise ConfigError("ARDESK_IMAP_URL is not set (e.g. imaps://ar@mail.example.com/INBOX)")
+    parts = urlsplit(url)
+    schemes = {"imaps": ("ssl", 993), "imap+starttls": ("starttls", 143), "imap": ("none", 143)}
+    if parts.scheme not in schemes or not parts.hostname or not parts.username:
+        raise ConfigError("ARDESK_IMAP_URL must look like imaps://user@host/INBOX")
+    tls, default_port = schemes[parts.scheme]
+    if tls == "none" and settings.is_production:
+        raise ConfigError(
+            "ARDESK_IMAP_URL must use TLS (imaps:// or imap+starttls://) in production"
+        )
+    oauth2 = bool(settings.get("IMAP_OAUTH2_TOKEN_URL") or settings.get("IMAP_OAUTH2_TOKEN"))
+    password = settings.get("IMAP_PASSWORD") or (
+        unquote(parts.password) if parts.password else None
+    )
+    if not password and not oauth2:
+        raise ConfigError("set ARDESK_IMAP_PASSWORD or the ARDESK_IMAP_OAUTH2_* variables")
+    return ImapConfig(
+        host=parts.hostname,
+        port=parts.port or default_port,
+        user=unquote(parts.username),
+        folder=unquote(parts.path.lstrip("/")) or "INBOX",
+        tls=tls,
+        password=password,
+        oauth2=oauth2,
+        processed_folder=settings.get("IMAP_PROCESSED_FOLDER") or None,
+        poll_interval=float(settings.get("IMAP_POLL_INTERVAL") or 30),
+    )
+
+
+class ImapIntake:
+    """Fetches new mail into the inbox table; ``on_stored`` wakes the pipeline."""
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        *,
+        on_stored: Callable[[], None] = lambda: None,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.config = imap_config(settings)
+        self.on_stored = on_stored
+        self.ssl_context = ssl_context or ssl.create_default_context()
+        self.stopping = threading.Event()
+
+    # -- connection -------------------------------------------------------------------------
+
+    def connect(self) -> IMAPClient:
+        cfg = self.config
+        client = IMAPClient(
+            cfg.host, port=cfg.port, ssl=cfg.tls == "ssl", ssl_context=self.ssl_context, timeout=60
+        )
+        if cfg.tls == "starttls":
+            client.starttls(self.ssl_context)
+        if cfg.oauth2:
+            client.oauth2_login(cfg.user, access_token(self.settings, "IMAP"))
+        else:
+            client.login(cfg.user, cfg.password)
+        client.select_folder(cfg.folder)
+        return client
+
+    # -- one pass ---------------------------------------------------------------------------
+
+    def fetch_new(self, client: IMAPClient) -> int:
+        """Store every message past the last UID; returns how many were new."""
+        cfg = self.config
+        status = client.folder_status(cfg.folder, ["UIDVALIDITY"])
+        uidvalidity = int(status[b"UIDVALIDITY"])
+        last_uid = self._position(uidvalidity)
+        uids = [uid for uid in client.search(["UID", f"{last_uid + 1}:*"]) if uid > last_uid]
+        stored = 0
+        for start in range(0, len(uids), FETCH_BATCH):
+            batch = sorted(uids[start : start + FETCH_BATCH])
+            fetched = client.fetch(batch, ["RFC822", "INTERNALDATE"])
+            for uid in batch:
+                data = fetched.get(uid)
+                if data is None:  # expunged meanwhile
+                    continue
+                received = data.get(b"INTERNALDATE")
+                received_at = _aware(received) if isinstance(received, datetime) else None
+                _, created = store(self.db, parse_email(data[b"RFC822"], received_at))
+                self._advance(uidvalidity, uid)
+                stored += created
+                self._mark_processed(client, uid)
+            if stored:
+                self.on_stored()
+        return stored
+
+    def _position(self, uidvalidity: int) -> int:
+        with self.db.admin_session(write=True) as session:
+            state = session.get(MailboxState, self.config.mailbox_key)
+            if state is None:
+                session.add(
+                    MailboxState(
+                        mailbox=self.config.mailbox_key, uidvalidity=uidvalidity, last_uid=0
+                    )
+                )
+                return 0
+            if state.uidvalidity != uidvalidity:
+                # The server renumbered the folder: read it again; stored copies are deduplicated.
+                log.warning("UIDVALIDITY of %s changed: rescanning", self.config.mailbox_key)
+                state.uidvalidity, state.last_uid = uidvalidity, 0
+            return state.last_uid
+
+    def _advance(self, uidvalidity: int, uid: int) -> None:
+        with self.db.admin_session(write=True) as session:
+            state = session.get(MailboxState, self.config.mailbox_key)
+            if state.uidvalidity == uidvalidity and uid > state.last_uid:
+                state.last_uid = uid
+
+    def _mark_processed(self, client: IMAPClient, uid: int) -> None:
+        if self.config.processed_folder:
+            if client.has_capability("MOVE"):
+                client.move([uid], self.config.processed_folder)
+            else:
+                client.copy([uid], self.config.processed_folder)
+                client.delete_messages([uid])
+                client.uid_expunge([uid]) if client.has_capability("UIDPLUS") else client.expunge()
+        else:
+            client.add_flags([uid], [b"\\Seen"])
+
+    # -- the loop ---------------------------------------------------------------------------
+
+    def wait_for_mail(self, client: IMAPClient) -> None:
+        if client.has_capability("IDLE"):
+            client.idle()
+            try:
+                deadline = time.monotonic() + IDLE_RENEW
+                while not self.stopping.is_set() and time.monotonic() < deadline:
+                    if client.idle_check(timeout=1):
+                        break
+            finally:
+                client.idle_done()
+        else:
+            self.stopping.wait(self.config.poll_interval)
+
+    def run(self) -> None:
+        """Until stopped: connect, fetch, wait (IDLE or poll); reconnect with backoff on failure."""
+        backoff = 1.0
+        while not self.stopping.is_set():
+            try:
+                client = self.connect()
+                backoff = 1.0
+                try:
+                    while not self.stopping.is_set():
+                        self.fetch_new(client)
+                        self.wait_for_mail(client)
+                finally:
+                    _logout(client)
+            except (OSError, IMAPClientError) as error:
+                log.warning(
+                    "IMAP %s: %s; reconnecting in %.0f s",
+                    self.config.host,
+                    type(error).__name__,
+                    backoff,
+                )
+                self.stopping.wait(backoff)
+                backoff = min(backoff * 2, 300)
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+
+def _aware(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _logout(client: IMAPClient) -> None:
+    with contextlib.suppress(Exception):  # the connection is going away either way
+        client.logout()

@@ -1,0 +1,49 @@
+"""OAuth2 access tokens for XOAUTH2 (Microsoft 365, Gmail): a fixed token from configuration,
+or one fetched from the token endpoint with a refresh token or client credentials."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.parse
+import urllib.request
+
+from core.config import ConfigError, Settings
+
+_cache: dict[str, tuple[str, float]] = {}
+
+
+def access_token(settings: Settings, service: str) -> str:
+    """``ARDESK_<SERVICE>_OAUTH2_TOKEN``, else a token from ``ARDESK_<SERVICE>_OAUTH2_TOKEN_URL``
+    with ``…_CLIENT_ID``, ``…_CLIENT_SECRET`` and ``…_REFRESH_TOKEN`` (or ``…_SCOPE`` for the
+    client-credentials grant). Tokens are cached until a minute before they expire."""
+    fixed = settings.get(f"{service}_OAUTH2_TOKEN")
+    if fixed:
+        return fixed
+    url = settings.get(f"{service}_OAUTH2_TOKEN_URL")
+    if not url:
+        raise ConfigError(f"ARDESK_{service}_OAUTH2_TOKEN or ARDESK_{service}_OAUTH2_TOKEN_URL")
+    cached = _cache.get(url)
+    if cached and cached[1] > time.monotonic():
+        return cached[0]
+    form = {
+        "client_id": settings.get(f"{service}_OAUTH2_CLIENT_ID") or "",
+        "client_secret": settings.get(f"{service}_OAUTH2_CLIENT_SECRET") or "",
+    }
+    refresh = settings.get(f"{service}_OAUTH2_REFRESH_TOKEN")
+    if refresh:
+        form.update(grant_type="refresh_token", refresh_token=refresh)
+    else:
+        form.update(
+            grant_type="client_credentials", scope=settings.get(f"{service}_OAUTH2_SCOPE") or ""
+        )
+    request = urllib.request.Request(  # noqa: S310 - the operator's configured https endpoint
+        url, data=urllib.parse.urlencode(form).encode(), method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        payload = json.load(response)
+    token = payload.get("access_token")
+    if not token:
+        raise ConfigError(f"the OAuth2 token endpoint for {service} returned no access_token")
+    _cache[url] = (token, time.monotonic() + max(60, int(payload.get("expires_in", 3600)) - 60))
+    return token

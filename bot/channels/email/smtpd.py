@@ -1,0 +1,70 @@
+"""SMTP intake (aiosmtpd) for operators who forward or route mail to ardesk.
+
+A message is accepted (250) only after it is stored; when storing fails the sender gets a 451
+and retries, so nothing is lost between the mail server and the inbox table.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from bot.channels.email.parse import parse_email
+from bot.store import store
+from core.config import ConfigError, Settings
+from core.db import Database
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+
+
+class IntakeHandler:
+    def __init__(self, db: Database, on_stored: Callable[[], None] = lambda: None) -> None:
+        self.db = db
+        self.on_stored = on_stored
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        raw = envelope.original_content or envelope.content
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8", "surrogateescape")
+        try:
+            # The database call is short; a thread would only add a hop for SQLite's sake.
+            _, created = store(self.db, parse_email(raw))
+        except Exception as error:  # the sending server keeps the message and retries
+            log.error("could not store an SMTP message: %s", type(error).__name__)
+            return "451 4.3.0 Temporary failure storing the message, try again later"
+        if created:
+            self.on_stored()
+        return "250 2.0.0 Message stored"
+
+
+def intake_address(settings: Settings) -> tuple[str, int]:
+    value = settings.get("SMTP_INTAKE") or "127.0.0.1:2525"
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit():
+        raise ConfigError(f"ARDESK_SMTP_INTAKE must be HOST:PORT, not {value!r}")
+    return host.strip("[]"), int(port)
+
+
+def make_controller(
+    db: Database,
+    settings: Settings,
+    *,
+    on_stored: Callable[[], None] = lambda: None,
+    host: str | None = None,
+    port: int | None = None,
+) -> Controller:
+    default_host, default_port = intake_address(settings)
+    max_bytes = int(settings.get("SMTP_INTAKE_MAX_BYTES") or DEFAULT_MAX_BYTES)
+    return Controller(
+        IntakeHandler(db, on_stored),
+        hostname=host or default_host,
+        port=port if port is not None else default_port,
+        data_size_limit=max_bytes,
+        decode_data=False,
+        server_hostname="ardesk",
+    )

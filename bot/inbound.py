@@ -1,0 +1,43 @@
+"""The channel-neutral inbound message every channel adapter produces. Frozen: steps read it,
+only the decision record is written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """Recorded by name, type and size only: attachments are never opened."""
+
+    name: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Inbound:
+    channel: str  # email, slack, teams
+    dedupe_key: str  # Message-ID, chat event id, or a hash of the raw message
+    sender: str  # the address (lower-case) or chat user id the message came from
+    received_at: datetime
+    subject: str = ""
+    text: str = ""  # the body as text (HTML converted)
+    sender_name: str = ""
+    message_id: str | None = None
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+    # Only the headers the guards and verification read, names lower-case, every occurrence.
+    headers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    attachments: tuple[Attachment, ...] = ()
+    is_delivery_report: bool = False
+    parse_problem: str | None = None  # set when the raw message could only be partly read
+    raw: bytes = field(default=b"", repr=False)
+
+    def header(self, name: str) -> str | None:
+        values = self.headers.get(name.lower())
+        return values[0] if values else None
+
+    def header_values(self, name: str) -> tuple[str, ...]:
+        return self.headers.get(name.lower(), ())

@@ -1,0 +1,44 @@
+"""Render: the answers for each account become one reply in the request's language, and a
+hand-off becomes a message to AR. The channel decides the wire format; the recipient is always
+the identity on file, never a Reply-To."""
+
+from __future__ import annotations
+
+from bot.context import Action, Context
+from bot.resolve.issuer import LinkIssuer
+from core.answers import AccessInstructions, Reply
+from intents import LANGUAGES
+
+
+def reply_language(ctx: Context, preferred: str | None) -> str:
+    understood = ctx.understanding.language if ctx.understanding else None
+    if understood in LANGUAGES:
+        return understood
+    if preferred in LANGUAGES:
+        return preferred
+    return "en"
+
+
+def render(ctx: Context, issuer: LinkIssuer) -> None:
+    from bot.channels import renderer_for
+
+    channel = renderer_for(ctx.inbound.channel)
+    if ctx.action is Action.reply:
+        ttl_hours = int(issuer.ttl.total_seconds() // 3600)
+        for account_id, answers in ctx.answers.items():
+            contact = next((c for c in ctx.contacts if c.account_id == account_id), None)
+            if contact is None and not all(isinstance(a, AccessInstructions) for a in answers):
+                continue  # data only ever goes to a contact on file
+            reply = Reply(
+                language=reply_language(ctx, contact.language if contact else None),
+                recipient_name=contact.name if contact else None,
+                account_name=contact.account_name if contact else None,
+                answers=tuple(answers),
+                link_ttl_hours=ttl_hours if issuer.issued else None,
+            )
+            recipient = contact.email if contact else ctx.inbound.sender
+            ctx.rendered.append(
+                channel.reply(ctx, reply, recipient=recipient, account_id=account_id)
+            )
+    if ctx.handoff or ctx.action is Action.handoff:
+        ctx.rendered.append(channel.handoff(ctx))

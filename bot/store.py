@@ -1,0 +1,104 @@
+"""The inbox table: storing a message before anything else happens, and claiming it for work.
+
+Storing is idempotent on (channel, dedupe key). Claiming takes a lease: a worker that dies
+mid-way leaves the message claimable again once the lease runs out; one that keeps failing
+hands the message to AR. On PostgreSQL several workers claim with FOR UPDATE SKIP LOCKED.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.inbound import Inbound
+from core.db import Database
+from core.models import InboundMessage, InboundStatus, utcnow
+
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 5
+
+
+def store(db: Database, inbound: Inbound) -> tuple[int, bool]:
+    """Store the message; returns (id, True) when new, (id of the earlier copy, False) if not."""
+    try:
+        with db.admin_session() as session:
+            row = InboundMessage(
+                channel=inbound.channel,
+                dedupe_key=inbound.dedupe_key,
+                received_at=inbound.received_at,
+                sender=inbound.sender[:320],
+                subject=inbound.subject,
+                raw=inbound.raw,
+                status=InboundStatus.received,
+            )
+            session.add(row)
+            session.flush()
+            return row.id, True
+    except IntegrityError:
+        with db.admin_session() as session:
+            existing = session.scalar(
+                select(InboundMessage.id).where(
+                    InboundMessage.channel == inbound.channel,
+                    InboundMessage.dedupe_key == inbound.dedupe_key,
+                )
+            )
+        if existing is None:  # the conflict was something else: let it surface
+            raise
+        return existing, False
+
+
+def claim(
+    db: Database, *, limit: int = 10, now: datetime | None = None, lease: timedelta = LEASE
+) -> list[int]:
+    """Claim up to ``limit`` messages: new ones, and ones whose worker's lease ran out."""
+    now = now or utcnow()
+    claimable = or_(
+        InboundMessage.status == InboundStatus.received,
+        and_(
+            InboundMessage.status == InboundStatus.processing,
+            InboundMessage.claimed_at < now - lease,
+        ),
+    )
+    with db.admin_session(write=True) as session:
+        query = select(InboundMessage.id).where(claimable).order_by(InboundMessage.id).limit(limit)
+        if db.dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        ids = list(session.scalars(query))
+        if ids:
+            session.execute(
+                update(InboundMessage)
+                .where(InboundMessage.id.in_(ids))
+                .values(
+                    status=InboundStatus.processing,
+                    claimed_at=now,
+                    attempts=InboundMessage.attempts + 1,
+                )
+                .execution_options(synchronize_session=False)
+            )
+    return ids
+
+
+def record_failure(db: Database, message_id: int, error: BaseException) -> None:
+    """Note why processing failed (the type only: exception text may quote the message)."""
+    with db.admin_session() as session:
+        row = session.get(InboundMessage, message_id)
+        if row is not None:
+            row.error = type(error).__name__
+
+
+def claim_one(db: Database, message_id: int, now: datetime | None = None) -> bool:
+    """Claim one given message (`ardesk handle-eml`); False if taken or done already."""
+    with db.admin_session(write=True) as session:
+        result = session.execute(
+            update(InboundMessage)
+            .where(InboundMessage.id == message_id, InboundMessage.status == InboundStatus.received)
+            .values(
+                status=InboundStatus.processing,
+                claimed_at=now or utcnow(),
+                attempts=InboundMessage.attempts + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1

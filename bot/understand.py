@@ -1,0 +1,22 @@
+"""Understand: the text of the request, read by ``intents`` (pure, no database), helped by the
+invoice-number formats of the sender's accounts."""
+
+from __future__ import annotations
+
+import intents
+from bot.context import Context
+from bot.resolve.matching import invoice_patterns
+
+
+def understand(ctx: Context) -> None:
+    patterns: list[str] = []
+    for contact in ctx.contacts:
+        with ctx.db.account_scope(contact.account_id) as session:
+            patterns.extend(invoice_patterns(session, contact.account_id))
+    ctx.understanding = intents.understand(
+        ctx.inbound.subject,
+        ctx.inbound.text,
+        ctx.inbound.received_at.date(),
+        channel="email" if ctx.inbound.channel == "email" else "chat",
+        invoice_patterns=tuple(dict.fromkeys(patterns)),
+    )
