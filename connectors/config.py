@@ -65,6 +65,20 @@ class SourceConfig:
             )
         return value
 
+    def secret_from(self, table: dict[str, Any], key: str) -> str:
+        """Like ``secret`` for a sub-table such as ``auth = { password_env = "…" }``."""
+        variable = table.get(f"{key}_env")
+        if not variable:
+            raise SourceConfigError(
+                f'source {self.name!r} needs {key}_env = "VARIABLE" naming where {key} is'
+            )
+        value = self.environ.get(variable)
+        if not value:
+            raise SourceConfigError(
+                f"source {self.name!r}: environment variable {variable} ({key}) is not set"
+            )
+        return value
+
     def path(self, key: str, default: str | None = None) -> Path:
         """A path setting, relative to the sources file."""
         value = self.settings.get(key, default)
@@ -128,7 +142,7 @@ def _source(
     if kind not in KINDS:
         raise SourceConfigError(f"source {name!r}: kind must be one of {', '.join(KINDS)}")
     for key in SECRET_KEYS:
-        if key in table:
+        if key in table or key in (table.get("auth") or {}):
             raise SourceConfigError(
                 f"source {name!r}: put {key} in an environment variable and name it with "
                 f'{key}_env = "VARIABLE"; secrets are never written in the sources file'

@@ -111,5 +111,3 @@ def _is_connection_problem(exc: DBAPIError) -> bool:
 
 def connect(config: SourceConfig) -> SqlConnector:
     return SqlConnector(config)
-
-

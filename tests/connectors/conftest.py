@@ -59,3 +59,17 @@ def invoice(db: Database, number: str) -> Invoice:
 
 def nothing_changed(report) -> bool:
     return not any(report.inserted.values()) and not any(report.updated.values())
+
+
+@pytest.fixture
+def erp():
+    from tests.connectors.fake_erp import FakeERP
+
+    with FakeERP() as server:
+        yield server
+
+
+def write_sources(folder: Path, text: str) -> Path:
+    path = folder / "sources.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
