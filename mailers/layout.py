@@ -76,6 +76,8 @@ def render(body: Body, brand: Brand, l10n: Localizer, logo_cid: str | None) -> t
         "brand": brand,
         "colours": brand.colours,
         "language": l10n.language,
+        # A label before a URL in the text part ("View the list:"); French wants a space.
+        "colon": lambda label: l10n.gettext("%(label)s:", label=label),
         "signature_lines": (brand.signature or brand.name).splitlines(),
         "logo_src": (
             f"cid:{logo_cid[1:-1]}" if logo_cid else (brand.logo.url if brand.logo else None)
