@@ -1,6 +1,6 @@
 """How fast demo data loads: 1,000,000 invoices with their lines and payments.
 
-    .venv/bin/python bench/load_demo.py                      # SQLite, then PostgreSQL
+    .venv/bin/python bench/load_demo.py            # generation alone, SQLite, PostgreSQL
     .venv/bin/python bench/load_demo.py --only sqlite
     .venv/bin/python bench/load_demo.py --postgres-url postgresql://ardesk:…@host/db
 
@@ -17,6 +17,7 @@ import os
 import platform
 import sys
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 
@@ -24,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.config import load_settings
 from core.db import Database
-from core.demo.generate import DemoSpec
+from core.demo.generate import DemoSpec, generate
 from core.demo.load import LoadResult, load_demo
 
 AS_OF = date(2026, 11, 25)
@@ -46,6 +47,14 @@ def run(url: str, spec: DemoSpec, var_dir: str) -> LoadResult:
         db.dispose()
 
 
+def generation_alone(spec: DemoSpec) -> None:
+    """The generator without a database: the part the child process does during a load."""
+    started = time.perf_counter()
+    rows = sum(batch.row_count for batch in generate(spec, "sqlite"))
+    seconds = time.perf_counter() - started
+    print(f"\ngeneration alone: {rows:,} rows in {seconds:.1f} s, {rows / seconds:,.0f} rows/s")
+
+
 def report(result: LoadResult) -> None:
     print(f"\n{result.dialect}: {result.spec.invoice_count:,} invoices in {result.seconds:.1f} s"
           f" — {result.total_rows:,} rows, {result.rows_per_second:,.0f} rows/s"
@@ -56,7 +65,7 @@ def report(result: LoadResult) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument("--only", choices=("generation", "sqlite", "postgresql"))
     parser.add_argument("--postgres-url")
     parser.add_argument("--accounts", type=int, default=1_000)
     parser.add_argument("--invoices-per-account", type=int, default=900)
@@ -68,6 +77,8 @@ def main() -> None:
     print(f"{platform.platform()}, Python {platform.python_version()}, "
           f"{os.cpu_count()} cores; {spec.invoice_count:,} invoices, {spec.accounts:,} accounts")
 
+    if args.only in (None, "generation"):
+        generation_alone(spec)
     with tempfile.TemporaryDirectory(prefix="ardesk-bench-") as scratch:
         if args.only in (None, "sqlite"):
             report(run(f"sqlite:///{scratch}/demo.db", spec, scratch))
