@@ -150,9 +150,14 @@ def client() -> dict[str, str | None]:
 
 def audit(action: str, target: str | None = None, **detail: Any) -> None:
     """An audit event for the current visitor, in the request's scoped transaction."""
+    audit_in(scoped(), action, target, **detail)
+
+
+def audit_in(session: Session, action: str, target: str | None = None, **detail: Any) -> None:
+    """An audit event for the current visitor in ``session`` (a privileged write's own)."""
     visitor: Visitor = g.visitor
     record(
-        scoped(),
+        session,
         action,
         actor=visitor.actor,
         account_id=visitor.account_id,

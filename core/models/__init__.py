@@ -18,6 +18,7 @@ from core.models.link import AccessLink, LinkScope
 from core.models.mailbox import MailboxState as MailboxState
 from core.models.message import InboundMessage, InboundStatus, OutboundMessage, OutboundStatus
 from core.models.payment import Payment, PaymentAllocation
+from core.models.portal_indexes import PORTAL_INDEXES as PORTAL_INDEXES
 from core.models.role import DEFAULT_MATRIX, PERMISSIONS, Role, RolePermission
 from core.models.sync_run import SyncRun as SyncRun
 

@@ -15,7 +15,7 @@ from core.billing import BUCKETS, Aging, aging
 from core.models import Contact, Invoice, LinkScope, Payment, utcnow
 from web.outbox import email_link
 from web.portal import blueprint, scope
-from web.visitor import audit, current_visitor, database, scoped
+from web.visitor import audit, audit_in, current_visitor, database, scoped
 
 RECENT = 5
 CHART_WIDTH = 320
@@ -89,7 +89,8 @@ def everything() -> ResponseReturnValue:
         sent = contact is not None and email_link(
             session, contact, LinkScope.portal, "portal", actor=visitor.actor
         )
-    audit("portal.requested", "portal", sent=bool(sent))
+        # In the same transaction: on SQLite the scoped one may not write after this commit.
+        audit_in(session, "portal.requested", "portal", sent=bool(sent))
     if sent:
         flash(_("We have emailed a link to all your invoices to your address on file."), "ok")
     else:
