@@ -7,7 +7,7 @@
 
 from mailers.brand import Brand, BrandError, load_brand, read_brand_file
 from mailers.compose import LINK_PURPOSES, compose_link_email, compose_reply, reply_subject
-from mailers.handoff import HandoffRequest, compose_handoff
+from mailers.handoff import HandoffRequest, compose_delivery_problem, compose_handoff
 from mailers.layout import OWN_MAIL_HEADER
 from mailers.outbox import message_bytes, queue_email, queue_link_email
 from mailers.smtp import (
@@ -30,6 +30,7 @@ __all__ = [
     "SmtpConfig",
     "SmtpTransport",
     "TransientDeliveryError",
+    "compose_delivery_problem",
     "compose_handoff",
     "compose_link_email",
     "compose_reply",

@@ -11,6 +11,7 @@ import mimetypes
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,17 @@ def load_brand(settings: Settings) -> Brand:
         if settings.is_production:
             raise BrandError("ARDESK_BRAND_FILE is required in production (see docs/mailers.md)")
         return DEFAULT_BRAND
+    brand_path = Path(path)
+    try:
+        stat = brand_path.stat()
+    except OSError:
+        raise BrandError(f"brand file {brand_path}: not found") from None
+    # Every reply loads the brand: read the file once, and again only when it changes.
+    return _cached_brand(str(brand_path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _cached_brand(path: str, _mtime_ns: int, _size: int) -> Brand:
     return read_brand_file(Path(path))
 
 

@@ -7,11 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
+from email.parser import BytesParser
 from email.policy import default as default_policy
 from email.utils import formataddr
 from typing import Any
 
-from mailers.brand import Brand
+from mailers.brand import DEFAULT_BRAND, Brand
 from mailers.layout import TEMPLATES, new_message
 
 SENDER_STATUSES = ("verified", "unverified", "unknown")
@@ -84,7 +85,7 @@ def handoff_subject(request: HandoffRequest) -> str:
 
 def compose_handoff(
     request: HandoffRequest,
-    original: bytes,
+    original: bytes | None,
     *,
     brand: Brand,
     from_address: str,
@@ -106,6 +107,38 @@ def compose_handoff(
         # AR answers the customer directly; ardesk's own replies never use Reply-To.
         message["Reply-To"] = formataddr((request.sender_name or "", request.sender))
     text = TEMPLATES.get_template("handoff.txt").render(request=request)
+    message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    if original:
+        message.make_mixed()
+        message.attach(original_part(original))
+    return message
+
+
+def compose_delivery_problem(
+    *,
+    original: bytes,
+    recipient: str,
+    reason: str,
+    from_address: str,
+    to_address: str,
+    brand: Brand | None = None,
+    now: datetime | None = None,
+) -> EmailMessage:
+    """Tell AR that an email to ``recipient`` could not be delivered; the email is attached."""
+    attached = BytesParser(policy=default_policy).parsebytes(original, headersonly=True)
+    subject = " ".join(str(attached.get("Subject", "")).split()) or "(no subject)"
+    message = new_message(
+        brand=brand or DEFAULT_BRAND,
+        from_address=from_address,
+        to_address=to_address,
+        to_name=None,
+        subject=f"[ardesk undeliverable] {subject}",
+        now=now,
+        auto_submitted="auto-generated",
+    )
+    text = TEMPLATES.get_template("delivery_problem.txt").render(
+        recipient=recipient, reason=reason, subject=subject
+    )
     message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.make_mixed()
     message.attach(original_part(original))

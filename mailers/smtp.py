@@ -145,6 +145,12 @@ class SmtpTransport:
         self.ssl_context = ssl_context or ssl.create_default_context()
         self._connection: smtplib.SMTP | None = None
 
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, ssl_context: ssl.SSLContext | None = None
+    ) -> SmtpTransport:
+        return cls(SmtpConfig.from_settings(settings), ssl_context)
+
     def __enter__(self) -> SmtpTransport:
         return self
 
