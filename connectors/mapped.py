@@ -50,9 +50,13 @@ class MappedConnector(Connector):
         return self._simple("contacts", since, builders.build_contact)
 
     def invoices(self, since: datetime | None) -> Iterator[InvoiceRecord | Rejection]:
-        return self._with_children(
+        yield from self._with_children(
             "invoices", "lines", "invoice", since, builders.build_invoice, self._line
         )
+        if "credit_notes" in self.mapping:
+            yield from self._with_children(
+                "credit_notes", "credit_note_lines", "invoice", since, _credit_note, self._line
+            )
 
     def payments(self, since: datetime | None) -> Iterator[PaymentRecord | Rejection]:
         if "payments" not in self.mapping:
@@ -68,7 +72,10 @@ class MappedConnector(Connector):
 
     def _simple(self, entity: str, since: datetime | None, build) -> Iterator[Any]:
         mapping = self.mapping[entity]
+        skip_empty = [mapping.sources.get(f, f) for f in mapping.options.get("skip_empty", [])]
         for label, row in self.rows(entity, since):
+            if any(lookup(row, f) in (None, "", False) for f in skip_empty):
+                continue  # e.g. a customer without an email address is no contact
             try:
                 record = build(mapping.convert(row))
             except FieldError as exc:
@@ -152,6 +159,10 @@ class MappedConnector(Connector):
     @staticmethod
     def _allocation(values: dict[str, Any], _position: int) -> AllocationRecord:
         return builders.build_allocation(values)
+
+
+def _credit_note(values: dict[str, Any]) -> InvoiceRecord:
+    return builders.build_invoice({**values, "kind": values.get("kind") or "credit_note"})
 
 
 def _changed_since(record: Any, since: datetime | None) -> bool:

@@ -65,8 +65,11 @@ FIELDS: dict[str, dict[str, tuple[str, bool]]] = {
         "applied_on": (DATE, False),
     },
 }  # fmt: skip
+# Credit notes listed apart from invoices (their own endpoint, file or query) map like invoices.
+FIELDS["credit_notes"] = FIELDS["invoices"]
+FIELDS["credit_note_lines"] = FIELDS["lines"]
 # Keys of a record table that configure it rather than name a canonical field.
-STRUCTURE_KEYS = {"nested"}
+STRUCTURE_KEYS = {"nested", "skip_empty"}
 _MISSING = object()
 
 Converter = Callable[[Mapping[str, Any]], Any]
@@ -79,9 +82,14 @@ def lookup(row: Mapping[str, Any], path: str) -> Any:
         return None if value is _MISSING else value
     current: Any = row
     for part in path.split("."):
-        if not isinstance(current, Mapping):
+        if isinstance(current, list) and part.isdigit():
+            # Odoo's many-to-one values are [id, name] pairs: partner_id.0 is the id.
+            index = int(part)
+            current = current[index] if index < len(current) else None
+        elif isinstance(current, Mapping):
+            current = current.get(part)
+        else:
             return None
-        current = current.get(part)
     return current
 
 
@@ -184,6 +192,8 @@ def _compile_field(name: str, kind: str, required: bool, spec: Any, zone: tzinfo
 
     def convert(row: Mapping[str, Any]) -> Any:
         value = raw(row)
+        if value is False and kind != BOOL:
+            value = None  # Odoo writes false for an empty field of any type
         if _empty(value):
             if default is not None:
                 return typed(default)
@@ -222,5 +232,8 @@ def compile_mapping(spec: dict[str, Any]) -> dict[str, RecordMapping]:
             for name, s in table.items()
             if name not in STRUCTURE_KEYS and (isinstance(s, str) or "field" in s)
         }
-        compiled[record] = RecordMapping(record, converters, table.get("nested"), options, sources)
+        record_options = {**options, "skip_empty": table.get("skip_empty", [])}
+        compiled[record] = RecordMapping(
+            record, converters, table.get("nested"), record_options, sources
+        )
     return compiled

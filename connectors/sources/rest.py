@@ -33,6 +33,7 @@ from connectors.records import InvoiceRecord
 from connectors.sources.http import HttpClient
 
 SINCE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+FULL_SINCE = datetime(1900, 1, 1, tzinfo=UTC)
 MAX_PAGES = 1_000_000  # a server that keeps sending the same next link is caught long before
 
 
@@ -66,7 +67,7 @@ class RestConnector(MappedConnector):
             raise SourceConfigError(f"source {config.name!r} needs base_url")
         self.client = HttpClient(
             config,
-            base_url.format(**self.settings.get("url_parts", {})),
+            base_url,
             self.settings.get("auth", {}),
             headers=self.settings.get("headers"),
             sleep=sleep,
@@ -94,7 +95,7 @@ class RestConnector(MappedConnector):
         kind = paging.get("type", "none")
         items_path = endpoint.get("items", self.settings.get("items"))
         method = endpoint.get("method", "GET").upper()
-        params = self._fill(endpoint.get("params", {}), since)
+        params = self._fill(endpoint.get("params", {}), since, drop=True)
         body = self._fill(endpoint.get("body"), since) if "body" in endpoint else None
         url: str | None = self._fill(endpoint["path"], since)
         offset, page, cursor = 0, int(paging.get("first_page", 1)), None
@@ -135,18 +136,19 @@ class RestConnector(MappedConnector):
                 return
         raise SourceError(f"{self.name}: {endpoint['path']} kept paging; giving up")
 
-    def _fill(self, value: Any, since: datetime | None) -> Any:
+    def _fill(self, value: Any, since: datetime | None, drop: bool = False) -> Any:
         """Put the watermark into templates; leave out parameters that need one on full runs."""
         stamp = since.astimezone(UTC).strftime(self.since_format) if since else None
         if isinstance(value, str):
             if "{since}" in value:
-                return value.replace("{since}", stamp) if stamp else value.replace("{since}", "")
+                # Inside a query text a full run compares with a date before any record.
+                return value.replace("{since}", stamp or FULL_SINCE.strftime(self.since_format))
             return value
         if isinstance(value, dict):
             return {
                 k: self._fill(v, since)
                 for k, v in value.items()
-                if stamp or not (isinstance(v, str) and "{since}" in v)
+                if stamp or not drop or not (isinstance(v, str) and "{since}" in v)
             }
         if isinstance(value, list):
             return [self._fill(v, since) for v in value]

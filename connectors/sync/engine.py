@@ -42,6 +42,15 @@ WRITERS = {
 }
 
 
+# Rejections of these records mean a complete listing is not complete after all.
+RELATED = {
+    "accounts": {"accounts"},
+    "contacts": {"contacts"},
+    "invoices": {"invoices", "lines", "credit_notes", "credit_note_lines"},
+    "payments": {"payments", "allocations"},
+}
+
+
 class SyncFailed(SourceError):
     """The source kept failing; nothing was written."""
 
@@ -123,7 +132,7 @@ def _attempt(
                 if newest is not None:
                     watermarks[kind] = max(newest, watermarks.get(kind, newest))
                 complete = since is None and connector.provides(kind)
-                if complete and kind not in report.rejected_types():
+                if complete and not RELATED[kind] & report.rejected_types():
                     # A complete listing without rejected rows: what it lacks was deleted.
                     _handle_missing(ctx, kind, seen, now)
             payments.recompute_paid(ctx)

@@ -1,0 +1,122 @@
+"""Microsoft Dynamics 365 Business Central, API v2.0 (OData v4).
+
+    [sources.bc]
+    kind = "bc365"
+    tenant = "contoso.onmicrosoft.com"
+    environment = "production"
+    company_id = "6f1a…"                       # GET …/api/v2.0/companies lists them
+    auth = { client_id = "…", client_secret_env = "BC_CLIENT_SECRET" }
+
+Customers, salesInvoices with salesInvoiceLines, salesCreditMemos with salesCreditMemoLines,
+customerPayments; changes by ``lastModifiedDateTime``; paging by ``@odata.nextLink``; the
+original PDF from ``salesInvoices({id})/pdfDocument/pdfDocumentContent``. Business Central gives
+each invoice's ``remainingAmount``, so balances are the ERP's.
+"""
+
+from __future__ import annotations
+
+from connectors.config import SourceConfig
+from connectors.sources.rest import RestConnector
+
+API = "https://api.businesscentral.dynamics.com/v2.0/{tenant}/{environment}/api/v2.0"
+CHANGED = {"$filter": "lastModifiedDateTime gt {since}"}
+
+DEFAULTS = {
+    "base_url": API + "/companies({company_id})",
+    "auth": {
+        "type": "oauth2",
+        "token_url": "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token",
+        "scope": "https://api.businesscentral.dynamics.com/.default",
+    },
+    "paging": {"type": "odata"},
+    "items": "value",
+    "since_format": "%Y-%m-%dT%H:%M:%SZ",
+    "endpoints": {
+        "accounts": {"path": "customers", "params": CHANGED},
+        "contacts": {"path": "customers", "params": CHANGED},
+        "invoices": {
+            "path": "salesInvoices",
+            "params": {**CHANGED, "$expand": "salesInvoiceLines"},
+        },
+        "credit_notes": {
+            "path": "salesCreditMemos",
+            "params": {**CHANGED, "$expand": "salesCreditMemoLines"},
+        },
+        "payments": {"path": "customerPayments", "params": CHANGED},
+        "document": "salesInvoices({erp_id})/pdfDocument/pdfDocumentContent",
+    },
+}
+# Business Central's status values; a canceled invoice is void, a draft never leaves the ERP
+# (the API lists posted documents only).
+STATUS = {
+    "values": {"Open": "open", "Paid": "paid", "Canceled": "void", "Corrective": "open"},
+    "other": "open",
+}
+DOCUMENT = {
+    "erp_id": "id",
+    "number": "number",
+    "account": "customerNumber",
+    "currency": {"field": "currencyCode", "default": "{currency}"},
+    "subtotal": "totalAmountExcludingTax",
+    "tax": "totalTaxAmount",
+    "total": "totalAmountIncludingTax",
+    "balance": "remainingAmount",
+    "status": {"field": "status", **STATUS},
+    "updated_at": "lastModifiedDateTime",
+}
+LINES = {
+    "line_no": "sequence",
+    "sku": "lineObjectNumber",
+    "description": "description",
+    "quantity": "quantity",
+    "unit_price": "unitPrice",
+    "tax_rate": "taxPercent",
+    "net_amount": "amountExcludingTax",
+    "tax_amount": "totalTaxAmount",
+}
+MAPPING = {
+    "accounts": {
+        "erp_id": "number",
+        "name": "displayName",
+        "currency": {"field": "currencyCode", "default": "{currency}"},
+        "status": {"field": "blocked", "values": {"All": "on_hold"}, "other": "active"},
+        "updated_at": "lastModifiedDateTime",
+    },
+    "contacts": {
+        "skip_empty": ["email"],
+        "account": "number",
+        "email": "email",
+        "name": "displayName",
+    },
+    "invoices": {
+        **DOCUMENT,
+        "issue_date": "invoiceDate",
+        "due_date": "dueDate",
+        "po_number": "customerPurchaseOrderReference",
+    },
+    "lines": {"nested": "salesInvoiceLines", **LINES},
+    "credit_notes": {**DOCUMENT, "issue_date": "creditMemoDate", "due_date": "dueDate"},
+    "credit_note_lines": {"nested": "salesCreditMemoLines", **LINES},
+    "payments": {
+        "erp_id": "id",
+        "account": "customerNumber",
+        "received_on": "postingDate",
+        "currency": {"constant": "{currency}"},
+        # A payment is a credit in the journal: Business Central shows it negative.
+        "amount": {"field": "amount", "negate": True},
+        "reference": "documentNumber",
+        "updated_at": "lastModifiedDateTime",
+    },
+}
+
+
+def connect(config: SourceConfig) -> RestConnector:
+    from connectors.presets import fill
+
+    parts = {
+        "tenant": config.require("tenant"),
+        "environment": config.get("environment", "production"),
+        "company_id": config.require("company_id"),
+        "currency": config.get("currency", "USD"),  # the company's local currency
+    }
+    return RestConnector(config, defaults=fill(DEFAULTS, parts), mapping=fill(MAPPING, parts))
