@@ -51,7 +51,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import JSON, Boolean, Date, Table
 from sqlalchemy import Enum as SAEnum
@@ -124,24 +124,37 @@ class BulkLoader:
         return self._backend
 
 
-class _Backend:
+class _Backend(Protocol):
+    """What each database does for ``BulkLoader``."""
+
     def check_writable(self, table: str) -> None: ...
-    def is_empty(self, table: str) -> bool: raise NotImplementedError
-    def drop_deferrable(self, table: str) -> list[str]: raise NotImplementedError
-    def insert(self, table: str, columns: Sequence[str], rows: Iterable[Row]) -> int:
-        raise NotImplementedError
-    def execute(self, statement: str) -> None: raise NotImplementedError
-    def finish(self, columns: dict[str, set[str]]) -> None: ...
-    def commit(self) -> None: raise NotImplementedError
-    def rollback(self) -> None: raise NotImplementedError
-    def close(self) -> None: raise NotImplementedError
+
+    def is_empty(self, table: str) -> bool: ...
+
+    def drop_deferrable(self, table: str) -> list[str]:
+        """Drop what can be rebuilt after the load; returns the statements that rebuild it."""
+        ...
+
+    def insert(self, table: str, columns: Sequence[str], rows: Iterable[Row]) -> int: ...
+
+    def execute(self, statement: str) -> None: ...
+
+    def finish(self, columns: dict[str, set[str]]) -> None:
+        """Check and tidy up after the rows and the rebuilt indexes are in."""
+        ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+    def close(self) -> None: ...
 
 
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-class _SqliteBackend(_Backend):
+class _SqliteBackend:
     # Load-time settings: durability is bought once, at COMMIT; a crash mid-load leaves the
     # rollback journal to undo it.
     PRAGMAS = ("PRAGMA foreign_keys=OFF", "PRAGMA synchronous=OFF", "PRAGMA cache_size=-262144",
@@ -163,8 +176,16 @@ class _SqliteBackend(_Backend):
         self.connection.execute("BEGIN IMMEDIATE")
         self.open = True
 
+    def check_writable(self, table: str) -> None:
+        found = self.connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+        ).fetchone()
+        if found is None:
+            raise BulkLoadError(f"no table {table!r}: run `ardesk init` first")
+
     def is_empty(self, table: str) -> bool:
-        return self.connection.execute(f"SELECT 1 FROM {_quote(table)} LIMIT 1").fetchone() is None  # noqa: S608
+        query = f"SELECT 1 FROM {_quote(table)} LIMIT 1"  # noqa: S608
+        return self.connection.execute(query).fetchone() is None
 
     def drop_deferrable(self, table: str) -> list[str]:
         # Indexes SQLite makes for UNIQUE and PRIMARY KEY constraints have no SQL and stay.
@@ -226,7 +247,7 @@ class _SqliteBackend(_Backend):
             self.connection.close()
 
 
-class _PostgresBackend(_Backend):
+class _PostgresBackend:
     def __init__(self, db: Database) -> None:
         from psycopg import sql
 

@@ -12,7 +12,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +23,7 @@ import core
 from core.bulkload import BulkLoader
 from core.db import Database
 from core.demo.batch import Batch
-from core.demo.generate import DemoSpec, generate
+from core.demo.generate import DEFAULT_CHUNK, DemoSpec, generate
 from core.demo.numbering import ERP_STYLES, Counters
 from core.demo.producer import read_batches
 from core.migrate import upgrade
@@ -82,7 +83,7 @@ def counters_after_existing(db: Database) -> Counters:
 def load_demo(db: Database, spec: DemoSpec, *, append: bool = False,
               on_invoices: Callable[[int], None] | None = None,
               on_stage: Callable[[str], None] | None = None,
-              child_process: bool | None = None) -> LoadResult:
+              child_process: bool | None = None, chunk: int = DEFAULT_CHUNK) -> LoadResult:
     """Migrate if needed, then generate and load ``spec``.
 
     ``on_invoices`` hears how many invoices each batch brought; ``on_stage`` what the load is
@@ -103,11 +104,13 @@ def load_demo(db: Database, spec: DemoSpec, *, append: bool = False,
         counters = Counters()
     if child_process is None:
         child_process = spec.invoice_count >= CHILD_PROCESS_THRESHOLD
+    batches: Generator[Batch, None, None]
     if child_process:
-        batches = _generated_elsewhere(spec, db.dialect, counters)
+        batches = _generated_elsewhere(spec, db.dialect, counters, chunk)
     else:
-        batches = generate(spec, db.dialect, counters)
-    with BulkLoader(db) as loader:
+        batches = generate(spec, db.dialect, counters, chunk)
+    # closing(): a failed load stops the child process at once, not when garbage is collected.
+    with closing(batches), BulkLoader(db) as loader:
         for batch in batches:
             for table, columns, rows in batch.tables():
                 if rows:
@@ -119,7 +122,8 @@ def load_demo(db: Database, spec: DemoSpec, *, append: bool = False,
     return LoadResult(spec, db.dialect, dict(loader.rows_loaded), time.perf_counter() - started)
 
 
-def _generated_elsewhere(spec: DemoSpec, dialect: str, counters: Counters) -> Iterator[Batch]:
+def _generated_elsewhere(spec: DemoSpec, dialect: str, counters: Counters,
+                         chunk: int) -> Iterator[Batch]:
     """The batches of ``generate``, made in a child process while this one loads.
 
     A plain ``python -m core.demo.producer`` child rather than multiprocessing: it never
@@ -138,7 +142,7 @@ def _generated_elsewhere(spec: DemoSpec, dialect: str, counters: Counters) -> It
         assert child.stdin is not None and child.stdout is not None
         try:
             with child.stdin:
-                child.stdin.write(pickle.dumps((spec, dialect, counters)))
+                child.stdin.write(pickle.dumps((spec, dialect, counters, chunk)))
             yield from read_batches(child.stdout)
             if child.wait() != 0:
                 errors.seek(0)

@@ -1,8 +1,8 @@
 """The generating side of a large demo load, run as ``python -m core.demo.producer``.
 
-It reads ``(spec, dialect, counters)`` pickled on stdin and writes the batches of ``generate``
-to stdout, each as an 8-byte length and a pickle, then a zero length. The stream only ever
-runs between ardesk and the child it started, so pickle is safe here.
+It reads ``(spec, dialect, counters, chunk)`` pickled on stdin and writes the batches of
+``generate`` to stdout, each as an 8-byte length and a pickle, then a zero length. The stream
+only ever runs between ardesk and the child it started, so pickle is safe here.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ def read_batches(stream: BinaryIO) -> Iterator[Batch]:
 
 
 def main() -> None:
-    spec, dialect, counters = pickle.loads(sys.stdin.buffer.read())  # noqa: S301 - from ardesk
-    write_batches(generate(spec, dialect, counters), sys.stdout.buffer)
+    spec, dialect, counters, chunk = pickle.loads(sys.stdin.buffer.read())  # noqa: S301 - ours
+    write_batches(generate(spec, dialect, counters, chunk), sys.stdout.buffer)
 
 
 if __name__ == "__main__":
