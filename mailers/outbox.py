@@ -7,7 +7,9 @@ deciding and sending never loses a reply, and a rollback never leaves one behind
 from __future__ import annotations
 
 from email import policy
+from email.generator import BytesGenerator
 from email.message import EmailMessage
+from io import BytesIO
 
 from sqlalchemy.orm import Session
 
@@ -21,9 +23,23 @@ from mailers.i18n import choose_language
 EMAIL_CHANNEL = "email"
 
 
+class _VerbatimBytesGenerator(BytesGenerator):
+    """A generator that writes an attached original (a message/rfc822 part kept as the original
+    bytes, see ``mailers.handoff.original_part``) back as exactly those bytes, 8-bit ones too."""
+
+    def _encode(self, s: str) -> bytes:
+        return s.encode("ascii", "surrogateescape")
+
+
 def message_bytes(message: EmailMessage) -> bytes:
-    """The RFC 5322 bytes as they go on the wire: CRLF line endings, folded headers."""
-    return message.as_bytes(policy=policy.SMTP)
+    """The RFC 5322 bytes as they go on the wire: CRLF line endings, folded headers.
+
+    Use this rather than ``as_bytes()``: it also serialises hand-offs whose attached original
+    has 8-bit bytes.
+    """
+    buffer = BytesIO()
+    _VerbatimBytesGenerator(buffer, policy=policy.SMTP).flatten(message)
+    return buffer.getvalue()
 
 
 def queue_email(
