@@ -53,6 +53,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
+import psycopg
 from sqlalchemy import JSON, Boolean, Date, Table
 from sqlalchemy import Enum as SAEnum
 
@@ -60,6 +61,8 @@ from core.db import Database
 from core.models.base import Exact, UTCDateTime, to_storage
 
 Row = Sequence[Any]
+# What the databases raise when they refuse a row or a rebuilt constraint.
+DATABASE_ERRORS = (sqlite3.Error, psycopg.Error)
 
 
 class BulkLoadError(Exception):
@@ -97,7 +100,10 @@ class BulkLoader:
             self.rows_loaded[table] = 0
             self._columns[table] = set()
         self._columns[table].update(columns)
-        count = backend.insert(table, columns, rows)
+        try:
+            count = backend.insert(table, columns, rows)
+        except DATABASE_ERRORS as exc:
+            raise BulkLoadError(f"{table}: {_first_line(exc)}") from exc
         self.rows_loaded[table] += count
         return count
 
@@ -111,6 +117,9 @@ class BulkLoader:
                 backend.commit()
             else:
                 backend.rollback()
+        except DATABASE_ERRORS as exc:
+            backend.rollback()
+            raise BulkLoadError(f"the loaded rows do not fit: {_first_line(exc)}") from exc
         except BaseException:
             backend.rollback()
             raise
@@ -148,6 +157,11 @@ class _Backend(Protocol):
     def rollback(self) -> None: ...
 
     def close(self) -> None: ...
+
+
+def _first_line(exc: Exception) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def _quote(name: str) -> str:
@@ -217,7 +231,7 @@ class _SqliteBackend:
             if broken:
                 rowids = ", ".join(str(row[1]) for row in broken)
                 raise BulkLoadError(
-                    f"{table}: rows {rowids} refer to missing rows of {broken[0][2]}"
+                    f"{table}: rows {rowids} break a foreign key to {broken[0][2]}"
                 )
         has_sequences = self.connection.execute(
             "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'"

@@ -304,7 +304,7 @@ def test_its_bulk_loader_keeps_nothing_when_a_row_is_wrong(db: Database) -> None
     encode = stored_form_encoder(Contact.__table__, columns, db.dialect)
     at = datetime(2026, 1, 1, tzinfo=UTC)
     orphan = encode((1, 999, "Nobody", "nobody@example.com", "ap_contact", True, "x", at, at))
-    with pytest.raises(Exception, match=r"(?i)foreign key|contacts"), BulkLoader(db) as loader:
+    with pytest.raises(BulkLoadError, match=r"(?i)foreign key"), BulkLoader(db) as loader:
         loader.load("contacts", columns, [orphan])
     with db.admin_session() as session:
         assert session.scalar(select(func.count()).select_from(Contact)) == 0
