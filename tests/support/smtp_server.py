@@ -97,7 +97,8 @@ class SmtpTestServer:
             kwargs["tls_context"] = self._tls_context
         if self._credentials is not None:
             kwargs["authenticator"] = self._authenticate
-            kwargs["auth_require_tls"] = self._tls_context is not None
+            # Over implicit TLS the whole session is encrypted; aiosmtpd only knows about STARTTLS.
+            kwargs["auth_require_tls"] = self._tls_context is not None and not self._implicit_tls
         self._controller = _LoopbackController(_Handler(self), sock, **kwargs)
         self._controller.start()
         return self
@@ -147,4 +148,4 @@ class SmtpTestServer:
             return AuthResult(success=False, handled=False)
         expected = self._credentials or ("", "")
         given = (data.login.decode(), data.password.decode())
-        return AuthResult(success=given == expected)
+        return AuthResult(success=given == expected, handled=False)
