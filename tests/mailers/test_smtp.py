@@ -77,6 +77,17 @@ def test_a_5xx_reply_is_permanent(smtp_server):
     assert "secret body" not in err.value.reason
 
 
+@pytest.mark.parametrize(
+    ("code", "error"), [(450, TransientDeliveryError), (550, PermanentDeliveryError)]
+)
+def test_a_refused_recipient_is_classified_by_its_code(smtp_server, code, error):
+    smtp_server.fail_next(code, stage="rcpt")
+    with transport_for(smtp_server) as transport, pytest.raises(error) as err:
+        transport.send(PAYLOAD, "anna@customer.example")
+    assert err.value.code == code
+    assert smtp_server.messages == []
+
+
 def test_after_a_failure_the_next_message_goes_through(smtp_server):
     smtp_server.fail_next(450, times=2)
     with transport_for(smtp_server) as transport:

@@ -43,8 +43,17 @@ class _Handler:
     def __init__(self, server: SmtpTestServer) -> None:
         self.server = server
 
+    async def handle_RCPT(
+        self, _server: Any, _session: Session, envelope: Envelope, address: str, _options: Any
+    ) -> str:
+        failure = self.server._take_failure("rcpt")
+        if failure is not None:
+            return failure
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
     async def handle_DATA(self, _server: Any, _session: Session, envelope: Envelope) -> str:
-        failure = self.server._take_failure()
+        failure = self.server._take_failure("data")
         if failure is not None:
             return failure
         data = envelope.original_content or b""
@@ -76,7 +85,7 @@ class SmtpTestServer:
         credentials: tuple[str, str] | None = None,
     ) -> None:
         self.messages: list[Captured] = []
-        self._failures: list[str] = []
+        self._failures: list[tuple[str, str]] = []  # (stage, reply), in order
         self._lock = threading.Lock()
         self._tls_context = tls_context
         self._implicit_tls = implicit_tls
@@ -122,20 +131,27 @@ class SmtpTestServer:
             return f"smtp+starttls://{self.host}:{self.port}"
         return f"smtp://{self.host}:{self.port}"
 
-    def fail_next(self, code: int, times: int = 1, reply: str | None = None) -> None:
-        """Answer the next ``times`` deliveries with ``code`` instead of accepting them."""
+    def fail_next(
+        self, code: int, times: int = 1, reply: str | None = None, *, stage: str = "data"
+    ) -> None:
+        """Answer the next ``times`` deliveries with ``code`` instead of accepting them, after
+        the message (``stage="data"``) or at the recipient (``stage="rcpt"``)."""
+        if stage not in ("data", "rcpt"):
+            raise ValueError("stage is 'data' or 'rcpt'")
         text = reply or _REPLIES.get(code) or f"{code} {code // 100}.0.0 Refused by the test"
         with self._lock:
-            self._failures += [text] * times
+            self._failures += [(stage, text)] * times
 
     def clear(self) -> None:
         with self._lock:
             self.messages.clear()
             self._failures.clear()
 
-    def _take_failure(self) -> str | None:
+    def _take_failure(self, stage: str) -> str | None:
         with self._lock:
-            return self._failures.pop(0) if self._failures else None
+            if self._failures and self._failures[0][0] == stage:
+                return self._failures.pop(0)[1]
+            return None
 
     def _capture(self, captured: Captured) -> None:
         with self._lock:
