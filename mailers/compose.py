@@ -32,9 +32,10 @@ __all__ = [
 # Reply and forward prefixes of the common mail clients in ardesk's languages and beyond
 # (AW: German, SV: Scandinavian, Antw: Dutch, R:/RIF: Italian, RES: Portuguese, RV:/ENC:/TR:/WG:
 # forwards), with counters like "Re[2]:" or "RE(3):". They are all dropped, then one "Re: " is put
-# in front, so a long thread never reads "Re: AW: RE: Fwd: …".
+# in front, so a long thread never reads "Re: AW: RE: Fwd: …". "Ref:" is not among them: it
+# usually starts a real subject ("Ref: PO 4711").
 _PREFIX = re.compile(
-    r"^\s*(?:(?:re|aw|sv|vs|antw|antwort|ref|rif|r|res|odp|ynt|fwd?|wg|tr|rv|enc|doorst)"
+    r"^\s*(?:(?:re|aw|sv|vs|antw|antwort|rif|r|res|odp|ynt|fwd?|wg|tr|rv|enc|doorst)"
     r"\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+",
     re.IGNORECASE,
 )

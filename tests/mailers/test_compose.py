@@ -39,6 +39,8 @@ def compose(subject="Invoice 10423", **kw):
         ("Re[2]: Invoice 10423", "Re: Invoice 10423"),
         ("WG: AW: Antw: Factuur 10423", "Re: Factuur 10423"),
         ("Regarding invoice 10423", "Re: Regarding invoice 10423"),
+        ("Ref: PO 4711", "Re: Ref: PO 4711"),
+        ("RIF: Fattura 10423", "Re: Fattura 10423"),
         ("   ", "Re: Your request"),
     ],
 )
