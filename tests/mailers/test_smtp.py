@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import socket
+import threading
 from datetime import timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from mailers.smtp import (
     SmtpConfig,
     SmtpTransport,
     TransientDeliveryError,
+    classify,
     next_attempt_delay,
     parse_smtp_url,
 )
@@ -174,3 +176,35 @@ def test_backoff_jitter_stays_within_bounds_and_repeats_with_a_seed():
     for _ in range(50):
         delay = next_attempt_delay(3, jitter=0.25, rng=rng)
         assert timedelta(minutes=3) <= delay <= timedelta(minutes=5)
+
+
+def test_a_server_that_turns_us_away_at_the_greeting_is_transient_even_with_5xx():
+    # A 554 greeting means "no service here now", not "this message is bad".
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        port = listener.getsockname()[1]
+
+        def greet_and_close() -> None:
+            connection, _ = listener.accept()
+            with connection:
+                connection.sendall(b"554 5.3.2 No service for you\r\n")
+
+        thread = threading.Thread(target=greet_and_close)
+        thread.start()
+        transport = SmtpTransport(
+            parse_smtp_url(f"smtp://127.0.0.1:{port}", envelope_sender=SENDER, timeout=5)
+        )
+        with pytest.raises(TransientDeliveryError) as err:
+            transport.send(PAYLOAD, "anna@customer.example")
+        thread.join()
+    assert err.value.code == 554
+
+
+@pytest.mark.parametrize(
+    ("code", "permanent"), [(421, False), (451, False), (500, True), (554, True), (-1, False)]
+)
+def test_reply_codes_sort_into_transient_and_permanent(code, permanent):
+    error = classify(code, b"some reply\r\nover two lines")
+    assert error.permanent is permanent
+    assert error.reason == "some reply over two lines"
