@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select, update
 
 from ardesk.commands.sync import sync as sync_command
+from ardesk.runtime import Runtime
 from connectors.sync.engine import SyncFailed
 from core.models import Contact, Invoice, SyncRun
 from tests.connectors.conftest import EXAMPLES, invoice, nothing_changed, snapshot, sync
@@ -237,9 +238,13 @@ def test_the_command_prints_the_report_as_json(db, tmp_path):
         "ARDESK_SOURCES_FILE": str(EXAMPLES / "csv" / "sources.toml"),
     }
     runner = CliRunner()
+    runtime = Runtime()
 
-    result = runner.invoke(sync_command, ["example", "--json"], env=env)
-    missing = runner.invoke(sync_command, ["nope"], env=env)
+    try:
+        result = runner.invoke(sync_command, ["example", "--json"], env=env, obj=runtime)
+        missing = runner.invoke(sync_command, ["nope"], env=env, obj=runtime)
+    finally:
+        runtime.close()  # the group closes it in `ardesk`; here the command runs alone
 
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
