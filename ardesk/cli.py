@@ -5,10 +5,11 @@ from __future__ import annotations
 import click
 
 from ardesk.commands.bot import handle_eml, smtpd, worker
+from ardesk.commands.clock import clock
 from ardesk.commands.database import init
-from ardesk.commands.links import link
 from ardesk.commands.directory import accounts, contacts, roles
 from ardesk.commands.invoices import invoices
+from ardesk.commands.links import link
 from ardesk.runtime import Runtime
 
 
@@ -21,7 +22,7 @@ def main(ctx: click.Context) -> None:
     ctx.call_on_close(runtime.close)
 
 
-for command in (init, accounts, contacts, roles, invoices, link, handle_eml, worker, smtpd):
+for command in (init, accounts, contacts, roles, invoices, link, handle_eml, worker, smtpd, clock):
     main.add_command(command)
 
 

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, select
 from sqlalchemy.orm import undefer
 
+from bot import failpoints
 from core.config import Settings
 from core.db import Database
 from core.models import OutboundMessage, OutboundStatus, utcnow
@@ -127,6 +128,7 @@ def deliver_due(
             session.expunge(row)
         try:
             send(row)
+            failpoints.reach("after_send")
         except TransientDeliveryError as error:
             if row.attempts >= MAX_ATTEMPTS:
                 _finish(db, outbound_id, status=OutboundStatus.failed, last_error=str(error))

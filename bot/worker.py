@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot import failpoints
 from bot.outbox import DeliveryReport, deliver_due
 from bot.process import process
 from bot.store import claim
@@ -55,13 +56,19 @@ class Worker:
                 return done
             for message_id in ids:
                 process(self.db, self.settings, message_id)
+                failpoints.reach("after_decide")
                 done += 1
         return done
 
     def deliver(self) -> DeliveryReport:
         return deliver_due(self.db, self.settings, self.send)
 
-    def run_once(self) -> tuple[int, DeliveryReport]:
+    def run_once(self, *, intake: bool = True) -> tuple[int, DeliveryReport]:
+        """One pass: fetch new mail (if IMAP is configured), process, deliver."""
+        if intake and self.settings.get("IMAP_URL"):
+            from bot.channels.email.imap import ImapIntake
+
+            ImapIntake(self.db, self.settings).poll_once()
         return self.process_pending(), self.deliver()
 
     def run(self, *, intake: bool = True) -> None:
@@ -77,7 +84,7 @@ class Worker:
         try:
             while not self.stopping.is_set():
                 try:
-                    self.run_once()
+                    self.run_once(intake=False)  # the intake thread fetches
                 except Exception:
                     log.exception("worker pass failed; retrying")
                 self.wake.wait(self.poll_interval)

@@ -186,3 +186,19 @@ def revoke(session: Session, links: list[AccessLink], *, by: str) -> int:
         )
     session.flush()
     return sum(1 for link in links if link.revoked_at == now)
+
+
+def purge_expired(session: Session, *, older_than: timedelta, now: datetime | None = None) -> int:
+    """Delete links that expired (or were revoked) more than ``older_than`` ago.
+
+    The audit trail keeps their ids and what they opened; the rows themselves have no further use.
+    """
+    from sqlalchemy import delete, or_
+
+    cutoff = (now or utcnow()) - older_than
+    result = session.execute(
+        delete(AccessLink)
+        .where(or_(AccessLink.expires_at < cutoff, AccessLink.revoked_at < cutoff))
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0

@@ -24,6 +24,8 @@ from intents.result import ANSWERABLE, INTENTS, STANDALONE, Understanding
 CHOOSE = 0.5
 #: Below this, the best intent is a guess: a person should read the message.
 CONFIDENT = 0.6
+#: An answerable intent this sure is clear enough to answer beside an ambiguous runner-up.
+CLEAR = 0.75
 #: An answerable intent between these bounds was neither chosen nor ruled out: ambiguous.
 AMBIGUOUS = (0.3, CHOOSE)
 
@@ -135,7 +137,10 @@ def _choose(confidence: dict[str, float]) -> tuple[tuple[str, ...], bool]:
             name for name in INTENTS if confidence[name] >= CHOOSE and name not in STANDALONE
         ) or (best,)
     unsure = confidence[best] < CONFIDENT
-    ambiguous = any(
+    # A runner-up request is only a reason to ask a person when nothing answerable is clear:
+    # beside a clear answerable request it is the sender's own data either way.
+    clear = any(name in ANSWERABLE and confidence[name] >= CLEAR for name in chosen)
+    ambiguous = not clear and any(
         AMBIGUOUS[0] <= confidence[name] < AMBIGUOUS[1] for name in ANSWERABLE if name not in chosen
     )
     # A dispute next to an answerable request: a person should see both before anything is sent.

@@ -77,7 +77,7 @@ def worker(runtime: Runtime, once: bool, no_intake: bool) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     bot_worker = Worker(runtime.db, runtime.settings)
     if once:
-        processed, report = bot_worker.run_once()
+        processed, report = bot_worker.run_once(intake=not no_intake)
         click.echo(
             f"processed {processed}; sent {report.sent}, retrying {report.retried}, "
             f"failed {report.failed}, unknown {report.unknown}"

@@ -23,24 +23,54 @@ from core.errors import ArdeskError
 
 
 @click.command("demo-data")
-@click.option("--accounts", type=click.IntRange(min=1), default=50, show_default=True,
-              help="Customer accounts.")
-@click.option("--invoices-per-account", type=click.IntRange(min=0), default=200,
-              show_default=True, help="Invoices (credit notes included) of each account.")
-@click.option("--largest-account", type=click.IntRange(min=0), default=None,
-              help="Invoices of the first account instead, as a large customer would have.")
-@click.option("--seed", type=int, default=1, show_default=True,
-              help="The same seed and as-of date give the same data.")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Day the data is relative to: two years of invoices up to it. "
-                   "[default: today]")
-@click.option("--append", is_flag=True,
-              help="Add to a database that already holds data (otherwise refused).")
+@click.option(
+    "--accounts",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="Customer accounts.",
+)
+@click.option(
+    "--invoices-per-account",
+    type=click.IntRange(min=0),
+    default=200,
+    show_default=True,
+    help="Invoices (credit notes included) of each account.",
+)
+@click.option(
+    "--largest-account",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Invoices of the first account instead, as a large customer would have.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=1,
+    show_default=True,
+    help="The same seed and as-of date give the same data.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Day the data is relative to: two years of invoices up to it. [default: today]",
+)
+@click.option(
+    "--append", is_flag=True, help="Add to a database that already holds data (otherwise refused)."
+)
 @pass_runtime
 @clean_errors
-def demo_data(runtime: Runtime, accounts: int, invoices_per_account: int,
-              largest_account: int | None, seed: int, as_of: datetime | None,
-              append: bool) -> None:
+def demo_data(
+    runtime: Runtime,
+    accounts: int,
+    invoices_per_account: int,
+    largest_account: int | None,
+    seed: int,
+    as_of: datetime | None,
+    append: bool,
+) -> None:
     """Generate demo customers, contacts, invoices, lines and payments, and load them.
 
     Invoices span the two years before --as-of (today unless given), so data generated on
@@ -49,9 +79,13 @@ def demo_data(runtime: Runtime, accounts: int, invoices_per_account: int,
     """
     if runtime.settings.is_production:
         raise ArdeskError("demo data is never loaded with ARDESK_ENV=production")
-    spec = DemoSpec(accounts=accounts, invoices_per_account=invoices_per_account,
-                    largest_account=largest_account, seed=seed,
-                    as_of=as_of.date() if as_of else date.today())
+    spec = DemoSpec(
+        accounts=accounts,
+        invoices_per_account=invoices_per_account,
+        largest_account=largest_account,
+        seed=seed,
+        as_of=as_of.date() if as_of else date.today(),
+    )
     db = runtime.database
     console = Console(stderr=True)
     progress = Progress(
@@ -68,7 +102,9 @@ def demo_data(runtime: Runtime, accounts: int, invoices_per_account: int,
     try:
         with progress:
             result = load_demo(
-                db, spec, append=append,
+                db,
+                spec,
+                append=append,
                 on_invoices=lambda count: progress.advance(task, count),
                 on_stage=lambda stage: progress.update(task, description=stage),
             )

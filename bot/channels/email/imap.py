@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
+from bot import failpoints
 from bot.channels.email.oauth2 import access_token
 from bot.channels.email.parse import parse_email
 from bot.store import store
@@ -138,6 +139,7 @@ class ImapIntake:
                 received = data.get(b"INTERNALDATE")
                 received_at = _aware(received) if isinstance(received, datetime) else None
                 _, created = store(self.db, parse_email(data[b"RFC822"], received_at))
+                failpoints.reach("after_fetch")
                 self._advance(uidvalidity, uid)
                 stored += created
                 self._mark_processed(client, uid)
@@ -192,6 +194,14 @@ class ImapIntake:
                 client.idle_done()
         else:
             self.stopping.wait(self.config.poll_interval)
+
+    def poll_once(self) -> int:
+        """Connect, store what is new, disconnect (for `ardesk worker --once`)."""
+        client = self.connect()
+        try:
+            return self.fetch_new(client)
+        finally:
+            _logout(client)
 
     def run(self) -> None:
         """Until stopped: connect, fetch, wait (IDLE or poll); reconnect with backoff on failure."""

@@ -1,0 +1,3 @@
+from ardesk.cli import main
+
+main()

@@ -1,0 +1,30 @@
+"""`ardesk clock`: run the periodic jobs (one active clock at a time)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+import click
+
+from ardesk.runtime import Runtime, clean_errors, pass_runtime
+
+
+@click.command()
+@click.option("--list", "list_jobs", is_flag=True, help="Show the jobs and exit.")
+@pass_runtime
+@clean_errors
+def clock(runtime: Runtime, list_jobs: bool) -> None:
+    """Run the periodic jobs: link clean-up, scheduled syncs."""
+    from ardesk.clock import all_jobs, run_clock
+
+    if list_jobs:
+        for job in all_jobs(runtime.db, runtime.settings):
+            click.echo(f"{job.name}\tevery {job.interval_seconds:g} s")
+        return
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.set())
+    run_clock(runtime.db, runtime.settings, stopping)
