@@ -5,6 +5,8 @@ set -euo pipefail
 missing=()
 have_postgres() { compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null; }
 have_postgres || missing+=(postgresql)
+# The email bot's IMAP tests run a throwaway Dovecot.
+command -v dovecot >/dev/null || [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
 # The portal's browser tests and PDF rendering (WeasyPrint needs Pango and a font).
 for package in chromium fonts-dejavu-core poppler-utils libpango-1.0-0 libpangoft2-1.0-0; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
