@@ -136,9 +136,14 @@ def test_it_ignores_its_own_replies_coming_back(world):
 
 def test_it_survives_malformed_mime(world):
     decision = handle(world, eml("malformed.eml"))
-    assert decision["action"] in ("handoff", "ignore")
+    # An unknown sender at a customer's domain: instructions, no data, and AR has the original.
+    assert decision["sender"]["status"] == "unknown"
+    assert decision["links"] == [] and decision["handoff"] is True
     with world.admin_session() as s:
-        assert s.scalar(select(InboundMessage.status)) in ("handed_off", "ignored")
+        assert s.scalar(select(InboundMessage.status)) == "answered"
+    handoff = outbox(world)[-1][1]
+    attached = [p for p in handoff.iter_attachments() if p.get_content_type() == "message/rfc822"]
+    assert attached, "the original goes to AR"
 
 
 def test_it_gives_a_stranger_at_a_customer_domain_only_instructions(world):
