@@ -179,6 +179,9 @@ class _SqliteBackend:
         if not path or path == ":memory:" or path.startswith("file:"):
             raise BulkLoadError("bulk loading into SQLite needs a database file")
         # A connection of its own: the pragmas and the journal mode stay away from the pool.
+        # The pool's idle connections are closed first (it opens new ones on demand): leaving
+        # the WAL needs the database to ourselves.
+        db.dispose()
         self.connection = sqlite3.connect(path, isolation_level=None, timeout=10)
         for pragma in self.PRAGMAS:
             self.connection.execute(pragma)
