@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from connectors.records import InvoiceRecord, LineRecord
 from connectors.sync.context import WriteContext, chunks, q, update_rows
+from connectors.sync.fastinsert import insert_rows
 from core.models import Invoice, InvoiceLine, InvoiceStatus, status_for, utcnow
 
 INVOICES = Invoice.__table__
@@ -146,7 +147,7 @@ def write_invoices(ctx: WriteContext, batch: list[InvoiceRecord]) -> None:
     if new_rows:
         for row, id_ in zip(new_rows, ctx.new_ids("invoices", len(new_rows)), strict=True):
             row["id"] = id_
-        ctx.conn.execute(INVOICES.insert(), new_rows)
+        insert_rows(ctx.conn, INVOICES, new_rows)
         report.inserted["invoices"] += len(new_rows)
         for index, lines, account_id in new_lines:
             invoice_id = new_rows[index]["id"]
@@ -161,7 +162,7 @@ def write_invoices(ctx: WriteContext, batch: list[InvoiceRecord]) -> None:
         ids = ctx.new_ids("invoice_lines", len(line_inserts))
         for row, id_ in zip(line_inserts, ids, strict=True):
             row["id"] = id_
-        ctx.conn.execute(LINES.insert(), line_inserts)
+        insert_rows(ctx.conn, LINES, line_inserts)
     update_rows(ctx.conn, LINES, line_updates)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import and_, case, func, select, update
 
 from connectors.records import PaymentRecord
 from connectors.sync.context import WriteContext, chunks, q, update_rows
+from connectors.sync.fastinsert import insert_rows
 from core.models import Invoice, InvoiceStatus, Payment, PaymentAllocation, utcnow
 
 PAYMENTS = Payment.__table__
@@ -88,7 +89,7 @@ def write_payments(ctx: WriteContext, batch: list[PaymentRecord]) -> None:
     if inserts:
         for row, id_ in zip(inserts, ctx.new_ids("payments", len(inserts)), strict=True):
             row["id"] = id_
-        ctx.conn.execute(PAYMENTS.insert(), inserts)
+        insert_rows(ctx.conn, PAYMENTS, inserts)
         report.inserted["payments"] += len(inserts)
     update_rows(ctx.conn, PAYMENTS, updates)
     for part in chunks(deletes):
@@ -100,7 +101,7 @@ def write_payments(ctx: WriteContext, batch: list[PaymentRecord]) -> None:
     if rows:
         for row, id_ in zip(rows, ctx.new_ids("payment_allocations", len(rows)), strict=True):
             row["id"] = id_
-        ctx.conn.execute(ALLOCATIONS.insert(), rows)
+        insert_rows(ctx.conn, ALLOCATIONS, rows)
 
 
 def _allocations(ctx, rec: PaymentRecord, account_id: int, invoices: dict) -> list[dict] | None:
