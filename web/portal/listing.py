@@ -21,7 +21,7 @@ from werkzeug.exceptions import BadRequest
 
 from core.models import OPEN_STATUSES, Invoice, InvoiceStatus
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25  # a screenful on a phone; rendering, not the query, is what a page costs
 COUNT_CAP = 1000
 STATUSES = ("all", "open", "paid")
 SORTS = {

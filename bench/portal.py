@@ -1,0 +1,266 @@
+"""How fast the portal serves: the invoice list at 100,000 invoices on one account, an invoice
+page and a cached PDF, beside a Flask hello-world served the same way in the same run.
+
+    .venv/bin/python bench/portal.py                          # 1,000,000 invoices, both databases
+    .venv/bin/python bench/portal.py --only sqlite --seconds 10 --invoices 100000
+
+Each database gets ``ardesk demo-data`` (the first account holds ``--largest`` invoices, the rest
+share the remainder), then gunicorn with 2 sync workers serves ``web:create_app()`` on loopback and
+a second process (``--clients`` processes, each one request at a time) drives one URL for
+``--seconds``. Every portal request runs as it does in production: session check in the account
+scope, the query, the page, and its audit event written. PostgreSQL is a throwaway cluster started
+from the Debian binaries (as the tests do), the portal connecting as the row-level-security role.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import multiprocessing
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import func, select  # noqa: E402
+
+from core import links  # noqa: E402
+from core.config import load_settings  # noqa: E402
+from core.db import Database  # noqa: E402
+from core.models import Account, Contact, Invoice, LinkScope  # noqa: E402
+
+SECRET = "bench-secret-key-" + "x" * 40
+BIN = Path(sys.executable).parent
+
+
+def hello_app():
+    """The framework's limit: the smallest Flask app, served by the same gunicorn."""
+    from flask import Flask
+
+    app = Flask("hello")
+    app.add_url_rule("/", "hello", lambda: "Hello, world!")
+    return app
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def environment(var_dir: Path, url: str, portal_url: str, base_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "ARDESK_ENV": "development",
+        "ARDESK_SECRET_KEY": SECRET,
+        "ARDESK_VAR_DIR": str(var_dir),
+        "ARDESK_DATABASE_URL": url,
+        "ARDESK_PORTAL_DATABASE_URL": portal_url,
+        "ARDESK_BASE_URL": base_url,
+        "ARDESK_FROM_ADDRESS": "ar@bench.example",
+    }
+
+
+def load(env: dict[str, str], invoices: int, largest: int, accounts: int) -> float:
+    per_account = max(0, (invoices - largest) // max(1, accounts - 1))
+    started = time.perf_counter()
+    subprocess.run(
+        [str(BIN / "ardesk"), "demo-data", "--accounts", str(accounts),
+         "--invoices-per-account", str(per_account), "--largest-account", str(largest)],
+        env=env, check=True, cwd=ROOT,
+    )  # fmt: skip
+    return time.perf_counter() - started
+
+
+def portal_targets(env: dict[str, str]) -> dict[str, str]:
+    """A portal link for the largest account's AP contact, and one of its invoices."""
+    settings = load_settings(env, read_dotenv=False)
+    db = Database.connect(settings)
+    with db.admin_session() as s:
+        largest = s.execute(
+            select(Invoice.account_id, func.count())
+            .group_by(Invoice.account_id)
+            .order_by(func.count().desc())
+            .limit(1)
+        ).one()
+        account = s.get(Account, largest[0])
+        contact = s.scalars(
+            select(Contact).where(Contact.account_id == account.id, Contact.role == "ap_contact")
+        ).first()
+        invoice_id = s.scalar(
+            select(Invoice.id)
+            .where(Invoice.account_id == account.id)
+            .order_by(Invoice.issue_date.desc())
+            .limit(1)
+        )
+        link = links.issue(
+            s, links.LinkSigner(SECRET), settings.base_url, contact, LinkScope.portal,
+            ttl=timedelta(hours=2),
+        )  # fmt: skip
+    db.dispose()
+    return {"link": link.url, "invoice": str(invoice_id), "count": str(largest[1])}
+
+
+def serve(app: str, port: int, env: dict[str, str]) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "--pythonpath", f"{ROOT},{ROOT / 'bench'}", "--log-level", "warning", app],
+        env=env, cwd=ROOT,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def request(port: int, path: str, cookie: str = "", method: str = "GET", body: str = ""):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    headers = {"Cookie": cookie} if cookie else {}
+    if body:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    conn.request(method, path, body=body or None, headers=headers)
+    response = conn.getresponse()
+    data = response.read()
+    conn.close()
+    return response, data
+
+
+def open_session(port: int, link: str) -> str:
+    """Follow the link as a person does: the interstitial, then its button."""
+    path = urlsplit(link).path
+    response, page = request(port, path)
+    cookie = response.getheader("Set-Cookie").split(";")[0]
+    token = re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()
+    response, _ = request(port, path, cookie, "POST", f"csrf_token={token}")
+    assert response.status == 303, response.status
+    return response.getheader("Set-Cookie").split(";")[0]
+
+
+def _drive(args: tuple[int, str, str, float]) -> tuple[list[float], int]:
+    port, path, cookie, until = args
+    latencies, errors = [], 0
+    while time.time() < until:
+        started = time.perf_counter()
+        response, _ = request(port, path, cookie)
+        latencies.append(time.perf_counter() - started)
+        errors += response.status != 200
+    return latencies, errors
+
+
+def drive(port: int, path: str, cookie: str, seconds: float, clients: int) -> dict[str, float]:
+    until = time.time() + seconds
+    with multiprocessing.Pool(clients) as pool:
+        results = pool.map(_drive, [(port, path, cookie, until)] * clients)
+    latencies = sorted(x for lat, _ in results for x in lat)
+    errors = sum(e for _, e in results)
+    n = len(latencies)
+    return {
+        "requests": n,
+        "rps": n / seconds,
+        "p50": latencies[n // 2] * 1000,
+        "p99": latencies[min(n - 1, int(n * 0.99))] * 1000,
+        "errors": errors,
+    }
+
+
+def report(name: str, figures: dict[str, float]) -> None:
+    print(
+        f"  {name:<28} {figures['rps']:8.0f} req/s   p50 {figures['p50']:6.1f} ms   "
+        f"p99 {figures['p99']:6.1f} ms   ({figures['requests']} requests, "
+        f"{figures['errors']} errors)",
+        flush=True,
+    )
+
+
+def run(name: str, url: str, portal_url: str, args: argparse.Namespace, work: Path) -> None:
+    port = free_port()
+    env = environment(work, url, portal_url, f"http://127.0.0.1:{port}")
+    print(f"\n{name}: loading {args.invoices:,} invoices ({args.largest:,} on one account)…")
+    print(f"  loaded in {load(env, args.invoices, args.largest, args.accounts):.0f} s", flush=True)
+    targets = portal_targets(env)
+    server = serve("web:create_app()", port, env)
+    try:
+        cookie = open_session(port, targets["link"])
+        invoice = targets["invoice"]
+        request(port, f"/invoices/{invoice}/pdf", cookie)  # render once: later ones are cached
+        print(f"  largest account: {int(targets['count']):,} invoices", flush=True)
+        for label, path in (
+            ("invoice list (page 1)", "/invoices"),
+            ("invoice list (open, by due)", "/invoices?status=open&sort=due"),
+            ("invoice page", f"/invoices/{invoice}"),
+            ("cached invoice PDF", f"/invoices/{invoice}/pdf"),
+        ):
+            report(label, drive(port, path, cookie, args.seconds, args.clients))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    hello_port = free_port()
+    hello = serve("portal:hello_app()", hello_port, env)
+    try:
+        report("Flask hello-world", drive(hello_port, "/", "", args.seconds, args.clients))
+    finally:
+        hello.send_signal(signal.SIGTERM)
+        hello.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument("--invoices", type=int, default=1_000_000)
+    parser.add_argument("--largest", type=int, default=100_000)
+    parser.add_argument("--accounts", type=int, default=901)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--clients", type=int, default=4)
+    args = parser.parse_args()
+    print(
+        f"ardesk portal bench: {platform.platform()}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs; {args.clients} client processes, {args.seconds:.0f} s per URL"
+    )
+    work = Path(tempfile.mkdtemp(prefix="ardesk-bench-"))
+    try:
+        if args.only in (None, "sqlite"):
+            url = f"sqlite:///{work / 'sqlite' / 'ardesk.db'}"
+            run("SQLite", url, url, args, work / "sqlite")
+        if args.only in (None, "postgresql"):
+            from tests.support.postgres import PORTAL, PRIVILEGED, PostgresServer, find_bindir
+
+            bindir = find_bindir()
+            if bindir is None:
+                sys.exit("PostgreSQL server binaries not found: apt-get install postgresql")
+            server = PostgresServer(bindir)
+            server.start()
+            try:
+                server.create_roles()
+                server.sql("CREATE DATABASE ardesk_bench OWNER ardesk")
+                run(
+                    "PostgreSQL",
+                    server.url(*PRIVILEGED, database="ardesk_bench"),
+                    server.url(*PORTAL, database="ardesk_bench"),
+                    args,
+                    work / "postgresql",
+                )
+            finally:
+                server.stop()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
