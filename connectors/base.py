@@ -44,6 +44,11 @@ class Connector(ABC):
         not provide must not read as "everything was deleted")."""
         return True
 
+    def gives_balances(self) -> bool:
+        """Whether invoices carry the ERP's paid amount or balance; if not, the sync computes
+        them from payment allocations."""
+        return False
+
     def document(self, invoice: InvoiceRecord) -> bytes | None:
         """The ERP's original document (PDF) of an invoice, or None when the source has none."""
         return None

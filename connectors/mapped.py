@@ -68,6 +68,10 @@ class MappedConnector(Connector):
     def provides(self, kind: str) -> bool:
         return kind in self.mapping
 
+    def gives_balances(self) -> bool:
+        invoices = self.mapping.get("invoices")
+        return invoices is not None and (invoices.has("amount_paid") or invoices.has("balance"))
+
     # The machinery
 
     def _simple(self, entity: str, since: datetime | None, build) -> Iterator[Any]:

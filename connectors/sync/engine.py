@@ -135,7 +135,8 @@ def _attempt(
                 if complete and not RELATED[kind] & report.rejected_types():
                     # A complete listing without rejected rows: what it lacks was deleted.
                     _handle_missing(ctx, kind, seen, now)
-            payments.recompute_paid(ctx)
+            if not connector.gives_balances():
+                payments.recompute_paid(ctx)
         except BaseException:
             transaction.rollback()
             raise

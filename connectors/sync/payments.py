@@ -6,15 +6,14 @@ account keeps the whole payment out (a half-applied payment would misstate both 
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import bindparam, select, text
 
 from connectors.records import PaymentRecord
 from connectors.sync.context import WriteContext, chunks, q, update_rows
 from connectors.sync.fastinsert import insert_rows
-from core.models import Invoice, InvoiceStatus, Payment, PaymentAllocation, utcnow
+from core.models import Invoice, Payment, PaymentAllocation, UTCDateTime, utcnow
 
 PAYMENTS = Payment.__table__
 ALLOCATIONS = PaymentAllocation.__table__
@@ -172,31 +171,26 @@ def delete_missing_payments(ctx: WriteContext, seen: set[str]) -> None:
     ctx.report.updated["payments"] += len(gone)
 
 
-def recompute_paid(ctx: WriteContext, when: datetime | date | None = None) -> None:
+# One statement per chunk: the sums of allocations joined once (UPDATE … FROM, SQLite ≥ 3.33).
+_RECOMPUTE = text(
+    """
+    UPDATE invoices SET amount_paid = s.paid, balance = invoices.total - s.paid,
+        status = CASE WHEN invoices.total - s.paid = 0 THEN 'paid'
+                      WHEN s.paid = 0 THEN 'open' ELSE 'partially_paid' END,
+        updated_at = :now
+    FROM (SELECT i.id AS invoice_id, COALESCE(SUM(a.amount), 0) AS paid
+          FROM invoices i LEFT JOIN payment_allocations a ON a.invoice_id = i.id
+          WHERE i.id IN :ids GROUP BY i.id) AS s
+    WHERE invoices.id = s.invoice_id AND invoices.status != 'void'
+      AND invoices.amount_paid != s.paid
+    """
+).bindparams(bindparam("ids", expanding=True), bindparam("now", type_=UTCDateTime()))
+
+
+def recompute_paid(ctx: WriteContext) -> None:
     """Paid amount, balance and status of the touched invoices, from their allocations (for
     sources whose ERP does not give a paid amount). Void invoices stay void with nothing owed."""
-    applied = (
-        select(func.coalesce(func.sum(ALLOCATIONS.c.amount), 0))
-        .where(ALLOCATIONS.c.invoice_id == INVOICES.c.id)
-        .scalar_subquery()
-    )
-    balance = INVOICES.c.total - applied
-    status = case(
-        (balance == 0, InvoiceStatus.paid.value),
-        (applied == 0, InvoiceStatus.open.value),
-        else_=InvoiceStatus.partially_paid.value,
-    )
-    stamp = when or utcnow()
-    for part in chunks(sorted(ctx.touched_invoices)):
-        ctx.conn.execute(
-            update(INVOICES)
-            .where(
-                and_(
-                    INVOICES.c.id.in_(part),
-                    INVOICES.c.status != InvoiceStatus.void,
-                    INVOICES.c.amount_paid != applied,
-                )
-            )
-            .values(amount_paid=applied, balance=balance, status=status, updated_at=stamp)
-        )
+    now = utcnow()
+    for part in chunks(sorted(ctx.touched_invoices), 5000):
+        ctx.conn.execute(_RECOMPUTE, {"ids": part, "now": now})
     ctx.touched_invoices.clear()
