@@ -40,7 +40,7 @@ class DeliveryReport:
 
 
 def _claim(db: Database, now: datetime, limit: int) -> list[int]:
-    with db.admin_session(write=True) as session:
+    with db.admin_session() as session:
         query = (
             select(OutboundMessage)
             .where(
@@ -95,7 +95,7 @@ def _escalate(db: Database, settings: Settings, outbound_id: int, why: str) -> N
 def recover_interrupted(db: Database, settings: Settings, now: datetime | None = None) -> int:
     """Rows left in ``sending`` by a worker that died: outcome unknown, so AR checks them."""
     now = now or utcnow()
-    with db.admin_session(write=True) as session:
+    with db.admin_session() as session:
         stuck = list(
             session.scalars(
                 select(OutboundMessage.id).where(

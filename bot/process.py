@@ -55,7 +55,7 @@ def decide(
     """Run the pipeline and commit its outcome (or, dry, roll everything back)."""
     now = now or utcnow()
     ctx = Context(inbound=inbound, settings=settings, db=db, now=now, dry_run=dry_run)
-    with db.admin_session(write=True) as session:
+    with db.admin_session() as session:
         if inbound_id is not None:
             query = select(InboundMessage).where(InboundMessage.id == inbound_id)
             if db.dialect == "postgresql":
@@ -146,7 +146,7 @@ def give_up(db: Database, settings: Settings, message_id: int, raw: bytes, recei
         ar_address=to,
     )
     decision = {"action": "handoff", "handoff": True, "handoff_reason": reason}
-    with db.admin_session(write=True) as session:
+    with db.admin_session() as session:
         row = session.get(InboundMessage, message_id)
         if row is None or row.status is not InboundStatus.processing:
             return None

@@ -61,7 +61,7 @@ def claim(
             InboundMessage.claimed_at < now - lease,
         ),
     )
-    with db.admin_session(write=True) as session:
+    with db.admin_session() as session:
         query = select(InboundMessage.id).where(claimable).order_by(InboundMessage.id).limit(limit)
         if db.dialect == "postgresql":
             query = query.with_for_update(skip_locked=True)
@@ -90,7 +90,7 @@ def record_failure(db: Database, message_id: int, error: BaseException) -> None:
 
 def claim_one(db: Database, message_id: int, now: datetime | None = None) -> bool:
     """Claim one given message (`ardesk handle-eml`); False if taken or done already."""
-    with db.admin_session(write=True) as session:
+    with db.admin_session() as session:
         result = session.execute(
             update(InboundMessage)
             .where(InboundMessage.id == message_id, InboundMessage.status == InboundStatus.received)

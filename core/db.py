@@ -44,27 +44,19 @@ def make_engine(url: str, **kwargs) -> Engine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(parsed, pool_pre_ping=True, **kwargs)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    # SQLAlchemy emits BEGIN itself (below), so a writer can ask for BEGIN IMMEDIATE.
-    dbapi_connection.isolation_level = None
+    # pysqlite's own transaction handling stays: reads run outside a transaction and BEGIN
+    # comes with the first write, so a read never holds a snapshot a later write would fight.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
-
-
-def _sqlite_begin(connection) -> None:
-    """A transaction that will write takes SQLite's write lock up front (BEGIN IMMEDIATE): in WAL
-    mode a read transaction that later writes fails at once if another writer got in between."""
-    immediate = connection.get_execution_options().get("sqlite_immediate")
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 @dataclass
@@ -89,13 +81,9 @@ class Database:
         return self.engine.dialect.name
 
     @contextmanager
-    def admin_session(self, *, write: bool = False) -> Iterator[Session]:
-        """A session on the privileged role: commits on success, rolls back on error.
-
-        ``write=True`` for a transaction that reads, then writes, while other writers run (on
-        SQLite it takes the write lock at once; PostgreSQL needs nothing special)."""
-        bind = self.engine.execution_options(sqlite_immediate=True) if write else self.engine
-        with Session(bind, expire_on_commit=False) as session, session.begin():
+    def admin_session(self) -> Iterator[Session]:
+        """A session on the privileged role: commits on success, rolls back on error."""
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
 
     def admin_sessionmaker(self) -> sessionmaker[Session]:

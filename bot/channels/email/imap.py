@@ -148,7 +148,7 @@ class ImapIntake:
         return stored
 
     def _position(self, uidvalidity: int) -> int:
-        with self.db.admin_session(write=True) as session:
+        with self.db.admin_session() as session:
             state = session.get(MailboxState, self.config.mailbox_key)
             if state is None:
                 session.add(
@@ -164,7 +164,7 @@ class ImapIntake:
             return state.last_uid
 
     def _advance(self, uidvalidity: int, uid: int) -> None:
-        with self.db.admin_session(write=True) as session:
+        with self.db.admin_session() as session:
             state = session.get(MailboxState, self.config.mailbox_key)
             if state.uidvalidity == uidvalidity and uid > state.last_uid:
                 state.last_uid = uid
