@@ -157,7 +157,11 @@ class FileConnector(MappedConnector):
         template = self.config.get("documents")
         if not template:
             return None
-        path = self.folder / template.format(number=invoice.number, erp_id=invoice.erp_id)
+        path = (
+            self.folder / template.format(number=invoice.number, erp_id=invoice.erp_id)
+        ).resolve()
+        if not path.is_relative_to(self.folder):  # an invoice number never leads out of the drop
+            return None
         return path.read_bytes() if path.is_file() else None
 
 
