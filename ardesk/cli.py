@@ -7,6 +7,7 @@ import click
 from ardesk.commands.bot import handle_eml, smtpd, worker
 from ardesk.commands.clock import clock
 from ardesk.commands.database import init
+from ardesk.commands.demo_run import demo
 from ardesk.commands.directory import accounts, contacts, roles
 from ardesk.commands.invoices import invoices
 from ardesk.commands.links import link
@@ -22,7 +23,19 @@ def main(ctx: click.Context) -> None:
     ctx.call_on_close(runtime.close)
 
 
-for command in (init, accounts, contacts, roles, invoices, link, handle_eml, worker, smtpd, clock):
+for command in (
+    init,
+    accounts,
+    contacts,
+    roles,
+    invoices,
+    link,
+    handle_eml,
+    worker,
+    smtpd,
+    clock,
+    demo,
+):
     main.add_command(command)
 
 

@@ -1,0 +1,114 @@
+"""`ardesk demo`: a working ardesk in one command — schema, demo data, the portal, a link."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from decimal import Decimal
+
+import click
+from sqlalchemy import func, select
+
+from ardesk.runtime import Runtime, clean_errors, pass_runtime
+from core import links
+from core.db import Database
+from core.errors import ArdeskError
+from core.models import OPEN_STATUSES, Account, Contact, Invoice, LinkScope
+
+DEMO_ACCOUNTS, DEMO_INVOICES, DEMO_SEED = 40, 150, 7
+
+
+def summary(db: Database) -> list[str]:
+    with db.admin_session() as s:
+        accounts = s.scalar(select(func.count()).select_from(Account))
+        contacts = s.scalar(select(func.count()).select_from(Contact))
+        invoices = s.scalar(select(func.count()).select_from(Invoice))
+        open_balance = s.execute(
+            select(Invoice.currency, func.sum(Invoice.balance))
+            .where(Invoice.status.in_(OPEN_STATUSES))
+            .group_by(Invoice.currency)
+            .order_by(Invoice.currency)
+        ).all()
+    lines = [f"{accounts} accounts, {contacts} contacts, {invoices} invoices"]
+    lines += [
+        f"open balance {Decimal(amount):,.2f} {currency}" for currency, amount in open_balance
+    ]
+    return lines
+
+
+def demo_contact(db: Database) -> Contact:
+    """An AP contact of the account with the most open invoices: the richest portal to look at."""
+    with db.admin_session() as s:
+        busiest = s.scalar(
+            select(Invoice.account_id)
+            .where(Invoice.status.in_(OPEN_STATUSES))
+            .group_by(Invoice.account_id)
+            .order_by(func.count().desc())
+            .limit(1)
+        )
+        query = select(Contact).where(Contact.active.is_(True)).order_by(Contact.id)
+        if busiest is not None:
+            query = query.where(Contact.account_id == busiest)
+        contact = s.scalar(query.where(Contact.role == "ap_contact").limit(1)) or s.scalar(
+            query.limit(1)
+        )
+    if contact is None:
+        raise ArdeskError("the database has no contacts to open a portal for")
+    return contact
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--no-serve", is_flag=True, help="Prepare and print the link, do not serve.")
+@pass_runtime
+@clean_errors
+def demo(runtime: Runtime, host: str, port: int, no_serve: bool) -> None:
+    """Create the database, load demo data when it is empty, serve the portal, print a link."""
+    from core.demo.generate import DemoSpec
+    from core.demo.load import holds_data, load_demo
+    from core.migrate import upgrade
+
+    settings = runtime.settings
+    if settings.is_production:
+        raise ArdeskError("`ardesk demo` is for development: ARDESK_ENV is production")
+    if not settings.get("BASE_URL"):  # links must point at the server this command starts
+        settings = dataclasses.replace(settings, base_url=f"http://{host}:{port}")
+    db = runtime.database
+    upgrade(db.engine)
+    if holds_data(db):
+        click.echo("demo data: the database already holds data, keeping it")
+    else:
+        click.echo(f"loading demo data ({DEMO_ACCOUNTS} accounts × {DEMO_INVOICES} invoices) …")
+        spec = DemoSpec(DEMO_ACCOUNTS, DEMO_INVOICES, DEMO_SEED, date.today())
+        load_demo(db, spec)
+    for line in summary(db):
+        click.echo(line)
+    contact = demo_contact(db)
+    with db.admin_session() as s:
+        person = s.get(Contact, contact.id)
+        issued = links.issue(
+            s,
+            links.LinkSigner(settings.secret_key),
+            settings.base_url,
+            person,
+            LinkScope.portal,
+            ttl=settings.link_ttl,
+            actor="demo",
+        )
+    hours = int(settings.link_ttl.total_seconds() // 3600)
+    click.echo(f"\nThe portal of {contact.name} <{contact.email}>, valid for {hours} hours:")
+    click.echo(f"  {issued.url}\n")
+    if no_serve:
+        return
+    from web import create_app
+    from web.serving import local_server
+
+    server = local_server(create_app(settings), host, port)
+    click.echo(f"ardesk portal on http://{host}:{server.server_port}/ (Ctrl-C stops it)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
