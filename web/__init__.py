@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import timedelta
 
 from flask import Flask
@@ -16,17 +15,6 @@ from core.links import LinkSigner
 IDLE_TIMEOUT = timedelta(minutes=30)
 # Uploads are only ever PDFs to verify; anything bigger is refused before it is read.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-
-
-def _web_database(settings: Settings) -> Database:
-    """Nearly every web transaction reads, then writes its audit event: on SQLite each takes
-    the write lock when it begins (``sqlite_immediate``, see core.db), so concurrent requests
-    queue instead of failing with "database is locked". PostgreSQL ignores the option."""
-    database = Database.connect(settings)
-    if database.dialect != "sqlite":
-        return database
-    immediate = database.engine.execution_options(sqlite_immediate=True)
-    return dataclasses.replace(database, engine=immediate, portal_engine=immediate)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -51,7 +39,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         BABEL_DEFAULT_TIMEZONE="UTC",
         BABEL_TRANSLATION_DIRECTORIES="translations",
     )
-    app.extensions["ardesk.db"] = _web_database(settings)
+    app.extensions["ardesk.db"] = Database.connect(settings)
     app.extensions["ardesk.signer"] = LinkSigner(settings.secret_key)
 
     from web import errors, i18n, security, visitor

@@ -43,10 +43,7 @@ class DovecotServer:
         return self.root / "dovecot.conf"
 
     def _owner(self) -> tuple[str, int, int]:
-        if os.geteuid() == 0:
-            pw = pwd.getpwnam("mail")
-        else:
-            pw = pwd.getpwuid(os.geteuid())
+        pw = pwd.getpwnam("mail") if os.geteuid() == 0 else pwd.getpwuid(os.geteuid())
         return pw.pw_name, pw.pw_uid, pw.pw_gid
 
     def start(self) -> None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Awaitable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -37,6 +38,7 @@ class Captured:
     rcpt_tos: tuple[str, ...]
     data: bytes  # exactly the bytes received after DATA
     message: EmailMessage
+    received_at: float = field(default_factory=time.time)  # for latency figures
 
 
 class _Handler:
