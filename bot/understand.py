@@ -11,8 +11,7 @@ from bot.resolve.matching import invoice_patterns
 def understand(ctx: Context) -> None:
     patterns: list[str] = []
     for contact in ctx.contacts:
-        with ctx.db.account_scope(contact.account_id) as session:
-            patterns.extend(invoice_patterns(session, contact.account_id))
+        patterns.extend(invoice_patterns(ctx.db, contact.account_id))
     ctx.understanding = intents.understand(
         ctx.inbound.subject,
         ctx.inbound.text,

@@ -40,7 +40,7 @@ class Worker:
     settings: Settings
     send: Callable[[OutboundMessage], None] | None = None
     poll_interval: float = 0.5
-    batch: int = 20
+    batch: int = 5
     wake: threading.Event = field(default_factory=threading.Event)
     stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -49,6 +49,8 @@ class Worker:
             self.send = smtp_sender(self.settings)
 
     def process_pending(self) -> int:
+        """Process what is claimable, delivering replies after each batch so the first answers
+        leave while the rest of a burst is still being read."""
         done = 0
         while not self.stopping.is_set():
             ids = claim(self.db, limit=self.batch)
@@ -58,6 +60,7 @@ class Worker:
                 process(self.db, self.settings, message_id)
                 failpoints.reach("after_decide")
                 done += 1
+            self.deliver()
         return done
 
     def deliver(self) -> DeliveryReport:

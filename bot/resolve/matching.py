@@ -9,6 +9,7 @@ nowhere.
 from __future__ import annotations
 
 import re
+import time
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -77,9 +78,26 @@ def fact(invoice: Invoice, today) -> InvoiceFact:
     )
 
 
-def invoice_patterns(session: Session, account_id: int, sample: int = 200) -> tuple[str, ...]:
+_PATTERN_CACHE: dict[tuple[str, int], tuple[float, tuple[str, ...]]] = {}
+PATTERN_CACHE_SECONDS = 600.0
+
+
+def invoice_patterns(db, account_id: int, sample: int = 200) -> tuple[str, ...]:
     """Regular expressions for the account's invoice-number formats, learnt from recent numbers,
-    so that understanding can accept a bare number in that format as a reference."""
+    so that understanding can accept a bare number in that format as a reference. Formats change
+    rarely: each process keeps them for ten minutes."""
+    now = time.monotonic()
+    key = (db.settings.database_url, account_id)
+    cached = _PATTERN_CACHE.get(key)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    with db.account_scope(account_id) as session:
+        patterns = _learn_patterns(session, account_id, sample)
+    _PATTERN_CACHE[key] = (now + PATTERN_CACHE_SECONDS, patterns)
+    return patterns
+
+
+def _learn_patterns(session: Session, account_id: int, sample: int) -> tuple[str, ...]:
     numbers = session.scalars(
         select(Invoice.number)
         .where(Invoice.account_id == account_id)
