@@ -12,7 +12,7 @@ customer invoices and credit notes (``account.move``, ``out_invoice`` / ``out_re
 cancelled) with their product lines (``account.move.line``), inbound payments
 (``account.payment``). ``search_read`` pages by offset and limit; changes by ``write_date``.
 The balance is Odoo's ``amount_residual``. Originals come from the invoice report
-(``/report/pdf/account.report_invoice/ID``) through a web session.
+(``/report/pdf/account.report_invoice/ID``) after a web login (Odoo keeps it in a cookie).
 """
 
 from __future__ import annotations
@@ -194,7 +194,7 @@ class OdooConnector(RestConnector):
                 return
 
     def document(self, invoice: InvoiceRecord) -> bytes | None:
-        """The invoice report, rendered by Odoo, through a web session."""
+        """The invoice report, rendered by Odoo, after a web login (Odoo keeps it in a cookie)."""
         self.client.json(
             "POST",
             "/web/session/authenticate",

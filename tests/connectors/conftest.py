@@ -1,4 +1,4 @@
-"""Helpers for connector tests: sources files in a temporary folder, syncs without waiting."""
+"""What connector tests share: sources files in a temporary folder, syncs without waiting."""
 
 from __future__ import annotations
 
