@@ -1,0 +1,142 @@
+"""IMAP intake against a real Dovecot: position tracking, processed folder, reconnecting."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.channels.email.imap import ImapIntake, imap_config
+from core.config import ConfigError
+from core.models import InboundMessage, MailboxState
+from tests.bot.conftest import eml
+from tests.bot.support import with_headers
+from tests.bot.test_email_end_to_end import dovecot, mailbox  # noqa: F401  (fixtures)
+from tests.support.dovecot import PASSWORD
+
+
+def _settings(db, **extra):
+    db.settings = dataclasses.replace(db.settings, extra={**db.settings.extra, **extra})
+    return db
+
+
+@pytest.fixture
+def imap_db(world, mailbox):  # noqa: F811
+    return _settings(world, IMAP_URL=mailbox.url, IMAP_PASSWORD=PASSWORD)
+
+
+def _stored(db) -> int:
+    with db.admin_session() as s:
+        return s.scalar(select(func.count()).select_from(InboundMessage))
+
+
+def _request(i: int) -> bytes:
+    return with_headers(eml("apple_balance_fr.eml"), Message_Id=f"<imap-{i}@brookfield.example>")
+
+
+def test_it_neither_skips_nor_repeats_across_restarts(imap_db, mailbox):  # noqa: F811
+    mailbox.append(_request(1))
+    mailbox.append(_request(2))
+    assert ImapIntake(imap_db, imap_db.settings).poll_once() == 2
+    mailbox.append(_request(3))
+    assert ImapIntake(imap_db, imap_db.settings).poll_once() == 1  # a new process, same place
+    assert ImapIntake(imap_db, imap_db.settings).poll_once() == 0
+    assert _stored(imap_db) == 3
+
+
+def test_it_rescans_when_uidvalidity_changes_and_keeps_one_copy(imap_db, mailbox):  # noqa: F811
+    mailbox.append(_request(1))
+    ImapIntake(imap_db, imap_db.settings).poll_once()
+    with imap_db.admin_session() as s:
+        state = s.scalar(select(MailboxState))
+        state.uidvalidity += 1  # as after the server renumbered the folder
+        state.last_uid = 99
+    assert ImapIntake(imap_db, imap_db.settings).poll_once() == 0  # read again, recognised
+    assert _stored(imap_db) == 1
+    client = mailbox.client()
+    client.select_folder("INBOX")
+    [uid] = client.search(["ALL"])
+    client.logout()
+    with imap_db.admin_session() as s:
+        assert s.scalar(select(MailboxState.last_uid)) == uid
+
+
+def test_it_moves_stored_mail_to_the_processed_folder(imap_db, mailbox):  # noqa: F811
+    client = mailbox.client()
+    if not client.folder_exists("ardesk-done"):
+        client.create_folder("ardesk-done")
+    client.logout()
+    _settings(imap_db, IMAP_PROCESSED_FOLDER="ardesk-done")
+    mailbox.append(_request(1))
+    assert ImapIntake(imap_db, imap_db.settings).poll_once() == 1
+    client = mailbox.client()
+    try:
+        assert client.select_folder("INBOX")[b"EXISTS"] == 0
+        assert client.select_folder("ardesk-done")[b"EXISTS"] >= 1
+    finally:
+        client.logout()
+
+
+def test_it_reconnects_when_the_server_drops_the_connection(imap_db, mailbox):  # noqa: F811
+    intake = ImapIntake(imap_db, imap_db.settings)
+    thread = threading.Thread(target=intake.run, daemon=True)
+    thread.start()
+    try:
+        mailbox.append(_request(1))
+        deadline = time.monotonic() + 20
+        while _stored(imap_db) < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _stored(imap_db) == 1
+        # Kick every IMAP session off the server, as a restart or a network blip would.
+        import subprocess
+
+        subprocess.run(
+            ["doveadm", "-c", str(mailbox.config_path), "kick", "ar"],
+            capture_output=True,
+            check=False,
+        )
+        mailbox.append(_request(2))
+        deadline = time.monotonic() + 30
+        while _stored(imap_db) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _stored(imap_db) == 2
+    finally:
+        intake.stop()
+        thread.join(timeout=15)
+
+
+def test_it_refuses_bad_or_insecure_mailbox_settings(world):
+    for url, message in [
+        ("http://x@host/INBOX", "must look like"),
+        ("imaps://host/INBOX", "must look like"),
+        ("imaps://ar@host/INBOX", "ARDESK_IMAP_PASSWORD"),
+    ]:
+        _settings(world, IMAP_URL=url, IMAP_PASSWORD="")
+        with pytest.raises(ConfigError, match=message):
+            imap_config(world.settings)
+    production = dataclasses.replace(world.settings, env="production")
+    production = dataclasses.replace(
+        production,
+        extra={**production.extra, "IMAP_URL": "imap://ar@h/INBOX", "IMAP_PASSWORD": "p"},
+    )
+    with pytest.raises(ConfigError, match="TLS"):
+        imap_config(production)
+    ok = imap_config(
+        dataclasses.replace(
+            production,
+            extra={
+                **production.extra,
+                "IMAP_URL": "imaps://ar%40corp@mail.example:1993/AR%20Inbox",
+            },
+        )
+    )
+    assert (ok.user, ok.host, ok.port, ok.folder, ok.tls) == (
+        "ar@corp",
+        "mail.example",
+        1993,
+        "AR Inbox",
+        "ssl",
+    )
