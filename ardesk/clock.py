@@ -48,19 +48,19 @@ def link_cleanup_job(db: Database, settings: Settings) -> Job:
     return Job("links.cleanup", 3600, run)
 
 
-def sync_jobs(settings: Settings) -> list[Job]:
+def sync_jobs(db: Database, settings: Settings) -> list[Job]:
     sources = settings.get("SOURCES_FILE")
     if not sources:
         return []
-    try:
-        from connectors.schedule import jobs as connector_jobs
-    except ImportError:
-        return []
-    return [Job(f"sync.{name}", interval, run) for name, interval, run in connector_jobs(sources)]
+    from connectors.schedule import jobs as connector_jobs
+
+    return [
+        Job(f"sync.{name}", interval, run) for name, interval, run in connector_jobs(sources, db)
+    ]
 
 
 def all_jobs(db: Database, settings: Settings) -> list[Job]:
-    return [link_cleanup_job(db, settings), *sync_jobs(settings)]
+    return [link_cleanup_job(db, settings), *sync_jobs(db, settings)]
 
 
 @contextlib.contextmanager

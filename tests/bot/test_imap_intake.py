@@ -140,3 +140,107 @@ def test_it_refuses_bad_or_insecure_mailbox_settings(world):
         "AR Inbox",
         "ssl",
     )
+
+
+class IdentityProvider:
+    """A local OAuth2 provider speaking the token endpoint's wire format (RFC 6749) and a
+    token-info endpoint for Dovecot, standing in for Microsoft's or Google's."""
+
+    def __init__(self) -> None:
+        import json
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import parse_qs
+
+        provider = self
+        self.grants: list[dict[str, str]] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def _reply(self, status: int, body: dict) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_POST(self) -> None:  # the token endpoint
+                form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+                grant = {k: v[0] for k, v in form.items()}
+                provider.grants.append(grant)
+                if grant.get("refresh_token") == "good-refresh" and grant["client_secret"] == "s":
+                    self._reply(
+                        200,
+                        {"access_token": "good-token", "token_type": "Bearer", "expires_in": 3600},
+                    )
+                else:
+                    self._reply(400, {"error": "invalid_grant"})
+
+            def do_GET(self) -> None:  # token info, for Dovecot
+                if self.path.endswith("=good-token"):
+                    self._reply(200, {"email": "ar", "active": True})
+                else:
+                    self._reply(401, {"error": "invalid_token"})
+
+            def log_message(self, *_args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.base = f"http://127.0.0.1:{self.server.server_port}"
+
+
+@pytest.fixture(scope="module")
+def oauth_imap():
+    from tests.support.dovecot import DovecotServer, find_dovecot
+    from tests.support.services import missing
+
+    binary = find_dovecot()
+    if binary is None:
+        missing("Dovecot", "apt-get install dovecot-imapd")
+    provider = IdentityProvider()
+    server = DovecotServer(binary, oauth2_tokeninfo_url=f"{provider.base}/tokeninfo?access_token=")
+    server.start()
+    yield server, provider
+    server.stop()
+    provider.server.shutdown()
+
+
+def test_it_logs_in_with_xoauth2_using_a_refreshed_token(world, oauth_imap):
+    from bot.channels.email import oauth2
+
+    server, provider = oauth_imap
+    oauth2._cache.clear()
+    _settings(
+        world,
+        IMAP_URL=server.url,
+        IMAP_PASSWORD="",
+        IMAP_OAUTH2_TOKEN_URL=f"{provider.base}/token",
+        IMAP_OAUTH2_CLIENT_ID="ardesk",
+        IMAP_OAUTH2_CLIENT_SECRET="s",
+        IMAP_OAUTH2_REFRESH_TOKEN="good-refresh",
+    )
+    before = len(provider.grants)
+    server.append(_request(1))
+    assert ImapIntake(world, world.settings).poll_once() >= 1
+    assert ImapIntake(world, world.settings).poll_once() == 0
+    assert len(provider.grants) == before + 1  # the token is reused until it nears expiry
+    assert provider.grants[-1]["grant_type"] == "refresh_token"
+
+
+def test_it_says_what_the_token_endpoint_refused(world, oauth_imap):
+    from bot.channels.email import oauth2
+
+    server, provider = oauth_imap
+    oauth2._cache.clear()
+    _settings(
+        world,
+        IMAP_URL=server.url,
+        IMAP_PASSWORD="",
+        IMAP_OAUTH2_TOKEN_URL=f"{provider.base}/token",
+        IMAP_OAUTH2_CLIENT_ID="ardesk",
+        IMAP_OAUTH2_CLIENT_SECRET="wrong",
+        IMAP_OAUTH2_REFRESH_TOKEN="good-refresh",
+    )
+    with pytest.raises(oauth2.OAuth2Error, match=r"HTTP 400 \(invalid_grant\)") as error:
+        ImapIntake(world, world.settings).poll_once()
+    assert "wrong" not in str(error.value)

@@ -37,6 +37,9 @@ class DovecotServer:
     binary: str
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="ardesk-imap-")))
     port: int = field(default_factory=_free_port)
+    # When set, XOAUTH2 logins are checked against this URL (the token is appended), as Dovecot
+    # does with an identity provider's token-info endpoint.
+    oauth2_tokeninfo_url: str | None = None
 
     @property
     def config_path(self) -> Path:
@@ -64,13 +67,13 @@ protocols = imap
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login{" xoauth2 oauthbearer" if self.oauth2_tokeninfo_url else ""}
 mail_location = maildir:{mail}/%u
 {"default_internal_user = dovecot" if root_only else f"default_internal_user = {name}"}
 {"default_login_user = dovenull" if root_only else f"default_login_user = {name}"}
 {"" if root_only else f"default_internal_group = {name}"}
 first_valid_uid = 1
-passdb {{
+{self._oauth2_passdb()}passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {self.root}/passwd
 }}
@@ -114,6 +117,21 @@ service stats {{
             except OSError:
                 time.sleep(0.1)
         raise RuntimeError(f"Dovecot did not start: {self.log()}")
+
+    def _oauth2_passdb(self) -> str:
+        if not self.oauth2_tokeninfo_url:
+            return ""
+        conf = self.root / "oauth2.conf.ext"
+        conf.write_text(
+            f"tokeninfo_url = {self.oauth2_tokeninfo_url}\n"
+            "introspection_mode = get\n"
+            f"introspection_url = {self.oauth2_tokeninfo_url}\n"
+            "username_attribute = email\nactive_attribute = active\nactive_value = true\n"
+        )
+        return (
+            "passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n"
+            f"  args = {conf}\n}}\n"
+        )
 
     def log(self) -> str:
         path = self.root / "dovecot.log"

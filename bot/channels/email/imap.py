@@ -19,7 +19,6 @@ from datetime import UTC, datetime
 from urllib.parse import unquote, urlsplit
 
 from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientError
 
 from bot import failpoints
 from bot.channels.email.oauth2 import access_token
@@ -216,11 +215,11 @@ class ImapIntake:
                         self.wait_for_mail(client)
                 finally:
                     _logout(client)
-            except (OSError, IMAPClientError) as error:
+            except Exception as error:  # intake never dies: it logs, waits and tries again
                 log.warning(
                     "IMAP %s: %s; reconnecting in %.0f s",
                     self.config.host,
-                    type(error).__name__,
+                    error if isinstance(error, ConfigError) else type(error).__name__,
                     backoff,
                 )
                 self.stopping.wait(backoff)

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
 from core.config import ConfigError, Settings
 
 _cache: dict[str, tuple[str, float]] = {}
+
+
+class OAuth2Error(ConfigError):
+    """No access token could be had; the message says what the endpoint answered."""
 
 
 def access_token(settings: Settings, service: str) -> str:
@@ -40,8 +45,19 @@ def access_token(settings: Settings, service: str) -> str:
     request = urllib.request.Request(  # noqa: S310 - the operator's configured https endpoint
         url, data=urllib.parse.urlencode(form).encode(), method="POST"
     )
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-        payload = json.load(response)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            payload = json.load(response)
+    except urllib.error.HTTPError as error:
+        # The error code (invalid_grant, invalid_client…) says what to fix; never the secrets.
+        try:
+            code = json.load(error).get("error", "")
+        except (ValueError, AttributeError):
+            code = ""
+        raise OAuth2Error(
+            f"the OAuth2 token endpoint for {service} answered HTTP {error.code}"
+            + (f" ({code})" if code else "")
+        ) from None
     token = payload.get("access_token")
     if not token:
         raise ConfigError(f"the OAuth2 token endpoint for {service} returned no access_token")
