@@ -136,8 +136,13 @@ class PostgresServer:
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
-            # SIGINT is PostgreSQL's fast shutdown: it does not wait for open connections.
-            self.process.send_signal(signal.SIGINT)
+            # SIGINT is PostgreSQL's fast shutdown (it does not wait for open connections); it
+            # goes to the postmaster itself, since runuser does not pass it on.
+            pid_file = self.root / "data" / "postmaster.pid"
+            try:
+                os.kill(int(pid_file.read_text().split()[0]), signal.SIGINT)
+            except (OSError, ValueError, IndexError):
+                self.process.send_signal(signal.SIGINT)
             try:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
