@@ -205,20 +205,25 @@ def oauth_imap():
     provider.server.shutdown()
 
 
-def test_it_logs_in_with_xoauth2_using_a_refreshed_token(world, oauth_imap):
+def _with_oauth(world, oauth_imap, *, client_secret: str):
     from bot.channels.email import oauth2
 
     server, provider = oauth_imap
-    oauth2._cache.clear()
+    oauth2._cache.clear()  # each test fetches its own token
     _settings(
         world,
         IMAP_URL=server.url,
         IMAP_PASSWORD="",
         IMAP_OAUTH2_TOKEN_URL=f"{provider.base}/token",
         IMAP_OAUTH2_CLIENT_ID="ardesk",
-        IMAP_OAUTH2_CLIENT_SECRET="s",
+        IMAP_OAUTH2_CLIENT_SECRET=client_secret,
         IMAP_OAUTH2_REFRESH_TOKEN="good-refresh",
     )
+    return server, provider
+
+
+def test_it_logs_in_with_xoauth2_using_a_refreshed_token(world, oauth_imap):
+    server, provider = _with_oauth(world, oauth_imap, client_secret="s")
     before = len(provider.grants)
     server.append(_request(1))
     assert ImapIntake(world, world.settings).poll_once() >= 1
@@ -228,19 +233,9 @@ def test_it_logs_in_with_xoauth2_using_a_refreshed_token(world, oauth_imap):
 
 
 def test_it_says_what_the_token_endpoint_refused(world, oauth_imap):
-    from bot.channels.email import oauth2
+    server, provider = _with_oauth(world, oauth_imap, client_secret="wrong")
+    from bot.channels.email.oauth2 import OAuth2Error
 
-    server, provider = oauth_imap
-    oauth2._cache.clear()
-    _settings(
-        world,
-        IMAP_URL=server.url,
-        IMAP_PASSWORD="",
-        IMAP_OAUTH2_TOKEN_URL=f"{provider.base}/token",
-        IMAP_OAUTH2_CLIENT_ID="ardesk",
-        IMAP_OAUTH2_CLIENT_SECRET="wrong",
-        IMAP_OAUTH2_REFRESH_TOKEN="good-refresh",
-    )
-    with pytest.raises(oauth2.OAuth2Error, match=r"HTTP 400 \(invalid_grant\)") as error:
+    with pytest.raises(OAuth2Error, match=r"HTTP 400 \(invalid_grant\)") as error:
         ImapIntake(world, world.settings).poll_once()
     assert "wrong" not in str(error.value)
