@@ -233,7 +233,7 @@ def test_it_logs_in_with_xoauth2_using_a_refreshed_token(world, oauth_imap):
 
 
 def test_it_says_what_the_token_endpoint_refused(world, oauth_imap):
-    server, provider = _with_oauth(world, oauth_imap, client_secret="wrong")
+    _with_oauth(world, oauth_imap, client_secret="wrong")
     from bot.channels.email.oauth2 import OAuth2Error
 
     with pytest.raises(OAuth2Error, match=r"HTTP 400 \(invalid_grant\)") as error:
