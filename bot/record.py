@@ -68,6 +68,10 @@ def decision_record(ctx: Context, links: list[dict[str, Any]]) -> dict[str, Any]
         "links": links,
         "reply": replies[0] if replies else None,
         "replies": replies,
+        "attachments": [
+            {"name": a.name, "type": a.content_type, "size": a.size}
+            for a in ctx.inbound.attachments
+        ],
         "parse_problem": ctx.inbound.parse_problem,
     }
 
