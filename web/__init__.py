@@ -9,9 +9,12 @@ from flask import Flask
 from core.config import Settings, load_settings
 from core.db import Database
 from core.links import LinkSigner
+from web.sessions import ChangedOnlySessionInterface
 
-# A portal session ends after this long without a request (the cookie's lifetime is refreshed
-# on every request, so an active visitor is never cut off mid-task).
+# A portal session ends after this long without a request. The cookie (and its lifetime) is
+# rewritten when the session changes (``web.sessions``), which ``web.visitor`` does once a minute
+# of activity, so an active visitor is never cut off mid-task and most responses carry no
+# Set-Cookie.
 IDLE_TIMEOUT = timedelta(minutes=30)
 # Uploads are only ever PDFs to verify; anything bigger is refused before it is read.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -30,7 +33,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         SESSION_COOKIE_SECURE=not development,
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=IDLE_TIMEOUT,
-        SESSION_REFRESH_EACH_REQUEST=True,
+        SESSION_REFRESH_EACH_REQUEST=False,
         # The form plus a little room for the multipart envelope.
         MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES + 64 * 1024,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the (idle-limited) session
@@ -39,6 +42,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         BABEL_DEFAULT_TIMEZONE="UTC",
         BABEL_TRANSLATION_DIRECTORIES="translations",
     )
+    app.session_interface = ChangedOnlySessionInterface()
     app.extensions["ardesk.db"] = Database.connect(settings)
     app.extensions["ardesk.signer"] = LinkSigner(settings.secret_key)
 

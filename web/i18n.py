@@ -1,7 +1,9 @@
 """Languages and formats: the contact's preference, else the browser, else English.
 
 Dates, numbers and money are formatted by Babel for the chosen locale, so a German visitor reads
-``1.234,56 €`` and ``15.03.2026``.
+``1.234,56 €`` and ``15.03.2026``. A list page formats a hundred values and looks up fifty
+template strings, so what can be per process is (``web.formats``), and what is per request (the
+locale, its translations) is looked up once per request.
 """
 
 from __future__ import annotations
@@ -10,12 +12,12 @@ from datetime import date
 from decimal import Decimal
 
 from babel import Locale
-from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 from flask import Flask, g, request
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 
 from core.models import LANGUAGES
+from web.formats import medium_date, money_formatter
 
 
 def select_locale() -> str:
@@ -32,22 +34,46 @@ def _locale() -> Locale:
     return g.babel_locale
 
 
+def locale_name() -> str:
+    if "locale_name" not in g:
+        g.locale_name = str(_locale())
+    return g.locale_name
+
+
 def money(amount: Decimal | None, currency: str) -> str:
     if amount is None:
         return ""
-    return format_currency(amount, currency, locale=_locale())
+    return money_formatter(locale_name(), currency)(amount)
 
 
 def day(value: date | None) -> str:
-    return format_date(value, format="medium", locale=_locale()) if value else ""
+    return medium_date(locale_name(), value) if value else ""
 
 
 def number(value: Decimal | int) -> str:
     return format_decimal(value, locale=_locale())
 
 
+def _translations():
+    """The request's translations. Flask-Babel's own lookup walks its context three times per
+    string; Flask-Babel fixes the locale at its first use in a request, so keeping the result
+    on ``g`` changes nothing but the cost."""
+    try:
+        return g._ardesk_translations
+    except AttributeError:
+        g._ardesk_translations = translations = get_translations()
+        return translations
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(money=money, day=day, number=number)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
 
     @app.context_processor
     def language() -> dict[str, str]:

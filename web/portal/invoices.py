@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from core.models import (
-    Document,
-    DocumentKind,
-    InboundMessage,
-    InboundStatus,
-    Invoice,
-    Payment,
-    PaymentAllocation,
-    utcnow,
-)
+from core.models import Document, DocumentKind, Invoice, Payment, PaymentAllocation, utcnow
 from web.portal import blueprint, listing, scope
+from web.portal.disputes import hand_off_dispute
+from web.portal.list_rows import list_rows
 from web.visitor import audit, current_visitor, scoped
 
 MAX_COMMENT = 2000
@@ -63,6 +54,7 @@ def invoices() -> ResponseReturnValue:
     return render_template(
         "portal/invoices.html",
         page=result,
+        rows=list_rows(result.rows, utcnow().date()),
         filters=filters,
         args=filters.as_args(),
         fixed=scope.list_filters(visitor),
@@ -101,7 +93,8 @@ def invoice(invoice_id: int) -> ResponseReturnValue:
 
 @blueprint.post("/invoices/<int:invoice_id>/dispute")
 def dispute(invoice_id: int) -> ResponseReturnValue:
-    """A hand-off for AR with the contact's comment, stored where AR's queue reads hand-offs."""
+    """A hand-off for AR with the contact's comment, stored where AR's queue reads hand-offs
+    and emailed to AR in the same transaction."""
     visitor = current_visitor()
     found = visible_invoice(invoice_id)
     if not visitor.may("raise_disputes"):
@@ -110,32 +103,7 @@ def dispute(invoice_id: int) -> ResponseReturnValue:
     if not comment or len(comment) > MAX_COMMENT:
         flash(_("Please describe what is wrong, in at most 2,000 characters."), "error")
         return redirect(url_for("portal.invoice", invoice_id=found.id), 303)
-    handoff = InboundMessage(
-        account_id=visitor.account_id,
-        channel="portal",
-        dedupe_key=f"portal-dispute-{secrets.token_hex(12)}",
-        received_at=utcnow(),
-        sender=visitor.contact_email,
-        subject=f"Dispute: invoice {found.number}",
-        raw=comment.encode(),
-        status=InboundStatus.handed_off,
-        contact_id=visitor.contact_id,
-        decision={
-            "channel": "portal",
-            "action": "handoff",
-            "handoff": True,
-            "understanding": {"intent": "dispute", "invoice_numbers": [found.number]},
-            "sender": {
-                "email": visitor.contact_email,
-                "status": "verified",
-                "contact": visitor.contact_id,
-                "account": visitor.account_id,
-                "role": visitor.role,
-            },
-            "answers": [{"type": "dispute", "invoice_id": found.id, "link_id": visitor.link_id}],
-        },
-    )
-    scoped().add(handoff)
+    hand_off_dispute(scoped(), visitor, found, comment)
     audit("invoice.dispute", f"invoice:{found.id}", number=found.number)
     flash(_("Thank you. Your comment went to our accounts-receivable team, who will reply."), "ok")
     return redirect(url_for("portal.invoice", invoice_id=found.id), 303)

@@ -12,7 +12,8 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, false
 
-from core.models import OPEN_STATUSES, Invoice, InvoiceStatus, LinkScope
+from core.models import Invoice, InvoiceStatus, LinkScope
+from web.portal.listing import open_invoices
 from web.visitor import Visitor
 
 
@@ -47,7 +48,7 @@ def invoice_conditions(visitor: Visitor) -> list[ColumnElement[bool]]:
         fixed = list_filters(visitor)
         conditions: list[ColumnElement[bool]] = []
         if fixed["status"] == "open":
-            conditions.append(Invoice.status.in_(OPEN_STATUSES))
+            conditions.append(open_invoices())
         elif fixed["status"] == "paid":
             conditions.append(Invoice.status == InvoiceStatus.paid)
         if "issued_from" in fixed:

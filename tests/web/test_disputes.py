@@ -1,0 +1,61 @@
+"""A dispute raised in the portal reaches AR: a hand-off stored and an email in the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from email import policy
+from email.parser import BytesParser
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from core.db import Database
+from core.models import InboundMessage, OutboundMessage, OutboundStatus
+from tests.web.conftest import csrf_token, https_client, open_portal, portal_settings
+from web import create_app
+
+AR = "receivables@supplier.example"
+
+
+@pytest.fixture
+def ar_app(db: Database) -> Iterator[Flask]:
+    application = create_app(portal_settings(db.settings, AR_ADDRESS=AR))
+    yield application
+    application.extensions["ardesk.db"].dispose()
+
+
+def dispute(app: Flask, contact_id: int, invoice_id: int, comment: str):
+    client = https_client(app)
+    open_portal(app, client, contact_id)
+    page = client.get(f"/invoices/{invoice_id}")
+    return client.post(
+        f"/invoices/{invoice_id}/dispute",
+        data={"csrf_token": csrf_token(page.text), "comment": comment},
+    )
+
+
+def test_a_dispute_emails_ar_with_the_comment_and_the_invoice_number(ar_app, db, world):
+    sent = dispute(ar_app, world.approver, world.invoices["A-100"], "Line 1 was never delivered.")
+    assert sent.status_code == 303
+    with db.admin_session() as s:
+        (handoff,) = s.scalars(select(InboundMessage)).all()
+        (email,) = s.scalars(select(OutboundMessage)).all()
+        assert email.recipient == AR and email.status == OutboundStatus.pending
+        assert email.account_id == world.alice and email.inbound_message_id == handoff.id
+        message = BytesParser(policy=policy.default).parsebytes(email.payload)
+    assert message["To"] == AR
+    assert message["Subject"] == "[ardesk hand-off: dispute] Dispute: invoice A-100"
+    assert message["Reply-To"].addresses[0].addr_spec == "fa@alice.example"
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert "Line 1 was never delivered." in text
+    assert "Invoices:    A-100" in text
+    assert "Reason:      dispute" in text
+
+
+def test_a_refused_dispute_queues_no_email(ar_app, db, world):
+    assert dispute(ar_app, world.approver, world.invoices["A-100"], "   ").status_code == 303
+    assert dispute(ar_app, world.alice_contact, world.invoices["A-100"], "x").status_code == 403
+    with db.admin_session() as s:
+        assert s.scalars(select(OutboundMessage)).all() == []
+        assert s.scalars(select(InboundMessage)).all() == []

@@ -1,0 +1,100 @@
+"""A dispute raised in the portal, handed to AR: stored as a hand-off and emailed to AR.
+
+Both rows are written in the request's account-scoped transaction, as the email bot writes its
+hand-offs: the email is only in the outbox if the hand-off is stored, and the worker delivers
+it. The email reads like the bot's hand-offs (``mailers.compose_handoff``), with the reason
+``dispute`` and the contact's comment and the invoice number in its notes; Reply-To is the
+contact, so AR answers them directly.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+import mailers
+import mailers.outbox
+from core.config import Settings
+from core.models import InboundMessage, InboundStatus, Invoice, OutboundMessage, utcnow
+from web.visitor import Visitor
+
+
+def _from_address(settings: Settings) -> str:
+    # As the bot does: production refuses to run without one; development has a stand-in.
+    if settings.is_production:
+        return mailers.outbox.from_address(settings)
+    return settings.get("FROM_ADDRESS") or "ardesk@localhost"
+
+
+def hand_off_dispute(
+    session: Session, visitor: Visitor, invoice: Invoice, comment: str
+) -> tuple[InboundMessage, OutboundMessage]:
+    """Store the dispute as a hand-off and queue its email to AR; flushed, not committed."""
+    from bot.channels.email.render import ar_address
+
+    settings: Settings = current_app.config["ARDESK_SETTINGS"]
+    now = utcnow()
+    subject = f"Dispute: invoice {invoice.number}"
+    handoff = InboundMessage(
+        account_id=visitor.account_id,
+        channel="portal",
+        dedupe_key=f"portal-dispute-{secrets.token_hex(12)}",
+        received_at=now,
+        sender=visitor.contact_email,
+        subject=subject,
+        raw=comment.encode(),
+        status=InboundStatus.handed_off,
+        contact_id=visitor.contact_id,
+        decision={
+            "channel": "portal",
+            "action": "handoff",
+            "handoff": True,
+            "understanding": {"intent": "dispute", "invoice_numbers": [invoice.number]},
+            "sender": {
+                "email": visitor.contact_email,
+                "status": "verified",
+                "contact": visitor.contact_id,
+                "account": visitor.account_id,
+                "role": visitor.role,
+            },
+            "answers": [{"type": "dispute", "invoice_id": invoice.id, "link_id": visitor.link_id}],
+        },
+    )
+    session.add(handoff)
+    session.flush()  # the hand-off's id, for the email's row
+    request = mailers.HandoffRequest(
+        sender=visitor.contact_email,
+        # The contact followed a link sent to their address on file.
+        status="verified",
+        reason="dispute",
+        subject=subject,
+        sender_name=visitor.contact_name or None,
+        contact=visitor.contact_name,
+        account=visitor.account_name,
+        role=visitor.role,
+        language=visitor.language,
+        intents=(("dispute", 1.0),),
+        invoice_refs=(invoice.number,),
+        po_refs=(invoice.po_number,) if invoice.po_number else (),
+        received_at=now,
+        notes=(
+            f"Raised in the portal on invoice {invoice.number}.",
+            f"The contact's comment: {comment}",
+        ),
+    )
+    to = ar_address(settings)
+    message = mailers.compose_handoff(
+        request,
+        None,
+        brand=mailers.load_brand(settings),
+        from_address=_from_address(settings),
+        ar_address=to,
+        now=now,
+    )
+    email = mailers.queue_email(
+        session, message, account_id=visitor.account_id, recipient=to,
+        inbound_message_id=handoff.id,
+    )  # fmt: skip
+    return handoff, email

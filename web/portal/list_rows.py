@@ -1,0 +1,60 @@
+"""The invoice list's rows as plain text, formatted in Python before the template sees them.
+
+A page is 25 rows of seven cells; calling a macro and four filters per row through Jinja's
+runtime cost more than the query. Here each row is one tuple of strings the template only
+prints (and escapes).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import NamedTuple
+
+from flask import url_for
+
+from core.models import Invoice, InvoiceKind, InvoiceStatus
+from web.formats import money_formatter
+from web.i18n import day, locale_name
+
+
+class ListRow(NamedTuple):
+    href: str
+    number: str
+    credit_note: bool
+    issued: str
+    due: str
+    po_number: str
+    total: str
+    balance: str
+    status: str  # paid, void, overdue, partially_paid, open: the label's key
+    badge: str  # its CSS class: paid, void, overdue or open
+
+
+def status_key(invoice: Invoice, today: date) -> str:
+    """What the status column says: paid and void as they are, overdue before open."""
+    if invoice.status in (InvoiceStatus.paid, InvoiceStatus.void):
+        return invoice.status.value
+    return "overdue" if invoice.days_overdue(today) > 0 else invoice.status.value
+
+
+def list_rows(invoices: list[Invoice], today: date) -> list[ListRow]:
+    locale = locale_name()
+    rows = []
+    for invoice in invoices:
+        money = money_formatter(locale, invoice.currency)
+        key = status_key(invoice, today)
+        rows.append(
+            ListRow(
+                href=url_for("portal.invoice", invoice_id=invoice.id),
+                number=invoice.number,
+                credit_note=invoice.kind is InvoiceKind.credit_note,
+                issued=day(invoice.issue_date),
+                due=day(invoice.due_date),
+                po_number=invoice.po_number or "",
+                total=money(invoice.total),
+                balance=money(invoice.balance),
+                status=key,
+                badge=key if key in ("paid", "void", "overdue") else "open",
+            )
+        )
+    return rows
