@@ -30,7 +30,9 @@ from core.models import MailboxState
 
 log = logging.getLogger(__name__)
 
-IDLE_RENEW = 5 * 60  # servers drop IDLE after about 30 minutes; renew well before
+# Servers drop IDLE after about 30 minutes. Renewing every 30 s also bounds the wait for a
+# message whose arrival was announced during one of our own commands (and so not again in IDLE).
+IDLE_RENEW = 30
 FETCH_BATCH = 50
 
 
@@ -101,6 +103,7 @@ class ImapIntake:
         self.on_stored = on_stored
         self.ssl_context = ssl_context or ssl.create_default_context()
         self.stopping = threading.Event()
+        self.last_fetch_size = 0
 
     # -- connection -------------------------------------------------------------------------
 
@@ -127,6 +130,7 @@ class ImapIntake:
         uidvalidity = int(status[b"UIDVALIDITY"])
         last_uid = self._position(uidvalidity)
         uids = [uid for uid in client.search(["UID", f"{last_uid + 1}:*"]) if uid > last_uid]
+        self.last_fetch_size = len(uids)
         stored = 0
         for start in range(0, len(uids), FETCH_BATCH):
             batch = sorted(uids[start : start + FETCH_BATCH])
@@ -212,7 +216,10 @@ class ImapIntake:
                 try:
                     while not self.stopping.is_set():
                         self.fetch_new(client)
-                        self.wait_for_mail(client)
+                        # While mail keeps coming, fetch again at once: what arrived during
+                        # this pass was announced to its commands, and IDLE would not say it again.
+                        if not self.last_fetch_size:
+                            self.wait_for_mail(client)
                 finally:
                     _logout(client)
             except Exception as error:  # intake never dies: it logs, waits and tries again
