@@ -49,6 +49,11 @@ class Connector(ABC):
         them from payment allocations."""
         return False
 
+    def volume_hint(self) -> int:
+        """Roughly how many bytes a full read would bring (0: unknown); a big first import is
+        read in a second process while the first writes."""
+        return 0
+
     def document(self, invoice: InvoiceRecord) -> bytes | None:
         """The ERP's original document (PDF) of an invoice, or None when the source has none."""
         return None

@@ -14,6 +14,7 @@ mapping refers to. Rows are labelled ``file:line`` in reports.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 from collections.abc import Iterator
 from datetime import datetime
@@ -137,6 +138,17 @@ class FileConnector(MappedConnector):
                 yield from read_sheet(path, self.sheets.get(entity, entity))
             else:
                 yield from read_csv(path, self.encoding, self.delimiter)
+
+    def volume_hint(self) -> int:
+        if self.workbook:
+            path = self.folder / self.workbook
+            return path.stat().st_size if path.is_file() else 0
+        total = 0
+        for entity, pattern in self.files.items():
+            if entity in self.mapping:
+                with contextlib.suppress(SourceError):
+                    total += sum(path.stat().st_size for path in self._matches(pattern))
+        return total
 
     def _matches(self, pattern: str) -> list[Path]:
         if any(c in pattern for c in "*?["):

@@ -40,6 +40,13 @@ class WriteContext:
     roles: set[str] = field(default_factory=set)
     # Record types that had no row of this source when the run began: nothing to look up.
     fresh: set[str] = field(default_factory=set)
+    # A first import (see engine): indexes of empty tables are deferred, so lookups by ERP id
+    # go through the maps below instead of the database.
+    bulk: bool = False
+    # ERP id → (id, account id) of the invoices, and → id of the payments, written in this run
+    # while their type is fresh: duplicates of an id across batches, allocations' invoices.
+    invoice_refs: dict[str, tuple[int, int]] = field(default_factory=dict)
+    payment_refs: dict[str, int] = field(default_factory=dict)
     # Invoices whose paid amount follows from allocations and whose allocations changed.
     touched_invoices: set[int] = field(default_factory=set)
     _next_ids: dict[str, int] = field(default_factory=dict)

@@ -75,11 +75,17 @@ def line_values(line: LineRecord, account_id: int) -> dict:
 
 
 def _existing(ctx: WriteContext, erp_ids: list[str]) -> dict[str, Any]:
+    columns = (INVOICES.c.id, INVOICES.c.erp_id, *(INVOICES.c[c] for c in HEADER))
     if "invoices" in ctx.fresh:
-        return {}
-    query = select(INVOICES.c.id, INVOICES.c.erp_id, *(INVOICES.c[c] for c in HEADER)).where(
-        INVOICES.c.source == ctx.source, INVOICES.c.erp_id.in_(erp_ids)
-    )
+        # Only what this run wrote can exist: an id seen in an earlier batch, by primary key.
+        ids = [ctx.invoice_refs[e][0] for e in erp_ids if e in ctx.invoice_refs]
+        if not ids:
+            return {}
+        query = select(*columns).where(INVOICES.c.id.in_(ids))
+    else:
+        query = select(*columns).where(
+            INVOICES.c.source == ctx.source, INVOICES.c.erp_id.in_(erp_ids)
+        )
     return {row.erp_id: row for row in ctx.conn.execute(query)}
 
 
@@ -137,6 +143,8 @@ def write_invoices(ctx: WriteContext, batch: list[InvoiceRecord]) -> None:
                 old.id, old_lines.get(old.id, []), rec.lines, account_id, ctx,
                 line_inserts, line_updates, line_deletes,
             )  # fmt: skip
+        if "invoices" in ctx.fresh:
+            ctx.invoice_refs[erp_id] = (old.id, account_id)
         if header_changed:
             changed.append({"_id": old.id, "updated_at": now} | values)
             report.updated["invoices"] += 1
@@ -149,6 +157,10 @@ def write_invoices(ctx: WriteContext, batch: list[InvoiceRecord]) -> None:
             row["id"] = id_
         insert_rows(ctx.conn, INVOICES, new_rows)
         report.inserted["invoices"] += len(new_rows)
+        if "invoices" in ctx.fresh:
+            refs = ctx.invoice_refs
+            for row in new_rows:
+                refs[row["erp_id"]] = (row["id"], row["account_id"])
         for index, lines, account_id in new_lines:
             invoice_id = new_rows[index]["id"]
             for line in lines:

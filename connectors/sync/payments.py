@@ -90,6 +90,8 @@ def write_payments(ctx: WriteContext, batch: list[PaymentRecord]) -> None:
             row["id"] = id_
         insert_rows(ctx.conn, PAYMENTS, inserts)
         report.inserted["payments"] += len(inserts)
+        if "payments" in ctx.fresh:
+            ctx.payment_refs.update((row["erp_id"], row["id"]) for row in inserts)
     update_rows(ctx.conn, PAYMENTS, updates)
     for part in chunks(deletes):
         ctx.conn.execute(PAYMENTS.delete().where(PAYMENTS.c.id.in_(part)))
@@ -124,6 +126,9 @@ def _allocations(ctx, rec: PaymentRecord, account_id: int, invoices: dict) -> li
 
 
 def _invoice_ids(ctx: WriteContext, erp_ids: set[str]) -> dict[str, tuple[int, int]]:
+    if "invoices" in ctx.fresh:  # every invoice of the source was written in this run
+        refs = ctx.invoice_refs
+        return {erp: refs[erp] for erp in erp_ids if erp in refs}
     found: dict[str, tuple[int, int]] = {}
     for part in chunks(sorted(erp_ids)):
         query = select(INVOICES.c.erp_id, INVOICES.c.id, INVOICES.c.account_id).where(
@@ -134,14 +139,22 @@ def _invoice_ids(ctx: WriteContext, erp_ids: set[str]) -> dict[str, tuple[int, i
 
 
 def _existing(ctx: WriteContext, erp_ids: list[str]) -> dict[str, Any]:
-    if "payments" in ctx.fresh:
-        return {}
-    query = select(
+    columns = (
         PAYMENTS.c.id,
         PAYMENTS.c.erp_id,
         PAYMENTS.c.source_updated_at,
         *(PAYMENTS.c[c] for c in HEADER),
-    ).where(PAYMENTS.c.source == ctx.source, PAYMENTS.c.erp_id.in_(erp_ids))
+    )
+    if "payments" in ctx.fresh:
+        # Only what this run wrote can exist: an id seen in an earlier batch, by primary key.
+        ids = [ctx.payment_refs[e] for e in erp_ids if e in ctx.payment_refs]
+        if not ids:
+            return {}
+        query = select(*columns).where(PAYMENTS.c.id.in_(ids))
+    else:
+        query = select(*columns).where(
+            PAYMENTS.c.source == ctx.source, PAYMENTS.c.erp_id.in_(erp_ids)
+        )
     return {row.erp_id: row for row in ctx.conn.execute(query)}
 
 
@@ -185,6 +198,29 @@ _RECOMPUTE = text(
       AND invoices.amount_paid != s.paid
     """
 ).bindparams(bindparam("ids", expanding=True), bindparam("now", type_=UTCDateTime()))
+
+
+# A first import: every invoice of the source is new, so one pass over the allocations of its
+# invoices sets them all (they went in with nothing paid). No index needed on either side.
+_RECOMPUTE_SOURCE = text(
+    """
+    UPDATE invoices SET amount_paid = s.paid, balance = invoices.total - s.paid,
+        status = CASE WHEN invoices.total - s.paid = 0 THEN 'paid'
+                      WHEN s.paid = 0 THEN 'open' ELSE 'partially_paid' END,
+        updated_at = :now
+    FROM (SELECT a.invoice_id AS invoice_id, SUM(a.amount) AS paid
+          FROM payment_allocations a JOIN invoices i ON i.id = a.invoice_id
+          WHERE i.source = :source GROUP BY a.invoice_id) AS s
+    WHERE invoices.id = s.invoice_id AND invoices.status != 'void'
+      AND invoices.amount_paid != s.paid
+    """
+).bindparams(bindparam("now", type_=UTCDateTime()))
+
+
+def recompute_all_paid(ctx: WriteContext) -> None:
+    """Paid amount, balance and status of every invoice of the source, from allocations."""
+    ctx.conn.execute(_RECOMPUTE_SOURCE, {"now": utcnow(), "source": ctx.source})
+    ctx.touched_invoices.clear()
 
 
 def recompute_paid(ctx: WriteContext) -> None:

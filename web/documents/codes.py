@@ -1,25 +1,6 @@
-"""Verification codes: short, unambiguous, random — printed on or shown beside every document."""
+"""Verification codes: made in ``core.documents`` (the sync stores ERP originals with them too);
+imported from here by the portal's views."""
 
-from __future__ import annotations
+from core.documents import ALPHABET, GROUP_SIZE, GROUPS, new_code, normalize
 
-import re
-import secrets
-
-# No 0/O, 1/I: codes are read off paper and typed in.
-ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-GROUPS, GROUP_SIZE = 3, 4  # 60 random bits: not guessable, short enough to type
-
-
-def new_code() -> str:
-    groups = (
-        "".join(secrets.choice(ALPHABET) for _ in range(GROUP_SIZE)) for _ in range(GROUPS)
-    )
-    return "-".join(groups)
-
-
-def normalize(text: str) -> str | None:
-    """The stored form of a code as someone typed it (case, spaces and dashes forgiven)."""
-    compact = re.sub(r"[\s\-]", "", text.upper())
-    if len(compact) != GROUPS * GROUP_SIZE or any(c not in ALPHABET for c in compact):
-        return None
-    return "-".join(compact[i : i + GROUP_SIZE] for i in range(0, len(compact), GROUP_SIZE))
+__all__ = ["ALPHABET", "GROUPS", "GROUP_SIZE", "new_code", "normalize"]

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
+from core.documents import new_code
 from core.models import Document, DocumentKind
-from web.documents.codes import new_code
 
 
 def cached(session: Session, kind: DocumentKind, inputs_hash: str) -> Document | None:
