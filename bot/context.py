@@ -60,6 +60,7 @@ class Context:
     answers: dict[int, list[Answer]] = field(default_factory=dict)  # by account id
     rendered: list[dict[str, Any]] = field(default_factory=list)  # replies ready for the outbox
     stopped: bool = False
+    memo: dict[str, Any] = field(default_factory=dict)  # facts two rules share, read once
 
     def stop(self, action: Action, *, handoff: bool | None = None, reason: str | None = None):
         self.action = action
