@@ -193,8 +193,11 @@ def test_it_withholds_data_when_a_trusted_server_reports_dmarc_fail(world):
     decision = handle(world, raw)
     assert decision["sender"]["status"] == "unverified"
     assert decision["links"] == [] and decision["handoff"] is True
-    reply = outbox(world)[0][1]
-    assert "INV-10423" not in text_of(reply).split("Re:")[-1] or decision["links"] == []
+    assert [a["type"] for a in decision["answers"]] == ["HandedOff"]
+    (reply_row, reply), (handoff_row, _) = outbox(world)
+    assert reply_row.recipient == "karen.whitlock@brookfield.example"  # the address on file
+    assert "/l/" not in text_of(reply) and "1,190" not in text_of(reply)
+    assert handoff_row.recipient == "ar-team@supplier.example"
 
 
 def test_it_ignores_verdicts_from_servers_it_does_not_trust(world):
