@@ -8,7 +8,7 @@ from pathlib import Path
 
 from connectors.config import load_sources
 from connectors.errors import SourceError
-from connectors.sync.engine import run_sync
+from connectors.sync.engine import SyncAlreadyRunning, run_sync
 from core.db import Database
 
 log = logging.getLogger(__name__)
@@ -28,6 +28,10 @@ def jobs(sources_file: str | Path, db: Database) -> list[tuple[str, int, Callabl
         def run(config=config) -> None:
             try:
                 report = run_sync(db, config)
+            except SyncAlreadyRunning:
+                # The previous run (or one started by hand) is still going: the next tick will do.
+                log.info("scheduled sync of %s skipped: it is still running", config.name)
+                return
             except SourceError as exc:
                 log.error("scheduled sync of %s failed: %s", config.name, exc)
                 return

@@ -24,6 +24,7 @@ from connectors.registry import open_connector
 from connectors.sync import directory, invoices, payments
 from connectors.sync.context import BATCH, WriteContext
 from connectors.sync.deferred import DeferredIndexes
+from connectors.sync.lock import SyncAlreadyRunning, source_lock
 from connectors.sync.reader import ReaderProcess
 from connectors.sync.report import SyncReport
 from connectors.sync.runs import last_watermarks, record_run
@@ -61,6 +62,9 @@ class SyncFailed(SourceError):
     """The source kept failing; nothing was written."""
 
 
+__all__ = ["SyncAlreadyRunning", "SyncFailed", "run_sync"]
+
+
 def run_sync(
     db: Database,
     config: SourceConfig,
@@ -71,7 +75,23 @@ def run_sync(
     connector_factory: Callable[[SourceConfig], Connector] = open_connector,
     sleep: Callable[[float], None] = time.sleep,
 ) -> SyncReport:
-    """Sync one source into ardesk through the privileged role; returns the report."""
+    """Sync one source into ardesk through the privileged role; returns the report.
+
+    Raises SyncAlreadyRunning at once when another sync of the same source is running.
+    """
+    with source_lock(db, config.name):
+        return _run(db, config, full, dry_run, progress, connector_factory, sleep)
+
+
+def _run(
+    db: Database,
+    config: SourceConfig,
+    full: bool,
+    dry_run: bool,
+    progress: Progress | None,
+    connector_factory: Callable[[SourceConfig], Connector],
+    sleep: Callable[[float], None],
+) -> SyncReport:
     started = time.monotonic()
     started_at = utcnow()
     with db.engine.connect() as conn:
