@@ -9,6 +9,7 @@ from flask import Flask
 from core.config import Settings, load_settings
 from core.db import Database
 from core.links import LinkSigner
+from web.planning import plan_with_values
 from web.sessions import ChangedOnlySessionInterface
 
 # A portal session ends after this long without a request. The cookie (and its lifetime) is
@@ -43,7 +44,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         BABEL_TRANSLATION_DIRECTORIES="translations",
     )
     app.session_interface = ChangedOnlySessionInterface()
-    app.extensions["ardesk.db"] = Database.connect(settings)
+    database = Database.connect(settings)
+    plan_with_values(database.portal_engine)
+    app.extensions["ardesk.db"] = database
     app.extensions["ardesk.signer"] = LinkSigner(settings.secret_key)
 
     from web import errors, i18n, security, visitor

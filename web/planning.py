@@ -1,0 +1,26 @@
+"""PostgreSQL plans the portal's queries with their values, every time.
+
+psycopg prepares a statement after its fifth run, and PostgreSQL then tries a generic plan, made
+without the parameter values. For the portal that plan assumes an average account: the capped
+count of the invoice list went from 0.2 ms to 20–30 ms on the eleventh request at 100,000
+invoices on one account (a sort of every invoice of the account instead of 1,001 index entries).
+Planning these small queries with their values costs about 0.05 ms each.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, event
+
+
+def plan_with_values(engine: Engine) -> None:
+    """Have every connection of ``engine`` (PostgreSQL only) use custom plans."""
+    if engine.dialect.name != "postgresql":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _custom_plans(dbapi_connection, _record) -> None:
+        # A fresh psycopg connection is not in autocommit: the SET opens a transaction, which
+        # is committed so the setting lasts for the connection's life.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET plan_cache_mode = force_custom_plan")
+        dbapi_connection.commit()
