@@ -54,6 +54,11 @@ class Connector(ABC):
         read in a second process while the first writes."""
         return 0
 
+    def has_documents(self) -> bool:
+        """Whether the source can give invoices' original documents: the sync then fetches
+        them for new and changed invoices."""
+        return False
+
     def document(self, invoice: InvoiceRecord) -> bytes | None:
         """The ERP's original document (PDF) of an invoice, or None when the source has none."""
         return None

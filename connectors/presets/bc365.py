@@ -44,6 +44,7 @@ DEFAULTS = {
         },
         "payments": {"path": "customerPayments", "params": CHANGED},
         "document": "salesInvoices({erp_id})/pdfDocument/pdfDocumentContent",
+        "credit_note_document": "salesCreditMemos({erp_id})/pdfDocument/pdfDocumentContent",
     },
 }
 # Business Central's status values; a canceled invoice is void, a draft never leaves the ERP

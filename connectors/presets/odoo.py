@@ -193,6 +193,9 @@ class OdooConnector(RestConnector):
             if not rows or len(rows) < PAGE:
                 return
 
+    def has_documents(self) -> bool:
+        return True
+
     def document(self, invoice: InvoiceRecord) -> bytes | None:
         """The invoice report, rendered by Odoo, after a web login (Odoo keeps it in a cookie)."""
         self.client.json(

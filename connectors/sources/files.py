@@ -164,6 +164,9 @@ class FileConnector(MappedConnector):
             raise SourceError(f"{path} does not exist")
         return path
 
+    def has_documents(self) -> bool:
+        return bool(self.config.get("documents"))
+
     def document(self, invoice) -> bytes | None:
         """An original PDF dropped beside the files: ``documents = "pdf/{number}.pdf"``."""
         template = self.config.get("documents")

@@ -156,13 +156,27 @@ class RestConnector(MappedConnector):
 
     # Documents
 
-    def document(self, invoice: InvoiceRecord) -> bytes | None:
-        template = self.endpoints.get("document")
-        if not template:
-            return None
-        path = template.format(
-            erp_id=invoice.erp_id, number=invoice.number, ref=invoice.document_ref or ""
+    def has_documents(self) -> bool:
+        invoices = self.mapping.get("invoices")
+        return "document" in self.endpoints or (
+            invoices is not None and invoices.has("document_ref")
         )
+
+    def document(self, invoice: InvoiceRecord) -> bytes | None:
+        """The original: from the ``document`` endpoint (``credit_note_document`` for credit
+        notes, where the ERP keeps them apart), else from the URL or path the mapping's
+        ``document_ref`` names."""
+        template = self.endpoints.get("document")
+        if invoice.kind == "credit_note":
+            template = self.endpoints.get("credit_note_document", template)
+        if template:
+            path = template.format(
+                erp_id=invoice.erp_id, number=invoice.number, ref=invoice.document_ref or ""
+            )
+        elif invoice.document_ref:
+            path = invoice.document_ref
+        else:
+            return None
         response = self.client.request("GET", path, headers={"Accept": "application/pdf"})
         return response.content
 

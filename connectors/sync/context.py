@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, func, select, text, update
 
@@ -47,6 +48,10 @@ class WriteContext:
     # while their type is fresh: duplicates of an id across batches, allocations' invoices.
     invoice_refs: dict[str, tuple[int, int]] = field(default_factory=dict)
     payment_refs: dict[str, int] = field(default_factory=dict)
+    # Whether originals are fetched; the invoices of the last batch whose original is wanted:
+    # (invoice id, account id, record, whether the invoice is new or changed).
+    fetch_documents: bool = False
+    documents: list[tuple[int, int, Any, bool]] = field(default_factory=list)
     # Invoices whose paid amount follows from allocations and whose allocations changed.
     touched_invoices: set[int] = field(default_factory=set)
     _next_ids: dict[str, int] = field(default_factory=dict)

@@ -21,7 +21,7 @@ from connectors.config import SourceConfig
 from connectors.errors import SourceError
 from connectors.records import RECORD_TYPES, Rejection
 from connectors.registry import open_connector
-from connectors.sync import directory, invoices, payments
+from connectors.sync import directory, documents, invoices, payments
 from connectors.sync.context import BATCH, WriteContext
 from connectors.sync.deferred import DeferredIndexes
 from connectors.sync.lock import SyncAlreadyRunning, source_lock
@@ -162,10 +162,12 @@ def _attempt(
                 deferred.drop()
                 if connector.volume_hint() >= PARALLEL_READ_BYTES:
                     reader = ReaderProcess(connector_factory, config, plan)
+            # A dry run stores nothing, so it does not download originals either.
+            ctx.fetch_documents = connector.has_documents() and not dry_run
             now = utcnow()
             for kind, since in plan:
                 stream = reader.stream(kind) if reader else getattr(connector, kind)(since)
-                seen, newest = _write_stream(ctx, kind, stream, progress)
+                seen, newest = _write_stream(ctx, connector, kind, stream, progress)
                 if newest is not None:
                     watermarks[kind] = max(newest, watermarks.get(kind, newest))
                 complete = since is None and connector.provides(kind)
@@ -200,7 +202,11 @@ def _take_write_lock(conn: Connection) -> None:
 
 
 def _write_stream(
-    ctx: WriteContext, kind: str, stream: Iterable[Any], progress: Progress | None
+    ctx: WriteContext,
+    connector: Connector,
+    kind: str,
+    stream: Iterable[Any],
+    progress: Progress | None,
 ) -> tuple[set, datetime | None]:
     writer = WRITERS[kind]
     seen: set = set()
@@ -208,6 +214,8 @@ def _write_stream(
     read = 0
     for batch in _batches(stream, ctx):
         writer(ctx, batch)
+        if ctx.documents:
+            documents.store_originals(ctx, connector)
         for record in batch:
             updated = record.updated_at
             if updated is not None and (newest is None or updated > newest):

@@ -145,6 +145,8 @@ def write_invoices(ctx: WriteContext, batch: list[InvoiceRecord]) -> None:
             )  # fmt: skip
         if "invoices" in ctx.fresh:
             ctx.invoice_refs[erp_id] = (old.id, account_id)
+        if ctx.fetch_documents and not rec.deleted:
+            ctx.documents.append((old.id, account_id, rec, header_changed or lines_changed))
         if header_changed:
             changed.append({"_id": old.id, "updated_at": now} | values)
             report.updated["invoices"] += 1
@@ -161,6 +163,12 @@ def write_invoices(ctx: WriteContext, batch: list[InvoiceRecord]) -> None:
             refs = ctx.invoice_refs
             for row in new_rows:
                 refs[row["erp_id"]] = (row["id"], row["account_id"])
+        if ctx.fetch_documents:
+            ctx.documents.extend(
+                (row["id"], row["account_id"], records[row["erp_id"]][0], True)
+                for row in new_rows
+                if not records[row["erp_id"]][0].deleted
+            )
         for index, lines, account_id in new_lines:
             invoice_id = new_rows[index]["id"]
             for line in lines:

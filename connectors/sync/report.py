@@ -23,6 +23,8 @@ class SyncReport:
     unchanged: dict[str, int] = field(default_factory=_zeros)
     rejected: list[Rejection] = field(default_factory=list)
     rejected_count: int = 0
+    # ERP originals: stored anew, or fetched and found identical to the one stored.
+    documents: dict[str, int] = field(default_factory=lambda: {"stored": 0, "unchanged": 0})
     duration_s: float = 0.0
     dry_run: bool = False
     full: bool = False
@@ -46,6 +48,7 @@ class SyncReport:
             "updated": dict(self.updated),
             "unchanged": dict(self.unchanged),
             "rejected": [r.as_dict() for r in self.rejected],
+            "documents": dict(self.documents),
             "duration_s": round(self.duration_s, 3),
         }
 
@@ -55,6 +58,11 @@ class SyncReport:
             i, u, n = self.inserted[kind], self.updated[kind], self.unchanged[kind]
             if i or u or n:
                 parts.append(f"{kind}: {i} new, {u} updated, {n} unchanged")
+        if self.documents["stored"] or self.documents["unchanged"]:
+            parts.append(
+                f"original documents: {self.documents['stored']} stored, "
+                f"{self.documents['unchanged']} unchanged"
+            )
         rejected = f"{self.rejected_count} rejected"
         prefix = "dry run, nothing written — " if self.dry_run else ""
         body = "; ".join(parts) or "nothing to sync"

@@ -248,7 +248,15 @@ def test_the_command_prints_the_report_as_json(db, tmp_path):
 
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert set(report) == {"source", "inserted", "updated", "unchanged", "rejected", "duration_s"}
+    assert set(report) == {
+        "source",
+        "inserted",
+        "updated",
+        "unchanged",
+        "rejected",
+        "documents",
+        "duration_s",
+    }
     assert report["inserted"]["lines"] == 6
     assert missing.exit_code == 1
     assert "no source 'nope'" in missing.output and "Traceback" not in missing.output

@@ -126,6 +126,11 @@ def bc(erp, tmp_path):
         f"{BC_COMPANY}/salesInvoices(5d115c9c-44e3-ea11-bb43-000000003001)/pdfDocument/pdfDocumentContent",
         Reply(200, b"%PDF-1.7 original", content_type="application/pdf"),
     )
+    erp.route(  # credit memos keep their PDF under their own entity
+        "GET",
+        f"{BC_COMPANY}/salesCreditMemos(5d115c9c-44e3-ea11-bb43-000000004001)/pdfDocument/pdfDocumentContent",
+        Reply(200, b"%PDF-1.7 credit memo", content_type="application/pdf"),
+    )
     return write_sources(
         tmp_path,
         f"""
@@ -151,7 +156,11 @@ BC_ENV = {"BC_SECRET": "s3cret"}
 def test_business_central(db, erp, bc):
     report = sync(db, bc, "bc", BC_ENV)
 
-    assert report.rejected == []
+    # 103002's PDF is not served: reported, and the sync goes on.
+    [missing] = report.rejected
+    assert (missing.record, missing.field) == ("documents", "document")
+    assert "HTTP 404" in missing.reason
+    assert report.documents == {"stored": 2, "unchanged": 0}
     assert report.inserted == {
         "accounts": 2,
         "contacts": 1,

@@ -150,11 +150,16 @@ def odoo(erp, tmp_path):
 
     erp.route("POST", "/jsonrpc", jsonrpc)
     erp.route("POST", "/web/session/authenticate", {"jsonrpc": "2.0", "result": {"uid": 2}})
-    erp.route(
-        "GET",
-        "/report/pdf/account.report_invoice/51",
-        Reply(200, b"%PDF odoo", content_type="application/pdf"),
-    )
+    for move in (51, 52, 53):  # the invoice report of each move, rendered by Odoo
+        erp.route(
+            "GET",
+            f"/report/pdf/account.report_invoice/{move}",
+            Reply(
+                200,
+                b"%PDF odoo" + (b"" if move == 51 else b" %d" % move),
+                content_type="application/pdf",
+            ),
+        )
     return write_sources(
         tmp_path,
         f"""
@@ -182,6 +187,7 @@ def test_odoo(db, erp, odoo):
         "lines": 2,
         "payments": 1,
     }
+    assert report.documents == {"stored": 3, "unchanged": 0}
     first = invoice(db, "INV/2026/00007")
     assert (first.total, first.balance, first.status, first.lines[0].sku) == (
         Decimal("1150"),
