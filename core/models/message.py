@@ -69,7 +69,11 @@ class OutboundStatus(enum.StrEnum):
 
 class OutboundMessage(AccountScoped, Base):
     __tablename__ = "outbound_messages"
-    __table_args__ = (Index("ix_outbound_messages_status_next", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbound_messages_status_next", "status", "next_attempt_at"),
+        # The reply rate limits count an address's replies of the last hour.
+        Index("ix_outbound_messages_recipient_created", "recipient", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     inbound_message_id: Mapped[int | None] = mapped_column(
