@@ -174,7 +174,16 @@ def _drive(args: tuple[int, str, str, float]) -> tuple[list[float], int]:
         response, _ = request(port, path, cookie)
         latencies.append(time.perf_counter() - started)
         errors += response.status != 200
+        cookie = updated_cookie(response, cookie)
     return latencies, errors
+
+
+def updated_cookie(response: http.client.HTTPResponse, cookie: str) -> str:
+    """Keep the session cookie the server sends, as a browser does (the server writes it only
+    when the session changed: the CSRF secret on a session's first page, the last-request time
+    once a minute); a client that kept its first cookie would be sent a new one every time."""
+    sent = response.getheader("Set-Cookie")
+    return sent.split(";")[0] if sent and sent.startswith("ardesk_session=") else cookie
 
 
 def drive(port: int, path: str, cookie: str, seconds: float, clients: int) -> dict[str, float]:
@@ -213,7 +222,10 @@ def run(name: str, url: str, portal_url: str, args: argparse.Namespace, work: Pa
     try:
         cookie = open_session(port, targets["link"])
         invoice = targets["invoice"]
-        request(port, f"/invoices/{invoice}/pdf", cookie)  # render once: later ones are cached
+        response, _ = request(port, f"/invoices/{invoice}/pdf", cookie)  # rendered once: cached
+        cookie = updated_cookie(response, cookie)
+        response, _ = request(port, "/invoices", cookie)  # a page: the session's CSRF secret
+        cookie = updated_cookie(response, cookie)
         print(f"  largest account: {int(targets['count']):,} invoices", flush=True)
         for label, path in (
             ("invoice list (page 1)", "/invoices"),

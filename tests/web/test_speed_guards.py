@@ -1,0 +1,47 @@
+"""What keeps the portal fast, checked as behaviour (never as timings): the cookie is not re-sent
+on every response, PostgreSQL plans with the values, and "open, by due date" reads its index."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, text
+
+from core.models import Invoice
+from tests.web.conftest import open_portal
+from web.portal.listing import open_invoices
+from web.visitor import SESSION_KEY, TOUCH_EVERY
+
+
+def test_an_unchanged_session_sends_no_cookie(app, client, world):
+    open_portal(app, client, world.alice_contact)
+    client.get("/invoices")  # the new session's first page adds its CSRF secret
+    assert client.get("/invoices").headers.get("Set-Cookie") is None
+    with client.session_transaction() as cookie_session:
+        cookie_session[SESSION_KEY]["t"] -= TOUCH_EVERY  # a minute since the time was written
+    refreshed = client.get("/invoices")
+    assert refreshed.status_code == 200
+    assert refreshed.headers["Set-Cookie"].startswith("ardesk_session=")
+    assert client.get("/invoices").headers.get("Set-Cookie") is None
+
+
+def test_the_portal_plans_postgresql_queries_with_their_values(app, db):
+    if db.dialect != "postgresql":
+        pytest.skip("PostgreSQL only")
+    engine = app.extensions["ardesk.db"].portal_engine
+    with engine.connect() as connection:
+        assert connection.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
+
+
+def test_open_invoices_by_due_date_read_the_partial_index_on_sqlite(db):
+    if db.dialect != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL picks by statistics, which a test database lacks")
+    query = (
+        select(Invoice)
+        .where(Invoice.account_id == 1, open_invoices())
+        .order_by(Invoice.due_date.desc(), Invoice.id.desc())
+        .limit(26)
+    )
+    sql = str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    with db.engine.connect() as connection:
+        plan = " ".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+    assert "ix_invoices_open_account_due" in plan
