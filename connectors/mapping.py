@@ -241,7 +241,15 @@ def _typed(kind: str, spec: dict, fmt: str, decimal_sep: str, thousands: str, zo
     if kind == BOOL:
         return t.to_bool
     if kind == INT:
-        return lambda value: int(value) if value.__class__ is int else int(t.to_decimal(value))
+
+        def integer(value: Any) -> int:
+            if value.__class__ is int:
+                return value
+            if value.__class__ is str and value.isdigit():  # "3", the common case, directly
+                return int(value)
+            return int(t.to_decimal(value))
+
+        return integer
     if kind == LIST:
         separator = spec.get("split", ",")
 
