@@ -57,7 +57,9 @@ def number(value: Decimal | int) -> str:
 def _translations():
     """The request's translations. Flask-Babel's own lookup walks its context three times per
     string; Flask-Babel fixes the locale at its first use in a request, so keeping the result
-    on ``g`` changes nothing but the cost."""
+    on ``g`` changes nothing but the cost. (Flask-Babel's ``refresh()`` and ``force_locale()``
+    change the locale mid-request; the portal uses neither, and code that did would drop
+    ``g._ardesk_translations`` and ``g.babel_locale`` with it.)"""
     try:
         return g._ardesk_translations
     except AttributeError:
