@@ -183,14 +183,18 @@ def _attempt(
             deferred.restore()
         except BaseException:
             transaction.rollback()
+            deferred.close()
             raise
         finally:
             if reader is not None:
                 reader.close()
-        if dry_run:
-            transaction.rollback()
-        else:
-            transaction.commit()
+        try:
+            if dry_run:
+                transaction.rollback()
+            else:
+                transaction.commit()
+        finally:
+            deferred.close()
     return watermarks
 
 
