@@ -94,13 +94,14 @@ class WriteContext:
         if count == 0:
             return []
         if self.dialect == "postgresql":
-            rows = self.conn.execute(
-                text(
-                    "SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"
-                ),
-                {"t": table, "n": count},
-            )
-            return [r[0] for r in rows]
+            # On the driver's cursor: a first import asks for millions, row objects add up.
+            raw = self.conn.connection.driver_connection
+            with raw.cursor() as cursor:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                    (table, count),
+                )
+                return [r[0] for r in cursor.fetchall()]
         if table not in self._next_ids:
             largest = self.conn.scalar(text(f"SELECT max(id) FROM {table}"))  # noqa: S608
             self._next_ids[table] = (largest or 0) + 1

@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 # A first import of at least this much source data is read in a second process while this one
 # writes (two cores: reading and converting rows costs about as much as writing them).
 PARALLEL_READ_BYTES = 8 * 1024 * 1024
+BULK_BATCH_FACTOR = 5
 
 # progress(record_type, records_read) — called after each batch.
 Progress = Callable[[str, int], None]
@@ -237,13 +238,15 @@ def _write_stream(
 
 
 def _batches(stream: Iterable[Any], ctx: WriteContext) -> Iterator[list[Any]]:
+    # A first import looks nothing up, so bigger batches only save round trips.
+    size = BATCH * BULK_BATCH_FACTOR if ctx.bulk else BATCH
     batch: list[Any] = []
     for item in stream:
         if isinstance(item, Rejection):
             ctx.report.reject(item)
             continue
         batch.append(item)
-        if len(batch) >= BATCH:
+        if len(batch) >= size:
             yield batch
             batch = []
     if batch:
