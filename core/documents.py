@@ -15,9 +15,7 @@ GROUPS, GROUP_SIZE = 3, 4  # 60 random bits: not guessable, short enough to type
 
 
 def new_code() -> str:
-    groups = (
-        "".join(secrets.choice(ALPHABET) for _ in range(GROUP_SIZE)) for _ in range(GROUPS)
-    )
+    groups = ("".join(secrets.choice(ALPHABET) for _ in range(GROUP_SIZE)) for _ in range(GROUPS))
     return "-".join(groups)
 
 
