@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 
 # What a first import fills, parents before children.
 TABLES = ("invoices", "invoice_lines", "payments", "payment_allocations")
+# The advisory lock held by the first import that defers indexes (on SQLite the write lock,
+# taken first, already keeps syncs apart).
+DEFER_LOCK = "ardesk.sync.deferred-indexes"
 # SQLite's page cache during a first import, in KiB (negative: a size, not a page count).
 BULK_CACHE_KIB = -262144
 
@@ -41,6 +44,12 @@ class DeferredIndexes:
 
     def drop(self, tables: tuple[str, ...] = TABLES) -> None:
         dialect = self.conn.dialect.name
+        if dialect == "postgresql" and not self.conn.scalar(
+            text("SELECT pg_try_advisory_xact_lock(hashtext(:key))"), {"key": DEFER_LOCK}
+        ):
+            # Another source's first import is dropping indexes: two of them waiting for each
+            # other's table locks would deadlock, so this one fills the tables with their indexes.
+            return
         for table in tables:
             if not self._empty(table):
                 continue

@@ -4,8 +4,9 @@ read in a second process, and the result is the same as row-by-row syncing."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 
-from connectors.sync import context, engine
+from connectors.sync import context, deferred, engine
 from connectors.sync.engine import SyncFailed
 from tests.connectors.conftest import EXAMPLES, nothing_changed, snapshot, sync
 
@@ -80,3 +81,19 @@ def test_an_id_repeated_in_a_later_batch_updates_the_first_row(db, example_dir, 
     assert report.inserted["invoices"] == 5 and report.updated["invoices"] == 1
     totals = {erp_id: total for erp_id, _, total, *_ in snapshot(db)["invoices"]}
     assert str(totals["RE-2026-0101"]) == "1290.0000"
+
+
+def test_a_first_import_beside_another_keeps_the_indexes(pg_db):
+    with pg_db.engine.connect() as other:  # another source's first import, deferring indexes
+        other.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": deferred.DEFER_LOCK}
+        )
+        dropped = []
+        with pg_db.engine.connect() as conn, conn.begin():
+            later = deferred.DeferredIndexes(conn)
+            later.drop()
+            dropped = later.tables
+        other.rollback()
+
+    assert dropped == []
+    assert sync(pg_db, SOURCES, "example").inserted["invoices"] == 5
