@@ -158,3 +158,10 @@ def test_a_csv_drop_brings_its_pdfs(db, example_dir):
     assert report.documents == {"stored": 1, "unchanged": 0}
     [(_, document)] = originals(db)
     assert document.content == pdf("RE-2026-0101")
+
+
+def test_originals_come_too_when_a_second_process_reads(db, example_dir, monkeypatch):
+    from connectors.sync import engine
+
+    monkeypatch.setattr(engine, "PARALLEL_READ_BYTES", 0)
+    test_a_csv_drop_brings_its_pdfs(db, example_dir)
