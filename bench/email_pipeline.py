@@ -126,6 +126,18 @@ def run(label: str, env: dict[str, str], db: Database, workers: int, count: int,
             proc.wait(timeout=30)
 
 
+def empty_inbox(dovecot: DovecotServer) -> None:
+    client = dovecot.client()
+    try:
+        client.select_folder("INBOX")
+        uids = client.search(["ALL"])
+        if uids:
+            client.delete_messages(uids)
+            client.expunge()
+    finally:
+        client.logout()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=1000)
@@ -140,6 +152,7 @@ def main() -> None:
             for dialect, workers in targets:
                 if args.only and dialect != args.only:
                     continue
+                empty_inbox(dovecot)  # a fresh database would read the last run's mail again
                 workdir = Path(tempfile.mkdtemp(prefix=f"ardesk-bench-{dialect}-"))
                 pg = None
                 if dialect == "postgresql":
