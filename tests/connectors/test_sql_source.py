@@ -17,6 +17,7 @@ from tests.support.services import missing
 
 SOURCES = EXAMPLES / "chinook" / "sources.toml"
 
+
 @pytest.fixture(autouse=True)
 def _chinook_present() -> None:
     if not SQLITE_SCRIPT.exists():  # under CI=true a failure, elsewhere a skip that says why
