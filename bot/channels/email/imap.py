@@ -218,7 +218,7 @@ class ImapIntake:
                         self.fetch_new(client)
                         # While mail keeps coming, fetch again at once: what arrived during
                         # this pass was announced to its commands, and IDLE would not say it again.
-                        if not self.last_fetch_size:
+                        if not self.last_fetch_size and not _announced(client):
                             self.wait_for_mail(client)
                 finally:
                     _logout(client)
@@ -234,6 +234,13 @@ class ImapIntake:
 
     def stop(self) -> None:
         self.stopping.set()
+
+
+def _announced(client: IMAPClient) -> bool:
+    """Whether the server announced new mail (EXISTS) in answer to one of our own commands since
+    we last looked: IDLE would not announce it again. imaplib keeps such untagged responses."""
+    untagged = client._imap.untagged_responses
+    return bool(untagged.pop("EXISTS", None)) | bool(untagged.pop("RECENT", None))
 
 
 def _aware(value: datetime) -> datetime:
