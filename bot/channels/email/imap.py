@@ -30,9 +30,9 @@ from core.models import MailboxState
 
 log = logging.getLogger(__name__)
 
-# Servers drop IDLE after about 30 minutes. Renewing every 30 s also bounds the wait for a
+# Servers drop IDLE after about 30 minutes. Renewing every 10 s also bounds the wait for a
 # message whose arrival was announced during one of our own commands (and so not again in IDLE).
-IDLE_RENEW = 30
+IDLE_RENEW = 10
 FETCH_BATCH = 50
 
 
