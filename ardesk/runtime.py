@@ -6,9 +6,6 @@ import functools
 import json
 import sys
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
-from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 import click
@@ -17,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from core.config import ConfigError, Settings, load_settings
 from core.db import Database
 from core.errors import ArdeskError
+from core.plain import plain
 
 
 class Runtime:
@@ -86,20 +84,6 @@ def clean_errors(command: Callable) -> Callable:
     return wrapper
 
 
-def to_json(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, dict):
-        return {k: to_json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_json(v) for v in value]
-    return value
-
-
 def print_json_array(rows: Iterable[dict]) -> None:
     """One JSON array, streamed so a hundred thousand rows need no list in memory."""
     out = sys.stdout
@@ -107,20 +91,20 @@ def print_json_array(rows: Iterable[dict]) -> None:
     empty = True
     for row in rows:
         out.write("\n " if empty else ",\n ")
-        out.write(json.dumps(to_json(row), ensure_ascii=False))
+        out.write(json.dumps(plain(row), ensure_ascii=False))
         empty = False
     out.write("]\n" if empty else "\n]\n")
 
 
 def print_json(value: Any) -> None:
-    click.echo(json.dumps(to_json(value), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(plain(value), ensure_ascii=False, indent=2))
 
 
 def print_table(rows: list[dict], columns: list[str]) -> None:
     if not rows:
         click.echo("(none)")
         return
-    cells = [[str(to_json(row.get(c, "")) or "") for c in columns] for row in rows]
+    cells = [[str(plain(row.get(c, "")) or "") for c in columns] for row in rows]
     widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
     click.echo("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)))
     for r in cells:

@@ -18,6 +18,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import undefer
 
 from bot import failpoints
+from bot.channels.email.render import from_address
 from core.config import Settings
 from core.db import Database
 from core.models import OutboundMessage, OutboundStatus, utcnow
@@ -80,7 +81,7 @@ def _escalate(db: Database, settings: Settings, outbound_id: int, why: str) -> N
             original=row.payload,
             recipient=row.recipient,
             reason=why,
-            from_address=settings.get("FROM_ADDRESS") or "ardesk@localhost",
+            from_address=from_address(settings),
             to_address=ar_address,
         )
         queue_email(

@@ -124,7 +124,7 @@ def inbound_from_raw(channel: str, raw: bytes, received_at: datetime) -> Inbound
 def give_up(db: Database, settings: Settings, message_id: int, raw: bytes, received_at):
     """After MAX_ATTEMPTS failures: hand the original to AR without running the pipeline again."""
     import mailers
-    from bot.channels.email.render import ar_address
+    from bot.channels.email.render import ar_address, from_address
 
     reason = f"processing failed {MAX_ATTEMPTS} times"
     inbound = inbound_from_raw("email", raw, received_at) if raw else None
@@ -142,7 +142,7 @@ def give_up(db: Database, settings: Settings, message_id: int, raw: bytes, recei
         request,
         raw,
         brand=mailers.load_brand(settings),
-        from_address=settings.get("FROM_ADDRESS") or "ardesk@localhost",
+        from_address=from_address(settings),
         ar_address=to,
     )
     decision = {"action": "handoff", "handoff": True, "handoff_reason": reason}

@@ -3,32 +3,10 @@
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import date, datetime
-from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 from bot.context import Context
-
-
-def plain(value: Any) -> Any:
-    """Answers and other dataclasses as JSON values; money as decimal strings."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        data = {"type": type(value).__name__}
-        data.update({f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)})
-        return data
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [plain(v) for v in value]
-    return value
+from core.plain import plain
 
 
 def decision_record(ctx: Context, links: list[dict[str, Any]]) -> dict[str, Any]:

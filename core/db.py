@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
-from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from core.config import ConfigError, Settings
 from core.models import Account, AccountScoped
@@ -85,9 +85,6 @@ class Database:
         """A session on the privileged role: commits on success, rolls back on error."""
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
-
-    def admin_sessionmaker(self) -> sessionmaker[Session]:
-        return sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
     def account_scope(self, account_id: int) -> Iterator[Session]:

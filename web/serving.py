@@ -23,6 +23,18 @@ class RedactingRequestHandler(WSGIRequestHandler):
         super().log_request(code, size)
 
 
+def serve_until_interrupted(app: Flask, host: str, port: int, announce) -> None:
+    """Serve ``app`` on HOST:PORT until Ctrl-C (`ardesk web`, `ardesk demo`)."""
+    server = local_server(app, host, port)
+    announce(f"ardesk portal on http://{host}:{server.server_port}/ (Ctrl-C stops it)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
 def local_server(app: Flask, host: str, port: int) -> BaseWSGIServer:
     """A threaded server for ``app``; ``port=0`` picks a free port (``server.server_port``)."""
     return make_server(host, port, app, threaded=True, request_handler=RedactingRequestHandler)

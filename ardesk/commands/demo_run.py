@@ -102,13 +102,6 @@ def demo(runtime: Runtime, host: str, port: int, no_serve: bool) -> None:
     if no_serve:
         return
     from web import create_app
-    from web.serving import local_server
+    from web.serving import serve_until_interrupted
 
-    server = local_server(create_app(settings), host, port)
-    click.echo(f"ardesk portal on http://{host}:{server.server_port}/ (Ctrl-C stops it)")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve_until_interrupted(create_app(settings), host, port, click.echo)

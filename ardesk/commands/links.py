@@ -113,13 +113,7 @@ def list_links(runtime, email, account_erp_id, as_json) -> None:
     if not email and not account_erp_id:
         raise InvalidInput("give --contact EMAIL or --account ERP_ID")
     with runtime.db.admin_session() as session:
-        if email:
-            contact = find_contact(session, email, account_erp_id)
-            active = links.active_links(session, contact_id=contact.id)
-        else:
-            active = links.active_links(
-                session, account_id=find_account(session, account_erp_id).id
-            )
+        active = _active_links(session, email, account_erp_id)
         emails = dict(
             session.execute(
                 select(Contact.id, Contact.email).where(
@@ -132,6 +126,15 @@ def list_links(runtime, email, account_erp_id, as_json) -> None:
         print_json_array(rows)
     else:
         print_table(rows, ["id", "contact", "scope", "expires_at", "uses"])
+
+
+def _active_links(session, email: str | None, account_erp_id: str | None) -> list[AccessLink]:
+    """A contact's active links (``--account`` picks among shared addresses), else an account's."""
+    if email:
+        return links.active_links(
+            session, contact_id=find_contact(session, email, account_erp_id).id
+        )
+    return links.active_links(session, account_id=find_account(session, account_erp_id).id)
 
 
 def _row(item: AccessLink, emails: dict[int, str]) -> dict:
@@ -166,13 +169,8 @@ def revoke(runtime, link_id, email, account_erp_id, as_json) -> None:
             if item is None:
                 raise NotFound(f"no link {link_id}")
             targets = [item]
-        elif email:
-            contact = find_contact(session, email, account_erp_id)
-            targets = links.active_links(session, contact_id=contact.id)
         else:
-            targets = links.active_links(
-                session, account_id=find_account(session, account_erp_id).id
-            )
+            targets = _active_links(session, email, account_erp_id)
         count = links.revoke(session, targets, by=_actor())
     if as_json:
         print_json({"revoked": count})

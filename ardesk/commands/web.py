@@ -15,16 +15,8 @@ from ardesk.runtime import Runtime, clean_errors, pass_runtime
 def web(runtime: Runtime, host: str, port: int) -> None:
     """Serve the customer portal and the link landing on HOST:PORT."""
     from web import create_app
-    from web.serving import local_server
+    from web.serving import serve_until_interrupted
 
     # Refuses a database without the current schema, naming the command that fixes it.
     _ = runtime.db
-    app = create_app(runtime.settings)
-    server = local_server(app, host, port)
-    click.echo(f"ardesk portal on http://{host}:{server.server_port}/ (Ctrl-C stops it)")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve_until_interrupted(create_app(runtime.settings), host, port, click.echo)

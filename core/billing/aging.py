@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.billing.open_items import ZERO, _allocated_after, unapplied_payments
-from core.models import Exact, Invoice, InvoiceKind, InvoiceStatus
+from core.billing.open_items import ZERO, _allocated_after, open_as_of, unapplied_payments
+from core.models import Exact, Invoice, InvoiceKind
 
 BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
 
@@ -71,12 +71,7 @@ def aging(session: Session, account_id: int, as_of: date) -> dict[str, Aging]:
             func.count(),
         )
         .outerjoin(later, later.c.invoice_id == Invoice.id)
-        .where(
-            Invoice.account_id == account_id,
-            Invoice.issue_date <= as_of,
-            Invoice.status != InvoiceStatus.void,
-            or_(Invoice.balance != 0, later.c.amount.is_not(None)),
-        )
+        .where(*open_as_of(account_id, as_of, later))
         .group_by(Invoice.currency, Invoice.kind, Invoice.due_date)
     ).all()
     result: dict[str, Aging] = {}

@@ -46,17 +46,23 @@ def _allocated_after(as_of: date):
     )
 
 
+def open_as_of(account_id: int, as_of: date, later):
+    """Documents of the account that were open on ``as_of``: issued by then, not void, and with
+    a balance now or allocations after that day (``later``: ``_allocated_after(as_of)``)."""
+    return (
+        Invoice.account_id == account_id,
+        Invoice.issue_date <= as_of,
+        Invoice.status != InvoiceStatus.void,
+        or_(Invoice.balance != 0, later.c.amount.is_not(None)),
+    )
+
+
 def open_documents(session: Session, account_id: int, as_of: date) -> list[OpenItem]:
     later = _allocated_after(as_of)
     rows = session.execute(
         select(Invoice, later.c.amount)
         .outerjoin(later, later.c.invoice_id == Invoice.id)
-        .where(
-            Invoice.account_id == account_id,
-            Invoice.issue_date <= as_of,
-            Invoice.status != InvoiceStatus.void,
-            or_(Invoice.balance != 0, later.c.amount.is_not(None)),
-        )
+        .where(*open_as_of(account_id, as_of, later))
         .order_by(Invoice.due_date, Invoice.number)
     ).all()
     items = []

@@ -11,18 +11,12 @@ from sqlalchemy import func, select
 from ardesk.cli import main
 from core.models import AccessLink, InboundMessage
 from tests.bot.conftest import DATA
+from tests.support.cli import cli_env
 
 
 @pytest.fixture
 def run(world, tmp_path):
-    env = {
-        "ARDESK_ENV": "test",
-        "ARDESK_VAR_DIR": str(tmp_path),
-        "ARDESK_SECRET_KEY": world.settings.secret_key,
-        "ARDESK_DATABASE_URL": world.settings.database_url,
-        "ARDESK_PORTAL_DATABASE_URL": world.settings.portal_database_url,
-        **{f"ARDESK_{k}": v for k, v in world.settings.extra.items()},
-    }
+    env = cli_env(world.settings, tmp_path)
 
     def invoke(*args: str):
         return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)

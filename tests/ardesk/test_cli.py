@@ -11,17 +11,12 @@ from click.testing import CliRunner
 from ardesk.cli import main
 from core.models import InvoiceKind
 from tests.support import builders as b
+from tests.support.cli import cli_env
 
 
 @pytest.fixture
 def run(db, tmp_path):
-    env = {
-        "ARDESK_ENV": "test",
-        "ARDESK_VAR_DIR": str(tmp_path),
-        "ARDESK_SECRET_KEY": db.settings.secret_key,
-        "ARDESK_DATABASE_URL": db.settings.database_url,
-        "ARDESK_PORTAL_DATABASE_URL": db.settings.portal_database_url,
-    }
+    env = cli_env(db.settings, tmp_path)
 
     def invoke(*args: str):
         result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)

@@ -20,6 +20,7 @@ from bot.worker import Worker
 from core.models import InboundMessage, OutboundMessage
 from tests.bot.conftest import eml
 from tests.bot.support import text_of
+from tests.support.cli import cli_env
 from tests.support.dovecot import PASSWORD, DovecotServer, find_dovecot
 from tests.support.services import missing
 from tests.support.smtp_server import SmtpTestServer
@@ -124,15 +125,7 @@ def test_it_answers_mail_appended_to_the_inbox_and_the_link_opens_the_pdf(wired,
 
 
 def _worker_once(db, failpoint: str | None = None) -> int:
-    env = {
-        **os.environ,
-        "ARDESK_ENV": "test",
-        "ARDESK_VAR_DIR": str(db.settings.var_dir),
-        "ARDESK_SECRET_KEY": db.settings.secret_key,
-        "ARDESK_DATABASE_URL": db.settings.database_url,
-        "ARDESK_PORTAL_DATABASE_URL": db.settings.portal_database_url,
-        **{f"ARDESK_{k}": v for k, v in db.settings.extra.items()},
-    }
+    env = {**os.environ, **cli_env(db.settings)}
     env.pop("ARDESK_FAILPOINT", None)
     if failpoint:
         env["ARDESK_FAILPOINT"] = failpoint

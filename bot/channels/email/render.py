@@ -10,10 +10,14 @@ from bot.context import Context
 from core.answers import Reply
 
 
+def from_address(settings) -> str:
+    if settings.is_production:
+        return mailers.outbox.from_address(settings)  # refuses to run unset
+    return settings.get("FROM_ADDRESS") or "ardesk@localhost"
+
+
 def _from_address(ctx: Context) -> str:
-    if ctx.settings.is_production:
-        return mailers.outbox.from_address(ctx.settings)  # refuses to run unset
-    return ctx.settings.get("FROM_ADDRESS") or "ardesk@localhost"
+    return from_address(ctx.settings)
 
 
 def _entry(ctx, message, *, recipient: str, account_id, account, language, kind) -> dict[str, Any]:
@@ -97,7 +101,7 @@ def ar_address(settings) -> str:
             from core.config import ConfigError
 
             raise ConfigError("ARDESK_AR_ADDRESS must be set: hand-offs go there")
-        return settings.get("FROM_ADDRESS") or "ardesk@localhost"
+        return from_address(settings)
     return address
 
 
