@@ -31,6 +31,17 @@ class Account(Base):
     status: Mapped[AccountStatus] = mapped_column(
         Enum(AccountStatus, native_enum=False, length=16), default=AccountStatus.active
     )
+    # The buyer as complete copies and e-invoices name it (EN 16931 BG-7/BG-8), from the ERP.
+    tax_id: Mapped[str | None] = mapped_column(String(64))
+    address_line1: Mapped[str | None] = mapped_column(String(200))
+    address_line2: Mapped[str | None] = mapped_column(String(200))
+    postal_code: Mapped[str | None] = mapped_column(String(32))
+    city: Mapped[str | None] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(100))
+    country_code: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2
+    payment_terms: Mapped[str | None] = mapped_column(String(200))
+    # Which of the brand file's legal entities bills this account (None: the brand's default).
+    legal_entity: Mapped[str | None] = mapped_column(String(64))
     source_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -72,6 +72,11 @@ class Invoice(AccountOwned, Base):
         Enum(InvoiceStatus, native_enum=False, length=16), default=InvoiceStatus.open
     )
     po_number: Mapped[str | None] = mapped_column(String(64))
+    # Terms and issuer as the ERP states them for this document (else the account's).
+    payment_terms: Mapped[str | None] = mapped_column(String(200))
+    legal_entity: Mapped[str | None] = mapped_column(String(64))
+    # The structured reference a payer quotes (the invoice's own or an ISO 11649 RF reference).
+    payment_reference: Mapped[str | None] = mapped_column(String(64))
     source_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -106,6 +111,8 @@ class InvoiceLine(AccountOwned, Base):
     quantity: Mapped[Decimal] = mapped_column(Exact)
     unit_price: Mapped[Decimal] = mapped_column(Exact)
     tax_rate: Mapped[Decimal] = mapped_column(Exact, default=Decimal(0))  # percent, 19 = 19 %
+    # VAT category code (UNTDID 5305: S standard, Z zero, E exempt, AE reverse charge, K, G, O, L, M).
+    tax_category: Mapped[str | None] = mapped_column(String(4))
     net_amount: Mapped[Decimal] = mapped_column(Exact)
     tax_amount: Mapped[Decimal] = mapped_column(Exact, default=Decimal(0))
 
