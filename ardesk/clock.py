@@ -18,7 +18,7 @@ from pathlib import Path
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import text
 
-from core.config import Settings, parse_duration
+from core.config import Settings
 from core.db import Database
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ class Job:
 def link_cleanup_job(db: Database, settings: Settings) -> Job:
     from core import links
 
-    keep = parse_duration(settings.get("LINK_RETENTION") or "90d")
+    keep = settings.link_retention
 
     def run() -> int:
         with db.admin_session() as session:
@@ -49,7 +49,7 @@ def link_cleanup_job(db: Database, settings: Settings) -> Job:
 
 
 def sync_jobs(db: Database, settings: Settings) -> list[Job]:
-    sources = settings.get("SOURCES_FILE")
+    sources = settings.sources_file
     if not sources:
         return []
     from connectors.schedule import jobs as connector_jobs

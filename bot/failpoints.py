@@ -1,7 +1,7 @@
 """Named points where the worker can be made to die on purpose, to prove in tests that a crash
 at any step loses no message and sends no reply twice.
 
-Set ``ARDESK_FAILPOINT`` to a point's name and the process exits at once (``os._exit``: no
+Set ``ARDESK_TEST_FAILPOINT`` to a point's name and the process exits at once (``os._exit``: no
 clean-up, no commit, like a kill) when it gets there. Unset, a point costs one dict look-up.
 """
 
@@ -14,5 +14,8 @@ EXIT_CODE = 70
 
 
 def reach(name: str) -> None:
-    if os.environ.get("ARDESK_FAILPOINT") == name:
+    if (
+        os.environ.get("ARDESK_TEST_FAILPOINT") == name
+        and os.environ.get("ARDESK_ENV") != "production"
+    ):
         os._exit(EXIT_CODE)

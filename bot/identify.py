@@ -18,8 +18,7 @@ from core.permissions import permissions_for
 
 
 def trusted_authserv_ids(ctx: Context) -> set[str]:
-    raw = ctx.settings.get("TRUSTED_AUTHSERV_IDS") or ""
-    return {part.strip().lower() for part in raw.split(",") if part.strip()}
+    return {part.lower() for part in ctx.settings.trusted_authserv_ids}
 
 
 def _aligned(domain: str, signer: str) -> bool:

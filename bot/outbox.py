@@ -18,7 +18,6 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import undefer
 
 from bot import failpoints
-from bot.channels.email.render import from_address
 from core.config import Settings
 from core.db import Database
 from core.models import OutboundMessage, OutboundStatus, utcnow
@@ -72,7 +71,7 @@ def _escalate(db: Database, settings: Settings, outbound_id: int, why: str) -> N
     """Tell AR about a reply that could not be delivered (never about a hand-off to AR itself)."""
     from mailers import compose_delivery_problem, queue_email
 
-    ar_address = settings.get("AR_ADDRESS")
+    ar_address = settings.ar_address
     with db.admin_session() as session:
         row = session.get(OutboundMessage, outbound_id)
         if row is None or not ar_address or row.recipient == ar_address:
@@ -81,7 +80,7 @@ def _escalate(db: Database, settings: Settings, outbound_id: int, why: str) -> N
             original=row.payload,
             recipient=row.recipient,
             reason=why,
-            from_address=from_address(settings),
+            from_address=settings.sender_address,
             to_address=ar_address,
         )
         queue_email(

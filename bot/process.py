@@ -124,7 +124,6 @@ def inbound_from_raw(channel: str, raw: bytes, received_at: datetime) -> Inbound
 def give_up(db: Database, settings: Settings, message_id: int, raw: bytes, received_at):
     """After MAX_ATTEMPTS failures: hand the original to AR without running the pipeline again."""
     import mailers
-    from bot.channels.email.render import ar_address, from_address
 
     reason = f"processing failed {MAX_ATTEMPTS} times"
     inbound = inbound_from_raw("email", raw, received_at) if raw else None
@@ -137,12 +136,12 @@ def give_up(db: Database, settings: Settings, message_id: int, raw: bytes, recei
         received_at=received_at,
         notes=(reason,),
     )
-    to = ar_address(settings)
+    to = settings.handoff_address
     message = mailers.compose_handoff(
         request,
         raw,
         brand=mailers.load_brand(settings),
-        from_address=from_address(settings),
+        from_address=settings.sender_address,
         ar_address=to,
     )
     decision = {"action": "handoff", "handoff": True, "handoff_reason": reason}

@@ -68,7 +68,7 @@ class Worker:
 
     def run_once(self, *, intake: bool = True) -> tuple[int, DeliveryReport]:
         """One pass: fetch new mail (if IMAP is configured), process, deliver."""
-        if intake and self.settings.get("IMAP_URL"):
+        if intake and self.settings.imap_url:
             from bot.channels.email.imap import ImapIntake
 
             ImapIntake(self.db, self.settings).poll_once()
@@ -76,7 +76,7 @@ class Worker:
 
     def run(self, *, intake: bool = True) -> None:
         threads = []
-        if intake and self.settings.get("IMAP_URL"):
+        if intake and self.settings.imap_url:
             from bot.channels.email.imap import ImapIntake
 
             imap = ImapIntake(self.db, self.settings, on_stored=self.wake.set)

@@ -83,12 +83,11 @@ DEFAULT_BRAND = Brand(name="ardesk", sender_name="ardesk accounts receivable")
 
 def load_brand(settings: Settings) -> Brand:
     """The brand configured in ``settings`` (``ARDESK_BRAND_FILE``)."""
-    path = (settings.get("BRAND_FILE") or "").strip()
-    if not path:
+    brand_path = settings.brand_file
+    if brand_path is None:
         if settings.is_production:
             raise BrandError("ARDESK_BRAND_FILE is required in production (see docs/mailers.md)")
         return DEFAULT_BRAND
-    brand_path = Path(path)
     try:
         stat = brand_path.stat()
     except OSError:

@@ -28,7 +28,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     development = settings.env == "development"
     app.config.update(
         SECRET_KEY=settings.secret_key,
-        ARDESK_SETTINGS=settings,
         SESSION_COOKIE_NAME="ardesk_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SECURE=not development,
@@ -46,6 +45,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.session_interface = ChangedOnlySessionInterface()
     database = Database.connect(settings)
     plan_with_values(database.portal_engine)
+    app.extensions["ardesk.settings"] = settings
     app.extensions["ardesk.db"] = database
     app.extensions["ardesk.signer"] = LinkSigner(settings.secret_key)
 
@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     def brand_context() -> dict[str, str]:
         from web.documents.render import brand
 
-        return {"brand_name": brand().name}
+        return {"brand_name": brand().name, "base_url": settings.base_url}
 
     @app.get("/healthz")
     def healthz() -> tuple[str, int, dict[str, str]]:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from core import links
 from core.config import Settings
 from core.models import AccessLink, Contact, LinkScope, utcnow
+from web.extensions import app_settings
 
 Purpose = Literal["portal", "fresh", "login"]
 MAX_RECENT_LINKS = 5
@@ -24,16 +25,19 @@ RECENT = timedelta(minutes=15)
 
 
 def settings() -> Settings:
-    return current_app.config["ARDESK_SETTINGS"]
+    return app_settings()
 
 
 def recently_sent(session: Session, contact: Contact) -> int:
     since = utcnow() - RECENT
-    return session.scalar(
-        select(func.count())
-        .select_from(AccessLink)
-        .where(AccessLink.contact_id == contact.id, AccessLink.created_at >= since)
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(AccessLink)
+            .where(AccessLink.contact_id == contact.id, AccessLink.created_at >= since)
+        )
+        or 0
+    )
 
 
 def email_link(

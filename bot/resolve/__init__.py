@@ -27,7 +27,7 @@ RESOLVERS: dict[str, tuple[Resolver, str | None]] = {
 
 
 def _acknowledge_handoffs(ctx: Context) -> bool:
-    return (ctx.settings.get("HANDOFF_ACK") or "").lower() in ("1", "true", "yes")
+    return ctx.settings.handoff_ack
 
 
 def resolve(ctx: Context, issuer: LinkIssuer) -> None:

@@ -259,10 +259,9 @@ def test_it_stores_and_sends_nothing_on_a_dry_run(world):
 
 
 def test_it_stops_replying_to_a_sender_past_the_hourly_limit(world):
-    import dataclasses
 
-    world.settings = dataclasses.replace(
-        world.settings, extra={**world.settings.extra, "REPLIES_PER_SENDER_HOUR": "2"}
+    world.settings = world.settings.replace(
+        replies_per_sender_hour=2
     )
     base = eml("apple_balance_fr.eml")
     actions = [

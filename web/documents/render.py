@@ -14,11 +14,12 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from flask import current_app, render_template
+from flask import render_template
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from mailers.brand import Brand, load_brand
+from web.extensions import app_settings
 
 # Bump when a template changes, so cached documents are rendered again.
 TEMPLATE_VERSION = "1"
@@ -26,12 +27,12 @@ TEMPLATE_VERSION = "1"
 
 @lru_cache(maxsize=4)
 def _brand_for(settings_id: int) -> Brand:
-    return load_brand(current_app.config["ARDESK_SETTINGS"])
+    return load_brand(app_settings())
 
 
 def brand() -> Brand:
     """The configured brand, read once per process."""
-    return _brand_for(id(current_app.config["ARDESK_SETTINGS"]))
+    return _brand_for(id(app_settings()))
 
 
 def logo_uri(current: Brand) -> str | None:
