@@ -21,6 +21,7 @@ from core.models.payment import Payment, PaymentAllocation
 from core.models.portal_indexes import PORTAL_INDEXES as PORTAL_INDEXES
 from core.models.role import DEFAULT_MATRIX, PERMISSIONS, Role, RolePermission
 from core.models.sync_run import SyncRun as SyncRun
+from core.models.web_session import SessionKind, WebSession
 
 # Tables whose rows belong to one account: row-level security applies to each of them.
 ACCOUNT_SCOPED_TABLES = tuple(
@@ -60,7 +61,9 @@ __all__ = [
     "PaymentAllocation",
     "Role",
     "RolePermission",
+    "SessionKind",
     "UTCDateTime",
+    "WebSession",
     "status_for",
     "utcnow",
 ]
