@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app, g, request, session
+from flask import abort, current_app, g, request, session
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import sessions
+from core import permissions, sessions
 from core.audit import record
 from core.db import Database
 from core.models import (
@@ -33,6 +33,7 @@ from core.models import (
     WebSession,
     utcnow,
 )
+from core.permissions import Surface
 from web.extensions import app_settings
 
 SESSION_KEY = "visitor"
@@ -63,8 +64,9 @@ class Visitor:
     scope: LinkScope
     targets: dict[str, Any] = field(default_factory=dict)
 
-    def may(self, permission: str) -> bool:
-        return permission in self.permissions
+    def allows(self, surface: Surface | str) -> bool:
+        """Whether this visitor's role may use ``surface`` (``core.permissions``)."""
+        return permissions.allows(self.permissions, Surface(surface))
 
     @property
     def actor(self) -> str:
@@ -73,6 +75,14 @@ class Visitor:
     @property
     def sees_everything(self) -> bool:
         return self.scope is LinkScope.portal
+
+
+def require(surface: Surface) -> Visitor:
+    """The visitor, if their role may use ``surface``; 403 otherwise."""
+    visitor = current_visitor()
+    if not visitor.allows(surface):
+        abort(403)
+    return visitor
 
 
 def database() -> Database:

@@ -11,10 +11,11 @@ from flask_babel import get_locale
 from sqlalchemy import select
 
 from core.models import Account, Document, DocumentKind, Payment, PaymentAllocation, utcnow
+from core.permissions import Surface
 from web.documents import blueprint, render, store
 from web.portal.invoices import visible_invoice
 from web.portal.statements import build, requested_statement
-from web.visitor import audit, current_visitor, scoped
+from web.visitor import audit, current_visitor, require, scoped
 
 # Everything printed on an invoice PDF, hence its cache key.
 INVOICE_FACTS = (
@@ -48,18 +49,13 @@ def _send(document: Document, *, cached: bool) -> Response:
     )
 
 
-def _may_download() -> None:
-    if not current_visitor().may("download_documents"):
-        abort(403)
-
-
 @blueprint.get("/invoices/<int:invoice_id>/pdf")
 def invoice_pdf(invoice_id: int) -> ResponseReturnValue:
-    invoice = visible_invoice(invoice_id, with_lines=True)
-    _may_download()
+    invoice = visible_invoice(invoice_id, surface=Surface.invoice_pdf, with_lines=True)
     session = scoped()
     erp_original = store.original(session, invoice.id)
     if erp_original is not None:
+        require(Surface.erp_original)
         return _send(erp_original, cached=True)  # the ERP's bytes, never altered
     applied = session.execute(
         select(PaymentAllocation, Payment)
@@ -103,8 +99,7 @@ def invoice_pdf(invoice_id: int) -> ResponseReturnValue:
 @blueprint.get("/statements/pdf")
 def statement_pdf() -> ResponseReturnValue:
     visitor = current_visitor()
-    wanted = requested_statement(visitor)
-    _may_download()
+    wanted = requested_statement(visitor, Surface.statement_pdf)
     if wanted is None:
         abort(400)
     session = scoped()
