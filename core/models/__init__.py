@@ -15,6 +15,7 @@ from core.models.invoice import (
     status_for,
 )
 from core.models.link import AccessLink, LinkScope
+from core.models.login_request import LoginRequest
 from core.models.mailbox import MailboxState as MailboxState
 from core.models.message import InboundMessage, InboundStatus, OutboundMessage, OutboundStatus
 from core.models.payment import Payment, PaymentAllocation
@@ -55,6 +56,7 @@ __all__ = [
     "InvoiceLine",
     "InvoiceStatus",
     "LinkScope",
+    "LoginRequest",
     "OutboundMessage",
     "OutboundStatus",
     "Payment",

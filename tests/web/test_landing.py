@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from bot.login_links import send_login_links
 from core import links, sessions
-from core.models import AccessLink, AuditEvent, LinkScope, OutboundMessage, WebSession, utcnow
+from core.models import (
+    AccessLink,
+    AuditEvent,
+    LinkScope,
+    LoginRequest,
+    OutboundMessage,
+    WebSession,
+    utcnow,
+)
 from tests.web.conftest import csrf_token, follow, https_client, issue_link, portal_settings
 from web import create_app
 
@@ -205,8 +214,25 @@ def test_login_reads_the_same_for_known_and_unknown_addresses(app, client, world
     )
     assert known.status_code == unknown.status_code == 200
     assert known.text == unknown.text
-    with app.extensions["ardesk.db"].admin_session() as s:
+    db = app.extensions["ardesk.db"]
+    with db.admin_session() as s:
+        # The request only queued both addresses: no lookup, no link, no email yet, for either.
+        assert s.scalar(select(func.count()).select_from(OutboundMessage)) == 0
+        assert s.scalar(select(func.count()).select_from(AccessLink)) == 0
+        assert sorted(s.scalars(select(LoginRequest.address))) == [
+            "ap@alice.example",
+            "nobody@else.example",
+        ]
+    settings = app.extensions["ardesk.settings"]
+    assert send_login_links(db, settings, app.extensions["ardesk.signer"]) == 2
+    with db.admin_session() as s:
         assert [m.recipient for m in s.scalars(select(OutboundMessage))] == ["ap@alice.example"]
+        assert s.scalar(select(func.count()).select_from(LoginRequest)) == 0
+        events = s.scalars(select(AuditEvent).where(AuditEvent.action == "login.request")).all()
+    assert sorted(str(e.detail) for e in events) == sorted(
+        [str({"sent": True}), str({"matched": False})]
+    )
+    assert all("nobody" not in str(e.detail) and e.ip for e in events)
 
 
 def test_it_sends_security_headers(app, client, world):

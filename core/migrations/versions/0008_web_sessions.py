@@ -1,4 +1,4 @@
-"""Server-side sessions for the portal and the AR console.
+"""Server-side sessions for the portal and the AR console; ``/login`` requests queued.
 
 The cookie holds a random secret; this table holds the session under its SHA-256, so sign-out,
 link expiry, revocation and "end every session of this account" end a session at once, whatever
@@ -74,6 +74,15 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name="pk_web_sessions"),
     )
+    op.create_table(
+        "login_requests",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("address", sa.String(320), nullable=False),
+        sa.Column("ip", sa.String(64), nullable=True),
+        sa.Column("user_agent", sa.String(400), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_login_requests"),
+    )
     op.create_index("ix_web_sessions_account_id", "web_sessions", ["account_id"])
     op.create_index("ix_web_sessions_contact", "web_sessions", ["contact_id"])
     op.create_index("ix_web_sessions_link_id", "web_sessions", ["link_id"])
@@ -91,4 +100,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("login_requests")
     op.drop_table("web_sessions")
