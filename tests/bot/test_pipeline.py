@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from core.models import AccessLink, InboundMessage, OutboundMessage
@@ -308,3 +309,41 @@ def test_payment_facts_need_view_payments_in_a_reply(world):
     for _, message in outbox(world):
         if message["To"].addresses[0].addr_spec == "karen.whitlock@brookfield.example":
             assert "REM-2211" not in text_of(message)
+
+
+EVIL_PASS = (
+    "mx.supplier.example; spf=pass smtp.mailfrom=evil.example; dmarc=pass header.from=evil.example"
+)
+
+
+@pytest.mark.parametrize(
+    "from_header",
+    [
+        "karen.whitlock@brookfield.example, attacker@evil.example",
+        "Karen <karen.whitlock@brookfield.example>, Mallory <attacker@evil.example>",
+        "AP team: karen.whitlock@brookfield.example;",
+        "<karen.whitlock@brookfield.example>@evil.example",
+    ],
+)
+def test_a_from_that_names_no_single_sender_is_never_verified(world, from_header):
+    raw = with_headers(
+        eml("outlook_invoice_copy_en.eml"), From=from_header, Authentication_Results=EVIL_PASS
+    )
+    decision = handle(world, raw)
+    assert decision["sender"]["status"] != "verified"
+    assert decision["links"] == []
+    assert all("/l/" not in text_of(message) for _, message in outbox(world))
+
+
+def test_a_dmarc_pass_for_another_domain_does_not_verify_the_from(world):
+    raw = with_headers(eml("outlook_invoice_copy_en.eml"), Authentication_Results=EVIL_PASS)
+    decision = handle(world, raw)
+    assert decision["sender"]["status"] == "unverified"
+    assert "evil.example" in decision["sender"]["verification"]
+    assert decision["links"] == []
+
+
+def test_a_dmarc_pass_for_the_from_domain_verifies(world):
+    decision = handle(world, eml("outlook_invoice_copy_en.eml"))
+    assert decision["sender"]["status"] == "verified"
+    assert decision["sender"]["verification"] == "authenticated by mx.supplier.example"
