@@ -17,6 +17,11 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 def create_app(settings: Settings | None = None) -> Flask:
     """The app factory (gunicorn: ``web:create_app()``); nothing is created at import time."""
     settings = settings or load_settings()
+    if settings.is_production:
+        # A brand file that does not load stops the start, not every page later.
+        from mailers.brand import load_brand
+
+        load_brand(settings)
     app = Flask(__name__)
     development = settings.env == "development"
     app.config.update(
@@ -55,7 +60,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
-    security.init_app(app, hsts=not development)
+    security.init_app(app, hsts=not development, proxy_hops=settings.proxy_hops)
     errors.init_app(app)
     app.teardown_request(visitor.close_scope)
     for blueprint in (landing, portal, documents, verify):

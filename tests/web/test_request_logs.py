@@ -4,19 +4,15 @@ development server's (``ardesk web``), not gunicorn's access log in production."
 from __future__ import annotations
 
 import logging
-import os
 import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-import pytest
-
 from core.models import LinkScope
 from tests.support.cli import cli_env
+from tests.support.gunicorn import gunicorn
+from tests.support.tls import free_port
 from tests.web.conftest import issue_link
 from web.serving import local_server, redact, redact_text
 
@@ -62,41 +58,17 @@ def test_the_development_server_logs_no_token(app, world, caplog):
     assert link.token not in caplog.text and "SECRET-CODE" not in caplog.text
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_gunicorn_with_the_shipped_config_logs_no_token(app, world, tmp_path):
     settings = app.extensions["ardesk.settings"]
     link = issue_link(app, world.alice_contact, LinkScope.portal)
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "access.log"
-    env = {**os.environ, **cli_env(settings), "PORT": str(port), "WEB_CONCURRENCY": "1"}
-    env["ARDESK_FROM_ADDRESS"] = "ar@supplier.example"
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    process = subprocess.Popen(
-        [str(gunicorn), "--config", str(ROOT / "deploy" / "gunicorn.conf.py"),
-         "--access-logfile", str(log), "web:create_app()"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
+    environ = {**cli_env(settings), "ARDESK_FROM_ADDRESS": "ar@supplier.example"}
     base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                _get(f"{base}/healthz")
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("gunicorn did not start")
+    with gunicorn(environ, port, "--access-logfile", str(log)) as process:
         assert _get(f"{base}/l/{link.token}", Referer=f"{base}/l/{link.token}") == 200
         _get(f"{base}/verify?code=SECRET-CODE", Cookie="ardesk_session=COOKIE-VALUE")
-    finally:
-        process.terminate()
-        errors = process.communicate(timeout=30)[1].decode()
-    logged = log.read_text() + errors
+    logged = log.read_text() + process.stderr.read().decode()
     assert "/l/…" in logged
     for secret in (link.token, "SECRET-CODE", "COOKIE-VALUE"):
         assert secret not in logged
