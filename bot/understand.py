@@ -4,11 +4,13 @@ invoice-number formats of the sender's accounts."""
 from __future__ import annotations
 
 import intents
+from bot import failpoints
 from bot.context import Context
 from bot.resolve.matching import invoice_patterns
 
 
 def understand(ctx: Context) -> None:
+    failpoints.stall(ctx.inbound.subject)
     patterns: list[str] = []
     for contact in ctx.contacts:
         patterns.extend(invoice_patterns(ctx.db, contact.account_id))
