@@ -17,9 +17,10 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -80,20 +81,29 @@ def tick_of(job: Job, at: datetime) -> int:
 
 
 def run_once_per_tick(db: Database, job: Job, leader: str, now: datetime | None = None) -> bool:
-    """Run ``job`` for the tick ``now`` falls in unless some clock already did; True if run."""
+    """Run ``job`` for the tick ``now`` falls in unless some clock already did; True if run.
+
+    While the database is unreachable it keeps trying until the tick is over, so an outage
+    shorter than a tick costs no run."""
     now = now or utcnow()
-    try:
-        with db.admin_session() as session:
-            run = JobRun(job=job.name, tick=tick_of(job, now), started_at=now, leader=leader)
-            session.add(run)
-            session.flush()
-            run_id = run.id
-    except IntegrityError:
-        log.info("%s already ran this tick", job.name)
-        return False
-    except SQLAlchemyError as error:
-        log.warning("%s not started: database unavailable (%s)", job.name, type(error).__name__)
-        return False
+    tick = tick_of(job, now)
+    while True:
+        try:
+            with db.admin_session() as session:
+                run = JobRun(job=job.name, tick=tick, started_at=utcnow(), leader=leader)
+                session.add(run)
+                session.flush()
+                run_id = run.id
+            break
+        except IntegrityError:
+            log.info("%s already ran this tick", job.name)
+            return False
+        except SQLAlchemyError as error:
+            if tick_of(job, utcnow() + timedelta(seconds=1)) != tick:
+                log.warning("%s missed a tick: database unavailable", job.name)
+                return False
+            log.warning("%s waits for the database (%s)", job.name, type(error).__name__)
+            time.sleep(1)
     outcome = "ok"
     try:
         job.run()

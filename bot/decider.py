@@ -14,6 +14,7 @@ import enum
 import logging
 import multiprocessing
 import signal
+import time
 from datetime import date
 from multiprocessing.connection import Connection
 
@@ -51,9 +52,15 @@ class DecisionProcess:
         process.start()
         child.close()
         self._process, self._conn = process, parent
-        if not parent.poll(STARTUP_TIMEOUT) or parent.recv() != "ready":
+        started = time.monotonic()
+        try:
+            ready = parent.poll(STARTUP_TIMEOUT) and parent.recv() == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
             self.close()
             raise RuntimeError("the decision process did not start")
+        log.info("decision process ready in %.1f s", time.monotonic() - started)
 
     def decide(self, message_id: int) -> Outcome:
         if self._process is None or not self._process.is_alive():

@@ -89,8 +89,10 @@ class Worker:
             record_failure(self.db, message_id, "the decision process died")
         return outcome
 
-    def deliver(self, chunk: int = 10) -> DeliveryReport:
-        """Deliver what is due in small chunks, so a stop waits for one chunk at most."""
+    def deliver(self, chunk: int = 1) -> DeliveryReport:
+        """Deliver what is due one reply at a time: a worker killed while sending leaves only
+        the reply in its hands in doubt (not a whole claimed chunk), and a stop waits for at
+        most that one."""
         total = DeliveryReport()
         while not self.stopping.is_set():
             report = deliver_due(self.db, self.settings, self.send, limit=chunk)
@@ -121,6 +123,8 @@ class Worker:
         for _, thread in threads:
             thread.start()
         log.info("worker running (%s)", ", ".join(t.name for _, t in threads) or "no intake")
+        assert self.decider is not None
+        self.decider.start()  # now, not on the first message: its start-up is no one's wait
         try:
             while not self.stopping.is_set():
                 try:
