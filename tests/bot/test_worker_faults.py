@@ -197,3 +197,19 @@ def test_sigterm_stops_a_worker_within_a_deadline_leaving_nothing_claimed(world,
     statuses = {_status(world, m).status for m in [stuck, *others]}
     assert InboundStatus.processing not in statuses, "a claim was left behind"
     assert _status(world, stuck).status is InboundStatus.handed_off
+
+
+def test_a_request_understanding_cannot_read_goes_to_ar_at_once(world, monkeypatch):
+    import intents
+
+    def broken(*_args, **_kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(intents, "understand", broken)
+    message_id = _store(world)
+    assert claim(world, lease=world.settings.worker_lease) == [message_id]
+    process(world, world.settings, message_id)
+    row = _status(world, message_id)
+    assert row.status is InboundStatus.handed_off and row.attempts == 1  # not retried for nothing
+    assert row.decision["handoff_reason"] == "understanding failed: RecursionError"
+    assert [r.recipient for r, _ in outbox(world)] == ["ar-team@supplier.example"]
