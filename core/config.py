@@ -26,7 +26,14 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 log = logging.getLogger(__name__)
 
@@ -343,9 +350,76 @@ class Settings(BaseModel):
         ),
     )
 
-    _check_durations = field_validator("link_ttl", "link_retention", "session_idle", mode="before")(
-        _duration
+    message_deadline: timedelta = Field(
+        timedelta(seconds=10),
+        json_schema_extra=_doc(
+            "The longest a worker spends deciding one message. Past it the child process "
+            "deciding it is killed and the message goes to AR with the reason; the worker "
+            "carries on with the next.",
+            "`10s`",
+            group="worker",
+        ),
     )
+    worker_lease: timedelta = Field(
+        timedelta(minutes=5),
+        json_schema_extra=_doc(
+            "How long a message claimed by a worker stays its own without renewal; a worker "
+            "renews its claims while it works, so only a stopped worker's claims run out and "
+            "are taken over. At least twice `ARDESK_MESSAGE_DEADLINE`.",
+            "`5m`",
+            group="worker",
+        ),
+    )
+    processing_attempts: int = Field(
+        5,
+        ge=1,
+        le=100,
+        json_schema_extra=_doc(
+            "A message whose processing fails this many times is given up (status `failed`) "
+            "and handed to AR with its original attached.",
+            "`5`",
+            group="worker",
+        ),
+    )
+    sending_lease: timedelta = Field(
+        timedelta(minutes=10),
+        json_schema_extra=_doc(
+            "A reply left `sending` this long by a worker that stopped has an unknown outcome: "
+            "it is never sent again and AR is told. Longer than `ARDESK_SMTP_TIMEOUT`.",
+            "`10m`",
+            group="worker",
+        ),
+    )
+    delivery_retry_base: timedelta = Field(
+        timedelta(minutes=1),
+        json_schema_extra=_doc(
+            "The wait before retrying a temporarily refused delivery; it doubles with each "
+            "attempt up to 4 h, and the eighth refusal is handed to AR.",
+            "`1m`",
+            group="worker",
+        ),
+    )
+    link_cleanup_interval: timedelta = Field(
+        timedelta(hours=1),
+        json_schema_extra=_doc(
+            "How often `ardesk clock` purges expired links (one run per interval, however many "
+            "clocks run).",
+            "`1h`",
+            group="worker",
+        ),
+    )
+
+    _check_durations = field_validator(
+        "link_ttl",
+        "link_retention",
+        "session_idle",
+        "message_deadline",
+        "worker_lease",
+        "sending_lease",
+        "delivery_retry_base",
+        "link_cleanup_interval",
+        mode="before",
+    )(_duration)
     _check_lists = field_validator("secret_key_fallbacks", "trusted_authserv_ids", mode="before")(
         _csv
     )
@@ -378,6 +452,16 @@ class Settings(BaseModel):
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:
         return value.strip().rstrip("/")
+
+    @model_validator(mode="after")
+    def _leases_outlast_the_work(self) -> Settings:
+        # A lease shorter than the work it covers hands a message to a second worker while the
+        # first still holds it: the very double work the lease exists to prevent.
+        if self.worker_lease < 2 * self.message_deadline:
+            raise ValueError("ARDESK_WORKER_LEASE must be at least twice ARDESK_MESSAGE_DEADLINE")
+        if self.sending_lease.total_seconds() <= self.smtp_timeout:
+            raise ValueError("ARDESK_SENDING_LEASE must be longer than ARDESK_SMTP_TIMEOUT")
+        return self
 
     @property
     def is_production(self) -> bool:

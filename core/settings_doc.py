@@ -12,6 +12,7 @@ GROUPS = (
     ("general", None),
     ("web", "Web"),
     ("email", "Email"),
+    ("worker", "Worker and clock"),
     ("sources", "Data sources"),
 )
 
@@ -33,7 +34,9 @@ OUTRO = f"""
 Durations are a whole number and a unit: `s`, `m`, `h`, `d` or `w`.
 
 `{TEST_PREFIX}FAILPOINT` exists for the test suite only: it makes the worker exit at a named step
-to prove that a crash loses nothing. It is ignored in production.
+to prove that a crash loses nothing, and `{TEST_PREFIX}STALL_SUBJECT` makes understanding hang
+on a message whose subject contains its value, to prove the deadline. Both are ignored in
+production.
 """
 
 

@@ -14,6 +14,7 @@ from core.models.invoice import (
     InvoiceStatus,
     status_for,
 )
+from core.models.job_run import JobRun as JobRun
 from core.models.link import AccessLink, LinkScope
 from core.models.login_request import LoginRequest
 from core.models.mailbox import MailboxState as MailboxState
