@@ -17,6 +17,14 @@ from dataclasses import dataclass
 
 _FLAGS = re.IGNORECASE | re.MULTILINE
 
+#: How much of a body is read to find the new text. The sender's words come first; history quoted
+#: beyond this is never read, so the work per message is bounded whatever its size.
+MAX_BODY_CHARS = 100_000
+#: The most new text understanding reads; a longer message is understood from its start.
+MAX_NEW_TEXT_CHARS = 32_000
+#: Forwards inside forwards are unwrapped this many levels deep, no more.
+_MAX_UNWRAP = 4
+
 # "-----Original Message-----" and its translations; also plain-text forward separators.
 _SEPARATOR = re.compile(
     r"^[ \t>]*-{2,}\s*(?:original message|original-nachricht|ursprüngliche nachricht"
@@ -54,7 +62,7 @@ _WROTE_TWO_LINES = re.compile(
 )
 
 # A helpdesk's "reply above this line" banner ends the new part.
-_REPLY_ABOVE = re.compile(r"^.*(?:reply above this line|antworten sie oberhalb).*$", _FLAGS)
+_REPLY_ABOVE = re.compile(r"reply above this line|antworten sie oberhalb", re.IGNORECASE)
 
 # "Please see below": the forwarded part *is* the request.
 _SEE_BELOW = re.compile(
@@ -126,6 +134,9 @@ class Split:
     new: str
     quoted: str
     forwarded: bool
+    #: The boundary is a reply's quote (an attribution line or `>` lines), not a forwarded
+    #: message or a header block: an answer may be written below it.
+    reply_quote: bool = False
 
 
 def clean(text: str) -> str:
@@ -146,22 +157,31 @@ def strip_reply_prefix(subject: str) -> tuple[str, bool]:
 def split_quote(text: str) -> Split:
     """Split a cleaned body at the first quote or forward boundary."""
     lines = text.split("\n")
+    quoted_after = _quoted_counts(lines)
     for index, line in enumerate(lines):
         forwarded = bool(_FORWARD_MARKER.match(line))
+        attribution = bool(_WROTE.match(line))
+        quote_starts = line.lstrip().startswith(">") and _rest_is_quoted(quoted_after, index)
         boundary = (
             forwarded
+            or attribution
+            or quote_starts
             or _SEPARATOR.match(line)
-            or _REPLY_ABOVE.match(line)
-            or _WROTE.match(line)
+            or _REPLY_ABOVE.search(line)
             or _is_header_block(lines, index)
-            or (line.lstrip().startswith(">") and _rest_is_quoted(lines, index))
         )
         if not boundary and index + 1 < len(lines):
-            boundary = bool(_WROTE_TWO_LINES.match(line + "\n" + lines[index + 1]))
+            attribution = bool(_WROTE_TWO_LINES.match(line + "\n" + lines[index + 1]))
+            boundary = attribution
         if boundary:
             new = "\n".join(lines[:index])
             quoted = "\n".join(lines[index:])
-            return Split(new=new, quoted=quoted, forwarded=forwarded or _looks_forwarded(quoted))
+            return Split(
+                new=new,
+                quoted=quoted,
+                forwarded=forwarded or _looks_forwarded(quoted),
+                reply_quote=attribution or quote_starts,
+            )
     return Split(new=text, quoted="", forwarded=False)
 
 
@@ -172,11 +192,21 @@ def _is_header_block(lines: list[str], index: int) -> bool:
     return any(_SENT_LINE.match(line) for line in window)
 
 
-def _rest_is_quoted(lines: list[str], index: int) -> bool:
+def _quoted_counts(lines: list[str]) -> list[tuple[int, int]]:
+    """For each line, how many non-blank lines from it to the end there are, and how many of
+    them are quoted: counted once from the end, so a long quote is read once, not once a line."""
+    counts = [(0, 0)] * (len(lines) + 1)
+    for index in range(len(lines) - 1, -1, -1):
+        filled, quoted = counts[index + 1]
+        stripped = lines[index].strip()
+        counts[index] = (filled + bool(stripped), quoted + stripped.startswith(">"))
+    return counts
+
+
+def _rest_is_quoted(quoted_after: list[tuple[int, int]], index: int) -> bool:
     """A '>' line starts the quote when most of what follows is quoted too."""
-    rest = [line for line in lines[index:] if line.strip()]
-    quoted = sum(1 for line in rest if line.lstrip().startswith(">"))
-    return quoted >= max(1, int(len(rest) * 0.6))
+    filled, quoted = quoted_after[index]
+    return quoted >= max(1, int(filled * 0.6))
 
 
 def _looks_forwarded(quoted: str) -> bool:
@@ -228,14 +258,49 @@ def _drop_disclaimers(text: str) -> str:
 
 
 def new_text(body: str) -> str:
-    """The text the sender wrote this time, without history, signature or footers."""
-    split = split_quote(clean(body))
-    own = strip_signature(split.new)
-    if split.forwarded and _SEE_BELOW.search(own) and len(own.split()) <= 25:
-        # "Please see below": the forwarded request is what we are asked to act on.
-        forwarded = new_text(_strip_headers(split.quoted))
-        return (own + "\n\n" + forwarded).strip()
-    if not own and split.quoted:
-        # A body that is only a quote (a bare forward): its inner text is the request.
-        return new_text(_strip_headers(split.quoted))
-    return own
+    """The text the sender wrote this time, without history, signature or footers.
+
+    Reads at most MAX_BODY_CHARS of the body and returns at most MAX_NEW_TEXT_CHARS. Never
+    recursive: forwards are unwrapped a bounded number of levels, each level a shorter text.
+    """
+    text = clean(body[:MAX_BODY_CHARS])
+    kept = ""  # a "please see below" note, kept before the forwarded request it points to
+    for _ in range(_MAX_UNWRAP):
+        split = split_quote(text)
+        own = strip_signature(split.new)
+        if split.forwarded and _SEE_BELOW.search(own) and len(own.split()) <= 25:
+            # "Please see below": the forwarded request is what we are asked to act on.
+            kept, text = _joined(kept, own), _strip_headers(split.quoted)
+            continue
+        if own or not split.quoted:
+            return _joined(kept, own)[:MAX_NEW_TEXT_CHARS]
+        # Nothing above the boundary: a reply written below the quote it answers, or a bare
+        # forward whose inner text is the request.
+        inner = _reply_below(split.quoted) if split.reply_quote else ""
+        inner = inner or _strip_headers(split.quoted)
+        if len(inner) >= len(text):
+            break  # nothing was unwrapped: reading it again would find the same boundary
+        text = inner
+    return kept[:MAX_NEW_TEXT_CHARS]
+
+
+def _reply_below(quoted: str) -> str:
+    """The unquoted lines written under a reply's quote (bottom-posting), without the
+    attribution line above the quote."""
+    lines = quoted.split("\n")
+    first_quoted = next((i for i, line in enumerate(lines) if line.lstrip().startswith(">")), None)
+    if first_quoted is None:
+        # An attribution line with the answer straight under it, nothing quoted.
+        return "\n".join(lines[_attribution_length(lines) :]).strip()
+    below = [line for line in lines[first_quoted:] if not line.lstrip().startswith(">")]
+    return "\n".join(below).strip()
+
+
+def _attribution_length(lines: list[str]) -> int:
+    if len(lines) > 1 and _WROTE_TWO_LINES.match(lines[0] + "\n" + lines[1]):
+        return 2
+    return 1
+
+
+def _joined(first: str, second: str) -> str:
+    return (first + "\n\n" + second).strip()

@@ -38,7 +38,9 @@ _CODE = re.compile(
 )
 
 _MASKS = (
-    re.compile(r"\S+@\S+|https?://\S+|www\.\S+"),
+    # Every quantifier below is bounded or anchored, so a pattern never rescans a long run of
+    # characters from each position in it: the work stays linear in the text's length.
+    re.compile(r"[^\s@]{1,64}@\S{1,255}|https?://\S{1,2000}|www\.\S{1,2000}"),
     # IBAN, VAT ids (country code + digits), phone numbers with a leading + or (area)
     re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?\b"),
     re.compile(r"\b(?:GB|DE|FR|NL|IT|ES|PT|BE|AT|IE|LU)[ ]?\d[\d .]{7,14}\d(?:B\d\d)?\b"),
@@ -46,15 +48,16 @@ _MASKS = (
     re.compile(r"(?<![\w-])\d{2,4}[ .-]\d{2,4}[ .-]\d{2,4}(?:[ .-]\d{1,4})*(?![\w/])"),
     # amounts: currency next to a number, or thousands groups, or two decimals
     re.compile(
-        r"(?:[$€£]|\b(?:USD|EUR|GBP|CHF)\b)\s?-?\d{1,3}(?:[.,' ]?\d{3})*(?:[.,]\d{1,2})?"
-        r"|\d{1,3}(?:[.,' ]?\d{3})*(?:[.,]\d{1,2})?\s?(?:[$€£]|\b(?:USD|EUR|GBP|CHF)\b)"
+        r"(?:[$€£]|\b(?:USD|EUR|GBP|CHF)\b)\s?-?\d{1,3}(?:[.,' ]?\d{3}){0,6}(?:[.,]\d{1,2})?"
+        r"|(?<![\d.,'])\d{1,3}(?:[.,' ]?\d{3}){0,6}(?:[.,]\d{1,2})?\s?"
+        r"(?:[$€£]|\b(?:USD|EUR|GBP|CHF)\b)"
     ),
     re.compile(
-        r"(?<![\d.,])\d{1,3}(?:[.,' ]\d{3})+(?:[.,]\d{2})(?![\d])"
-        r"|(?<![\d.,/-])\d+[.,]\d{2}(?![\d.,/-])"
+        r"(?<![\d.,])\d{1,3}(?:[.,' ]\d{3}){1,6}(?:[.,]\d{2})(?![\d])"
+        r"|(?<![\d.,/-])\d{1,15}[.,]\d{2}(?![\d.,/-])"
     ),
     # percentages, times, measurements
-    re.compile(r"\d+(?:[.,]\d+)?\s?(?:%|hrs?\b|h\b|kg\b|mm\b|cm\b|m²|ml\b|pcs\b)"),
+    re.compile(r"(?<!\d)\d{1,12}(?:[.,]\d{1,6})?\s?(?:%|hrs?\b|h\b|kg\b|mm\b|cm\b|m²|ml\b|pcs\b)"),
     re.compile(r"\b\d{1,2}:\d{2}\b"),
 )
 
@@ -84,8 +87,9 @@ _CONNECTOR = re.compile(
     re.IGNORECASE,
 )
 _TABLE_HEADER = re.compile(
-    r"^\s*\|?\s*(?:n[°º]\.?\s*|no\.?\s*)?(?:invoice|inv\.?|rechnung|beleg|facture|factura|factuur"
-    r"|fattura|fatura|document|doc\.?)\w*(?:[\s.#:-]*(?:no\.?|nr\.?|number|nummer|#|n[°º]))?\s*(?:\||\s{2,}|\t)"
+    r"^[ \t]*(?:\|[ \t]*)?(?:n[°º]\.?\s*|no\.?\s*)?(?:invoice|inv\.?|rechnung|beleg|facture"
+    r"|factura|factuur|fattura|fatura|document|doc\.?)\w*"
+    r"(?:[\s.#:-]*(?:no\.?|nr\.?|number|nummer|#|n[°º]))?(?:[ \t]*\||[ \t]{2,}|\t)"
     r".*\b(?:date|datum|amount|betrag|montant|importe|bedrag|importo|valor|paid|gross|net|fecha"
     r"|data|date|skonto|discount)",
     re.IGNORECASE,
@@ -210,6 +214,8 @@ def _plausible_year(num: str) -> bool:
 
 
 def _is_date(num: str) -> bool:
+    if len(num) > 10:  # no date is written longer (and int() refuses thousands of digits)
+        return False
     parts = re.split(r"[-/.]", num)
     if len(parts) == 2:
         first, second = parts

@@ -20,6 +20,9 @@ from intents.periods import find_period
 from intents.references import References, extract
 from intents.result import ANSWERABLE, INTENTS, STANDALONE, Understanding
 
+#: The most of a subject line that is read; no real subject comes near it.
+MAX_SUBJECT_CHARS = 1_000
+
 #: An intent is chosen at this probability.
 CHOOSE = 0.5
 #: Below this, the best intent is a guess: a person should read the message.
@@ -81,7 +84,7 @@ def understand_many(
 
 def _read(message: Message) -> _Reading:
     text = new_text(message.body)
-    subject, is_reply = strip_reply_prefix(clean(message.subject))
+    subject, is_reply = strip_reply_prefix(clean(message.subject[:MAX_SUBJECT_CHARS]))
     # A reply's subject echoes our own mail ("RE: Payment reminder 123"): not the sender's words.
     subject_usable = bool(subject) and not is_reply
     search_text = f"{subject}\n\n{text}" if subject_usable else text
@@ -89,7 +92,7 @@ def _read(message: Message) -> _Reading:
         new_text=text,
         model_text=search_text,
         language=detect(f"{subject}\n{text}"),
-        auto_reply=is_auto_reply(message.subject, text),
+        auto_reply=is_auto_reply(message.subject[:MAX_SUBJECT_CHARS], text),
         references=extract(search_text, message.invoice_patterns),
         subject_usable=subject_usable,
         search_text=search_text,

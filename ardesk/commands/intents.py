@@ -100,23 +100,22 @@ def _classify_lines(
     stream: IO[str], patterns: tuple[str, ...], nlp: Any
 ) -> Iterator[dict[str, Any]]:
     """One output object per input line, in order; bad lines report and the run goes on."""
-    from intents import Message, understand_many
-
-    pending: list[tuple[Any, Message]] = []
+    pending: list[tuple[int, Any, Any]] = []
     for number, raw in enumerate(stream, start=1):
         if not raw.strip():
             continue
         try:
-            pending.append(_message_from_line(raw, patterns))
+            identifier, message = _message_from_line(raw, patterns)
         except ValueError as error:
-            yield from _flush(pending, nlp, understand_many)
+            yield from _flush(pending, nlp)
             pending = []
             yield {"line": number, "error": str(error)}
             continue
+        pending.append((number, identifier, message))
         if len(pending) >= _BATCH:
-            yield from _flush(pending, nlp, understand_many)
+            yield from _flush(pending, nlp)
             pending = []
-    yield from _flush(pending, nlp, understand_many)
+    yield from _flush(pending, nlp)
 
 
 def _message_from_line(raw: str, patterns: tuple[str, ...]) -> tuple[Any, Any]:
@@ -144,14 +143,29 @@ def _message_from_line(raw: str, patterns: tuple[str, ...]) -> tuple[Any, Any]:
     return row.get("id"), message
 
 
-def _flush(
-    pending: list[tuple[Any, Any]], nlp: Any, understand_many: Any
-) -> Iterator[dict[str, Any]]:
+def _flush(pending: list[tuple[int, Any, Any]], nlp: Any) -> Iterator[dict[str, Any]]:
+    from intents import understand_many
+
     if not pending:
         return
-    results = understand_many([message for _, message in pending], nlp=nlp)
-    for (identifier, _), result in zip(pending, results, strict=True):
-        yield {"id": identifier, **result.to_dict()}
+    try:
+        results = understand_many([message for _, _, message in pending], nlp=nlp)
+    except Exception:  # one message must not cost the batch: retried one by one below
+        results = None
+    for index, (number, identifier, message) in enumerate(pending):
+        if results is not None:
+            yield {"id": identifier, **results[index].to_dict()}
+            continue
+        try:
+            (result,) = understand_many([message], nlp=nlp)
+        except Exception as error:  # reported on its line; the run goes on
+            yield {
+                "line": number,
+                "id": identifier,
+                "error": f"not understood: {type(error).__name__}",
+            }
+        else:
+            yield {"id": identifier, **result.to_dict()}
 
 
 @click.group("intents")
