@@ -254,6 +254,26 @@ DISMISSALS: tuple[str, ...] = (
     r"\bnão é necessári[oa]\b",
 )
 
+#: Verbs asking for a document: they make even a code with an unknown prefix the thing asked about
+#: ("please resend GS-2026-0007"). Verbs about payments ("paid", "received") do not.
+COPY_VERBS: tuple[str, ...] = (
+    r"re-?send(?:ing)?",
+    r"send(?:ing)?",
+    r"forward",
+    r"copy",
+    r"copies",
+    r"schicken",
+    r"senden",
+    r"renvoyer",
+    r"envoyer",
+    r"reenviar",
+    r"enviar",
+    r"sturen",
+    r"mandare",
+    r"inviare",
+    r"reinviare",
+)
+
 #: Verbs that make a bare number the thing asked about ("can you resend 2026-0487").
 REQUEST_VERBS: tuple[str, ...] = (
     r"re-?send(?:ing)?",

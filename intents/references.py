@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from intents.cues import (
+    COPY_VERBS,
     DISMISSALS,
     INVOICE_CUES,
     INVOICE_PREFIXES,
@@ -28,11 +29,15 @@ INVOICE = "invoice"
 PO = "po"
 OTHER = "other"
 
-# A code: optional uppercase prefix, digits with - / . separators, optional -SUFFIX.
+# A code: an optional series prefix, digits with - / . separators (a letter may close a group, as
+# in "2025B/118"), an optional -SUFFIX. A prefix is letters, up to three parts ("INV-UK-", "S-INV",
+# "FV/"), joined to the digits by - or / or nothing ("inv-10423" in chat too), or an uppercase
+# series and a space before a separated number ("FR 2025B/118", "FT 2026/0457").
 _CODE = re.compile(
     r"(?<![\w@/.\-])"
-    r"(?:(?P<prefix>[A-Z]{1,5})(?P<sep>[-/]| (?=\d+[-/]\d)|(?=\d)))?"
-    r"(?P<num>\d+(?:[-/.]\d+)*)"
+    r"(?:(?P<prefix>[A-Za-z]{1,5}(?:[-/][A-Za-z]{1,5}){0,2}(?=[-/]?\d)"
+    r"|[A-Z]{1,5}(?= \d{1,12}[A-Z]?[-/]\d))(?P<sep>[-/ ]?))?"
+    r"(?P<num>\d{1,20}(?:[A-Z]?[-/.]\d{1,20}){0,6})"
     r"(?P<suffix>-[A-Z]{2,8})?"
     r"(?![\w@]|[-/.]\w)"
 )
@@ -78,6 +83,10 @@ _CUE_AT_END = re.compile(
 )
 _VERB_AT_END = re.compile(
     rf"\b(?:{_cue_regex(REQUEST_VERBS)})\s+(?:(?:me|us|them|over|again|also|the|through)\s+)*\Z",
+    re.IGNORECASE,
+)
+_COPY_VERB_AT_END = re.compile(
+    rf"\b(?:{_cue_regex(COPY_VERBS)})\s+(?:(?:me|us|them|over|again|also|the|through)\s+)*\Z",
     re.IGNORECASE,
 )
 _CONNECTOR = re.compile(
@@ -163,19 +172,22 @@ def _classify(
         return OTHER
     if any(pattern.fullmatch(candidate.text) for pattern in patterns):
         return INVOICE
-    if cue_kind == INVOICE and not candidate.prefix:
+    if cue_kind == INVOICE:
         weak = re.search(r"cop(?:y|ies)|kopie", cue.group("inv") or "", re.IGNORECASE)
         digits = sum(ch.isdigit() for ch in candidate.num)
-        if digits < 3 or (weak and not _plausible_bare(candidate.num)):
+        bare_and_weak = weak and not candidate.prefix and not _plausible_bare(candidate.num)
+        if digits < 3 or bare_and_weak:  # "invoices for Q3", "copy of 2"
             return None
     if cue_kind:
         return cue_kind
-    if candidate.prefix in PO_PREFIXES:
-        return PO
-    if candidate.prefix in INVOICE_PREFIXES:
-        return INVOICE
+    series = _series(candidate.prefix)
+    if series:
+        return series
     if candidate.prefix:
-        return None  # an unknown prefix (CN-, Q-, AN- ...) needs a cue
+        # An unknown prefix (GS-, PSI-, CN-, Q- ...) needs a cue or a copy request right before it.
+        if _COPY_VERB_AT_END.search(window) and _plausible_bare(candidate.num):
+            return INVOICE
+        return None
     if (
         previous is not None
         and previous.kind in (INVOICE, PO)
@@ -191,6 +203,16 @@ def _classify(
     return None
 
 
+def _series(prefix: str) -> str | None:
+    """INVOICE or PO when a part of the prefix is a series the ERPs use ("INV-UK", "S-INV")."""
+    parts = re.split(r"[-/]", prefix.upper()) if prefix else []
+    if any(part in PO_PREFIXES for part in parts):
+        return PO
+    if any(part in INVOICE_PREFIXES for part in parts):
+        return INVOICE
+    return None
+
+
 def _accept_same_shape(candidates: list[_Candidate]) -> None:
     """A bare number shaped like an invoice number the sender named is one too."""
     shapes = {_shape(c) for c in candidates if c.kind == INVOICE}
@@ -201,7 +223,7 @@ def _accept_same_shape(candidates: list[_Candidate]) -> None:
 
 
 def _shape(candidate: _Candidate) -> str:
-    return candidate.prefix + re.sub(r"\d", "9", candidate.num)
+    return candidate.prefix.upper() + re.sub(r"\d", "9", candidate.num)
 
 
 def _plausible_bare(num: str) -> bool:
