@@ -276,8 +276,7 @@ COPY_VERBS: tuple[str, ...] = (
 
 #: Verbs that make a bare number the thing asked about ("can you resend 2026-0487").
 REQUEST_VERBS: tuple[str, ...] = (
-    r"re-?send(?:ing)?",
-    r"send(?:ing)?",
+    *COPY_VERBS,
     r"get",
     r"got",
     r"need",
@@ -286,18 +285,5 @@ REQUEST_VERBS: tuple[str, ...] = (
     r"pay(?:ment)? for",
     r"payment on",
     r"email",
-    r"forward",
-    r"copy",
-    r"copies",
     r"missing",
-    r"schicken",
-    r"senden",
-    r"renvoyer",
-    r"envoyer",
-    r"reenviar",
-    r"enviar",
-    r"sturen",
-    r"mandare",
-    r"inviare",
-    r"reinviare",
 )

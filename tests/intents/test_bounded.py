@@ -90,6 +90,7 @@ def test_understanding_reads_at_most_the_stated_new_text():
 
 
 def _all_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    import intents.attribution
     import intents.autoreply
     import intents.language
     import intents.model
@@ -99,6 +100,7 @@ def _all_patterns() -> list[tuple[str, re.Pattern[str]]]:
 
     found = []
     modules = (
+        intents.attribution,
         intents.autoreply,
         intents.language,
         intents.model,
