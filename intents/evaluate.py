@@ -11,7 +11,8 @@ from pathlib import Path
 from spacy.language import Language
 
 from intents.result import ANSWERABLE, INTENTS, Understanding
-from intents.understand import Message, understand_many
+from intents.thresholds import Outcome, Thresholds, calibrate
+from intents.understand import Message, decide, score_many, understand_many
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +56,37 @@ def to_message(row: dict[str, object]) -> Message:
     )
 
 
-def evaluate(rows: Sequence[dict[str, object]], nlp: Language | None = None) -> Report:
-    predictions = understand_many([to_message(row) for row in rows], nlp=nlp)
+def evaluate(
+    rows: Sequence[dict[str, object]],
+    nlp: Language | None = None,
+    thresholds: Thresholds | None = None,
+) -> Report:
+    messages = [to_message(row) for row in rows]
+    predictions = understand_many(messages, nlp=nlp, thresholds=thresholds)
     return score(rows, predictions)
+
+
+def calibrate_on(rows: Sequence[dict[str, object]], nlp: Language | None = None) -> Thresholds:
+    """Thresholds chosen on these labelled rows (never the held-out set)."""
+    messages = [to_message(row) for row in rows]
+    scored = score_many(messages, nlp=nlp)
+    truths = [set(row.get("intents") or []) for row in rows]  # type: ignore[arg-type]
+
+    def outcome(thresholds: Thresholds) -> Outcome:
+        exact = unsafe = 0
+        for message, one, truth in zip(messages, scored, truths, strict=True):
+            predicted = decide(message, one, thresholds)
+            exact += set(predicted.intents) == truth
+            unsafe += _unsafe(truth, predicted)
+        return Outcome(exact=exact, unsafe=unsafe)
+
+    return calibrate(outcome)
+
+
+def _unsafe(truth: set[str], predicted: Understanding) -> bool:
+    """An answer sent for a message that asked for nothing answerable."""
+    guessed = set(predicted.intents)
+    return bool(guessed & ANSWERABLE and not truth & ANSWERABLE and not predicted.needs_human)
 
 
 def score(rows: Sequence[dict[str, object]], predictions: Sequence[Understanding]) -> Report:
@@ -80,8 +109,7 @@ def score(rows: Sequence[dict[str, object]], predictions: Sequence[Understanding
         period = predicted.period.to_dict() if predicted.period else None
         period_right += period == row.get("period")
         abstentions += predicted.needs_human
-        if guessed & ANSWERABLE and not truth & ANSWERABLE and not predicted.needs_human:
-            unsafe += 1
+        unsafe += _unsafe(truth, predicted)
         if truth != guessed or period != row.get("period"):
             errors.append(
                 {

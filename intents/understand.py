@@ -6,6 +6,7 @@ trained model weighs the intents; thresholds decide, and say `needs_human` when 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,18 +20,27 @@ from intents.newtext import clean, new_text, strip_reply_prefix
 from intents.periods import find_period
 from intents.references import References, extract
 from intents.result import ANSWERABLE, INTENTS, STANDALONE, Understanding
+from intents.thresholds import Thresholds
+from intents.thresholds import load as load_thresholds
 
 #: The most of a subject line that is read; no real subject comes near it.
 MAX_SUBJECT_CHARS = 1_000
 
-#: An intent is chosen at this probability.
-CHOOSE = 0.5
+# Clauses of a compound request: sentences, lines, and "…, and …" / "außerdem" / "además" parts.
+_CLAUSE_BREAK = re.compile(
+    r"[.?!;:\n]+|,[ \t]{0,3}(?=(?:and|und|et|y|en|e|plus|also)\b)"
+    r"|\b(?:außerdem|ausserdem|además|inoltre|également|ook|também|also)\b",
+    re.IGNORECASE,
+)
+_MIN_CLAUSE_WORDS = 3
+_MAX_CLAUSES = 6
 #: Below this, the best intent is a guess: a person should read the message.
 CONFIDENT = 0.6
 #: An answerable intent this sure is clear enough to answer beside an ambiguous runner-up.
 CLEAR = 0.75
-#: An answerable intent between these bounds was neither chosen nor ruled out: ambiguous.
-AMBIGUOUS = (0.3, CHOOSE)
+#: An answerable intent from this probability up to its threshold was neither chosen nor ruled
+#: out: ambiguous.
+AMBIGUOUS = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,16 +80,56 @@ def understand(
 
 
 def understand_many(
-    messages: Iterable[Message], nlp: Language | None = None, batch_size: int = 256
+    messages: Iterable[Message],
+    nlp: Language | None = None,
+    batch_size: int = 256,
+    thresholds: Thresholds | None = None,
 ) -> list[Understanding]:
     """Understand many messages at once; the model runs in batches (nlp.pipe)."""
     batch = list(messages)
-    readings = [_read(message) for message in batch]
-    probabilities = model.predict((r.model_text for r in readings), nlp=nlp, batch_size=batch_size)
+    limits = thresholds or load_thresholds(str(model.MODEL_DIR))
     return [
-        _decide(message, reading, cats)
-        for message, reading, cats in zip(batch, readings, probabilities, strict=True)
+        decide(message, scored, limits)
+        for message, scored in zip(batch, score_many(batch, nlp, batch_size), strict=True)
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """What the rules found and what the model says, before thresholds decide."""
+
+    reading: _Reading
+    whole: dict[str, float]
+    best_clause: dict[str, float]
+
+
+def score_many(
+    messages: Sequence[Message], nlp: Language | None = None, batch_size: int = 256
+) -> list[Scored]:
+    readings = [_read(message) for message in messages]
+    clauses = [_clauses(reading.model_text) for reading in readings]
+    texts = [
+        text
+        for reading, own in zip(readings, clauses, strict=True)
+        for text in (reading.model_text, *own)
+    ]
+    scores = iter(model.predict(texts, nlp=nlp, batch_size=batch_size))
+    scored = []
+    for reading, own in zip(readings, clauses, strict=True):
+        whole = next(scores)
+        best_clause = dict.fromkeys(INTENTS, 0.0)
+        for _ in own:
+            for name, value in next(scores).items():
+                best_clause[name] = max(best_clause[name], value)
+        scored.append(Scored(reading, whole, best_clause))
+    return scored
+
+
+def _clauses(text: str) -> list[str]:
+    """The request's clauses, when it has several: where a compound request puts each part."""
+    parts = [part.strip() for part in _CLAUSE_BREAK.split(text)]
+    parts = [part for part in parts if len(part.split()) >= _MIN_CLAUSE_WORDS]
+    return parts[:_MAX_CLAUSES] if len(parts) > 1 else []
 
 
 def _read(message: Message) -> _Reading:
@@ -99,8 +149,9 @@ def _read(message: Message) -> _Reading:
     )
 
 
-def _decide(message: Message, reading: _Reading, cats: dict[str, float]) -> Understanding:
-    confidence = dict(cats)
+def decide(message: Message, scored: Scored, thresholds: Thresholds) -> Understanding:
+    reading = scored.reading
+    confidence = dict(scored.whole)
     if reading.auto_reply:
         confidence["auto_reply"] = max(confidence["auto_reply"], 0.99)
         intents: tuple[str, ...] = ("auto_reply",)
@@ -108,7 +159,7 @@ def _decide(message: Message, reading: _Reading, cats: dict[str, float]) -> Unde
     else:
         # The model's auto-reply guess alone never decides: the rules above are the authority.
         confidence["auto_reply"] = min(confidence["auto_reply"], 0.2)
-        intents, needs_human = _choose(confidence)
+        intents, needs_human = _choose(confidence, scored.best_clause, thresholds)
     references = reading.references
     if set(intents) & STANDALONE:
         references = References()
@@ -128,7 +179,9 @@ def _decide(message: Message, reading: _Reading, cats: dict[str, float]) -> Unde
     )
 
 
-def _choose(confidence: dict[str, float]) -> tuple[tuple[str, ...], bool]:
+def _choose(
+    confidence: dict[str, float], best_clause: dict[str, float], thresholds: Thresholds
+) -> tuple[tuple[str, ...], bool]:
     # Only the rules declare an auto-reply; the model chooses among the other intents.
     candidates = [name for name in INTENTS if name != "auto_reply"]
     ranked = sorted(candidates, key=lambda name: confidence[name], reverse=True)
@@ -137,14 +190,22 @@ def _choose(confidence: dict[str, float]) -> tuple[tuple[str, ...], bool]:
         chosen: tuple[str, ...] = (best,)
     else:
         chosen = tuple(
-            name for name in INTENTS if confidence[name] >= CHOOSE and name not in STANDALONE
+            name
+            for name in INTENTS
+            if name not in STANDALONE
+            and (
+                confidence[name] >= thresholds.choose[name]
+                or best_clause[name] >= thresholds.clause[name]
+            )
         ) or (best,)
     unsure = confidence[best] < CONFIDENT
     # A runner-up request is only a reason to ask a person when nothing answerable is clear:
     # beside a clear answerable request it is the sender's own data either way.
     clear = any(name in ANSWERABLE and confidence[name] >= CLEAR for name in chosen)
     ambiguous = not clear and any(
-        AMBIGUOUS[0] <= confidence[name] < AMBIGUOUS[1] for name in ANSWERABLE if name not in chosen
+        AMBIGUOUS <= confidence[name] < thresholds.choose[name]
+        for name in ANSWERABLE
+        if name not in chosen
     )
     # A dispute next to an answerable request: a person should see both before anything is sent.
     mixed = "dispute" in chosen and any(name in ANSWERABLE for name in chosen)

@@ -197,6 +197,26 @@ def train_command(seed: int, epochs: int, output: Path | None) -> None:
     )
 
 
+@intents_group.command("calibrate")
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--model", "model_path", type=click.Path(path_type=Path), default=None)
+def calibrate_command(paths: tuple[Path, ...], model_path: Path | None) -> None:
+    """Choose the per-intent thresholds on labelled JSONL files; write them beside the model.
+
+    Never give it the set you report held-out figures on."""
+    from intents.evaluate import calibrate_on, load_jsonl
+    from intents.model import MODEL_DIR
+    from intents.thresholds import save
+
+    nlp = _load_model(model_path)
+    rows = [row for path in paths for row in load_jsonl(path)]
+    thresholds = calibrate_on(rows, nlp=nlp)
+    written = save(thresholds, model_path or MODEL_DIR)
+    click.echo(f"calibrated on {len(rows)} messages; wrote {written}")
+
+
 @intents_group.command("eval")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -211,7 +231,10 @@ def eval_command(path: Path, as_json: bool, errors: bool, model_path: Path | Non
         rows = load_jsonl(path)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise click.ClickException(f"{path}: not JSONL ({error})") from error
-    report = evaluate(rows, nlp=nlp)
+    from intents.thresholds import load as load_thresholds
+
+    thresholds = load_thresholds(str(model_path)) if model_path else None
+    report = evaluate(rows, nlp=nlp, thresholds=thresholds)
     if as_json:
         data = report.to_dict()
         if not errors:

@@ -120,3 +120,27 @@ def test_batches_keep_order_and_match_single_calls():
     assert [r.intents for r in batch] == [
         understand(m.subject, m.body, m.received).intents for m in messages
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "intents"),
+    [
+        (
+            "Hi, could you send copies of INV-20418 and INV-20433, and what do we owe in total?",
+            {"invoice_copy", "balance"},
+        ),
+        (
+            "Hallo, bitte schicken Sie uns den Kontoauszug für November. Außerdem: ist unsere "
+            "Zahlung für Rechnung 7741 schon eingegangen?",
+            {"statement", "payment_status"},
+        ),
+        (
+            "Bonjour, pouvez-vous nous renvoyer la facture 2026-311 ? Et quel est le solde "
+            "actuel de notre compte ?",
+            {"invoice_copy", "balance"},
+        ),
+    ],
+)
+def test_a_compound_request_keeps_each_part(body, intents):
+    result = understand("", body, date(2026, 12, 1))
+    assert set(result.intents) == intents
