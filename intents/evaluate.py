@@ -35,6 +35,10 @@ class Report:
     abstentions: int
     unsafe_answers: int
     unsafe_rate: float
+    #: Bare candidates left for the account to confirm: real references among them (rescued
+    #: when the invoice is on the account) and other numbers (rejected when it is not).
+    candidates_true: int = 0
+    candidates_false: int = 0
     errors: list[dict[str, object]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
@@ -91,6 +95,7 @@ def _unsafe(truth: set[str], predicted: Understanding) -> bool:
 
 def score(rows: Sequence[dict[str, object]], predictions: Sequence[Understanding]) -> Report:
     exact = language = period_right = abstentions = unsafe = 0
+    candidates_true = candidates_false = 0
     counts = {name: [0, 0, 0] for name in INTENTS}  # tp, fp, fn
     invoice = [0, 0, 0]
     po = [0, 0, 0]
@@ -110,6 +115,10 @@ def score(rows: Sequence[dict[str, object]], predictions: Sequence[Understanding
         period_right += period == row.get("period")
         abstentions += predicted.needs_human
         unsafe += _unsafe(truth, predicted)
+        true_references = set(row.get("invoice_numbers") or [])  # type: ignore[arg-type]
+        for candidate in predicted.candidates:
+            candidates_true += candidate in true_references
+            candidates_false += candidate not in true_references
         if truth != guessed or period != row.get("period"):
             errors.append(
                 {
@@ -133,6 +142,8 @@ def score(rows: Sequence[dict[str, object]], predictions: Sequence[Understanding
         abstentions=abstentions,
         unsafe_answers=unsafe,
         unsafe_rate=unsafe / total,
+        candidates_true=candidates_true,
+        candidates_false=candidates_false,
         errors=errors,
     )
 
@@ -159,6 +170,8 @@ def format_report(report: Report) -> str:
         f"abstentions (needs_human) {report.abstentions} "
         f"({report.abstentions / max(1, report.messages):.1%})",
         f"unsafe answers           {report.unsafe_answers} ({report.unsafe_rate:.1%})",
+        f"bare candidates          {report.candidates_true} references, "
+        f"{report.candidates_false} other numbers (the account confirms or drops them)",
         "",
         f"{'':24} {'P':>6} {'R':>6} {'F1':>6} {'n':>5}",
     ]

@@ -128,6 +128,9 @@ _YEAR = re.compile(r"^(?:19[89]\d|20[0-4]\d)$")
 class References:
     invoices: tuple[str, ...] = ()
     purchase_orders: tuple[str, ...] = ()
+    #: Bare numbers nothing marks as a reference or as something else ("0102", "2026-0102"):
+    #: the bot confirms them against the sender's own account, where they are known or not.
+    candidates: tuple[str, ...] = ()
 
 
 class _Spans:
@@ -192,7 +195,18 @@ def extract(text: str, invoice_patterns: Iterable[str] = ()) -> References:
     asked = [c for c in invoices if c.start not in acknowledged]
     pos = [c.text for c in candidates if c.kind == PO]
     chosen = asked or invoices
-    return References(invoices=_unique(c.text for c in chosen), purchase_orders=_unique(pos))
+    bare = [
+        c.text
+        for c in candidates
+        if c.kind is None
+        and c.start not in dismissed
+        and (_plausible_bare(c.num) or (c.prefix and sum(ch.isdigit() for ch in c.num) >= 3))
+    ]
+    return References(
+        invoices=_unique(c.text for c in chosen),
+        purchase_orders=_unique(pos),
+        candidates=_unique(bare),
+    )
 
 
 def _classify(

@@ -17,6 +17,7 @@ from intents import model
 from intents.autoreply import is_auto_reply
 from intents.language import detect
 from intents.newtext import clean, new_text, strip_reply_prefix
+from intents.notices import changes_bank_details, points_to_attachment
 from intents.periods import find_period
 from intents.references import References, extract
 from intents.result import ANSWERABLE, INTENTS, STANDALONE, Understanding
@@ -160,6 +161,10 @@ def decide(message: Message, scored: Scored, thresholds: Thresholds) -> Understa
         # The model's auto-reply guess alone never decides: the rules above are the authority.
         confidence["auto_reply"] = min(confidence["auto_reply"], 0.2)
         intents, needs_human = _choose(confidence, scored.best_clause, thresholds)
+    if changes_bank_details(reading.new_text):
+        # A fraud pattern: always a person, never an answer, whatever else the message asks.
+        confidence["other"] = max(confidence["other"], 0.99)
+        intents, needs_human = ("other",), True
     references = reading.references
     if set(intents) & STANDALONE:
         references = References()
@@ -176,6 +181,12 @@ def decide(message: Message, scored: Scored, thresholds: Thresholds) -> Understa
         period=period,
         needs_human=needs_human,
         new_text=reading.new_text,
+        candidates=references.candidates if not references.invoices else (),
+        numbers_in_attachment=(
+            "auto_reply" not in intents
+            and not references.invoices
+            and points_to_attachment(reading.new_text)
+        ),
     )
 
 

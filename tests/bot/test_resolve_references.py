@@ -133,3 +133,38 @@ def test_every_demo_numbering_style_is_found_as_written_and_by_its_tail(db, demo
         tail = number.rsplit("/", 1)[-1].rsplit("-", 1)[-1].removeprefix("INV").removeprefix("CR")
         by_tail = demo(email, "Invoice copy", f"Hello, please send a copy of invoice {tail}.")
         assert number in linked(by_tail), (source, number, tail, by_tail["understanding"])
+
+
+def test_a_bare_number_on_the_senders_account_is_confirmed_and_answered(example):
+    decision = example(
+        "Jonas Weber <ap@northwind.example>",
+        "Frage",
+        "Hallo, wie ist der Stand bei 2026-0102? Ist unsere Zahlung eingegangen?",
+    )
+    assert decision["understanding"]["invoice_numbers"] == []
+    assert decision["understanding"]["candidates"] == ["2026-0102"]
+    (status,) = [a for a in decision["answers"] if a["type"] == "PaymentStatusAnswer"]
+    assert [item["invoice"]["number"] for item in status["invoices"]] == ["RE-2026-0102"]
+
+
+def test_a_bare_number_from_another_account_is_dropped_without_a_word(example):
+    decision = example(
+        "Oliver Smith <payables@contoso.example>",
+        "Question",
+        "Hello, any news on 2026-0102? Has our payment been received?",
+    )
+    assert decision["understanding"]["candidates"] == ["2026-0102"]
+    assert "RE-2026-0102" not in json.dumps(decision["answers"])
+    assert "2026-0102" not in json.dumps(decision["answers"])
+
+
+def test_documents_only_in_an_attachment_go_to_a_person(example):
+    decision = example(
+        "Jonas Weber <ap@northwind.example>",
+        "Zahlungsavis",
+        "Guten Tag,\n\nanbei erhalten Sie unser Zahlungsavis.\n\nMit freundlichen Grüßen",
+    )
+    assert decision["understanding"]["numbers_in_attachment"] is True
+    assert decision["action"] == "handoff"
+    assert decision["handoff_reason"] == "documents only in an attachment"
+    assert decision["answers"] == []
