@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from bot.context import Action, Context, SenderStatus
 from bot.resolve import balance, dispute, invoice_copy, payment_status, statement
+from bot.resolve.confirm import confirm_candidates, numbers_only_in_attachment
 from bot.resolve.issuer import LinkIssuer
 from core.answers import AccessInstructions, Answer, HandedOff, NotPermitted
 from core.permissions import Surface, allows, missing
@@ -63,6 +64,11 @@ def resolve(ctx: Context, issuer: LinkIssuer) -> None:
     for contact in ctx.contacts:  # each account answered on its own, never merged
         answers: list[Answer] = []
         with ctx.db.account_scope(contact.account_id) as session:
+            understanding = confirm_candidates(session, contact.account_id, ctx.understanding)
+            if numbers_only_in_attachment(understanding, wanted):
+                # Never "not found" nor a guess: a person reads the attachment.
+                ctx.stop(Action.handoff, handoff=True, reason="documents only in an attachment")
+                return
             for intent in wanted:
                 resolver, surface = RESOLVERS[intent]
                 lacking = missing(contact.permissions, surface) if surface else None
