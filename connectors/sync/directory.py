@@ -34,6 +34,15 @@ def write_accounts(ctx: WriteContext, batch: list[AccountRecord]) -> None:
             "email_domains": rec.email_domains,
             "status": AccountStatus.closed if rec.deleted else AccountStatus(rec.status),
             "source_updated_at": rec.updated_at,
+            "tax_id": _cut(rec.tax_id, 64),
+            "address_line1": _cut(rec.address_line1, 200),
+            "address_line2": _cut(rec.address_line2, 200),
+            "postal_code": _cut(rec.postal_code, 32),
+            "city": _cut(rec.city, 100),
+            "region": _cut(rec.region, 100),
+            "country_code": rec.country_code,
+            "payment_terms": _cut(rec.payment_terms, 200),
+            "legal_entity": _cut(rec.legal_entity, 64),
         }
         if len(rec.currency) != 3:
             ctx.reject("accounts", rec.row, "currency", "must be a three-letter code")
@@ -184,3 +193,7 @@ def deactivate_missing_contacts(
     if gone:
         update_rows(ctx.conn, CONTACTS, gone)
         ctx.report.updated["contacts"] += len(gone)
+
+
+def _cut(value: str | None, size: int) -> str | None:
+    return value[:size] if value else None
