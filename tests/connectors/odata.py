@@ -31,7 +31,7 @@ class ODataRefusal(Exception):
 
 TOKEN = re.compile(
     r"\s*(?:(?P<open>\()|(?P<close>\))|(?P<typed>(?:datetimeoffset|datetime|guid)'[^']*')"
-    r"|(?P<text>'(?:[^']|'')*')|(?P<stamp>\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d)?)"
+    r"|(?P<text>'(?:[^']|'')*')|(?P<stamp>\d{4}-\d\d-\d\d(?:T[\d:.]+(?:Z|[+-]\d\d:\d\d)?)?)"
     r"|(?P<number>-?\d+(?:\.\d+)?[mMdD]?)|(?P<word>[A-Za-z_][\w/.]*))"
 )
 OPERATORS = {
@@ -170,16 +170,25 @@ class EntitySet:
     page_size: int | None = None
     required: Iterable[str] = ()
     v2: bool = False
+    # Headers the server checks before anything else (an API key), and the vendor's own error
+    # body where it is not OData's.
+    headers: dict[str, str] = field(default_factory=dict)
+    error_body: Callable[[ODataRefusal], dict] | None = None
     requests: list[dict[str, str]] = field(default_factory=list)
 
     def __call__(self, request: Request) -> Reply:
         self.requests.append(request.query)
         try:
+            for name, value in self.headers.items():
+                if request.headers.get(name.lower()) != value:
+                    raise ODataRefusal(401, f"{name} is missing or wrong")
             return Reply(200, self.answer(request))
         except ODataRefusal as refusal:
             return Reply(refusal.status, self.error(refusal))
 
     def error(self, refusal: ODataRefusal) -> dict:
+        if self.error_body is not None:
+            return self.error_body(refusal)
         if self.v2:
             code = "/IWBEP/CM_MGW_RT/022" if refusal.status == 400 else "/IWBEP/CM_MGW_RT/000"
             return {"error": {"code": code, "message": {"lang": "en", "value": str(refusal)}}}
