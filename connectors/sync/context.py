@@ -46,7 +46,8 @@ class WriteContext:
     bulk: bool = False
     # ERP id → (id, account id) of the invoices, and → id of the payments, written in this run
     # while their type is fresh: duplicates of an id across batches, allocations' invoices.
-    invoice_refs: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # An invoice's ERP id → (id, account id, currency), for allocations to find it.
+    invoice_refs: dict[str, tuple[int, int, str]] = field(default_factory=dict)
     payment_refs: dict[str, int] = field(default_factory=dict)
     # Whether originals are fetched; the invoices of the last batch whose original is wanted:
     # (invoice id, account id, record, whether the invoice is new or changed).

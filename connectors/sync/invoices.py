@@ -151,7 +151,7 @@ def write_invoices(ctx: WriteContext, batch: list[InvoiceRecord]) -> None:
                 line_inserts, line_updates, line_deletes,
             )  # fmt: skip
         if "invoices" in ctx.fresh:
-            ctx.invoice_refs[erp_id] = (old.id, account_id)
+            ctx.invoice_refs[erp_id] = (old.id, account_id, values["currency"])
         if ctx.fetch_documents and not rec.deleted:
             ctx.documents.append((old.id, account_id, rec, header_changed or lines_changed))
         if header_changed:
@@ -169,7 +169,7 @@ def write_invoices(ctx: WriteContext, batch: list[InvoiceRecord]) -> None:
         if "invoices" in ctx.fresh:
             refs = ctx.invoice_refs
             for row in new_rows:
-                refs[row["erp_id"]] = (row["id"], row["account_id"])
+                refs[row["erp_id"]] = (row["id"], row["account_id"], row["currency"])
         if ctx.fetch_documents:
             ctx.documents.extend(
                 (row["id"], row["account_id"], records[row["erp_id"]][0], True)
