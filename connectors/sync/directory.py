@@ -80,6 +80,8 @@ def write_accounts(ctx: WriteContext, batch: list[AccountRecord]) -> None:
     for erp_id, rec in records.items():
         if erp_id in ctx.accounts:
             ctx.accounts[erp_id].currency = rec.currency
+            if rec.erp_balance is not None:
+                ctx.erp_balances[ctx.accounts[erp_id].id] = rec
 
 
 def write_contacts(ctx: WriteContext, batch: list[ContactRecord]) -> None:

@@ -255,6 +255,7 @@ def test_the_command_prints_the_report_as_json(db, tmp_path):
         "unchanged",
         "rejected",
         "documents",
+        "reconciliation",
         "duration_s",
     }
     assert report["inserted"]["lines"] == 6

@@ -14,8 +14,17 @@ from connectors.config import load_source
 from connectors.sources.rest import RestConnector
 from connectors.sync.engine import SyncFailed
 from core.audit import record
+from core.freshness import data_as_of
 from core.links import LinkSigner, issue
-from core.models import AccessLink, Account, AuditEvent, Contact, LinkScope, PaymentAllocation
+from core.models import (
+    AccessLink,
+    Account,
+    AuditEvent,
+    Contact,
+    LinkScope,
+    PaymentAllocation,
+    SyncRun,
+)
 from tests.connectors.conftest import invoice, snapshot, sync, write_sources
 from tests.connectors.fake_erp import Reply
 
@@ -300,3 +309,18 @@ def test_throttling_waits_for_retry_after(erp, ledger, sources):
 
     assert len(accounts) == 2
     assert waits == [7.0, 3.0]
+
+
+def test_data_as_of_is_the_start_of_the_last_successful_sync(db, erp, ledger, sources):
+    sync(db, sources, "erp", SECRET)
+    with db.admin_session() as s:
+        started = s.scalars(select(SyncRun.started_at)).one()
+        first = account(db, "CU1")
+        assert data_as_of(s, first.id) == started
+    erp.fail_next("/api/customers", Reply(500, {"error": "down"}), 10)
+
+    with pytest.raises(SyncFailed):
+        sync(db, sources, "erp", SECRET)
+
+    with db.admin_session() as s:
+        assert data_as_of(s, first.id) == started  # a failed run confirms nothing

@@ -13,6 +13,7 @@ from connectors.config import load_source
 from connectors.records import Original
 from connectors.registry import open_connector
 from connectors.sync.engine import SyncFailed
+from connectors.sync.report import BalanceDifference
 from core.models import Account, Invoice, Payment
 from tests.connectors.conftest import invoice, nothing_changed, snapshot, sync, write_sources
 from tests.connectors.fake_erp import Reply, Request
@@ -320,3 +321,25 @@ def test_business_central_refuses_with_its_error_code(db, erp, bc):
         sync(db, bc, "bc", BC_ENV)
 
     assert snapshot(db)["accounts"] == []
+
+
+def test_open_balances_are_reconciled_with_the_erps_own(db, erp, company, bc):
+    company.customers.rows[0]["balanceDue"] = Decimal("125.00")  # 250 open, 125 credit
+
+    report = sync(db, bc, "bc", BC_ENV)
+
+    assert (report.reconciled, report.differences) == (2, [])
+    # The ERP now also holds 1,000.00 received but not applied: ardesk's open items do not
+    # show it, so the difference is reported for AR, not corrected.
+    company.customers.rows[0].update(
+        balanceDue=Decimal("-875.00"), lastModifiedDateTime="2026-10-12T08:00:00Z"
+    )
+
+    report = sync(db, bc, "bc", BC_ENV)
+
+    assert report.differences == [
+        BalanceDifference("10000", "GBP", Decimal("-875.0000"), Decimal("125.0000"))
+    ]
+    assert report.as_dict()["reconciliation"]["differences"] == [
+        {"account": "10000", "currency": "GBP", "erp": "-875.0000", "ardesk": "125.0000"}
+    ]
