@@ -129,7 +129,9 @@ class BusinessCentral:
         credit = bc_invoice("104001", "125.00", "-125.00")
         credit["creditMemoDate"] = credit.pop("invoiceDate")
         credit["salesCreditMemoLines"] = credit.pop("salesInvoiceLines")
-        self.customers = EntitySet(bc_customers())
+        # Every entity set wants the token the fake identity platform handed out.
+        bearer = {"headers": {"Authorization": "Bearer eyJ0eXAi"}}
+        self.customers = EntitySet(bc_customers(), **bearer)
         self.invoices = EntitySet(
             [
                 bc_invoice("103001", "1250.00", "250.00"),
@@ -139,13 +141,15 @@ class BusinessCentral:
             ],
             navigation=["salesInvoiceLines"],
             page_size=2,  # Business Central pages by itself and gives a next link
+            **bearer,
         )
-        self.credit_memos = EntitySet([credit], navigation=["salesCreditMemoLines"])
+        self.credit_memos = EntitySet([credit], navigation=["salesCreditMemoLines"], **bearer)
         invoice_entry = {**ledger_payment(1, "1250.00"), "documentType": "Invoice"}
         self.ledger = EntitySet(
             [ledger_payment(2, "-1000.00"), invoice_entry],
             # ardesk must ask for payments only: the ledger holds every posted document.
             required=["$filter"],
+            **bearer,
         )
         erp.route("POST", "/contoso/oauth2/v2.0/token", self.token)
         erp.route("GET", f"{BC_COMPANY}/customers", self.customers)

@@ -88,6 +88,11 @@ def sap(erp, tmp_path):
         # The service needs the $format; ardesk must name the items it wants.
         required=["$format", "$expand"],
         v2=True,
+        # The communication user's basic credentials and the client on every request.
+        headers={
+            "Authorization": "Basic " + base64.b64encode(b"COMM_USER:pw").decode(),
+            "sap-client": "100",
+        },
     )
 
     def pdf(request):
