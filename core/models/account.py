@@ -43,6 +43,9 @@ class Account(Base):
     # Which of the brand file's legal entities bills this account (None: the brand's default).
     legal_entity: Mapped[str | None] = mapped_column(String(64))
     source_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the last successful sync of the account's source started: its data are at least
+    # that recent (what the portal shows as "data as of").
+    data_as_of: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
