@@ -18,9 +18,8 @@ from core.documents.payment_qr import payment_qr
 from core.documents.reference import printed
 from core.models import Account, Document, DocumentKind, Payment, PaymentAllocation, utcnow
 from web.documents import blueprint, render, store
-from web.documents.copies import facts_for
 from web.documents.render import brand
-from web.portal.invoices import visible_invoice
+from web.portal.invoices import facts_for, visible_invoice
 from web.portal.statements import build, requested_statement
 from web.visitor import audit, current_visitor, scoped
 
