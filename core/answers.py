@@ -40,6 +40,18 @@ class InvoiceCopies:
     found: tuple[tuple[InvoiceFact, LinkRef], ...] = ()
     not_found: tuple[str, ...] = ()  # as written by the sender; never says whose they are
     all_found: LinkRef | None = None  # one link to the whole set, when there are several
+    # The e-invoice format the links download (core.documents.formats.Format); None: the PDF.
+    format: str | None = None
+
+
+@dataclass(frozen=True)
+class EInvoiceUnavailable:
+    """An invoice asked for in an e-invoice format it lacks details for: never sent invalid,
+    the request goes to AR, who complete the details."""
+
+    number: str
+    format: str  # core.documents.formats.Format value
+    missing: tuple[str, ...]  # core.documents.eligibility.Missing values
 
 
 @dataclass(frozen=True)
@@ -128,6 +140,7 @@ class NotPermitted:
 
 Answer = (
     InvoiceCopies
+    | EInvoiceUnavailable
     | InvoiceList
     | StatementLinkAnswer
     | BalanceAnswer

@@ -50,6 +50,8 @@ class Understanding:
     period: Period | None = None
     needs_human: bool = False
     new_text: str = ""
+    # The document format asked for ("as XRechnung"): an ``intents.formats`` code, or None.
+    document_format: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +63,7 @@ class Understanding:
             "period": self.period.to_dict() if self.period else None,
             "needs_human": self.needs_human,
             "new_text": self.new_text,
+            "document_format": self.document_format,
         }
 
     def to_json(self) -> str:

@@ -14,6 +14,7 @@ from spacy.language import Language
 
 from intents import model
 from intents.autoreply import is_auto_reply
+from intents.formats import requested_format
 from intents.language import detect
 from intents.newtext import clean, new_text, strip_reply_prefix
 from intents.periods import find_period
@@ -122,6 +123,7 @@ def _decide(message: Message, reading: _Reading, cats: dict[str, float]) -> Unde
         period=period,
         needs_human=needs_human,
         new_text=reading.new_text,
+        document_format=requested_format(reading.search_text),
     )
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from core import answers as a
+from core.documents.formats import SPECS, Format
 from mailers.blocks import Action, Block, Item, ItemList, Paragraph, Section, Table
 from mailers.brand import BankDetails
 from mailers.i18n import Localizer
@@ -96,6 +97,8 @@ def _not_found(numbers: Iterable[str], l10n: Localizer) -> Paragraph:
 
 
 def invoice_copies(answer: a.InvoiceCopies, l10n: Localizer, _bank: Any) -> list[Section]:
+    if answer.format:
+        return _invoice_files(answer, l10n)
     blocks: list[Block] = []
     if answer.found:
         blocks.append(
@@ -114,6 +117,59 @@ def invoice_copies(answer: a.InvoiceCopies, l10n: Localizer, _bank: Any) -> list
         blocks.append(_not_found(answer.not_found, l10n))
     heading = l10n.ngettext("Your invoice", "Your invoices", max(len(answer.found), 1))
     return [Section(heading, tuple(blocks))]
+
+
+def _copy_item(invoice: a.InvoiceFact, link: a.LinkRef, label: str, l10n: Localizer) -> Item:
+    # Re-sent, so marked as a copy: a second "original" invites a second payment.
+    notice = l10n.gettext("Copy — original issued on %(date)s", date=l10n.date(invoice.issue_date))
+    return Item(
+        title=_invoice_title(invoice, l10n),
+        details=(*_invoice_details(invoice, l10n), notice),
+        url=link.url,
+        url_label=l10n.gettext("Download %(format)s", format=label),
+    )
+
+
+def _invoice_files(answer: a.InvoiceCopies, l10n: Localizer) -> list[Section]:
+    """The links download the invoices as the e-invoice format asked for."""
+    label = SPECS[Format(answer.format)].label
+    intro = l10n.ngettext(
+        "Here is the invoice you asked for, as %(format)s:",
+        "Here are the %(count)s invoices you asked for, as %(format)s:",
+        len(answer.found),
+        format=label,
+    )
+    items = tuple(_copy_item(inv, link, label, l10n) for inv, link in answer.found)
+    heading = l10n.ngettext("Your e-invoice", "Your e-invoices", len(answer.found))
+    return [Section(heading, (Paragraph(intro), ItemList(items)))]
+
+
+def einvoice_unavailable(
+    answer: a.EInvoiceUnavailable, l10n: Localizer, _bank: Any
+) -> list[Section]:
+    names = {
+        "lines": l10n.gettext("the invoice lines"),
+        "seller": l10n.gettext("the issuing company's details"),
+        "seller_vat_id": l10n.gettext("our VAT id"),
+        "seller_address": l10n.gettext("our complete address"),
+        "seller_contact": l10n.gettext("our contact name, phone and e-mail"),
+        "seller_electronic_address": l10n.gettext("our electronic address for e-invoices"),
+        "seller_bank": l10n.gettext("our bank account for this currency"),
+        "buyer_address": l10n.gettext("your complete billing address"),
+        "buyer_tax_id": l10n.gettext("your VAT id"),
+        "buyer_electronic_address": l10n.gettext("your electronic address for e-invoices"),
+        "tax_category": l10n.gettext("a VAT category on every line"),
+        "totals": l10n.gettext("totals that match the lines and taxes"),
+    }
+    text = l10n.gettext(
+        "We cannot send invoice %(number)s as %(format)s yet: it lacks %(missing)s, and your "
+        "system would reject the file without it. Our accounts-receivable team has your request "
+        "and will complete the details.",
+        number=answer.number,
+        format=SPECS[Format(answer.format)].label,
+        missing=", ".join(names.get(code, code) for code in answer.missing),
+    )
+    return [Section(None, (Paragraph(text),))]
 
 
 def _period(start: date | None, end: date | None, l10n: Localizer) -> str | None:
@@ -340,6 +396,7 @@ def not_permitted(answer: a.NotPermitted, l10n: Localizer, _bank: Any) -> list[S
 
 _BUILDERS: dict[type, Callable[[Any, Localizer, BankDetails | None], list[Section]]] = {
     a.InvoiceCopies: invoice_copies,
+    a.EInvoiceUnavailable: einvoice_unavailable,
     a.InvoiceList: invoice_list,
     a.StatementLinkAnswer: statement,
     a.BalanceAnswer: balance,

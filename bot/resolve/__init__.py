@@ -11,7 +11,7 @@ from collections.abc import Callable
 from bot.context import Action, Context, SenderStatus
 from bot.resolve import balance, dispute, invoice_copy, payment_status, statement
 from bot.resolve.issuer import LinkIssuer
-from core.answers import AccessInstructions, Answer, HandedOff, NotPermitted
+from core.answers import AccessInstructions, Answer, EInvoiceUnavailable, HandedOff, NotPermitted
 
 Resolver = Callable[..., list[Answer]]
 
@@ -67,8 +67,11 @@ def resolve(ctx: Context, issuer: LinkIssuer) -> None:
                     answers.append(NotPermitted(permission))
                     ctx.hand_off(f"role {contact.role} may not {permission}")
                     continue
-                answers.extend(resolver(session, contact, understanding, issuer))
+                given = resolver(session, contact, understanding, issuer)
+                answers.extend(given)
                 if intent == "dispute":
                     ctx.hand_off("dispute")
+                if any(isinstance(answer, EInvoiceUnavailable) for answer in given):
+                    ctx.hand_off("e-invoice lacks required details")
         ctx.answers[contact.account_id] = answers
     ctx.action = Action.reply

@@ -46,7 +46,9 @@ def test_it_understands_a_copy_request_end_to_end():
         "period",
         "needs_human",
         "new_text",
+        "document_format",
     }
+    assert data["document_format"] is None  # a copy, no e-invoice format asked for
 
 
 @pytest.mark.parametrize(
