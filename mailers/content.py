@@ -8,6 +8,7 @@ hand-off reason code reaches the customer.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -75,10 +76,17 @@ def _status(invoice: a.InvoiceFact, l10n: Localizer) -> str:
     return l10n.gettext("Status: %(amount)s open", amount=open_amount)
 
 
-def _invoice_item(invoice: a.InvoiceFact, link: a.LinkRef | None, l10n: Localizer) -> Item:
+def _invoice_item(
+    invoice: a.InvoiceFact, link: a.LinkRef | None, l10n: Localizer, *, copy: bool = False
+) -> Item:
+    details = _invoice_details(invoice, l10n)
+    if copy:
+        # Re-sent, so marked as a copy: a second "original" invites a second payment.
+        date_ = l10n.date(invoice.issue_date)
+        details += (l10n.gettext("Copy — original issued on %(date)s", date=date_),)
     return Item(
         title=_invoice_title(invoice, l10n),
-        details=_invoice_details(invoice, l10n),
+        details=details,
         url=link.url if link else None,
         url_label=l10n.gettext("View and download") if link else None,
     )
@@ -110,7 +118,8 @@ def invoice_copies(answer: a.InvoiceCopies, l10n: Localizer, _bank: Any) -> list
                 )
             )
         )
-        blocks.append(ItemList(tuple(_invoice_item(inv, link, l10n) for inv, link in answer.found)))
+        items = tuple(_invoice_item(inv, link, l10n, copy=True) for inv, link in answer.found)
+        blocks.append(ItemList(items))
     if answer.all_found:
         blocks.append(Action(l10n.gettext("Open all of them together"), answer.all_found.url))
     if answer.not_found:
@@ -120,14 +129,8 @@ def invoice_copies(answer: a.InvoiceCopies, l10n: Localizer, _bank: Any) -> list
 
 
 def _copy_item(invoice: a.InvoiceFact, link: a.LinkRef, label: str, l10n: Localizer) -> Item:
-    # Re-sent, so marked as a copy: a second "original" invites a second payment.
-    notice = l10n.gettext("Copy — original issued on %(date)s", date=l10n.date(invoice.issue_date))
-    return Item(
-        title=_invoice_title(invoice, l10n),
-        details=(*_invoice_details(invoice, l10n), notice),
-        url=link.url,
-        url_label=l10n.gettext("Download %(format)s", format=label),
-    )
+    item = _invoice_item(invoice, link, l10n, copy=True)
+    return replace(item, url_label=l10n.gettext("Download %(format)s", format=label))
 
 
 def _invoice_files(answer: a.InvoiceCopies, l10n: Localizer) -> list[Section]:

@@ -104,7 +104,10 @@ def test_a_preferred_format_set_by_ar_applies_when_none_is_asked(shop):
     assert link["targets"]["format"] == "facturx"
 
 
-def test_a_request_without_a_format_or_preference_gets_the_portal_page(shop):
+def test_a_plain_copy_request_gets_the_invoice_page_and_a_copy_notice(shop):
     decision = handle(shop, mail("Please send me a copy of invoice INV-10423."))
     [link] = decision["links"]
     assert "format" not in link["targets"]
+    [(_, message)] = outbox(shop)
+    text = " ".join(text_of(message).split())
+    assert "Copy — original issued on 1 October 2026" in text
