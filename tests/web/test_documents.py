@@ -149,6 +149,14 @@ def test_it_renders_a_statement_pdf(app, client, world):
     text = pdf_text(response.data)
     assert "Statement of account" in text and "A-100" in text and "A-PAY" in text
     assert response.headers["X-Verification-Code"] in text
+    # The issuer's identity and every bank account of it, as on invoices.
+    for stated in (
+        "Northwind Industrial Supplies GmbH",
+        "DE123456789",
+        "DE89 3704 0044 0532 0130 00",
+    ):
+        assert stated in text, stated
+    assert "Copy — original" not in text  # a statement is issued now, not a copy
 
 
 # Complete copies and e-invoices ---------------------------------------------------------------
