@@ -45,6 +45,25 @@ class InvoiceCopies:
 
 
 @dataclass(frozen=True)
+class AttachedFile:
+    """A document sent as an attachment (to an AP-automation inbox), stored and audited."""
+
+    number: str  # the invoice's
+    filename: str
+    content_type: str
+    verification_code: str
+    content: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class InvoiceFiles:
+    """invoice_copy to an AP-automation inbox: the e-invoices themselves, not links."""
+
+    files: tuple[AttachedFile, ...]
+    format: str  # core.documents.formats.Format value
+
+
+@dataclass(frozen=True)
 class EInvoiceUnavailable:
     """An invoice asked for in an e-invoice format it lacks details for: never sent invalid,
     the request goes to AR, who complete the details."""
@@ -56,7 +75,7 @@ class EInvoiceUnavailable:
 
 @dataclass(frozen=True)
 class InvoiceList:
-    """"all open invoices", "March invoices": a link to that filtered list."""
+    """ "all open invoices", "March invoices": a link to that filtered list."""
 
     link: LinkRef
     status: str  # open, paid, all
@@ -141,6 +160,7 @@ class NotPermitted:
 Answer = (
     InvoiceCopies
     | EInvoiceUnavailable
+    | InvoiceFiles
     | InvoiceList
     | StatementLinkAnswer
     | BalanceAnswer

@@ -147,6 +147,26 @@ def _invoice_files(answer: a.InvoiceCopies, l10n: Localizer) -> list[Section]:
     return [Section(heading, (Paragraph(intro), ItemList(items)))]
 
 
+def invoice_files(answer: a.InvoiceFiles, l10n: Localizer, _bank: Any) -> list[Section]:
+    """E-invoices attached (for an AP-automation inbox), each with its verification code."""
+    label = SPECS[Format(answer.format)].label
+    intro = l10n.ngettext(
+        "The invoice you asked for is attached, as %(format)s:",
+        "The %(count)s invoices you asked for are attached, as %(format)s:",
+        len(answer.files),
+        format=label,
+    )
+    items = tuple(
+        Item(
+            title=file.filename,
+            details=(l10n.gettext("Verification code: %(code)s", code=file.verification_code),),
+        )
+        for file in answer.files
+    )
+    heading = l10n.ngettext("Your e-invoice", "Your e-invoices", len(answer.files))
+    return [Section(heading, (Paragraph(intro), ItemList(items)))]
+
+
 def einvoice_unavailable(
     answer: a.EInvoiceUnavailable, l10n: Localizer, _bank: Any
 ) -> list[Section]:
@@ -400,6 +420,7 @@ def not_permitted(answer: a.NotPermitted, l10n: Localizer, _bank: Any) -> list[S
 _BUILDERS: dict[type, Callable[[Any, Localizer, BankDetails | None], list[Section]]] = {
     a.InvoiceCopies: invoice_copies,
     a.EInvoiceUnavailable: einvoice_unavailable,
+    a.InvoiceFiles: invoice_files,
     a.InvoiceList: invoice_list,
     a.StatementLinkAnswer: statement,
     a.BalanceAnswer: balance,

@@ -1,5 +1,6 @@
 """`ardesk documents prefer`: the e-invoice format an account or one contact receives when they
-ask for a copy without naming a format (AR sets it; docs/documents.md)."""
+ask for a copy without naming a format; `ardesk documents automation-inbox`: an address that gets
+e-invoices attached instead of links (AR sets both; docs/documents.md)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ NONE = "none"
 
 @click.group()
 def documents() -> None:
-    """Document formats: the e-invoice format a customer prefers."""
+    """Document formats: the e-invoice format a customer prefers, automation inboxes."""
 
 
 @documents.command("prefer")
@@ -42,3 +43,18 @@ def prefer(runtime: Runtime, account_erp_id: str, email: str | None, name: str) 
             account.preferred_format = value
             who = account.erp_id
     click.echo(f"{who}: {value or 'no preferred format (PDF links)'}")
+
+
+@documents.command("automation-inbox")
+@click.option("--account", "account_erp_id", required=True, metavar="ERP_ID")
+@click.option("--email", required=True, help="The contact's address.")
+@click.option("--off", is_flag=True, help="A person reads it again: links, not attachments.")
+@pass_runtime
+@clean_errors
+def automation_inbox(runtime: Runtime, account_erp_id: str, email: str, off: bool) -> None:
+    """Mark a contact's address as an AP-automation inbox: e-invoices come attached."""
+    with runtime.db.admin_session() as s:
+        contact = find_contact(s, email, find_account(s, account_erp_id).erp_id)
+        contact.automation_inbox = not off
+        state = "a person's inbox (links)" if off else "an automation inbox (attachments)"
+        click.echo(f"{contact.email} of {account_erp_id}: {state}")

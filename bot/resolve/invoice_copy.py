@@ -3,7 +3,8 @@ the rest, or a link to a filtered list ("all open invoices", "March invoices").
 
 Asked for an e-invoice format ("as XRechnung"), or with one preferred by the contact or account,
 the links download that format; an invoice lacking what the format needs gets its ordinary link,
-an answer saying what is missing, and goes to AR — never an invalid file."""
+an answer saying what is missing, and goes to AR — never an invalid file. An AP-automation
+inbox gets the XML files attached instead of links."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from bot.context import ContactRef
 from bot.resolve import einvoice
 from bot.resolve.issuer import LinkIssuer
 from bot.resolve.matching import fact, find_invoices
-from core.answers import Answer, EInvoiceUnavailable, InvoiceCopies, InvoiceList
+from core.answers import Answer, EInvoiceUnavailable, InvoiceCopies, InvoiceFiles, InvoiceList
+from core.documents.eligibility import missing
 from core.models import OPEN_STATUSES, Invoice, LinkScope
 
 
@@ -25,7 +27,8 @@ def resolve(
     if not references:
         return [_list(session, contact, understanding, issuer)]
     fmt = einvoice.wanted_format(session, contact, understanding.document_format)
-    found, in_format, unavailable, not_found, seen = [], [], [], [], set()
+    attaching = fmt is not None and einvoice.attaches(session, contact, fmt)
+    found, in_format, files, unavailable, not_found, seen = [], [], [], [], [], set()
     for reference in references:
         invoices = [
             i for i in find_invoices(session, contact.account_id, reference) if i.id not in seen
@@ -35,9 +38,13 @@ def resolve(
         for invoice in invoices:
             seen.add(invoice.id)
             targets = {"invoice_ids": [invoice.id], "numbers": [invoice.number]}
-            lacks = einvoice.lacking(session, issuer.brand, invoice.id, fmt) if fmt else ()
+            facts = einvoice.facts_of(session, issuer.brand, invoice.id) if fmt else None
+            lacks = missing(facts, fmt) if facts and fmt else ()
             if lacks:
                 unavailable.append(EInvoiceUnavailable(invoice.number, fmt, tuple(lacks)))
+            elif facts and attaching:
+                files.append(einvoice.attach(session, contact, invoice.id, facts, fmt))
+                continue
             elif fmt is not None:
                 link = issuer.issue(contact, LinkScope.invoice, {**targets, "format": fmt.value})
                 in_format.append((fact(invoice, issuer.now.date()), link))
@@ -55,9 +62,11 @@ def resolve(
             },
         )
     answers: list[Answer] = []
+    if files:
+        answers.append(InvoiceFiles(tuple(files), fmt.value))
     if in_format:
         answers.append(InvoiceCopies(tuple(in_format), format=fmt.value))
-    if found or not_found or not in_format:
+    if found or not_found or not (in_format or files):
         plain = tuple((f, link) for f, link, _ in found)
         answers.append(InvoiceCopies(plain, tuple(not_found), all_found))
     return [*answers, *unavailable]

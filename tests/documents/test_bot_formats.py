@@ -4,6 +4,7 @@ hand-off to AR; a preferred format set by AR applies when none is asked."""
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -11,7 +12,8 @@ import pytest
 from lxml import etree
 from sqlalchemy import select
 
-from core.models import Account, Contact, Invoice
+from core.documents.schema_check import check
+from core.models import Account, AuditEvent, Contact, Document, Invoice
 from mailers.brand import EXAMPLE_BRAND_FILE
 from tests.bot.conftest import world  # noqa: F401 - the bot's scenario world
 from tests.bot.support import handle, outbox, text_of
@@ -111,3 +113,23 @@ def test_a_plain_copy_request_gets_the_invoice_page_and_a_copy_notice(shop):
     [(_, message)] = outbox(shop)
     text = " ".join(text_of(message).split())
     assert "Copy — original issued on 1 October 2026" in text
+
+
+def test_an_automation_inbox_gets_the_file_attached_stored_and_audited(shop):
+    with shop.admin_session() as s:
+        karen = s.scalars(select(Contact).where(Contact.email.startswith("karen"))).one()
+        karen.automation_inbox = True
+    decision = handle(shop, mail("Please send invoice INV-10423 as XRechnung."))
+    assert decision["links"] == []  # nothing to click
+    [(_, message)] = outbox(shop)
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename() == "invoice-INV-10423-xrechnung_ubl.xml"
+    content = attachment.get_content()
+    content = content if isinstance(content, bytes) else content.encode()
+    check(content, "ubl-invoice")
+    with shop.admin_session() as s:
+        stored = s.scalars(select(Document)).one()
+        event = s.scalars(select(AuditEvent).where(AuditEvent.action == "document.attach")).one()
+    assert stored.sha256 == hashlib.sha256(content).hexdigest()  # what /verify checks
+    assert stored.verification_code in text_of(message)
+    assert event.target == f"document:{stored.id}" and event.detail["kind"] == "xrechnung_ubl"

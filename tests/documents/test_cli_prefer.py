@@ -40,3 +40,16 @@ def test_an_unknown_format_or_contact_is_refused_in_one_line(world, tmp_path):  
     nobody = run(world, tmp_path, "--account", "C1001", "--email", "x@y.example", "--format", "ubl")
     assert nobody.exit_code != 0 and "no contact x@y.example" in nobody.output
     assert "Traceback" not in nobody.output
+
+
+def test_ar_marks_and_unmarks_an_automation_inbox(world, tmp_path):  # noqa: F811
+    env = cli_env(world.settings, tmp_path)
+    args = ["documents", "automation-inbox", "--account", "C1001", "--email", "ap@shared.example"]
+    assert CliRunner().invoke(main, args, env=env).exit_code == 0
+    with world.admin_session() as s:
+        flags = {c.account_id: c.automation_inbox for c in s.scalars(
+            select(Contact).where(Contact.email == "ap@shared.example"))}  # fmt: skip
+    assert sorted(flags.values()) == [False, True]  # only the account named
+    assert CliRunner().invoke(main, [*args, "--off"], env=env).exit_code == 0
+    with world.admin_session() as s:
+        assert not any(c.automation_inbox for c in s.scalars(select(Contact)))
