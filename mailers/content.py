@@ -106,7 +106,7 @@ def _not_found(numbers: Iterable[str], l10n: Localizer) -> Paragraph:
 
 def invoice_copies(answer: a.InvoiceCopies, l10n: Localizer, _bank: Any) -> list[Section]:
     if answer.format:
-        return _invoice_files(answer, l10n)
+        return _format_links(answer, l10n)
     blocks: list[Block] = []
     if answer.found:
         blocks.append(
@@ -133,7 +133,7 @@ def _copy_item(invoice: a.InvoiceFact, link: a.LinkRef, label: str, l10n: Locali
     return replace(item, url_label=l10n.gettext("Download %(format)s", format=label))
 
 
-def _invoice_files(answer: a.InvoiceCopies, l10n: Localizer) -> list[Section]:
+def _format_links(answer: a.InvoiceCopies, l10n: Localizer) -> list[Section]:
     """The links download the invoices as the e-invoice format asked for."""
     label = SPECS[Format(answer.format)].label
     intro = l10n.ngettext(
