@@ -329,3 +329,29 @@ def test_e_invoices_follow_the_role_matrix_and_the_account_scope(app, client, db
     open_portal(app, other, world.bob_contact)
     assert other.get(f"/invoices/{invoice_id}/e-invoice/ubl").status_code == 404
     assert client.get(f"/invoices/{invoice_id}/e-invoice/pdf-a").status_code == 404
+
+
+def test_an_issuer_missing_from_the_brand_file_names_no_bank_and_no_code(app, client, db, world):
+    invoice_id = billed_invoice(db, world.alice, "INV-FR", entity="FR09")
+    open_portal(app, client, world.alice_contact)
+    pdf = client.get(f"/invoices/{invoice_id}/pdf").data
+    assert "IBAN" not in pdf_text(pdf)  # not the default company's account
+    assert page_codes(pdf) == []
+    assert client.get(f"/invoices/{invoice_id}/e-invoice/facturx").status_code == 409
+
+
+def test_a_brand_without_legal_entities_still_prints_its_bank(db, world, tmp_path):
+    brand_file = tmp_path / "brand.toml"
+    brand_file.write_text(
+        'name = "Plain Supplier"\n[bank]\naccount_holder = "Plain Supplier Ltd"\n'
+        'iban = "DE89 3704 0044 0532 0130 00"\nbic = "COBADEFFXXX"\nbank_name = "Commerzbank"\n',
+        encoding="utf-8",
+    )
+    plain = create_app(portal_settings(db.settings, brand_file=brand_file))
+    try:
+        browser = https_client(plain)
+        open_portal(plain, browser, world.alice_contact)
+        text = pdf_text(browser.get(f"/invoices/{world.invoices['A-100']}/pdf").data)
+        assert "Plain Supplier Ltd" in text and "DE89 3704 0044 0532 0130 00" in text
+    finally:
+        plain.extensions["ardesk.db"].dispose()

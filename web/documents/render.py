@@ -19,6 +19,7 @@ from flask import render_template
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from core.documents.parties import BankDetails, LegalEntity
 from mailers.brand import Brand, load_brand
 from web.extensions import app_settings
 
@@ -43,6 +44,21 @@ def logo_uri(current: Brand) -> str | None:
     if logo.content and logo.mime_type:
         return f"data:{logo.mime_type};base64,{base64.b64encode(logo.content).decode()}"
     return None
+
+
+def banks_for(entity: LegalEntity | None, currency: str | None = None) -> list[BankDetails]:
+    """The bank accounts a document names: the issuing entity's (for ``currency`` when given);
+    a brand without legal entities names its one ``[bank]``; an entity the brand file does not
+    know names none, rather than another company's account."""
+    current = brand()
+    if entity is not None:
+        if currency is None:
+            return list(entity.banks)
+        bank = entity.bank_for(currency)
+        return [bank] if bank else []
+    if not current.legal_entities and current.bank is not None:
+        return [current.bank]
+    return []
 
 
 def svg_uri(svg: str) -> str:

@@ -62,7 +62,6 @@ def _applied(session, invoice_id: int) -> list:
 def _render_copy(facts, applied, language: str, code: str, *, pdf_variant=None) -> bytes:
     """The invoice as a copy: marked so on every page, since the original went out from the
     ERP on its issue date and a second "original" invites a second payment."""
-    bank = facts.seller.bank_for(facts.currency) if facts.seller else None
     qr = payment_qr(facts, language)
     return render.render_pdf(
         "documents/invoice_pdf.html",
@@ -71,7 +70,7 @@ def _render_copy(facts, applied, language: str, code: str, *, pdf_variant=None) 
         applied=applied,
         issuer=facts.seller,
         buyer=facts.buyer,
-        banks=[bank] if bank else [],
+        banks=render.banks_for(facts.seller, facts.currency),
         reference=printed(facts.payment_reference) if facts.payment_reference else None,
         copy_of=facts.issue_date,
         qr=qr,
@@ -201,7 +200,7 @@ def statement_pdf() -> ResponseReturnValue:
             items=content if isinstance(content, list) else None,
             buyer=buyer,
             issuer=issuer,
-            banks=list(issuer.banks) if issuer else [],
+            banks=render.banks_for(issuer),
             code=code,
             today=utcnow().date(),
         ),
