@@ -9,7 +9,6 @@ from flask import Flask
 from core.config import Settings, load_settings
 from core.db import Database
 from core.links import LinkSigner
-from mailers.brand import load_brand
 from web.planning import plan_with_values
 from web.sessions import ChangedOnlySessionInterface
 
@@ -25,7 +24,6 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 def create_app(settings: Settings | None = None) -> Flask:
     """The app factory (gunicorn: ``web:create_app()``); nothing is created at import time."""
     settings = settings or load_settings()
-    load_brand(settings)  # read at start: a bad brand file (a mistyped IBAN) refuses to start
     app = Flask(__name__)
     development = settings.env == "development"
     app.config.update(

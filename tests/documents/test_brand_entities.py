@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from ardesk.cli import main
 from core.config import load_settings
 from mailers.brand import EXAMPLE_BRAND_FILE, BrandError, load_brand, read_brand_file
+from tests.support.cli import cli_env
 
 EXAMPLE = EXAMPLE_BRAND_FILE.read_text(encoding="utf-8")
 
@@ -55,9 +58,10 @@ def test_two_entities_with_one_code_are_refused(tmp_path):
         read_brand_file(write(tmp_path, EXAMPLE.replace('code = "CH01"', 'code = "DE01"')))
 
 
-def test_the_portal_refuses_to_start_on_a_mistyped_iban(tmp_path, db):
-    from web import create_app
-
+def test_ardesk_refuses_to_start_on_a_mistyped_iban(tmp_path, db):
     bad = write(tmp_path, EXAMPLE.replace("0130 00", "0130 01", 1))
-    with pytest.raises(BrandError, match="not a valid IBAN"):
-        create_app(db.settings.replace(brand_file=bad))
+    env = {**cli_env(db.settings, tmp_path), "ARDESK_BRAND_FILE": str(bad)}
+    result = CliRunner().invoke(main, ["accounts", "list"], env=env)
+    assert result.exit_code == 1
+    assert "field 'legal_entities[0].bank[0].iban': is not a valid IBAN" in result.output
+    assert "Traceback" not in result.output
