@@ -3,14 +3,19 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint install dev system-deps clean
+.PHONY: demo test audit lint install dev system-deps clean
 
 demo: $(VENV)/.installed
 	$(BIN)/ardesk demo
 
 test: $(VENV)/.installed-dev system-deps
 	$(BIN)/ruff check .
+	$(BIN)/python scripts/audit-dependencies.py
 	$(BIN)/pytest
+
+# The dependency audit alone, failing when nothing could be audited (needs PyPI's JSON API).
+audit: $(VENV)/.installed-dev
+	AUDIT_REQUIRED=1 $(BIN)/python scripts/audit-dependencies.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

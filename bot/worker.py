@@ -13,11 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot import failpoints
+from bot.login_links import send_login_links
 from bot.outbox import DeliveryReport, deliver_due
 from bot.process import process
 from bot.store import claim
 from core.config import Settings
 from core.db import Database
+from core.links import LinkSigner
 from core.models import OutboundMessage
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,8 @@ class Worker:
         return done
 
     def deliver(self) -> DeliveryReport:
+        # Links asked for at /login are emailed here, so they leave with the next delivery.
+        send_login_links(self.db, self.settings, LinkSigner(self.settings.secret_key))
         return deliver_due(self.db, self.settings, self.send)
 
     def run_once(self, *, intake: bool = True) -> tuple[int, DeliveryReport]:

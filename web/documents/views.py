@@ -17,11 +17,12 @@ from core.documents.formats import SPECS, Format, parse_format
 from core.documents.payment_qr import payment_qr
 from core.documents.reference import printed
 from core.models import Account, Document, DocumentKind, Payment, PaymentAllocation, utcnow
+from core.permissions import Surface
 from web.documents import blueprint, render, store
 from web.documents.render import brand
 from web.portal.invoices import facts_for, visible_invoice
 from web.portal.statements import build, requested_statement
-from web.visitor import audit, current_visitor, scoped
+from web.visitor import audit, current_visitor, require, scoped
 
 
 def _send(document: Document, *, cached: bool) -> Response:
@@ -43,11 +44,6 @@ def _send(document: Document, *, cached: bool) -> Response:
             "Cache-Control": "private, no-store",
         },
     )
-
-
-def _may_download() -> None:
-    if not current_visitor().may("download_documents"):
-        abort(403)
 
 
 def _applied(session, invoice_id: int) -> list:
@@ -87,11 +83,11 @@ def _copy_inputs(kind: str, facts, applied) -> str:
 
 @blueprint.get("/invoices/<int:invoice_id>/pdf")
 def invoice_pdf(invoice_id: int) -> ResponseReturnValue:
-    invoice = visible_invoice(invoice_id, with_lines=True)
-    _may_download()
+    invoice = visible_invoice(invoice_id, surface=Surface.invoice_pdf, with_lines=True)
     session = scoped()
     erp_original = store.original(session, invoice.id)
     if erp_original is not None:
+        require(Surface.erp_original)
         return _send(erp_original, cached=True)  # the ERP's bytes, never altered
     facts = facts_for(invoice)
     applied = _applied(session, invoice.id)
@@ -119,8 +115,8 @@ def e_invoice(invoice_id: int, name: str) -> ResponseReturnValue:
     fmt = parse_format(name)
     if fmt is None:
         abort(404)
-    invoice = visible_invoice(invoice_id, with_lines=True)
-    _may_download()
+    # E-invoice files need what PDFs need (download_documents).
+    invoice = visible_invoice(invoice_id, surface=Surface.invoice_pdf, with_lines=True)
     session = scoped()
     facts = facts_for(invoice)
     lacking = missing(facts, fmt)
@@ -161,8 +157,7 @@ def e_invoice(invoice_id: int, name: str) -> ResponseReturnValue:
 @blueprint.get("/statements/pdf")
 def statement_pdf() -> ResponseReturnValue:
     visitor = current_visitor()
-    wanted = requested_statement(visitor)
-    _may_download()
+    wanted = requested_statement(visitor, Surface.statement_pdf)
     if wanted is None:
         abort(400)
     session = scoped()

@@ -20,21 +20,23 @@ from core.models import (
     PaymentAllocation,
     utcnow,
 )
+from core.permissions import Surface
 from mailers.brand import load_brand
 from web.extensions import app_settings
 from web.portal import blueprint, listing, scope
 from web.portal.disputes import hand_off_dispute
 from web.portal.list_rows import list_rows
-from web.visitor import audit, current_visitor, scoped
+from web.visitor import audit, current_visitor, require, scoped
 
 MAX_COMMENT = 2000
 
 
-def visible_invoice(invoice_id: int, *, with_lines: bool = False) -> Invoice:
-    """The invoice if this visitor may see it; 404 otherwise (another account's reads the same)."""
-    visitor = current_visitor()
-    if not visitor.may("view_invoices"):
-        abort(403)
+def visible_invoice(
+    invoice_id: int, *, surface: Surface = Surface.invoice_page, with_lines: bool = False
+) -> Invoice:
+    """The invoice if this visitor may use ``surface`` and the link's scope holds it; 404 for
+    one outside the scope (another account's reads the same), 403 for a role that may not."""
+    visitor = require(surface)
     query = select(Invoice).where(Invoice.id == invoice_id, *scope.invoice_conditions(visitor))
     if with_lines:
         query = query.options(selectinload(Invoice.lines))
@@ -59,9 +61,7 @@ def current_filters() -> listing.InvoiceFilters:
 
 @blueprint.get("/invoices")
 def invoices() -> ResponseReturnValue:
-    visitor = current_visitor()
-    if not visitor.may("view_invoices"):
-        abort(403)
+    visitor = require(Surface.invoice_list)
     if not scope.can_list_invoices(visitor):
         abort(404)
     filters = current_filters()
@@ -89,7 +89,7 @@ def invoice(invoice_id: int) -> ResponseReturnValue:
     visitor = current_visitor()
     found = visible_invoice(invoice_id, with_lines=True)
     applied = []
-    if visitor.may("view_payments"):
+    if visitor.allows(Surface.payment_facts):
         applied = scoped().execute(
             select(PaymentAllocation, Payment)
             .join(Payment, Payment.id == PaymentAllocation.payment_id)
@@ -118,10 +118,8 @@ def invoice(invoice_id: int) -> ResponseReturnValue:
 def dispute(invoice_id: int) -> ResponseReturnValue:
     """A hand-off for AR with the contact's comment, stored where AR's queue reads hand-offs
     and emailed to AR in the same transaction."""
-    visitor = current_visitor()
-    found = visible_invoice(invoice_id)
-    if not visitor.may("raise_disputes"):
-        abort(403)
+    found = visible_invoice(invoice_id)  # first: another account's invoice reads as not found
+    visitor = require(Surface.dispute_form)
     comment = request.form.get("comment", "").strip()
     if not comment or len(comment) > MAX_COMMENT:
         flash(_("Please describe what is wrong, in at most 2,000 characters."), "error")
