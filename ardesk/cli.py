@@ -9,6 +9,7 @@ from ardesk.commands.clock import clock
 from ardesk.commands.database import init
 from ardesk.commands.demo_run import demo
 from ardesk.commands.directory import accounts, contacts, roles
+from ardesk.commands.documents import documents
 from ardesk.commands.invoices import invoices
 from ardesk.commands.links import link
 from ardesk.runtime import Runtime
@@ -28,6 +29,7 @@ for command in (
     accounts,
     contacts,
     roles,
+    documents,
     invoices,
     link,
     handle_eml,

@@ -22,6 +22,7 @@ from core.config import Settings
 from core.db import Database
 from core.links import LinkSigner
 from core.models import InboundMessage, InboundStatus, OutboundMessage, utcnow
+from mailers.brand import load_brand
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ def _issuer(session, settings: Settings, now: datetime, inbound_id: int | None, 
         now=now,
         inbound_message_id=inbound_id,
         dry_run=dry_run,
+        brand=load_brand(settings),
     )
 
 

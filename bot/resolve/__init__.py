@@ -12,7 +12,7 @@ from bot.context import Action, Context, SenderStatus
 from bot.resolve import balance, dispute, invoice_copy, payment_status, statement
 from bot.resolve.confirm import confirm_candidates, numbers_only_in_attachment
 from bot.resolve.issuer import LinkIssuer
-from core.answers import AccessInstructions, Answer, HandedOff, NotPermitted
+from core.answers import AccessInstructions, Answer, EInvoiceUnavailable, HandedOff, NotPermitted
 from core.permissions import Surface, allows, missing
 
 Resolver = Callable[..., list[Answer]]
@@ -76,11 +76,14 @@ def resolve(ctx: Context, issuer: LinkIssuer) -> None:
                     answers.append(NotPermitted(lacking))
                     ctx.hand_off(f"role {contact.role} may not {lacking}")
                     continue
-                answers.extend(resolver(session, contact, understanding, issuer))
+                given = resolver(session, contact, understanding, issuer)
+                answers.extend(given)
                 if intent == "dispute":
                     if allows(contact.permissions, Surface.dispute_form):
                         ctx.hand_off("dispute")
                     else:
                         ctx.hand_off(f"dispute from role {contact.role} without raise_disputes")
+                if any(isinstance(answer, EInvoiceUnavailable) for answer in given):
+                    ctx.hand_off("e-invoice lacks required details")
         ctx.answers[contact.account_id] = answers
     ctx.action = Action.reply

@@ -8,8 +8,21 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from core.models import Document, DocumentKind, Invoice, Payment, PaymentAllocation, utcnow
+from core.documents.eligibility import eligible_formats
+from core.documents.facts import InvoiceFacts, entity_code, invoice_facts
+from core.documents.formats import SPECS
+from core.models import (
+    Account,
+    Document,
+    DocumentKind,
+    Invoice,
+    Payment,
+    PaymentAllocation,
+    utcnow,
+)
 from core.permissions import Surface
+from mailers.brand import load_brand
+from web.extensions import app_settings
 from web.portal import blueprint, listing, scope
 from web.portal.disputes import hand_off_dispute
 from web.portal.list_rows import list_rows
@@ -31,6 +44,15 @@ def visible_invoice(
     if invoice is None:
         abort(404)
     return invoice
+
+
+def facts_for(invoice: Invoice) -> InvoiceFacts:
+    """What the documents of ``invoice`` (read with its lines) state: the account's billing
+    details and the issuing legal entity from the brand file."""
+    account = scoped().get(Account, invoice.account_id)
+    assert account is not None  # the invoice is visible, so its account is
+    seller = load_brand(app_settings()).legal_entity(entity_code(invoice, account))
+    return invoice_facts(invoice, account, seller)
 
 
 def current_filters() -> listing.InvoiceFilters:
@@ -88,6 +110,7 @@ def invoice(invoice_id: int) -> ResponseReturnValue:
         original=original,
         today=utcnow().date(),
         tax_rates=sorted({line.tax_rate for line in found.lines}),
+        formats=[(fmt, SPECS[fmt]) for fmt in eligible_formats(facts_for(found))],
     )
 
 
