@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.channels.email.parse import parse_email
+from bot.channels import channel_for
 from bot.context import Action, Context
 from bot.inbound import Inbound
 from bot.pipeline import run_pipeline
@@ -76,11 +76,11 @@ def decide(
             session.add(
                 OutboundMessage(
                     inbound_message_id=inbound_id,
-                    channel=entry["channel"],
-                    account_id=entry["account_id"],
-                    recipient=entry["to"],
-                    subject=entry["subject"],
-                    payload=entry["payload"],
+                    channel=entry.channel,
+                    account_id=entry.account_id,
+                    recipient=entry.recipient,
+                    subject=entry.subject,
+                    payload=entry.payload,
                     next_attempt_at=now,
                     created_at=now,
                 )
@@ -103,9 +103,9 @@ def process(db: Database, settings: Settings, message_id: int, now: datetime | N
             return None
         raw, attempts, received_at, channel = row.raw, row.attempts, row.received_at, row.channel
     if attempts > MAX_ATTEMPTS:
-        return give_up(db, settings, message_id, raw, received_at)
+        return give_up(db, settings, message_id, channel, raw, received_at)
     try:
-        inbound = inbound_from_raw(channel, raw, received_at)
+        inbound = channel_for(channel).parse(raw, received_at)
         return decide(db, settings, inbound, inbound_id=message_id, now=now)
     except Exception as error:
         log.exception("processing message %s failed (attempt %s)", message_id, attempts)
@@ -113,33 +113,30 @@ def process(db: Database, settings: Settings, message_id: int, now: datetime | N
         return None
 
 
-def inbound_from_raw(channel: str, raw: bytes, received_at: datetime) -> Inbound:
-    if channel == "email":
-        return parse_email(raw, received_at)
-    from bot.channels import chat_inbound_from_raw
-
-    return chat_inbound_from_raw(channel, raw, received_at)
-
-
-def give_up(db: Database, settings: Settings, message_id: int, raw: bytes, received_at):
+def give_up(
+    db: Database, settings: Settings, message_id: int, channel: str, raw: bytes, received_at
+):
     """After MAX_ATTEMPTS failures: hand the original to AR without running the pipeline again."""
     import mailers
 
     reason = f"processing failed {MAX_ATTEMPTS} times"
-    inbound = inbound_from_raw("email", raw, received_at) if raw else None
+    reader = channel_for(channel)
+    inbound = reader.parse(raw, received_at) if raw else None
+    notes = (reason,) if inbound is None or inbound.chat is None else (reason, inbound.text)
     request = mailers.HandoffRequest(
-        sender=inbound.sender if inbound else "",
+        # AR answers by mail: a chat user's id is no address to answer.
+        sender=inbound.sender if inbound and inbound.chat is None else "",
         status="unknown",
         reason="processing_failed",
         subject=inbound.subject if inbound else "",
         message_id=inbound.message_id if inbound else None,
         received_at=received_at,
-        notes=(reason,),
+        notes=notes,
     )
     to = settings.handoff_address
     message = mailers.compose_handoff(
         request,
-        raw,
+        reader.original(inbound) if inbound else None,
         brand=mailers.load_brand(settings),
         from_address=settings.sender_address,
         ar_address=to,

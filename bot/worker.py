@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot import failpoints
+from bot.channels import dispatch
 from bot.outbox import DeliveryReport, deliver_due
 from bot.process import process
 from bot.store import claim
@@ -21,17 +22,6 @@ from core.db import Database
 from core.models import OutboundMessage
 
 log = logging.getLogger(__name__)
-
-
-def smtp_sender(settings: Settings) -> Callable[[OutboundMessage], None]:
-    from mailers.smtp import SmtpTransport
-
-    transport = SmtpTransport.from_settings(settings)
-
-    def send(row: OutboundMessage) -> None:
-        transport.send(row.payload, row.recipient)
-
-    return send
 
 
 @dataclass
@@ -45,8 +35,8 @@ class Worker:
     stopping: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
-        if self.send is None:
-            self.send = smtp_sender(self.settings)
+        if self.send is None:  # each row through its own channel's transport
+            self.send = dispatch(self.settings)
 
     def process_pending(self) -> int:
         """Process what is claimable, delivering replies after each batch so the first answers
