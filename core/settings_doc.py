@@ -12,6 +12,7 @@ GROUPS = (
     ("general", None),
     ("web", "Web"),
     ("email", "Email"),
+    ("chat", "Slack and Teams"),
     ("sources", "Data sources"),
 )
 
