@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import func, select
 
+from bot.failpoints import EXIT_CODE
 from core.models import ChatMapping, ChatPlace, Contact, InboundMessage, OutboundMessage
 from tests.bot.fake_slack import TEAM, FakeSlack
 from tests.bot.slack_support import SlackUser, event, slack_settings
@@ -234,3 +235,30 @@ def test_slack_refusing_a_post_for_a_while_is_retried_not_lost(slack, fake):
     assert fake.posts == []
     deliver_due(slack.db, slack.db.settings, now=utcnow() + timedelta(hours=1))
     assert len(fake.posts) == 1
+
+
+@pytest.mark.parametrize("failpoint", ["after_decide", "after_send"])
+def test_a_worker_killed_between_decide_and_deliver_posts_exactly_one_reply(slack, fake, failpoint):
+    from tests.bot.test_email_end_to_end import _worker_once
+
+    slack.send(event("message", user=KAREN, channel=KAREN_DM, text="what is our balance?"))
+    assert _worker_once(slack.db, failpoint) == EXIT_CODE
+    if failpoint == "after_send":
+        with slack.db.admin_session() as s:  # let the interrupted send's lease run out
+            for row in s.scalars(select(OutboundMessage)):
+                row.next_attempt_at = row.next_attempt_at.replace(year=2000)
+    assert _worker_once(slack.db) == 0
+    assert _worker_once(slack.db) == 0
+    assert len(fake.posts) == 1
+
+
+def test_the_link_button_opens_the_invoice_in_the_portal(slack, fake):
+    from tests.web.conftest import follow
+
+    slack.send(event("message", user=KAREN, channel=KAREN_DM, text="copy of invoice INV-10423"))
+    slack.work()
+    [url] = fake.posts[0].buttons
+    landed = follow(slack.client, url.rpartition("/l/")[2])
+    assert landed.status_code in (302, 303)
+    page = slack.client.get(landed.headers["Location"])
+    assert page.status_code == 200 and "INV-10423" in page.text
