@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 BOT_TOKEN = "xoxb-test-token"
+APP_TOKEN = "xapp-test-token"
 BOT_USER = "UARDESKBOT"
 TEAM = "T0SUPPLIER"
 
@@ -41,6 +42,7 @@ class FakeSlack:
     members: dict[str, set[str]] = field(default_factory=dict)  # channel → user ids
     posts: list[Post] = field(default_factory=list)
     refuse_next: list[int] = field(default_factory=list)  # HTTP statuses for the next posts
+    socket_url: str | None = None  # what apps.connections.open hands out (Socket Mode)
 
     def __post_init__(self) -> None:
         self.lock = threading.Lock()
@@ -92,6 +94,15 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if self.path.endswith("/apps.connections.open"):  # the app-level token only
+                if (
+                    self.headers.get("Authorization") != f"Bearer {APP_TOKEN}"
+                    or not fake.socket_url
+                ):
+                    self._answer(200, {"ok": False, "error": "invalid_auth"})
+                else:
+                    self._answer(200, {"ok": True, "url": fake.socket_url})
+                return
             if self.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
                 self._answer(200, {"ok": False, "error": "invalid_auth"})
                 return

@@ -262,3 +262,40 @@ def test_the_link_button_opens_the_invoice_in_the_portal(slack, fake):
     assert landed.status_code in (302, 303)
     page = slack.client.get(landed.headers["Location"])
     assert page.status_code == 200 and "INV-10423" in page.text
+
+
+def test_socket_mode_receives_an_event_and_the_worker_answers_it(slack, fake):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from tests.bot.fake_slack import APP_TOKEN
+    from tests.bot.fake_slack_socket import FakeSocketMode
+    from tests.support.cli import cli_env
+
+    with FakeSocketMode() as socket_mode:
+        fake.socket_url = socket_mode.url
+        env = {**os.environ, **cli_env(slack.db.settings), "ARDESK_SLACK_APP_TOKEN": APP_TOKEN}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ardesk", "slack"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            assert socket_mode.connected.wait(30), "ardesk slack never connected"
+            envelope = socket_mode.push_event(
+                event("message", user=KAREN, channel=KAREN_DM, text="what is our balance?")
+            )
+            deadline = time.monotonic() + 20
+            while envelope not in socket_mode.acked and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert envelope in socket_mode.acked
+        finally:
+            process.terminate()
+            process.wait(10)
+    assert len(_inbox(slack.db)) == 1  # acknowledged once stored
+    slack.work()
+    [post] = fake.posts
+    assert post.args["channel"] == KAREN_DM and "Open balance: €1,690.00" in post.text
