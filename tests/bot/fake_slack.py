@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -21,6 +22,7 @@ TEAM = "T0SUPPLIER"
 class Post:
     method: str
     args: dict[str, Any]
+    at: float = field(default_factory=time.time)  # when it arrived (for bench/chat.py)
 
     @property
     def text(self) -> str:
