@@ -401,6 +401,14 @@ class Settings(BaseModel):
             "The supplier's own Entra ID tenant (single-tenant bots).", group="chat"
         ),
     )
+    teams_authority: str | None = Field(
+        None,
+        json_schema_extra=_doc(
+            "The Entra ID authority the bot's own tokens come from (a national cloud's, say).",
+            "`https://login.microsoftonline.com/` + the tenant",
+            group="chat",
+        ),
+    )
     teams_listen: str = Field(
         "127.0.0.1:3978",
         json_schema_extra=_doc(
@@ -440,6 +448,7 @@ class Settings(BaseModel):
         "teams_app_id",
         "teams_app_password",
         "teams_tenant_id",
+        "teams_authority",
         mode="before",
     )
     @classmethod

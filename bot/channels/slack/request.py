@@ -15,7 +15,6 @@ from core.models import utcnow
 _COMMANDS = {
     "balance": "what is our balance?",
     "statement": "please send our statement {rest}",
-    "open": "please send a list of our open invoices",
 }
 
 
