@@ -78,6 +78,7 @@ class Channel(ABC):
 _BUILT_IN = {
     "email": "bot.channels.email.channel:EmailChannel",
     "slack": "bot.channels.slack.channel:SlackChannel",
+    "teams": "bot.channels.teams.channel:TeamsChannel",
 }
 _LOADED: dict[str, Channel] = {}
 

@@ -12,7 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.channels.teams.app import teams_app
-from core.models import InboundMessage
+from bot.worker import Worker
+from core.models import ChatMapping, ChatPlace, Contact, InboundMessage
+from tests.bot.fake_teams import FakeMicrosoft
 from tests.bot.teams_support import (
     APP_ID,
     CUSTOMER_TENANT,
@@ -21,6 +23,7 @@ from tests.bot.teams_support import (
     TokenKeys,
     activity,
 )
+from tests.support.smtp_server import SmtpTestServer
 
 KAREN_AAD = "aaaaaaaa-0000-0000-0000-00000000000k"
 SERVICE = "http://127.0.0.1:9/teams"  # replaced by the local connector where one is needed
@@ -32,12 +35,42 @@ def keys() -> TokenKeys:
 
 
 @pytest.fixture
-def teams(world, keys) -> Iterator[LoopbackApp]:
+def microsoft(tmp_path, monkeypatch) -> Iterator[FakeMicrosoft]:
+    with FakeMicrosoft(APP_ID, "test-app-password", tmp_path) as fake:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(fake.cert))  # MSAL trusts the test's CA
+        fake.members[f"29:user-{KAREN_AAD}"] = {
+            "id": f"29:user-{KAREN_AAD}",
+            "aadObjectId": KAREN_AAD,
+            "email": "karen.whitlock@brookfield.example",
+            "userPrincipalName": "karen.whitlock@brookfield.example",
+        }
+        yield fake
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpTestServer]:
+    with SmtpTestServer() as server:
+        yield server
+
+
+@pytest.fixture
+def teams(world, keys, microsoft, smtp) -> Iterator[LoopbackApp]:
     world.settings = world.settings.replace(
-        teams_app_id=APP_ID, teams_app_password="test-app-password", teams_tenant_id=TENANT
+        teams_app_id=APP_ID,
+        teams_app_password="test-app-password",
+        teams_tenant_id=TENANT,
+        teams_authority=microsoft.authority,
+        smtp_url=smtp.url,
     )
     with LoopbackApp(teams_app(world, world.settings, key_source=keys)) as served:
         yield served
+
+
+def _ask(teams, keys, microsoft, text: str, **kw) -> dict:
+    body = activity(text, service_url=microsoft.service_url, aad=kw.pop("aad", KAREN_AAD), **kw)
+    microsoft.conversations.add(body["conversation"]["id"])
+    assert _post(teams, body, keys.token(microsoft.service_url)).status_code == 201
+    return body
 
 
 def _post(teams: LoopbackApp, body: dict, token: str | None) -> httpx.Response:
@@ -93,3 +126,66 @@ def test_a_token_for_another_service_url_is_refused(teams, keys, world):
     body = activity("balance", service_url=SERVICE, aad=KAREN_AAD)
     assert _post(teams, body, keys.token("https://smba.elsewhere.example/")).status_code == 401
     assert _inbox(world) == []
+
+
+def _work(db) -> None:
+    Worker(db, db.settings).run_once(intake=False)
+
+
+def test_a_personal_chat_is_answered_in_place_with_an_adaptive_card(teams, keys, microsoft, world):
+    asked = _ask(teams, keys, microsoft, "could you send me a copy of invoice INV-10423?")
+    _work(world)
+    [sent] = microsoft.sent
+    assert (sent.conversation, sent.reply_to) == (asked["conversation"]["id"], asked["id"])
+    assert "INV-10423" in sent.activity["text"] and "INV-10424" not in sent.activity["text"]
+    [row] = _inbox(world)
+    assert sent.buttons == [row.decision["links"][0]["url"]]
+    assert microsoft.token_requests >= 1  # the bot's own token, from Entra ID (faked)
+    with world.admin_session() as s:
+        karen = s.scalar(select(Contact).where(Contact.teams_user_id == KAREN_AAD))
+        assert (karen.email, karen.teams_tenant_id) == (
+            "karen.whitlock@brookfield.example",
+            CUSTOMER_TENANT,
+        )
+
+
+def test_a_balance_asked_in_a_channel_goes_to_a_one_to_one_chat(teams, keys, microsoft, world):
+    asked = _ask(
+        teams, keys, microsoft, "<at>ardesk</at> what is our balance?", conversation_type="channel"
+    )
+    _work(world)
+    [sent] = microsoft.sent
+    assert sent.conversation != asked["conversation"]["id"]
+    assert sent.conversation == f"a:1on1-29:user-{KAREN_AAD}"
+    assert "1,690.00" in sent.activity["text"]
+
+
+def test_a_user_of_a_tenant_bound_to_another_account_gets_nothing(teams, keys, microsoft, world):
+    from core.directory import find_account
+
+    with world.admin_session() as s:
+        outsider = find_account(s, "C3003").id
+        s.add(
+            ChatMapping(
+                place=ChatPlace.teams_tenant, external_id=CUSTOMER_TENANT, account_id=outsider
+            )
+        )
+    _ask(teams, keys, microsoft, "copy of invoice INV-10423")
+    _work(world)
+    [sent] = microsoft.sent
+    assert "INV-10423" not in sent.activity["text"] and not sent.buttons
+    [row] = _inbox(world)
+    assert row.decision["sender"]["accounts"] == [] and row.decision["links"] == []
+
+
+def test_teams_gives_the_same_answers_and_links_as_email(teams, keys, microsoft, world):
+    from tests.bot.conftest import eml
+    from tests.bot.support import handle
+    from tests.bot.test_channels import _comparable
+
+    by_email = handle(world, eml("outlook_invoice_copy_en.eml"))
+    _ask(teams, keys, microsoft, "Could you send me a copy of invoice INV-10423 please?")
+    _work(world)
+    with world.admin_session() as s:
+        by_teams = s.scalars(select(InboundMessage).where(InboundMessage.channel == "teams")).one()
+    assert _comparable(by_teams.decision) == _comparable(by_email)
