@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ardesk.commands.bot import handle_eml, smtpd, worker
-from ardesk.commands.chat import chat, slack
+from ardesk.commands.chat import chat, slack, teams
 from ardesk.commands.clock import clock
 from ardesk.commands.database import init
 from ardesk.commands.demo_run import demo
@@ -38,6 +38,7 @@ for command in (
     demo,
     chat,
     slack,
+    teams,
 ):
     main.add_command(command)
 

@@ -1,4 +1,5 @@
-"""`ardesk slack` (Socket Mode), `ardesk chat map …`: chat's processes and its mappings."""
+"""`ardesk slack` (Socket Mode), `ardesk teams`, `ardesk chat map …`: chat's processes and its
+mappings."""
 
 from __future__ import annotations
 
@@ -34,6 +35,27 @@ def slack(runtime: Runtime) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     handler = SocketModeHandler(slack_app(runtime.db, settings), settings.slack_app_token)
     handler.start()  # blocks; SIGTERM ends the process
+
+
+@click.command()
+@pass_runtime
+@clean_errors
+def teams(runtime: Runtime) -> None:
+    """Receive Teams activities at /api/messages (ARDESK_TEAMS_LISTEN); the worker answers."""
+    from aiohttp import web
+
+    from bot.channels.teams.app import teams_app
+
+    settings = runtime.settings
+    host, _, port = settings.teams_listen.rpartition(":")
+    if not host or not port.isdigit():
+        raise InvalidInput(f"ARDESK_TEAMS_LISTEN must be host:port, not {settings.teams_listen!r}")
+    try:
+        app = teams_app(runtime.db, settings)
+    except LookupError as error:
+        raise InvalidInput(str(error)) from None
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    web.run_app(app, host=host, port=int(port), print=None, access_log=None)
 
 
 @click.group("chat")
