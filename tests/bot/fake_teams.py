@@ -11,6 +11,7 @@ import json
 import re
 import ssl
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -62,6 +63,7 @@ class Sent:
     conversation: str
     activity: dict[str, Any]
     reply_to: str | None = None
+    at: float = field(default_factory=time.time)  # when it arrived (for bench/chat.py)
 
     @property
     def buttons(self) -> list[str]:

@@ -33,8 +33,15 @@ SCOPES = [f"{BOT_FRAMEWORK}/.default"]
 PERMANENT = {400, 401, 403, 404}
 
 
+_AUTH: dict[tuple[str | None, str | None], MsalAuth] = {}
+
+
 async def _client(settings: Settings, service_url: str) -> TeamsConnectorClient:
-    token = await MsalAuth(auth_configuration(settings)).get_access_token(BOT_FRAMEWORK, SCOPES)
+    # One MSAL client per app registration: its token cache spares Entra ID a request per reply.
+    key = (settings.teams_app_id, settings.teams_authority)
+    if key not in _AUTH:
+        _AUTH[key] = MsalAuth(auth_configuration(settings))
+    token = await _AUTH[key].get_access_token(BOT_FRAMEWORK, SCOPES)
     return TeamsConnectorClient(endpoint=service_url, token=token)
 
 
