@@ -299,3 +299,14 @@ def test_socket_mode_receives_an_event_and_the_worker_answers_it(slack, fake):
     slack.work()
     [post] = fake.posts
     assert post.args["channel"] == KAREN_DM and "Open balance: €1,690.00" in post.text
+
+
+def test_a_contact_of_two_accounts_gets_one_answer_per_account(slack, fake):
+    fake.users["USHARED"] = "ap@shared.example"
+    fake.members["DSHARED"] = {"USHARED"}
+    slack.send(event("message", user="USHARED", channel="DSHARED", text="what is our balance?"))
+    slack.work()
+    texts = sorted(p.text for p in fake.posts)
+    assert len(texts) == 2
+    assert "Brookfield" in texts[0] and "Mühlbauer" not in texts[0]
+    assert "Mühlbauer" in texts[1] and "Brookfield" not in texts[1]

@@ -189,3 +189,17 @@ def test_teams_gives_the_same_answers_and_links_as_email(teams, keys, microsoft,
     with world.admin_session() as s:
         by_teams = s.scalars(select(InboundMessage).where(InboundMessage.channel == "teams")).one()
     assert _comparable(by_teams.decision) == _comparable(by_email)
+
+
+def test_the_card_button_opens_the_invoice_in_the_portal(teams, keys, microsoft, world):
+    from tests.web.conftest import follow
+    from web import create_app
+
+    _ask(teams, keys, microsoft, "please send me invoice INV-10423")
+    _work(world)
+    [url] = microsoft.sent[0].buttons
+    client = create_app(world.settings).test_client()
+    landed = follow(client, url.rpartition("/l/")[2])
+    assert landed.status_code in (302, 303)
+    page = client.get(landed.headers["Location"])
+    assert page.status_code == 200 and "INV-10423" in page.text
