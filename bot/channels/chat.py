@@ -53,7 +53,7 @@ def identify_chat(ctx: Context, directory: Directory, lookup_email: Callable[[],
     chat = ctx.inbound.chat
     assert chat is not None
     ctx.status = SenderStatus.unknown
-    if not chat.workspace:
+    if not chat.workspace or not chat.user:
         ctx.verification = "the user's team could not be established: no data"
         return
     with ctx.db.admin_session() as session:

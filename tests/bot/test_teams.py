@@ -203,3 +203,15 @@ def test_the_card_button_opens_the_invoice_in_the_portal(teams, keys, microsoft,
     assert landed.status_code in (302, 303)
     page = client.get(landed.headers["Location"])
     assert page.status_code == 200 and "INV-10423" in page.text
+
+
+def test_a_user_without_an_entra_id_object_id_gets_no_data(teams, keys, microsoft, world):
+    body = activity("what is our balance?", service_url=microsoft.service_url, aad=KAREN_AAD)
+    del body["from"]["aadObjectId"]  # the member look-up would still find Karen's address
+    microsoft.conversations.add(body["conversation"]["id"])
+    assert _post(teams, body, keys.token(microsoft.service_url)).status_code == 201
+    _work(world)
+    [sent] = microsoft.sent
+    assert "1,690.00" not in sent.activity["text"]
+    [row] = _inbox(world)
+    assert row.decision["sender"]["accounts"] == []
