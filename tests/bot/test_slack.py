@@ -310,3 +310,16 @@ def test_a_contact_of_two_accounts_gets_one_answer_per_account(slack, fake):
     assert len(texts) == 2
     assert "Brookfield" in texts[0] and "Mühlbauer" not in texts[0]
     assert "Mühlbauer" in texts[1] and "Brookfield" not in texts[1]
+
+
+def test_a_chat_user_past_the_hourly_limit_is_not_answered(slack, fake):
+    slack.db.settings = slack.db.settings.replace(replies_per_sender_hour=2)
+    for question in ("what is our balance?", "and our statement?", "balance again?"):
+        slack.send(event("message", user=KAREN, channel=KAREN_DM, text=question))
+    slack.work()
+    held = [
+        [g["rule"] for g in row.decision["guards"] if g["verdict"] == "hold"]
+        for row in _inbox(slack.db)
+    ]
+    assert held == [[], [], ["chat_user_rate_limit"]]
+    assert len(fake.posts) == 2
