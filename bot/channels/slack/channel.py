@@ -9,9 +9,9 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.channels import Channel, OutboxEntry, Send
 from bot.channels.chat import HELP, Directory, identify_chat, reply_sections
+from bot.channels.slack.blocks import SlackPost, post
 from bot.channels.slack.events import web_client
-from bot.channels.slack.render import SlackPost, post
-from bot.channels.slack.request import SlackRequest
+from bot.channels.slack.message import SlackRequest
 from bot.context import ContactRef, Context
 from bot.inbound import Inbound
 from core.answers import Reply

@@ -18,7 +18,7 @@ from slack_bolt.context import BoltContext
 from slack_sdk import WebClient
 
 from bot.channels.chat import HELP
-from bot.channels.slack.request import SlackRequest
+from bot.channels.slack.message import SlackRequest
 from bot.store import store
 from core.config import Settings
 from core.db import Database

@@ -20,7 +20,7 @@ from microsoft_agents.hosting.core.authorization import AgentAuthConfiguration
 from microsoft_agents.hosting.core.authorization.jwt import JwtTokenValidator
 from pydantic import ValidationError
 
-from bot.channels.teams.request import TeamsRequest
+from bot.channels.teams.activity import TeamsRequest
 from bot.store import store
 from core.config import Settings
 from core.db import Database

@@ -13,9 +13,9 @@ from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 
 from bot.channels import Channel, OutboxEntry, Send
 from bot.channels.chat import HELP, Directory, identify_chat, reply_sections
+from bot.channels.teams.activity import TeamsRequest
 from bot.channels.teams.app import auth_configuration
-from bot.channels.teams.render import TeamsPost, post
-from bot.channels.teams.request import TeamsRequest
+from bot.channels.teams.cards import TeamsPost, post
 from bot.context import ContactRef, Context
 from bot.inbound import Inbound
 from core.answers import Reply

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from bot.channels.chat import plain_text
-from bot.channels.teams.request import TeamsRequest
+from bot.channels.teams.activity import TeamsRequest
 from mailers.blocks import Action, ItemList, Paragraph, Section, Table
 
 CARD = "application/vnd.microsoft.card.adaptive"
