@@ -1,6 +1,6 @@
 """Chat identities and mappings: a contact's Slack identity is the pair (team id, user id), its
 Teams identity the AAD object id with its tenant; Slack teams, shared channels and Teams tenants
-can be bound to an account.
+can be bound to an account; a chat user's requests of the last hour are counted by index.
 
 Revision ID: 0012
 Revises: 0007
@@ -47,9 +47,15 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_chat_mappings_account_id"), "chat_mappings", ["account_id"], unique=False
     )
+    op.create_index(
+        "ix_inbound_messages_sender_received",
+        "inbound_messages",
+        ["channel", "sender", "received_at"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_inbound_messages_sender_received", table_name="inbound_messages")
     op.drop_index(op.f("ix_chat_mappings_account_id"), table_name="chat_mappings")
     op.drop_table("chat_mappings")
     with op.batch_alter_table("contacts") as batch:
