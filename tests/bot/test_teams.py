@@ -215,3 +215,17 @@ def test_a_user_without_an_entra_id_object_id_gets_no_data(teams, keys, microsof
     assert "1,690.00" not in sent.activity["text"]
     [row] = _inbox(world)
     assert row.decision["sender"]["accounts"] == []
+
+
+def test_a_reply_the_connector_refuses_is_handed_to_ar_not_retried(teams, keys, microsoft, world):
+    from core.models import OutboundMessage, OutboundStatus
+
+    body = activity("what is our balance?", service_url=microsoft.service_url, aad=KAREN_AAD)
+    # The connector does not know this conversation (the bot was removed from it, say).
+    assert _post(teams, body, keys.token(microsoft.service_url)).status_code == 201
+    _work(world)
+    assert microsoft.sent == []
+    with world.admin_session() as s:
+        rows = {row.channel: row for row in s.scalars(select(OutboundMessage))}
+    assert rows["teams"].status is OutboundStatus.failed
+    assert rows["email"].recipient == "ar-team@supplier.example"  # AR is told
