@@ -323,3 +323,15 @@ def test_a_chat_user_past_the_hourly_limit_is_not_answered(slack, fake):
     ]
     assert held == [[], [], ["chat_user_rate_limit"]]
     assert len(fake.posts) == 2
+
+
+@pytest.mark.parametrize(
+    ("words", "scope"), [("statement last quarter", "statement"), ("balance", "list")]
+)
+def test_the_slash_commands_words_choose_the_answer(slack, fake, words, scope):
+    slack.command(words, user=KAREN, channel=SHARED)
+    slack.work()
+    [row] = _inbox(slack.db)
+    assert [link["scope"] for link in row.decision["links"]] == [scope]
+    [post] = fake.posts
+    assert post.method == "chat.postEphemeral" and post.buttons == [row.decision["links"][0]["url"]]
