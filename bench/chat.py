@@ -206,7 +206,9 @@ def main() -> None:
             "ARDESK_TEAMS_AUTHORITY": microsoft.authority,
             "ARDESK_REPLIES_PER_SENDER_HOUR": "100000",
             "ARDESK_REPLIES_PER_ACCOUNT_HOUR": "100000",
+            "ARDESK_TEAMS_SERVICE_HOSTS": "localhost",
             "REQUESTS_CA_BUNDLE": str(microsoft.cert),  # MSAL trusts the local token endpoint
+            "SSL_CERT_FILE": str(microsoft.cert),  # and the connector client the local connector
         }
         settings = load_settings({k: v for k, v in env.items() if k.startswith("ARDESK_")})
         db = Database.connect(settings)

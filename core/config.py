@@ -409,6 +409,16 @@ class Settings(BaseModel):
             group="chat",
         ),
     )
+    teams_service_hosts: tuple[str, ...] = Field(
+        (),
+        json_schema_extra=_doc(
+            "Comma-separated host names, beside Microsoft's own, that an activity's serviceUrl "
+            "may name (a national cloud's connector, a local one in tests); https only, never an "
+            "IP address of a private network. Activities naming any other host are refused.",
+            "Microsoft's connector hosts only",
+            group="chat",
+        ),
+    )
     teams_listen: str = Field(
         "127.0.0.1:3978",
         json_schema_extra=_doc(
@@ -422,9 +432,9 @@ class Settings(BaseModel):
     _check_durations = field_validator("link_ttl", "link_retention", "session_idle", mode="before")(
         _duration
     )
-    _check_lists = field_validator("secret_key_fallbacks", "trusted_authserv_ids", mode="before")(
-        _csv
-    )
+    _check_lists = field_validator(
+        "secret_key_fallbacks", "trusted_authserv_ids", "teams_service_hosts", mode="before"
+    )(_csv)
 
     @field_validator(
         "imap_url",

@@ -1,7 +1,7 @@
 """Microsoft's side of Teams, on loopback: the Entra ID token endpoint the bot gets its own token
-from (HTTPS with a certificate the test makes, as MSAL insists on https), and the Bot Connector
-at the activities' serviceUrl. Both refuse what Microsoft refuses: a wrong client secret, a
-missing or unknown bearer token, an unknown conversation."""
+from, and the Bot Connector at the activities' serviceUrl, both over HTTPS with a certificate the
+test makes (MSAL and the SDK's host validator accept nothing else). Both refuse what Microsoft
+refuses: a wrong client secret, a missing or unknown bearer token, an unknown conversation."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ ISSUED_TOKEN = "connector-token-0123456789"
 
 
 def self_signed(directory: Path) -> tuple[Path, Path]:
-    """A certificate for 127.0.0.1 and its key, written as PEM files."""
+    """A certificate for 127.0.0.1 and localhost and its key, written as PEM files."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = datetime.datetime.now(datetime.UTC)
@@ -40,7 +40,9 @@ def self_signed(directory: Path) -> tuple[Path, Path]:
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(now + datetime.timedelta(hours=1))
         .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]
+            ),
             critical=False,
         )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
@@ -88,11 +90,12 @@ class FakeMicrosoft:
 
     def __post_init__(self) -> None:
         self.cert, key = self_signed(self.tmp)
-        self.login = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(self.cert, key)
-        self.login.socket = context.wrap_socket(self.login.socket, server_side=True)
+        self.login = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.connector = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        for server in (self.login, self.connector):  # both https, as Microsoft's are
+            server.socket = context.wrap_socket(server.socket, server_side=True)
         self.threads = [
             threading.Thread(target=s.serve_forever, daemon=True)
             for s in (self.login, self.connector)
@@ -106,7 +109,8 @@ class FakeMicrosoft:
 
     @property
     def service_url(self) -> str:
-        return f"http://127.0.0.1:{self.connector.server_address[1]}/teams/"
+        # By name: the SDK's host validator refuses every IP address of the loopback network.
+        return f"https://localhost:{self.connector.server_address[1]}/teams/"
 
     def __enter__(self) -> FakeMicrosoft:
         for thread in self.threads:

@@ -26,7 +26,7 @@ from tests.bot.teams_support import (
 from tests.support.smtp_server import SmtpTestServer
 
 KAREN_AAD = "aaaaaaaa-0000-0000-0000-00000000000k"
-SERVICE = "http://127.0.0.1:9/teams"  # replaced by the local connector where one is needed
+SERVICE = "https://localhost:9/teams"  # a connector URL where none is needed
 
 
 @pytest.fixture
@@ -38,6 +38,7 @@ def keys() -> TokenKeys:
 def microsoft(tmp_path, monkeypatch) -> Iterator[FakeMicrosoft]:
     with FakeMicrosoft(APP_ID, "test-app-password", tmp_path) as fake:
         monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(fake.cert))  # MSAL trusts the test's CA
+        monkeypatch.setenv("SSL_CERT_FILE", str(fake.cert))  # and so does the connector client
         fake.members[f"29:user-{KAREN_AAD}"] = {
             "id": f"29:user-{KAREN_AAD}",
             "aadObjectId": KAREN_AAD,
@@ -60,6 +61,7 @@ def teams(world, keys, microsoft, smtp) -> Iterator[LoopbackApp]:
         teams_app_password="test-app-password",
         teams_tenant_id=TENANT,
         teams_authority=microsoft.authority,
+        teams_service_hosts="localhost",  # the local connector
         smtp_url=smtp.url,
     )
     with LoopbackApp(teams_app(world, world.settings, key_source=keys)) as served:
@@ -69,7 +71,7 @@ def teams(world, keys, microsoft, smtp) -> Iterator[LoopbackApp]:
 def _ask(teams, keys, microsoft, text: str, **kw) -> dict:
     body = activity(text, service_url=microsoft.service_url, aad=kw.pop("aad", KAREN_AAD), **kw)
     microsoft.conversations.add(body["conversation"]["id"])
-    assert _post(teams, body, keys.token(microsoft.service_url)).status_code == 201
+    assert _post(teams, body, keys.token(microsoft.service_url)).status_code == 202
     return body
 
 
@@ -85,8 +87,8 @@ def _inbox(db) -> list[InboundMessage]:
 
 def test_a_message_with_a_valid_token_is_stored_once(teams, keys, world):
     body = activity("what is our balance?", service_url=SERVICE, aad=KAREN_AAD)
-    assert _post(teams, body, keys.token(SERVICE)).status_code == 201
-    assert _post(teams, body, keys.token(SERVICE)).status_code == 201  # a redelivery
+    assert _post(teams, body, keys.token(SERVICE)).status_code == 202
+    assert _post(teams, body, keys.token(SERVICE)).status_code == 202  # a redelivery
     [row] = _inbox(world)
     assert row.channel == "teams" and row.sender == f"teams:{CUSTOMER_TENANT}/{KAREN_AAD}"
     # The SDK chose Bot Framework's key URL for Bot Framework's issuer.
@@ -209,7 +211,7 @@ def test_a_user_without_an_entra_id_object_id_gets_no_data(teams, keys, microsof
     body = activity("what is our balance?", service_url=microsoft.service_url, aad=KAREN_AAD)
     del body["from"]["aadObjectId"]  # the member look-up would still find Karen's address
     microsoft.conversations.add(body["conversation"]["id"])
-    assert _post(teams, body, keys.token(microsoft.service_url)).status_code == 201
+    assert _post(teams, body, keys.token(microsoft.service_url)).status_code == 202
     _work(world)
     [sent] = microsoft.sent
     assert "1,690.00" not in sent.activity["text"]
@@ -222,7 +224,7 @@ def test_a_reply_the_connector_refuses_is_handed_to_ar_not_retried(teams, keys, 
 
     body = activity("what is our balance?", service_url=microsoft.service_url, aad=KAREN_AAD)
     # The connector does not know this conversation (the bot was removed from it, say).
-    assert _post(teams, body, keys.token(microsoft.service_url)).status_code == 201
+    assert _post(teams, body, keys.token(microsoft.service_url)).status_code == 202
     _work(world)
     assert microsoft.sent == []
     with world.admin_session() as s:

@@ -1,7 +1,7 @@
 """The Teams endpoint, ``POST /api/messages``: the Agents SDK's JWT middleware verifies the token
-(signature, audience, expiry, issuer and tenant binding), the SDK's ``Activity`` model reads the
-body, and the message is stored; the worker answers. Storing is all that happens here, so the
-SDK's turn machinery (which fetches outbound tokens for every turn) is not run for a request.
+(signature, audience, expiry, issuer and tenant binding), the SDK's ``CloudAdapter`` checks the
+activity's serviceUrl (a Microsoft connector host, and the host the token names) and runs the
+turn, whose only work is storing the message; the worker answers from the outbox.
 
 The validator fetches its signing keys itself, from the URL it picks for the token's issuer. Its
 key source is the one seam for tests: ``teams_app(..., key_source=…)`` puts another behind it.
@@ -14,11 +14,12 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from aiohttp import web
-from microsoft_agents.activity import Activity, ActivityTypes
-from microsoft_agents.hosting.aiohttp import jwt_authorization_middleware
+from microsoft_agents.authentication.msal import MsalConnectionManager
+from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_middleware
+from microsoft_agents.hosting.core import ActivityHandler, TurnContext
 from microsoft_agents.hosting.core.authorization import AgentAuthConfiguration
 from microsoft_agents.hosting.core.authorization.jwt import JwtTokenValidator
-from pydantic import ValidationError
+from microsoft_agents.hosting.core.security import OutboundHostValidator
 
 from bot.channels.teams.activity import TeamsRequest
 from bot.store import store
@@ -59,21 +60,26 @@ def teams_app(
     if key_source is not None:
         JwtTokenValidator._jwk_client_manager = key_source
 
-    async def messages(request: web.Request) -> web.Response:
-        try:
-            activity = Activity.model_validate(await request.json())
-        except (ValueError, ValidationError):
-            return web.json_response({"error": "not an activity"}, status=400)
-        claims = request["claims_identity"].claims
-        # Bot Framework names the service URL the token was issued for: replies go nowhere else.
-        if claims.get("serviceurl") and claims["serviceurl"] != activity.service_url:
-            log.warning("Teams activity for another service URL refused")
-            return web.json_response({"error": "service URL mismatch"}, status=401)
-        if activity.type == ActivityTypes.message and activity.conversation:
-            _, created = store(db, TeamsRequest.from_activity(activity).inbound())
+    configuration = app["agent_configuration"]
+    adapter = CloudAdapter(
+        connection_manager=MsalConnectionManager(
+            connections_configurations={"SERVICE_CONNECTION": configuration}
+        ),
+        # Replies go to the activity's serviceUrl: only Microsoft's connector hosts (and those
+        # configured) are accepted, and only the host the token was issued for.
+        host_validator=OutboundHostValidator(list(settings.teams_service_hosts), enabled=True),
+    )
+
+    class Intake(ActivityHandler):
+        async def on_message_activity(self, turn_context: TurnContext) -> None:
+            _, created = store(db, TeamsRequest.from_activity(turn_context.activity).inbound())
             if created and on_stored is not None:
                 on_stored()
-        return web.Response(status=201)
+
+    intake = Intake()
+
+    async def messages(request: web.Request) -> web.Response:
+        return await adapter.process(request, intake)
 
     app.router.add_post("/api/messages", messages)
     return app

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 from datetime import datetime
 
+from aiohttp import ClientSession, TCPConnector
 from microsoft_agents.activity import Activity, ChannelAccount, ConversationParameters
 from microsoft_agents.authentication.msal import MsalAuth
 from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
@@ -42,7 +44,14 @@ async def _client(settings: Settings, service_url: str) -> TeamsConnectorClient:
     if key not in _AUTH:
         _AUTH[key] = MsalAuth(auth_configuration(settings))
     token = await _AUTH[key].get_access_token(BOT_FRAMEWORK, SCOPES)
-    return TeamsConnectorClient(endpoint=service_url, token=token)
+    endpoint = service_url if service_url.endswith("/") else service_url + "/"
+    # The TLS context is made here rather than taken from aiohttp's, which is fixed when aiohttp
+    # is imported: the trust store is read as configured now (SSL_CERT_FILE, as for MSAL's
+    # REQUESTS_CA_BUNDLE).
+    session = ClientSession(
+        base_url=endpoint, connector=TCPConnector(ssl=ssl.create_default_context())
+    )
+    return TeamsConnectorClient(endpoint=endpoint, token=token, session=session)
 
 
 async def _member_address(settings: Settings, request: TeamsRequest) -> str | None:
