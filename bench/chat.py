@@ -210,6 +210,7 @@ def main() -> None:
             "REQUESTS_CA_BUNDLE": str(microsoft.cert),  # MSAL trusts the local token endpoint
             "SSL_CERT_FILE": str(microsoft.cert),  # and the connector client the local connector
         }
+        os.environ["REQUESTS_CA_BUNDLE"] = env["REQUESTS_CA_BUNDLE"]  # the Teams app's MSAL too
         settings = load_settings({k: v for k, v in env.items() if k.startswith("ARDESK_")})
         db = Database.connect(settings)
         load_demo(db, DemoSpec(accounts=50, invoices_per_account=200, seed=11, as_of=date.today()))
