@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ardesk.commands.bot import handle_eml, smtpd, worker
+from ardesk.commands.chat import chat, slack, teams
 from ardesk.commands.clock import clock
 from ardesk.commands.database import init
 from ardesk.commands.demo_run import demo
@@ -37,6 +38,9 @@ for command in (
     smtpd,
     clock,
     demo,
+    chat,
+    slack,
+    teams,
 ):
     main.add_command(command)
 

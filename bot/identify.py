@@ -78,7 +78,7 @@ def authentication_verdict(ctx: Context) -> tuple[bool | None, str]:
     return None, "no Authentication-Results from a trusted server: verified by address"
 
 
-def _contact_ref(session, contact: Contact) -> ContactRef:
+def contact_ref(session, contact: Contact) -> ContactRef:
     return ContactRef(
         contact_id=contact.id,
         email=contact.email,
@@ -92,7 +92,7 @@ def _contact_ref(session, contact: Contact) -> ContactRef:
     )
 
 
-def _account_for_domain(session, domain: str) -> int | None:
+def account_for_domain(session, domain: str) -> int | None:
     if not domain:
         return None
     # JSON containment differs per database; a text match narrows, Python confirms.
@@ -112,10 +112,10 @@ def identify(ctx: Context) -> None:
             contacts = contacts_by_email(session, sender) if sender else []
         except InvalidInput:
             contacts = []
-        ctx.contacts = tuple(_contact_ref(session, c) for c in contacts)
+        ctx.contacts = tuple(contact_ref(session, c) for c in contacts)
         if not ctx.contacts:
             domain = sender.rpartition("@")[2]
-            account_id = _account_for_domain(session, domain)
+            account_id = account_for_domain(session, domain)
             ctx.domain_account = (account_id, domain) if account_id else None
     if not ctx.contacts:
         ctx.status = SenderStatus.unknown

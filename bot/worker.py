@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot import failpoints
+from bot.channels import dispatch
 from bot.decider import DecisionProcess, Outcome
 from bot.login_links import send_login_links
 from bot.outbox import DeliveryReport, deliver_due
@@ -29,17 +30,6 @@ from core.links import LinkSigner
 from core.models import OutboundMessage
 
 log = logging.getLogger(__name__)
-
-
-def smtp_sender(settings: Settings) -> Callable[[OutboundMessage], None]:
-    from mailers.smtp import SmtpTransport
-
-    transport = SmtpTransport.from_settings(settings)
-
-    def send(row: OutboundMessage) -> None:
-        transport.send(row.payload, row.recipient)
-
-    return send
 
 
 @dataclass
@@ -54,8 +44,8 @@ class Worker:
     decider: DecisionProcess | None = None
 
     def __post_init__(self) -> None:
-        if self.send is None:
-            self.send = smtp_sender(self.settings)
+        if self.send is None:  # each row through its own channel's transport
+            self.send = dispatch(self.settings)
         if self.decider is None:
             self.decider = DecisionProcess(self.settings)
 

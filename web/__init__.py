@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from web.extensions import babel, csrf
     from web.landing import blueprint as landing
     from web.portal import blueprint as portal
+    from web.slack import blueprint as slack
     from web.verify import blueprint as verify
 
     csrf.init_app(app)
@@ -63,7 +64,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     security.init_app(app, hsts=not development, proxy_hops=settings.proxy_hops)
     errors.init_app(app)
     app.teardown_request(visitor.close_scope)
-    for blueprint in (landing, portal, documents, verify):
+    for blueprint in (landing, portal, documents, verify, slack):
         app.register_blueprint(blueprint)
 
     @app.context_processor

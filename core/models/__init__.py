@@ -4,6 +4,7 @@ from core.models.account import Account, AccountStatus
 from core.models.ar_user import ARUser
 from core.models.audit import AuditEvent
 from core.models.base import AccountOwned, AccountScoped, Base, Exact, UTCDateTime, utcnow
+from core.models.chat import ChatMapping, ChatPlace
 from core.models.contact import LANGUAGES, Contact
 from core.models.document import Document, DocumentKind
 from core.models.invoice import (
@@ -46,6 +47,8 @@ __all__ = [
     "AccountStatus",
     "AuditEvent",
     "Base",
+    "ChatMapping",
+    "ChatPlace",
     "Contact",
     "Document",
     "DocumentKind",

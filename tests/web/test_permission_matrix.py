@@ -55,6 +55,14 @@ def _dispute(client: FlaskClient, world: World) -> bool:
     return posted.status_code == 303
 
 
+def _einvoice(client: FlaskClient, world: World) -> bool:
+    """A role that may get e-invoice files gets the file or, for an invoice that lacks what the
+    format needs, the page saying what is missing (409); one that may not is refused (403)."""
+    status = client.get(f"/invoices/{world.invoices['A-100']}/e-invoice/ubl").status_code
+    assert status in (200, 403, 409)
+    return status != 403
+
+
 PROBES: dict[Surface, Callable[[Flask, FlaskClient, World], bool]] = {
     Surface.overview: lambda app, c, w: "A-101" in c.get("/").text,
     Surface.aging: lambda app, c, w: "<svg" in c.get("/").text,
@@ -77,9 +85,9 @@ PROBES: dict[Surface, Callable[[Flask, FlaskClient, World], bool]] = {
         "A-PAY" in c.get(f"/invoices/{w.invoices['A-101']}").text
     ),
     Surface.dispute_form: lambda app, c, w: _dispute(c, w),
+    Surface.einvoice_file: lambda app, c, w: _einvoice(c, w),
 }
-# Every surface of the portal is probed; e-invoice files are checked where they are served.
-PORTAL_SURFACES = [s for s in Surface if s is not Surface.einvoice_file]
+PORTAL_SURFACES = list(Surface)
 
 
 def _with_role(app: Flask, world: World, permissions: frozenset[str]) -> FlaskClient:

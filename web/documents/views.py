@@ -115,8 +115,7 @@ def e_invoice(invoice_id: int, name: str) -> ResponseReturnValue:
     fmt = parse_format(name)
     if fmt is None:
         abort(404)
-    # E-invoice files need what PDFs need (download_documents).
-    invoice = visible_invoice(invoice_id, surface=Surface.invoice_pdf, with_lines=True)
+    invoice = visible_invoice(invoice_id, surface=Surface.einvoice_file, with_lines=True)
     session = scoped()
     facts = facts_for(invoice)
     lacking = missing(facts, fmt)
