@@ -33,7 +33,7 @@ def web_client(settings: Settings) -> WebClient:
     return WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
 
 
-def slack_app(db: Database, settings: Settings, on_stored: Callable[[], None] | None = None) -> App:
+def slack_app(db: Database, settings: Settings) -> App:
     if not (settings.slack_signing_secret and settings.slack_bot_token):
         raise LookupError("Slack is not configured (ARDESK_SLACK_SIGNING_SECRET, _BOT_TOKEN)")
     app = App(
@@ -46,9 +46,7 @@ def slack_app(db: Database, settings: Settings, on_stored: Callable[[], None] | 
     )
 
     def keep(request: SlackRequest) -> None:
-        _, created = store(db, request.inbound())
-        if created and on_stored is not None:
-            on_stored()
+        store(db, request.inbound())  # a copy already stored (a retry) is not stored again
 
     def message(kind: str, event: dict, context: BoltContext) -> SlackRequest:
         return SlackRequest(

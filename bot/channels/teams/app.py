@@ -9,8 +9,7 @@ key source is the one seam for tests: ``teams_app(..., key_source=…)`` puts an
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
+import asyncio
 from typing import Any, Protocol
 
 from aiohttp import web
@@ -25,8 +24,6 @@ from bot.channels.teams.activity import TeamsRequest
 from bot.store import store
 from core.config import Settings
 from core.db import Database
-
-log = logging.getLogger(__name__)
 
 
 class KeySource(Protocol):
@@ -53,7 +50,6 @@ def teams_app(
     settings: Settings,
     *,
     key_source: KeySource | None = None,
-    on_stored: Callable[[], None] | None = None,
 ) -> web.Application:
     app = web.Application(middlewares=[jwt_authorization_middleware])
     app["agent_configuration"] = auth_configuration(settings)
@@ -72,9 +68,8 @@ def teams_app(
 
     class Intake(ActivityHandler):
         async def on_message_activity(self, turn_context: TurnContext) -> None:
-            _, created = store(db, TeamsRequest.from_activity(turn_context.activity).inbound())
-            if created and on_stored is not None:
-                on_stored()
+            inbound = TeamsRequest.from_activity(turn_context.activity).inbound()
+            await asyncio.to_thread(store, db, inbound)  # the database is not async
 
     intake = Intake()
 

@@ -38,19 +38,30 @@ PERMANENT = {400, 401, 403, 404}
 _AUTH: dict[tuple[str | None, str | None], MsalAuth] = {}
 
 
-async def _client(settings: Settings, service_url: str) -> TeamsConnectorClient:
+def _session(endpoint: str) -> ClientSession:
+    # The TLS context is made here rather than taken from aiohttp's, which is fixed when aiohttp
+    # is imported: the trust store is read as configured now (SSL_CERT_FILE, as for MSAL's
+    # REQUESTS_CA_BUNDLE).
+    return ClientSession(
+        base_url=endpoint, connector=TCPConnector(ssl=ssl.create_default_context())
+    )
+
+
+async def _client(
+    settings: Settings, service_url: str, sessions: dict[str, ClientSession] | None = None
+) -> TeamsConnectorClient:
+    """A connector client with the bot's current token; on a session of ``sessions`` (kept open
+    between calls, so a reply reuses the connection) or on one of its own."""
     # One MSAL client per app registration: its token cache spares Entra ID a request per reply.
     key = (settings.teams_app_id, settings.teams_authority)
     if key not in _AUTH:
         _AUTH[key] = MsalAuth(auth_configuration(settings))
     token = await _AUTH[key].get_access_token(BOT_FRAMEWORK, SCOPES)
     endpoint = service_url if service_url.endswith("/") else service_url + "/"
-    # The TLS context is made here rather than taken from aiohttp's, which is fixed when aiohttp
-    # is imported: the trust store is read as configured now (SSL_CERT_FILE, as for MSAL's
-    # REQUESTS_CA_BUNDLE).
-    session = ClientSession(
-        base_url=endpoint, connector=TCPConnector(ssl=ssl.create_default_context())
-    )
+    if sessions is None:
+        session = _session(endpoint)
+    else:
+        session = sessions.get(endpoint) or sessions.setdefault(endpoint, _session(endpoint))
     return TeamsConnectorClient(endpoint=endpoint, token=token, session=session)
 
 
@@ -66,26 +77,21 @@ async def _member_address(settings: Settings, request: TeamsRequest) -> str | No
     return getattr(member, "email", None) or extra.get("email") or extra.get("userPrincipalName")
 
 
-async def _deliver(settings: Settings, teams: TeamsPost) -> None:
-    client = await _client(settings, teams.service_url)
+async def _deliver(settings: Settings, teams: TeamsPost, sessions: dict[str, ClientSession]):
+    client = await _client(settings, teams.service_url, sessions)
     activity = Activity.model_validate(teams.activity())
-    try:
-        if teams.private:
-            created = await client.conversations.create_conversation(
-                ConversationParameters(
-                    is_group=False,
-                    agent=ChannelAccount(id=teams.bot),
-                    members=[ChannelAccount(id=teams.user)],
-                    tenant_id=teams.tenant,
-                )
+    if teams.private:
+        created = await client.conversations.create_conversation(
+            ConversationParameters(
+                is_group=False,
+                agent=ChannelAccount(id=teams.bot),
+                members=[ChannelAccount(id=teams.user)],
+                tenant_id=teams.tenant,
             )
-            await client.conversations.send_to_conversation(created.id, activity)
-        else:
-            await client.conversations.reply_to_activity(
-                teams.conversation, teams.reply_to, activity
-            )
-    finally:
-        await client.close()
+        )
+        await client.conversations.send_to_conversation(created.id, activity)
+    else:
+        await client.conversations.reply_to_activity(teams.conversation, teams.reply_to, activity)
 
 
 class TeamsChannel(Channel):
@@ -142,9 +148,15 @@ class TeamsChannel(Channel):
         return self._entry(ctx, teams, kind="help", account_id=None, account=None, language="en")
 
     def transport(self, settings: Settings) -> Send:
+        # The worker delivers from one thread: one event loop and its sessions serve every reply.
+        loop = asyncio.new_event_loop()
+        sessions: dict[str, ClientSession] = {}
+
         def send(row) -> None:
             try:
-                asyncio.run(_deliver(settings, TeamsPost.from_json(row.payload)))
+                loop.run_until_complete(
+                    _deliver(settings, TeamsPost.from_json(row.payload), sessions)
+                )
             except OSError as error:
                 raise TransientDeliveryError(
                     None, f"Teams unreachable: {type(error).__name__}"
