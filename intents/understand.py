@@ -34,7 +34,7 @@ _CLAUSE_BREAK = re.compile(
     re.IGNORECASE,
 )
 _MIN_CLAUSE_WORDS = 3
-_MAX_CLAUSES = 6
+_MAX_CLAUSES = 4
 #: Below this, the best intent is a guess: a person should read the message.
 CONFIDENT = 0.6
 #: An answerable intent this sure is clear enough to answer beside an ambiguous runner-up.
