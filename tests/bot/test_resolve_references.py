@@ -168,3 +168,21 @@ def test_documents_only_in_an_attachment_go_to_a_person(example):
     assert decision["action"] == "handoff"
     assert decision["handoff_reason"] == "documents only in an attachment"
     assert decision["answers"] == []
+
+
+def test_a_thunderbird_reply_written_below_the_quote_is_answered(example):
+    decision = example(
+        "Jonas Weber <ap@northwind.example>",
+        "Re: Zahlungserinnerung",
+        "Am 20.11.2026 um 09:14 schrieb Buchhaltung:\n"
+        "> Sehr geehrte Damen und Herren,\n"
+        "> die Rechnung RE-2026-0101 ist überfällig.\n"
+        "\n"
+        "Hallo,\n"
+        "bitte schicken Sie uns eine Kopie der Rechnung RE-2026-0102.\n"
+        "\n"
+        "Gruß\nJonas\n",
+    )
+    assert decision["understanding"]["new_text"].startswith("Hallo,\nbitte schicken Sie uns")
+    assert decision["understanding"]["invoice_numbers"] == ["RE-2026-0102"]
+    assert linked(decision) == ["RE-2026-0102"]
