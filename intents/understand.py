@@ -108,22 +108,28 @@ def score_many(
     messages: Sequence[Message], nlp: Language | None = None, batch_size: int = 256
 ) -> list[Scored]:
     readings = [_read(message) for message in messages]
-    clauses = [_clauses(reading.model_text) for reading in readings]
-    texts = [
-        text
-        for reading, own in zip(readings, clauses, strict=True)
-        for text in (reading.model_text, *own)
+    wholes = list(model.predict((r.model_text for r in readings), nlp=nlp, batch_size=batch_size))
+    # Clauses only where they can change the decision: not for an auto-reply (the rules decide)
+    # nor when "other" leads (it stands alone whatever a clause says).
+    clauses = [
+        [] if reading.auto_reply or _leader(whole) == "other" else _clauses(reading.model_text)
+        for reading, whole in zip(readings, wholes, strict=True)
     ]
-    scores = iter(model.predict(texts, nlp=nlp, batch_size=batch_size))
+    flat = [text for own in clauses for text in own]
+    scores = iter(model.predict(flat, nlp=nlp, batch_size=batch_size))
     scored = []
-    for reading, own in zip(readings, clauses, strict=True):
-        whole = next(scores)
+    for reading, whole, own in zip(readings, wholes, clauses, strict=True):
         best_clause = dict.fromkeys(INTENTS, 0.0)
         for _ in own:
             for name, value in next(scores).items():
                 best_clause[name] = max(best_clause[name], value)
         scored.append(Scored(reading, whole, best_clause))
     return scored
+
+
+def _leader(confidence: dict[str, float]) -> str:
+    """The most likely intent the model may choose (auto-replies are the rules' to declare)."""
+    return max((name for name in INTENTS if name != "auto_reply"), key=lambda n: confidence[n])
 
 
 def _clauses(text: str) -> list[str]:
@@ -194,9 +200,7 @@ def _choose(
     confidence: dict[str, float], best_clause: dict[str, float], thresholds: Thresholds
 ) -> tuple[tuple[str, ...], bool]:
     # Only the rules declare an auto-reply; the model chooses among the other intents.
-    candidates = [name for name in INTENTS if name != "auto_reply"]
-    ranked = sorted(candidates, key=lambda name: confidence[name], reverse=True)
-    best = ranked[0]
+    best = _leader(confidence)
     if best in STANDALONE:
         chosen: tuple[str, ...] = (best,)
     else:
