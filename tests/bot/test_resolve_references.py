@@ -101,19 +101,20 @@ def test_another_accounts_number_reads_not_found(example):
     assert "Northwind" not in json.dumps(decision)
 
 
-def _one_invoice_per_style(db) -> dict[str, tuple[str, str]]:
-    """For each ERP style: an invoice number and the AP contact of its account."""
-    chosen: dict[str, tuple[str, str]] = {}
+def _one_document_per_style(db) -> dict[tuple[str, str], tuple[str, str]]:
+    """For each ERP style and document kind (invoice, credit note): a number and the AP contact
+    of its account."""
+    chosen: dict[tuple[str, str], tuple[str, str]] = {}
     with db.admin_session() as session:
         rows = session.execute(
-            select(Invoice.source, Invoice.number, Contact.email)
+            select(Invoice.source, Invoice.kind, Invoice.number, Contact.email)
             .join(Account, Account.id == Invoice.account_id)
             .join(Contact, Contact.account_id == Account.id)
             .where(Contact.role == "ap_contact")
             .order_by(Invoice.id)
         ).all()
-    for source, number, email in rows:
-        chosen.setdefault(source, (number, email))
+    for source, kind, number, email in rows:
+        chosen.setdefault((source, str(kind.value)), (number, email))
     return chosen
 
 
@@ -124,9 +125,11 @@ def demo(db, bot):
 
 
 def test_every_demo_numbering_style_is_found_as_written_and_by_its_tail(db, demo):
-    styles = _one_invoice_per_style(db)
-    assert set(styles) == {"sap", "epicor", "netsuite", "bc_emea", "bc_us", "odoo"}
-    for source, (number, email) in styles.items():
+    documents = _one_document_per_style(db)
+    styles = {source for source, _ in documents}
+    assert styles == {"sap", "epicor", "netsuite", "bc_emea", "bc_us", "odoo"}
+    assert len(documents) > len(styles)  # credit notes of some styles too
+    for source, (number, email) in documents.items():
         written = demo(email, "Invoice copy", f"Hello, please send a copy of invoice {number}.")
         assert linked(written) == [number], (source, number, written["understanding"])
         # The digits the sender reads off the PDF's footer, without the series prefix.
