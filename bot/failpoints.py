@@ -1,18 +1,33 @@
-"""Named points where the worker can be made to die on purpose, to prove in tests that a crash
-at any step loses no message and sends no reply twice.
+"""Named points where the worker can be made to die or hang on purpose, to prove in tests that a
+crash at any step loses no message and sends no reply twice, and that a runaway message cannot
+hold a worker past its deadline.
 
-Set ``ARDESK_FAILPOINT`` to a point's name and the process exits at once (``os._exit``: no
-clean-up, no commit, like a kill) when it gets there. Unset, a point costs one dict look-up.
+Set ``ARDESK_TEST_FAILPOINT`` to a point's name and the process exits at once (``os._exit``: no
+clean-up, no commit, like a kill) when it gets there. Set ``ARDESK_TEST_STALL_SUBJECT`` and
+understanding hangs on any message whose subject contains that text, as a backtracking pattern
+would. Unset, or in production, each costs one look-up.
 """
 
 from __future__ import annotations
 
 import os
+import time
 
 POINTS = ("after_fetch", "after_decide", "after_send")
 EXIT_CODE = 70
+STALL_SECONDS = 3600.0
+
+
+def _testing() -> bool:
+    return os.environ.get("ARDESK_ENV") != "production"
 
 
 def reach(name: str) -> None:
-    if os.environ.get("ARDESK_FAILPOINT") == name:
+    if os.environ.get("ARDESK_TEST_FAILPOINT") == name and _testing():
         os._exit(EXIT_CODE)
+
+
+def stall(subject: str) -> None:
+    marker = os.environ.get("ARDESK_TEST_STALL_SUBJECT")
+    if marker and marker in subject and _testing():
+        time.sleep(STALL_SECONDS)

@@ -18,8 +18,7 @@ from core.permissions import permissions_for
 
 
 def trusted_authserv_ids(ctx: Context) -> set[str]:
-    raw = ctx.settings.get("TRUSTED_AUTHSERV_IDS") or ""
-    return {part.strip().lower() for part in raw.split(",") if part.strip()}
+    return {part.lower() for part in ctx.settings.trusted_authserv_ids}
 
 
 def _aligned(domain: str, signer: str) -> bool:
@@ -28,13 +27,23 @@ def _aligned(domain: str, signer: str) -> bool:
     return domain == signer or domain.endswith("." + signer)
 
 
+def _header_from(result) -> str | None:
+    for prop in result.properties:
+        if (prop.type or "").lower() == "header" and (prop.name or "").lower() == "from":
+            return (prop.value or "").lower().rstrip(".")
+    return None
+
+
 def authentication_verdict(ctx: Context) -> tuple[bool | None, str]:
     """(False, why) when a trusted server says the From domain failed; (True, how) when it passed;
     (None, why) when no trusted server said anything."""
+    if ctx.inbound.sender_problem:
+        # Which of several senders did a verdict vouch for? None of them is taken as verified.
+        return False, f"sender not certain: {ctx.inbound.sender_problem}"
     trusted = trusted_authserv_ids(ctx)
     if not trusted:
         return None, "no trusted authserv-id configured: verified by address"
-    domain = ctx.inbound.sender.rpartition("@")[2]
+    domain = ctx.inbound.sender.rpartition("@")[2].lower().rstrip(".")
     for header in ctx.inbound.header_values("authentication-results"):
         try:
             parsed = authres.AuthenticationResultsHeader.parse("Authentication-Results: " + header)
@@ -49,8 +58,16 @@ def authentication_verdict(ctx: Context) -> tuple[bool | None, str]:
             and any(p.name == "d" and _aligned(domain, p.value or "") for p in r.properties)
             for r in parsed.results
         )
-        if "dmarc" in results and (results["dmarc"].result or "").lower() == "fail":
-            return False, f"DMARC fail reported by {parsed.authserv_id}"
+        if "dmarc" in results:
+            dmarc = results["dmarc"]
+            if (dmarc.result or "").lower() == "fail":
+                return False, f"DMARC fail reported by {parsed.authserv_id}"
+            checked = _header_from(dmarc)
+            if checked is None:
+                return None, "a DMARC result naming no header.from: verified by address"
+            if checked != domain:
+                # The verdict is about another From domain than the one we would answer.
+                return False, f"DMARC result for {checked}, not the From domain"
         if (
             "spf" in results
             and (results["spf"].result or "").lower() == "fail"

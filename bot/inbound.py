@@ -33,6 +33,9 @@ class Inbound:
     attachments: tuple[Attachment, ...] = ()
     is_delivery_report: bool = False
     parse_problem: str | None = None  # set when the raw message could only be partly read
+    # Set when the sender cannot be told for certain (several From addresses, a group, an
+    # address that does not parse): such a sender is never taken as verified.
+    sender_problem: str | None = None
     raw: bytes = field(default=b"", repr=False)
 
     def header(self, name: str) -> str | None:

@@ -18,7 +18,6 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import undefer
 
 from bot import failpoints
-from bot.channels.email.render import from_address
 from core.config import Settings
 from core.db import Database
 from core.models import OutboundMessage, OutboundStatus, utcnow
@@ -26,7 +25,6 @@ from mailers.smtp import PermanentDeliveryError, TransientDeliveryError, next_at
 
 log = logging.getLogger(__name__)
 
-SENDING_LEASE = timedelta(minutes=10)
 MAX_ATTEMPTS = 8
 
 Send = Callable[[OutboundMessage], None]  # raises Transient/PermanentDeliveryError
@@ -40,7 +38,7 @@ class DeliveryReport:
     unknown: int = 0
 
 
-def _claim(db: Database, now: datetime, limit: int) -> list[int]:
+def _claim(db: Database, now: datetime, limit: int, lease: timedelta) -> list[int]:
     with db.admin_session() as session:
         query = (
             select(OutboundMessage)
@@ -57,7 +55,7 @@ def _claim(db: Database, now: datetime, limit: int) -> list[int]:
         for row in rows:
             row.status = OutboundStatus.sending
             row.attempts += 1
-            row.next_attempt_at = now + SENDING_LEASE
+            row.next_attempt_at = now + lease  # past it, the outcome counts as unknown
         return [row.id for row in rows]
 
 
@@ -72,7 +70,7 @@ def _escalate(db: Database, settings: Settings, outbound_id: int, why: str) -> N
     """Tell AR about a reply that could not be delivered (never about a hand-off to AR itself)."""
     from mailers import compose_delivery_problem, queue_email
 
-    ar_address = settings.get("AR_ADDRESS")
+    ar_address = settings.ar_address
     with db.admin_session() as session:
         row = session.get(OutboundMessage, outbound_id)
         if row is None or not ar_address or row.recipient == ar_address:
@@ -81,7 +79,7 @@ def _escalate(db: Database, settings: Settings, outbound_id: int, why: str) -> N
             original=row.payload,
             recipient=row.recipient,
             reason=why,
-            from_address=from_address(settings),
+            from_address=settings.sender_address,
             to_address=ar_address,
         )
         queue_email(
@@ -121,7 +119,7 @@ def deliver_due(
 ) -> DeliveryReport:
     now = now or utcnow()
     report = DeliveryReport(unknown=recover_interrupted(db, settings, now))
-    for outbound_id in _claim(db, now, limit):
+    for outbound_id in _claim(db, now, limit, settings.sending_lease):
         with db.admin_session() as session:
             row = session.get(
                 OutboundMessage, outbound_id, options=[undefer(OutboundMessage.payload)]
@@ -141,7 +139,8 @@ def deliver_due(
                     outbound_id,
                     status=OutboundStatus.pending,
                     last_error=str(error),
-                    next_attempt_at=utcnow() + next_attempt_delay(row.attempts),
+                    next_attempt_at=utcnow()
+                    + next_attempt_delay(row.attempts, base=settings.delivery_retry_base),
                 )
                 report.retried += 1
         except PermanentDeliveryError as error:

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
 from bot.channels.email.parse import parse_email
 from bot.context import Action, Context
@@ -16,11 +17,12 @@ from bot.inbound import Inbound
 from bot.pipeline import run_pipeline
 from bot.record import decision_record
 from bot.resolve.issuer import LinkIssuer
-from bot.store import MAX_ATTEMPTS, record_failure
+from bot.store import record_failure
 from core.config import Settings
 from core.db import Database
 from core.links import LinkSigner
 from core.models import InboundMessage, InboundStatus, OutboundMessage, utcnow
+from mailers.brand import load_brand
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,7 @@ def _issuer(session, settings: Settings, now: datetime, inbound_id: int | None, 
         now=now,
         inbound_message_id=inbound_id,
         dry_run=dry_run,
+        brand=load_brand(settings),
     )
 
 
@@ -102,8 +105,10 @@ def process(db: Database, settings: Settings, message_id: int, now: datetime | N
         if row is None or row.status is not InboundStatus.processing:
             return None
         raw, attempts, received_at, channel = row.raw, row.attempts, row.received_at, row.channel
-    if attempts > MAX_ATTEMPTS:
-        return give_up(db, settings, message_id, raw, received_at)
+        last_error = row.error or "unknown"
+    if attempts > settings.processing_attempts:
+        reason = f"given up after {attempts - 1} failed attempts (last: {last_error})"
+        return give_up(db, settings, message_id, reason, status=InboundStatus.failed)
     try:
         inbound = inbound_from_raw(channel, raw, received_at)
         return decide(db, settings, inbound, inbound_id=message_id, now=now)
@@ -121,38 +126,53 @@ def inbound_from_raw(channel: str, raw: bytes, received_at: datetime) -> Inbound
     return chat_inbound_from_raw(channel, raw, received_at)
 
 
-def give_up(db: Database, settings: Settings, message_id: int, raw: bytes, received_at):
-    """After MAX_ATTEMPTS failures: hand the original to AR without running the pipeline again."""
+def give_up(
+    db: Database,
+    settings: Settings,
+    message_id: int,
+    reason: str,
+    *,
+    status: InboundStatus = InboundStatus.handed_off,
+) -> dict[str, Any] | None:
+    """Hand the original to AR without running the pipeline again: after repeated failures
+    (``failed``) or a decision past its deadline. Only what was stored is read — the message
+    is not parsed again, since parsing may be what failed."""
     import mailers
-    from bot.channels.email.render import ar_address, from_address
 
-    reason = f"processing failed {MAX_ATTEMPTS} times"
-    inbound = inbound_from_raw("email", raw, received_at) if raw else None
+    with db.admin_session() as session:
+        row = session.get(InboundMessage, message_id, options=[undefer(InboundMessage.raw)])
+        if row is None or row.status is not InboundStatus.processing:
+            return None
+        raw, sender, subject = row.raw, row.sender, row.subject
+        dedupe_key, received_at, channel = row.dedupe_key, row.received_at, row.channel
     request = mailers.HandoffRequest(
-        sender=inbound.sender if inbound else "",
+        sender=sender,
         status="unknown",
         reason="processing_failed",
-        subject=inbound.subject if inbound else "",
-        message_id=inbound.message_id if inbound else None,
+        subject=subject,
+        message_id=dedupe_key if channel == "email" and dedupe_key.startswith("<") else None,
         received_at=received_at,
         notes=(reason,),
     )
-    to = ar_address(settings)
+    to = settings.handoff_address
     message = mailers.compose_handoff(
         request,
         raw,
         brand=mailers.load_brand(settings),
-        from_address=from_address(settings),
+        from_address=settings.sender_address,
         ar_address=to,
     )
     decision = {"action": "handoff", "handoff": True, "handoff_reason": reason}
     with db.admin_session() as session:
-        row = session.get(InboundMessage, message_id)
+        query = select(InboundMessage).where(InboundMessage.id == message_id)
+        if db.dialect == "postgresql":
+            query = query.with_for_update()
+        row = session.scalar(query)
         if row is None or row.status is not InboundStatus.processing:
-            return None
+            return None  # decided meanwhile by a worker that took over
         mailers.queue_email(
             session, message, account_id=None, recipient=to, inbound_message_id=message_id
         )
-        row.status = InboundStatus.handed_off
+        row.status = status
         row.decision = decision
     return decision

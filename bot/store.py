@@ -1,8 +1,9 @@
 """The inbox table: storing a message before anything else happens, and claiming it for work.
 
-Storing is idempotent on (channel, dedupe key). Claiming takes a lease: a worker that dies
-mid-way leaves the message claimable again once the lease runs out; one that keeps failing
-hands the message to AR. On PostgreSQL several workers claim with FOR UPDATE SKIP LOCKED.
+Storing is idempotent on (channel, dedupe key). Claiming takes a lease (``ARDESK_WORKER_LEASE``)
+that the worker renews while it works: a worker that dies mid-way leaves the message claimable
+again once the lease runs out; one that keeps failing hands the message to AR. On PostgreSQL
+several workers claim with FOR UPDATE SKIP LOCKED.
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from bot.inbound import Inbound
 from core.db import Database
 from core.models import InboundMessage, InboundStatus, utcnow
 
-LEASE = timedelta(minutes=5)
-MAX_ATTEMPTS = 5
+LEASE = timedelta(minutes=5)  # the setting's default, for callers without settings
 
 
 def store(db: Database, inbound: Inbound) -> tuple[int, bool]:
@@ -80,12 +80,12 @@ def claim(
     return ids
 
 
-def record_failure(db: Database, message_id: int, error: BaseException) -> None:
+def record_failure(db: Database, message_id: int, error: BaseException | str) -> None:
     """Note why processing failed (the type only: exception text may quote the message)."""
     with db.admin_session() as session:
         row = session.get(InboundMessage, message_id)
         if row is not None:
-            row.error = type(error).__name__
+            row.error = error if isinstance(error, str) else type(error).__name__
 
 
 def claim_one(db: Database, message_id: int, now: datetime | None = None) -> bool:
@@ -102,3 +102,34 @@ def claim_one(db: Database, message_id: int, now: datetime | None = None) -> boo
             .execution_options(synchronize_session=False)
         )
         return result.rowcount == 1
+
+
+def renew(db: Database, ids: list[int], now: datetime | None = None) -> None:
+    """Extend the lease on messages this worker still holds, so none lapses while it works."""
+    if not ids:
+        return
+    with db.admin_session() as session:
+        session.execute(
+            update(InboundMessage)
+            .where(InboundMessage.id.in_(ids), InboundMessage.status == InboundStatus.processing)
+            .values(claimed_at=now or utcnow())
+            .execution_options(synchronize_session=False)
+        )
+
+
+def release(db: Database, ids: list[int]) -> None:
+    """Give back claims not yet worked on (a stopping worker), for the next worker at once.
+    The attempt the claim counted is given back too: nothing was tried."""
+    if not ids:
+        return
+    with db.admin_session() as session:
+        session.execute(
+            update(InboundMessage)
+            .where(InboundMessage.id.in_(ids), InboundMessage.status == InboundStatus.processing)
+            .values(
+                status=InboundStatus.received,
+                claimed_at=None,
+                attempts=InboundMessage.attempts - 1,
+            )
+            .execution_options(synchronize_session=False)
+        )

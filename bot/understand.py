@@ -1,21 +1,38 @@
 """Understand: the text of the request, read by ``intents`` (pure, no database), helped by the
-invoice-number formats of the sender's accounts."""
+invoice-number formats of the sender's accounts.
+
+Understanding is a pure function of the text, so if it raises it will raise again: retrying is
+pointless and the customer would wait for nothing. The request goes to AR at once instead, with
+the failure (its type only: exception text may quote the message) in the decision record.
+"""
 
 from __future__ import annotations
 
+import logging
+
 import intents
-from bot.context import Context
+from bot import failpoints
+from bot.context import Action, Context
 from bot.resolve.matching import invoice_patterns
+
+log = logging.getLogger(__name__)
 
 
 def understand(ctx: Context) -> None:
+    failpoints.stall(ctx.inbound.subject)
     patterns: list[str] = []
     for contact in ctx.contacts:
         patterns.extend(invoice_patterns(ctx.db, contact.account_id))
-    ctx.understanding = intents.understand(
-        ctx.inbound.subject,
-        ctx.inbound.text,
-        ctx.inbound.received_at.date(),
-        channel="email" if ctx.inbound.channel == "email" else "chat",
-        invoice_patterns=tuple(dict.fromkeys(patterns)),
-    )
+    try:
+        ctx.understanding = intents.understand(
+            ctx.inbound.subject,
+            ctx.inbound.text,
+            ctx.inbound.received_at.date(),
+            channel="email" if ctx.inbound.channel == "email" else "chat",
+            invoice_patterns=tuple(dict.fromkeys(patterns)),
+        )
+    except Exception as error:  # RecursionError included: it is an Exception
+        log.warning("understanding failed (%s): handed to AR", type(error).__name__)
+        ctx.stop(
+            Action.handoff, handoff=True, reason=f"understanding failed: {type(error).__name__}"
+        )

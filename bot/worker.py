@@ -3,6 +3,11 @@
 Everything durable is in the database, so any number of workers may run on PostgreSQL (they claim
 with SKIP LOCKED) and a killed worker loses nothing: its claims and sends are recovered by the
 next one. On SQLite run one.
+
+Each message is decided in a child process under a hard deadline (``bot.decider``); a message
+past it goes to AR and the worker carries on. The worker renews its claims before each message,
+so a live worker's messages are never taken over. Asked to stop, it finishes the message in hand
+(at most one deadline), gives back the rest of its batch and stops between deliveries.
 """
 
 from __future__ import annotations
@@ -13,11 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot import failpoints
+from bot.decider import DecisionProcess, Outcome
+from bot.login_links import send_login_links
 from bot.outbox import DeliveryReport, deliver_due
-from bot.process import process
-from bot.store import claim
+from bot.process import give_up
+from bot.store import claim, record_failure, release, renew
 from core.config import Settings
 from core.db import Database
+from core.links import LinkSigner
 from core.models import OutboundMessage
 
 log = logging.getLogger(__name__)
@@ -43,40 +51,75 @@ class Worker:
     batch: int = 5
     wake: threading.Event = field(default_factory=threading.Event)
     stopping: threading.Event = field(default_factory=threading.Event)
+    decider: DecisionProcess | None = None
 
     def __post_init__(self) -> None:
         if self.send is None:
             self.send = smtp_sender(self.settings)
+        if self.decider is None:
+            self.decider = DecisionProcess(self.settings)
 
     def process_pending(self) -> int:
         """Process what is claimable, delivering replies after each batch so the first answers
         leave while the rest of a burst is still being read."""
         done = 0
+        lease = self.settings.worker_lease
         while not self.stopping.is_set():
-            ids = claim(self.db, limit=self.batch)
+            ids = claim(self.db, limit=self.batch, lease=lease)
             if not ids:
                 return done
-            for message_id in ids:
-                process(self.db, self.settings, message_id)
+            for index, message_id in enumerate(ids):
+                if self.stopping.is_set():
+                    release(self.db, ids[index:])
+                    return done
+                renew(self.db, ids[index:])
+                self.decide(message_id)
                 failpoints.reach("after_decide")
                 done += 1
             self.deliver()
         return done
 
-    def deliver(self) -> DeliveryReport:
-        return deliver_due(self.db, self.settings, self.send)
+    def decide(self, message_id: int) -> Outcome:
+        assert self.decider is not None
+        outcome = self.decider.decide(message_id)
+        if outcome is Outcome.overdue:
+            seconds = self.settings.message_deadline.total_seconds()
+            log.warning("message %s not decided within %g s: handed to AR", message_id, seconds)
+            give_up(self.db, self.settings, message_id, f"not decided within {seconds:g} s")
+        elif outcome is Outcome.crashed:
+            log.warning("the decision process died on message %s", message_id)
+            record_failure(self.db, message_id, "the decision process died")
+        return outcome
+
+    def deliver(self, chunk: int = 1) -> DeliveryReport:
+        """Deliver what is due one reply at a time: a worker killed while sending leaves only
+        the reply in its hands in doubt (not a whole claimed chunk), and a stop waits for at
+        most that one."""
+        # Links asked for at /login are emailed here, so they leave with the next delivery.
+        send_login_links(self.db, self.settings, LinkSigner(self.settings.secret_key))
+        total = DeliveryReport()
+        while not self.stopping.is_set():
+            report = deliver_due(self.db, self.settings, self.send, limit=chunk)
+            for name in ("sent", "retried", "failed", "unknown"):
+                setattr(total, name, getattr(total, name) + getattr(report, name))
+            if report.sent + report.retried + report.failed < chunk:
+                break
+        return total
 
     def run_once(self, *, intake: bool = True) -> tuple[int, DeliveryReport]:
         """One pass: fetch new mail (if IMAP is configured), process, deliver."""
-        if intake and self.settings.get("IMAP_URL"):
+        if intake and self.settings.imap_url:
             from bot.channels.email.imap import ImapIntake
 
             ImapIntake(self.db, self.settings).poll_once()
-        return self.process_pending(), self.deliver()
+        try:
+            return self.process_pending(), self.deliver()
+        finally:
+            self.close()
 
     def run(self, *, intake: bool = True) -> None:
         threads = []
-        if intake and self.settings.get("IMAP_URL"):
+        if intake and self.settings.imap_url:
             from bot.channels.email.imap import ImapIntake
 
             imap = ImapIntake(self.db, self.settings, on_stored=self.wake.set)
@@ -84,10 +127,13 @@ class Worker:
         for _, thread in threads:
             thread.start()
         log.info("worker running (%s)", ", ".join(t.name for _, t in threads) or "no intake")
+        assert self.decider is not None
+        self.decider.start()  # now, not on the first message: its start-up is no one's wait
         try:
             while not self.stopping.is_set():
                 try:
-                    self.run_once(intake=False)  # the intake thread fetches
+                    self.process_pending()  # the intake thread fetches
+                    self.deliver()
                 except Exception:
                     log.exception("worker pass failed; retrying")
                 self.wake.wait(self.poll_interval)
@@ -96,6 +142,11 @@ class Worker:
             for intake_loop, thread in threads:
                 intake_loop.stop()
                 thread.join(timeout=10)
+            self.close()
+
+    def close(self) -> None:
+        if self.decider is not None:
+            self.decider.close()
 
     def stop(self) -> None:
         self.stopping.set()

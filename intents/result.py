@@ -55,6 +55,8 @@ class Understanding:
     #: The request points to an attachment for its documents ("see attached remittance") and
     #: names none in its text: a person must read the attachment.
     numbers_in_attachment: bool = False
+    # The document format asked for ("as XRechnung"): an ``intents.formats`` code, or None.
+    document_format: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -68,6 +70,7 @@ class Understanding:
             "new_text": self.new_text,
             "candidates": list(self.candidates),
             "numbers_in_attachment": self.numbers_in_attachment,
+            "document_format": self.document_format,
         }
 
     def to_json(self) -> str:

@@ -15,6 +15,7 @@ from spacy.language import Language
 
 from intents import model
 from intents.autoreply import is_auto_reply
+from intents.formats import requested_format
 from intents.language import detect
 from intents.newtext import clean, new_text, strip_reply_prefix
 from intents.notices import changes_bank_details, points_to_attachment
@@ -193,6 +194,7 @@ def decide(message: Message, scored: Scored, thresholds: Thresholds) -> Understa
             and not references.invoices
             and points_to_attachment(reading.new_text)
         ),
+        document_format=requested_format(reading.search_text),
     )
 
 

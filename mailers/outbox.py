@@ -13,7 +13,7 @@ from io import BytesIO
 
 from sqlalchemy.orm import Session
 
-from core.config import ConfigError, Settings
+from core.config import Settings
 from core.links import IssuedLink
 from core.models import Contact, OutboundMessage, OutboundStatus, utcnow
 from mailers.brand import Brand, load_brand
@@ -69,13 +69,6 @@ def queue_email(
     return row
 
 
-def from_address(settings: Settings) -> str:
-    address = (settings.get("FROM_ADDRESS") or "").strip()
-    if not address or "@" not in address:
-        raise ConfigError("ARDESK_FROM_ADDRESS must be set to the address ardesk sends from")
-    return address
-
-
 def queue_link_email(
     session: Session,
     settings: Settings,
@@ -96,7 +89,7 @@ def queue_link_email(
         link,
         purpose,
         brand=brand or load_brand(settings),
-        from_address=from_address(settings),
+        from_address=settings.sender_address,
         to_address=contact.email,
     )
     return queue_email(session, message, account_id=contact.account_id, recipient=contact.email)

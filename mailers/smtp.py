@@ -66,26 +66,15 @@ class SmtpConfig:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SmtpConfig:
-        url = (settings.get("SMTP_URL") or "").strip()
+        url = settings.smtp_url
         if not url:
             raise ConfigError("ARDESK_SMTP_URL is not set (e.g. smtp+starttls://user@host:587)")
-        sender = (settings.get("FROM_ADDRESS") or "").strip()
-        if "@" not in sender:
-            raise ConfigError("ARDESK_FROM_ADDRESS must be set to the address ardesk sends from")
-        timeout_text = (settings.get("SMTP_TIMEOUT") or "").strip()
         return parse_smtp_url(
             url,
-            envelope_sender=sender,
-            password=settings.get("SMTP_PASSWORD") or None,
-            timeout=_parse_timeout(timeout_text) if timeout_text else DEFAULT_TIMEOUT,
+            envelope_sender=settings.sender_address,
+            password=settings.smtp_password,
+            timeout=settings.smtp_timeout,
         )
-
-
-def _parse_timeout(text: str) -> float:
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*s?", text)
-    if not match or float(match.group(1)) <= 0:
-        raise ConfigError(f"ARDESK_SMTP_TIMEOUT must be a number of seconds, not {text!r}")
-    return float(match.group(1))
 
 
 def parse_smtp_url(

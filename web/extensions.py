@@ -1,7 +1,18 @@
-"""Flask extensions, created unbound and bound to each app in ``create_app`` with ``init_app``."""
+"""Flask extensions, created unbound and bound to each app in ``create_app`` with ``init_app``, and
+the app's own objects (settings, database, link signer) as the request code reaches them."""
 
+from __future__ import annotations
+
+from flask import current_app
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
+from core.config import Settings
+
 babel = Babel()
 csrf = CSRFProtect()
+
+
+def app_settings() -> Settings:
+    """The settings this app was created with."""
+    return current_app.extensions["ardesk.settings"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
+import os
 from datetime import date
 from decimal import Decimal
 
@@ -72,8 +72,8 @@ def demo(runtime: Runtime, host: str, port: int, no_serve: bool) -> None:
     settings = runtime.settings
     if settings.is_production:
         raise ArdeskError("`ardesk demo` is for development: ARDESK_ENV is production")
-    if not settings.get("BASE_URL"):  # links must point at the server this command starts
-        settings = dataclasses.replace(settings, base_url=f"http://{host}:{port}")
+    if "ARDESK_BASE_URL" not in os.environ:  # links must point at the server this command starts
+        settings = settings.replace(base_url=f"http://{host}:{port}")
     db = runtime.database
     upgrade(db.engine)
     if holds_data(db):

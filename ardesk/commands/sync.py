@@ -30,7 +30,7 @@ def sync(
     runtime: Runtime, name: str, sources_file: str | None, full: bool, dry_run: bool, as_json: bool
 ) -> None:
     """Sync the source NAME declared in the sources file."""
-    path = sources_file or runtime.settings.get("SOURCES_FILE")
+    path = sources_file or runtime.settings.sources_file
     if not path:
         raise SourceConfigError("no sources file: pass --sources FILE or set ARDESK_SOURCES_FILE")
     config = load_source(path, name)

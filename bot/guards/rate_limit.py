@@ -14,10 +14,6 @@ from core.models import OutboundMessage
 WINDOW = timedelta(hours=1)
 
 
-def _limit(ctx: Context, name: str, default: int) -> int:
-    return int(ctx.settings.get(name) or default)
-
-
 def _recent(ctx: Context) -> dict[str, int]:
     """Replies of the last hour to the sender and to each of the sender's accounts, counted in
     one query that both rules share."""
@@ -48,7 +44,7 @@ def _recent(ctx: Context) -> dict[str, int]:
 def _sender(ctx: Context) -> str | None:
     if not ctx.contacts:
         return None
-    limit = _limit(ctx, "REPLIES_PER_SENDER_HOUR", 20)
+    limit = ctx.settings.replies_per_sender_hour
     sent = _recent(ctx)["sender"]
     return (
         f"{sent} replies to this sender in the last hour (limit {limit})" if sent >= limit else None
@@ -58,7 +54,7 @@ def _sender(ctx: Context) -> str | None:
 def _account(ctx: Context) -> str | None:
     if not ctx.contacts:
         return None
-    limit = _limit(ctx, "REPLIES_PER_ACCOUNT_HOUR", 200)
+    limit = ctx.settings.replies_per_account_hour
     for contact in ctx.contacts:
         sent = _recent(ctx)[str(contact.account_id)]
         if sent >= limit:

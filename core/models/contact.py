@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models.account import Account
@@ -26,6 +26,10 @@ class Contact(AccountOwned, Base):
     slack_user_id: Mapped[str | None] = mapped_column(String(64), index=True)
     teams_user_id: Mapped[str | None] = mapped_column(String(128), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The e-invoice format AR set for this contact (before the account's), if any.
+    preferred_format: Mapped[str | None] = mapped_column(String(24))
+    # An AP-automation inbox: it cannot click an interstitial, so e-invoices come attached.
+    automation_inbox: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     source: Mapped[str] = mapped_column(String(64), default="ardesk")
     erp_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

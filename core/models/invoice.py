@@ -111,7 +111,7 @@ class InvoiceLine(AccountOwned, Base):
     quantity: Mapped[Decimal] = mapped_column(Exact)
     unit_price: Mapped[Decimal] = mapped_column(Exact)
     tax_rate: Mapped[Decimal] = mapped_column(Exact, default=Decimal(0))  # percent, 19 = 19 %
-    # VAT category code (UNTDID 5305: S standard, Z zero, E exempt, AE reverse charge, K, G, O, L, M).
+    # VAT category (UNTDID 5305: S standard, Z zero, E exempt, AE reverse charge, K, G, O, L, M).
     tax_category: Mapped[str | None] = mapped_column(String(4))
     net_amount: Mapped[Decimal] = mapped_column(Exact)
     tax_amount: Mapped[Decimal] = mapped_column(Exact, default=Decimal(0))

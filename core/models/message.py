@@ -31,6 +31,7 @@ class InboundStatus(enum.StrEnum):
     answered = "answered"
     handed_off = "handed_off"
     ignored = "ignored"
+    failed = "failed"  # given up after repeated errors; handed to AR with the original
 
 
 class InboundMessage(AccountScoped, Base):

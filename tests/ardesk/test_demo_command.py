@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from ardesk.cli import main
 from core.config import load_settings
+from tests.support.production import production_environ
 from tests.web.conftest import follow
 from web import create_app
 
@@ -33,10 +34,6 @@ def test_it_prepares_a_demo_and_prints_a_link_that_opens_the_portal(tmp_path):
 
 
 def test_it_refuses_to_run_in_production(tmp_path):
-    env = {
-        "ARDESK_ENV": "production",
-        "ARDESK_SECRET_KEY": "p" * 40,
-        "ARDESK_DATABASE_URL": f"sqlite:///{tmp_path}/d.db",
-    }
+    env = production_environ(tmp_path)
     result = CliRunner().invoke(main, ["demo", "--no-serve"], env=env)
     assert result.exit_code == 1 and "for development" in result.output

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 from pathlib import Path
 
@@ -33,7 +32,7 @@ def eml(name: str) -> bytes:
 
 @pytest.fixture
 def world(db):
-    db.settings = dataclasses.replace(db.settings, extra={**db.settings.extra, **EXTRA})
+    db.settings = db.settings.replace(**{name.lower(): value for name, value in EXTRA.items()})
     with db.admin_session() as s:
         brook = b.account(
             s, "C1001", "Brookfield Precision Castings Ltd", email_domains=["brookfield.example"]

@@ -3,7 +3,6 @@ the Flask app for the link. And the worker killed at every step, proving exactly
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import subprocess
@@ -60,13 +59,9 @@ def smtp() -> Iterator[SmtpTestServer]:
 
 @pytest.fixture
 def wired(world, mailbox, smtp):
-    extra = {
-        "IMAP_URL": mailbox.url,
-        "IMAP_PASSWORD": PASSWORD,
-        "SMTP_URL": smtp.url,
-        "IMAP_POLL_INTERVAL": "1",
-    }
-    world.settings = dataclasses.replace(world.settings, extra={**world.settings.extra, **extra})
+    world.settings = world.settings.replace(
+        imap_url=mailbox.url, imap_password=PASSWORD, smtp_url=smtp.url, imap_poll_interval=1
+    )
     return world
 
 
@@ -126,9 +121,9 @@ def test_it_answers_mail_appended_to_the_inbox_and_the_link_opens_the_pdf(wired,
 
 def _worker_once(db, failpoint: str | None = None) -> int:
     env = {**os.environ, **cli_env(db.settings)}
-    env.pop("ARDESK_FAILPOINT", None)
+    env.pop("ARDESK_TEST_FAILPOINT", None)
     if failpoint:
-        env["ARDESK_FAILPOINT"] = failpoint
+        env["ARDESK_TEST_FAILPOINT"] = failpoint
     done = subprocess.run(
         [sys.executable, "-m", "ardesk", "worker", "--once"],
         env=env,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 import time
 
@@ -19,7 +18,7 @@ from tests.support.dovecot import PASSWORD
 
 
 def _settings(db, **extra):
-    db.settings = dataclasses.replace(db.settings, extra={**db.settings.extra, **extra})
+    db.settings = db.settings.replace(**{name.lower(): value for name, value in extra.items()})
     return db
 
 
@@ -117,21 +116,13 @@ def test_it_refuses_bad_or_insecure_mailbox_settings(world):
         _settings(world, IMAP_URL=url, IMAP_PASSWORD="")
         with pytest.raises(ConfigError, match=message):
             imap_config(world.settings)
-    production = dataclasses.replace(world.settings, env="production")
-    production = dataclasses.replace(
-        production,
-        extra={**production.extra, "IMAP_URL": "imap://ar@h/INBOX", "IMAP_PASSWORD": "p"},
+    production = world.settings.replace(
+        env="production", imap_url="imap://ar@h/INBOX", imap_password="p"
     )
     with pytest.raises(ConfigError, match="TLS"):
         imap_config(production)
     ok = imap_config(
-        dataclasses.replace(
-            production,
-            extra={
-                **production.extra,
-                "IMAP_URL": "imaps://ar%40corp@mail.example:1993/AR%20Inbox",
-            },
-        )
+        production.replace(imap_url="imaps://ar%40corp@mail.example:1993/AR%20Inbox")
     )
     assert (ok.user, ok.host, ok.port, ok.folder, ok.tls) == (
         "ar@corp",

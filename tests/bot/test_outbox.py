@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from datetime import timedelta
 
@@ -26,8 +25,8 @@ def smtp():
 
 @pytest.fixture
 def sending(world, smtp):
-    world.settings = dataclasses.replace(
-        world.settings, extra={**world.settings.extra, "SMTP_URL": smtp.url}
+    world.settings = world.settings.replace(
+        smtp_url=smtp.url
     )
     return world
 

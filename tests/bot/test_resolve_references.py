@@ -6,7 +6,6 @@ against each numbering style the demo data generates.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from datetime import UTC, date, datetime
 from email.message import EmailMessage
@@ -38,7 +37,7 @@ def _eml(sender: str, subject: str, body: str) -> bytes:
 
 @pytest.fixture
 def bot(db, tmp_path):
-    db.settings = dataclasses.replace(db.settings, extra={**db.settings.extra, **EXTRA})
+    db.settings = db.settings.replace(**{name.lower(): value for name, value in EXTRA.items()})
     env = cli_env(db.settings, tmp_path)
 
     def handle(sender: str, subject: str, body: str) -> dict:

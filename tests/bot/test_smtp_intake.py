@@ -15,10 +15,9 @@ from tests.bot.conftest import eml
 
 @pytest.fixture
 def intake(world):
-    import dataclasses
 
-    world.settings = dataclasses.replace(
-        world.settings, extra={**world.settings.extra, "SMTP_INTAKE_MAX_BYTES": "20000"}
+    world.settings = world.settings.replace(
+        smtp_intake_max_bytes=20000
     )
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

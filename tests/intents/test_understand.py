@@ -48,7 +48,9 @@ def test_it_understands_a_copy_request_end_to_end():
         "new_text",
         "candidates",
         "numbers_in_attachment",
+        "document_format",
     }
+    assert data["document_format"] is None  # a copy, no e-invoice format asked for
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from core.config import load_settings
+from core.config import ConfigError, load_settings
 from mailers import compose_reply
 from mailers.brand import DEFAULT_BRAND, BrandError, load_brand, read_brand_file
 from tests.mailers.samples import BALANCE, INVOICE_COPIES, NOW, reply
+from tests.support.production import production_environ
 
 # The smallest PNG there is: one transparent pixel.
 PIXEL = bytes.fromhex(
@@ -117,9 +118,11 @@ def test_development_without_a_brand_file_gets_the_plain_default():
     assert load_brand(settings()) is DEFAULT_BRAND
 
 
-def test_production_without_a_brand_file_is_refused():
-    with pytest.raises(BrandError, match="ARDESK_BRAND_FILE is required"):
-        load_brand(settings(ARDESK_ENV="production"))
+def test_production_without_a_brand_file_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match="ARDESK_BRAND_FILE is required"):
+        load_settings(production_environ(tmp_path, ARDESK_BRAND_FILE=""))
+    with pytest.raises(ConfigError, match="not a readable file"):
+        load_settings(production_environ(tmp_path, ARDESK_BRAND_FILE=str(tmp_path / "none")))
 
 
 @pytest.mark.parametrize(

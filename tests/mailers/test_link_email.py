@@ -65,9 +65,7 @@ def test_an_unknown_purpose_is_refused():
 
 
 def test_queue_link_email_queues_it_for_the_address_on_file_in_the_preferred_language(db):
-    settings = db.settings.__class__(
-        **{**db.settings.__dict__, "extra": {**db.settings.extra, "FROM_ADDRESS": "ar@s.example"}}
-    )
+    settings = db.settings.replace(from_address="ar@s.example")
     with db.admin_session() as session:
         account = builders.account(session, "C-1", "Müller Maschinenbau GmbH")
         contact = builders.contact(

@@ -8,9 +8,8 @@ from core.config import Settings
 
 
 def cli_env(settings: Settings, var_dir: Path | None = None) -> dict[str, str]:
-    # `extra` holds every other ARDESK_* setting the test set (and the ones above, harmlessly).
     return {
-        **{f"ARDESK_{name}": value for name, value in settings.extra.items()},
+        **settings.environ(),
         "ARDESK_ENV": "test",
         "ARDESK_VAR_DIR": str(var_dir or settings.var_dir),
         "ARDESK_SECRET_KEY": settings.secret_key,

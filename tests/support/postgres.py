@@ -70,7 +70,11 @@ class PostgresServer:
             check=True,
             capture_output=True,
         )
-        log = open(self.root / "server.log", "wb")  # noqa: SIM115 - lives as long as the server
+        self._launch()
+
+    def _launch(self) -> None:
+        data = self.root / "data"
+        log = open(self.root / "server.log", "ab")  # noqa: SIM115 - lives as long as the server
         self.process = subprocess.Popen(
             [
                 *self._as_user,
@@ -109,6 +113,12 @@ class PostgresServer:
             time.sleep(0.1)
         raise RuntimeError("PostgreSQL did not start in 30 s")
 
+    def restart(self) -> None:
+        """Stop the server (fast shutdown: every connection is cut) and start it again on the
+        same data and port, as an operator's restart or a failover does."""
+        self._shutdown()
+        self._launch()
+
     def url(self, user: str = "postgres", password: str = "", database: str = "postgres") -> str:
         secret = f":{password}" if password else ""
         return f"postgresql+psycopg://{user}{secret}@127.0.0.1:{self.port}/{database}"
@@ -135,6 +145,10 @@ class PostgresServer:
         return (self.url(*PRIVILEGED, database=name), self.url(*PORTAL, database=name))
 
     def stop(self) -> None:
+        self._shutdown()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def _shutdown(self) -> None:
         if self.process and self.process.poll() is None:
             # SIGINT is PostgreSQL's fast shutdown (it does not wait for open connections); it
             # goes to the postmaster itself, since runuser does not pass it on.
@@ -147,4 +161,3 @@ class PostgresServer:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-        shutil.rmtree(self.root, ignore_errors=True)

@@ -144,6 +144,11 @@ class SmtpTestServer:
         with self._lock:
             self._failures += [(stage, text)] * times
 
+    def stop_failing(self) -> None:
+        """Accept again: drop the refusals not yet given."""
+        with self._lock:
+            self._failures.clear()
+
     def clear(self) -> None:
         with self._lock:
             self.messages.clear()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,11 +20,8 @@ from web import create_app
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def portal_settings(settings, **extra: str):
-    return dataclasses.replace(
-        settings,
-        extra={**settings.extra, "FROM_ADDRESS": "ar@supplier.example", **extra},
-    )
+def portal_settings(settings, **changes: str):
+    return settings.replace(from_address="ar@supplier.example", **changes)
 
 
 @pytest.fixture
@@ -95,7 +91,7 @@ def issue_link(
         return links.issue(
             s,
             app.extensions["ardesk.signer"],
-            app.config["ARDESK_SETTINGS"].base_url,
+            app.extensions["ardesk.settings"].base_url,
             contact,
             scope,
             ttl=kw.pop("ttl", timedelta(hours=48)),

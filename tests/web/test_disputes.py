@@ -20,7 +20,7 @@ AR = "receivables@supplier.example"
 
 @pytest.fixture
 def ar_app(db: Database) -> Iterator[Flask]:
-    application = create_app(portal_settings(db.settings, AR_ADDRESS=AR))
+    application = create_app(portal_settings(db.settings, ar_address=AR))
     yield application
     application.extensions["ardesk.db"].dispose()
 

@@ -11,30 +11,20 @@ from __future__ import annotations
 
 import secrets
 
-from flask import current_app
 from sqlalchemy.orm import Session
 
 import mailers
 import mailers.outbox
-from core.config import Settings
 from core.models import InboundMessage, InboundStatus, Invoice, OutboundMessage, utcnow
+from web.extensions import app_settings
 from web.visitor import Visitor
-
-
-def _from_address(settings: Settings) -> str:
-    # As the bot does: production refuses to run without one; development has a stand-in.
-    if settings.is_production:
-        return mailers.outbox.from_address(settings)
-    return settings.get("FROM_ADDRESS") or "ardesk@localhost"
 
 
 def hand_off_dispute(
     session: Session, visitor: Visitor, invoice: Invoice, comment: str
 ) -> tuple[InboundMessage, OutboundMessage]:
     """Store the dispute as a hand-off and queue its email to AR; flushed, not committed."""
-    from bot.channels.email.render import ar_address
-
-    settings: Settings = current_app.config["ARDESK_SETTINGS"]
+    settings = app_settings()
     now = utcnow()
     subject = f"Dispute: invoice {invoice.number}"
     handoff = InboundMessage(
@@ -84,12 +74,12 @@ def hand_off_dispute(
             f"The contact's comment: {comment}",
         ),
     )
-    to = ar_address(settings)
+    to = settings.handoff_address
     message = mailers.compose_handoff(
         request,
         None,
         brand=mailers.load_brand(settings),
-        from_address=_from_address(settings),
+        from_address=settings.sender_address,
         ar_address=to,
         now=now,
     )

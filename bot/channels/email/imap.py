@@ -55,7 +55,7 @@ class ImapConfig:
 
 def imap_config(settings: Settings) -> ImapConfig:
     """From ``ARDESK_IMAP_URL`` (``imaps://user@host/INBOX``, ``imap+starttls://…``, ``imap://…``)."""
-    url = settings.get("IMAP_URL")
+    url = settings.imap_url
     if not url:
         raise ConfigError("ARDESK_IMAP_URL is not set (e.g. imaps://ar@mail.example.com/INBOX)")
     parts = urlsplit(url)
@@ -67,10 +67,8 @@ def imap_config(settings: Settings) -> ImapConfig:
         raise ConfigError(
             "ARDESK_IMAP_URL must use TLS (imaps:// or imap+starttls://) in production"
         )
-    oauth2 = bool(settings.get("IMAP_OAUTH2_TOKEN_URL") or settings.get("IMAP_OAUTH2_TOKEN"))
-    password = settings.get("IMAP_PASSWORD") or (
-        unquote(parts.password) if parts.password else None
-    )
+    oauth2 = bool(settings.imap_oauth2_token_url or settings.imap_oauth2_token)
+    password = settings.imap_password or (unquote(parts.password) if parts.password else None)
     if not password and not oauth2:
         raise ConfigError("set ARDESK_IMAP_PASSWORD or the ARDESK_IMAP_OAUTH2_* variables")
     return ImapConfig(
@@ -81,8 +79,8 @@ def imap_config(settings: Settings) -> ImapConfig:
         tls=tls,
         password=password,
         oauth2=oauth2,
-        processed_folder=settings.get("IMAP_PROCESSED_FOLDER") or None,
-        poll_interval=float(settings.get("IMAP_POLL_INTERVAL") or 30),
+        processed_folder=settings.imap_processed_folder,
+        poll_interval=settings.imap_poll_interval,
     )
 
 
@@ -115,7 +113,7 @@ class ImapIntake:
         if cfg.tls == "starttls":
             client.starttls(self.ssl_context)
         if cfg.oauth2:
-            client.oauth2_login(cfg.user, access_token(self.settings, "IMAP"))
+            client.oauth2_login(cfg.user, access_token(self.settings))
         else:
             client.login(cfg.user, cfg.password)
         client.select_folder(cfg.folder)

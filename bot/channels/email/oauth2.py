@@ -18,30 +18,27 @@ class OAuth2Error(ConfigError):
     """No access token could be had; the message says what the endpoint answered."""
 
 
-def access_token(settings: Settings, service: str) -> str:
-    """``ARDESK_<SERVICE>_OAUTH2_TOKEN``, else a token from ``ARDESK_<SERVICE>_OAUTH2_TOKEN_URL``
-    with ``…_CLIENT_ID``, ``…_CLIENT_SECRET`` and ``…_REFRESH_TOKEN`` (or ``…_SCOPE`` for the
+def access_token(settings: Settings) -> str:
+    """``ARDESK_IMAP_OAUTH2_TOKEN``, else a token from ``ARDESK_IMAP_OAUTH2_TOKEN_URL`` with
+    ``…_CLIENT_ID``, ``…_CLIENT_SECRET`` and ``…_REFRESH_TOKEN`` (or ``…_SCOPE`` for the
     client-credentials grant). Tokens are cached until a minute before they expire."""
-    fixed = settings.get(f"{service}_OAUTH2_TOKEN")
-    if fixed:
-        return fixed
-    url = settings.get(f"{service}_OAUTH2_TOKEN_URL")
+    if settings.imap_oauth2_token:
+        return settings.imap_oauth2_token
+    url = settings.imap_oauth2_token_url
     if not url:
-        raise ConfigError(f"ARDESK_{service}_OAUTH2_TOKEN or ARDESK_{service}_OAUTH2_TOKEN_URL")
+        raise ConfigError("set ARDESK_IMAP_OAUTH2_TOKEN or ARDESK_IMAP_OAUTH2_TOKEN_URL")
     cached = _cache.get(url)
     if cached and cached[1] > time.monotonic():
         return cached[0]
     form = {
-        "client_id": settings.get(f"{service}_OAUTH2_CLIENT_ID") or "",
-        "client_secret": settings.get(f"{service}_OAUTH2_CLIENT_SECRET") or "",
+        "client_id": settings.imap_oauth2_client_id or "",
+        "client_secret": settings.imap_oauth2_client_secret or "",
     }
-    refresh = settings.get(f"{service}_OAUTH2_REFRESH_TOKEN")
+    refresh = settings.imap_oauth2_refresh_token
     if refresh:
         form.update(grant_type="refresh_token", refresh_token=refresh)
     else:
-        form.update(
-            grant_type="client_credentials", scope=settings.get(f"{service}_OAUTH2_SCOPE") or ""
-        )
+        form.update(grant_type="client_credentials", scope=settings.imap_oauth2_scope or "")
     request = urllib.request.Request(  # noqa: S310 - the operator's configured https endpoint
         url, data=urllib.parse.urlencode(form).encode(), method="POST"
     )
@@ -55,11 +52,11 @@ def access_token(settings: Settings, service: str) -> str:
         except (ValueError, AttributeError):
             code = ""
         raise OAuth2Error(
-            f"the OAuth2 token endpoint for {service} answered HTTP {error.code}"
+            f"the IMAP OAuth2 token endpoint answered HTTP {error.code}"
             + (f" ({code})" if code else "")
         ) from None
     token = payload.get("access_token")
     if not token:
-        raise ConfigError(f"the OAuth2 token endpoint for {service} returned no access_token")
+        raise ConfigError("the IMAP OAuth2 token endpoint returned no access_token")
     _cache[url] = (token, time.monotonic() + max(60, int(payload.get("expires_in", 3600)) - 60))
     return token

@@ -10,16 +10,6 @@ from bot.context import Context
 from core.answers import Reply
 
 
-def from_address(settings) -> str:
-    if settings.is_production:
-        return mailers.outbox.from_address(settings)  # refuses to run unset
-    return settings.get("FROM_ADDRESS") or "ardesk@localhost"
-
-
-def _from_address(ctx: Context) -> str:
-    return from_address(ctx.settings)
-
-
 def _entry(ctx, message, *, recipient: str, account_id, account, language, kind) -> dict[str, Any]:
     body = message.get_body(preferencelist=("plain",))
     return {
@@ -41,7 +31,7 @@ def reply(ctx: Context, answer: Reply, *, recipient: str, account_id: int) -> di
     message = mailers.compose_reply(
         answer,
         brand=mailers.load_brand(ctx.settings),
-        from_address=_from_address(ctx),
+        from_address=ctx.settings.sender_address,
         to_address=recipient,
         in_reply_to=inbound.message_id,
         references=references,
@@ -94,24 +84,13 @@ def handoff_request(ctx: Context) -> mailers.HandoffRequest:
     )
 
 
-def ar_address(settings) -> str:
-    address = settings.get("AR_ADDRESS")
-    if not address:
-        if settings.is_production:
-            from core.config import ConfigError
-
-            raise ConfigError("ARDESK_AR_ADDRESS must be set: hand-offs go there")
-        return from_address(settings)
-    return address
-
-
 def handoff(ctx: Context) -> dict[str, Any]:
-    to = ar_address(ctx.settings)
+    to = ctx.settings.handoff_address
     message = mailers.compose_handoff(
         handoff_request(ctx),
         ctx.inbound.raw,
         brand=mailers.load_brand(ctx.settings),
-        from_address=_from_address(ctx),
+        from_address=ctx.settings.sender_address,
         ar_address=to,
         now=ctx.now,
     )

@@ -19,8 +19,6 @@ from core.db import Database
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MAX_BYTES = 25 * 1024 * 1024
-
 
 class IntakeHandler:
     def __init__(self, db: Database, on_stored: Callable[[], None] = lambda: None) -> None:
@@ -43,7 +41,7 @@ class IntakeHandler:
 
 
 def intake_address(settings: Settings) -> tuple[str, int]:
-    value = settings.get("SMTP_INTAKE") or "127.0.0.1:2525"
+    value = settings.smtp_intake
     host, _, port = value.rpartition(":")
     if not host or not port.isdigit():
         raise ConfigError(f"ARDESK_SMTP_INTAKE must be HOST:PORT, not {value!r}")
@@ -59,7 +57,7 @@ def make_controller(
     port: int | None = None,
 ) -> Controller:
     default_host, default_port = intake_address(settings)
-    max_bytes = int(settings.get("SMTP_INTAKE_MAX_BYTES") or DEFAULT_MAX_BYTES)
+    max_bytes = settings.smtp_intake_max_bytes
     return Controller(
         IntakeHandler(db, on_stored),
         hostname=host or default_host,

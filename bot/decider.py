@@ -1,0 +1,114 @@
+"""Deciding messages in a child process, under a hard deadline.
+
+Understanding runs regular expressions over text a stranger wrote, and a running regular
+expression cannot be interrupted from inside its own process. So each worker keeps one long-lived
+child that processes one message at a time. When a message is not decided within the deadline
+the worker kills the child — its open transaction dies with its connection, so nothing of the
+half-made decision is kept — hands the message to AR with the reason, and starts a fresh child
+for the next message. The common path costs one round trip over a pipe.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import multiprocessing
+import signal
+import time
+from datetime import date
+from multiprocessing.connection import Connection
+
+from core.config import Settings
+
+log = logging.getLogger(__name__)
+
+# Starting a child loads the pipeline and the language model: generous, and not the deadline.
+STARTUP_TIMEOUT = 120.0
+
+
+class Outcome(enum.StrEnum):
+    decided = "decided"  # the pipeline ran and its outcome is committed
+    failed = "failed"  # it raised: recorded on the message, retried once its claim runs out
+    overdue = "overdue"  # past the deadline: the child was killed, the message handed to AR
+    crashed = "crashed"  # the child died on its own: treated like a failure
+
+
+class DecisionProcess:
+    """One child process that runs ``bot.process.process`` for the ids it is sent."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.deadline = settings.message_deadline.total_seconds()
+        # "spawn": a fresh interpreter shares no database connection or lock with the worker.
+        self._context = multiprocessing.get_context("spawn")
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._conn: Connection | None = None
+
+    def start(self) -> None:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(
+            target=_serve, args=(self.settings, child), name="ardesk-decide", daemon=True
+        )
+        process.start()
+        child.close()
+        self._process, self._conn = process, parent
+        started = time.monotonic()
+        try:
+            ready = parent.poll(STARTUP_TIMEOUT) and parent.recv() == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            self.close()
+            raise RuntimeError("the decision process did not start")
+        log.info("decision process ready in %.1f s", time.monotonic() - started)
+
+    def decide(self, message_id: int) -> Outcome:
+        if self._process is None or not self._process.is_alive():
+            self.start()
+        assert self._conn is not None
+        try:
+            self._conn.send(message_id)
+            if self._conn.poll(self.deadline):
+                return Outcome(self._conn.recv())
+        except (EOFError, OSError):
+            self.close()
+            return Outcome.crashed
+        self.close()  # kills the runaway: nothing else can stop a regex mid-match
+        return Outcome.overdue
+
+    def close(self) -> None:
+        """Stop the child at once (SIGKILL); it holds nothing that needs a clean exit."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.join(timeout=10)
+            self._process.close()
+        if self._conn is not None:
+            self._conn.close()
+        self._process = self._conn = None
+
+
+def _serve(settings: Settings, conn: Connection) -> None:
+    """The child: decide each id received until the worker closes the pipe."""
+    # Stopping is the worker's call: a Ctrl-C or SIGTERM sent to the whole process group must
+    # not cut a decision short, only the worker's stop (which waits at most one deadline).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    import intents
+    from bot.process import process
+    from core.db import Database
+
+    db = Database.connect(settings)
+    intents.understand("", "Hello", date.today())  # load the model before the first deadline
+    conn.send("ready")
+    while True:
+        try:
+            message_id = conn.recv()
+        except (EOFError, OSError):  # the worker is gone
+            break
+        try:
+            decided = process(db, settings, message_id) is not None
+        except Exception:  # process() records what it can; never let the child die of it
+            log.exception("deciding message %s failed", message_id)
+            decided = False
+        conn.send((Outcome.decided if decided else Outcome.failed).value)
+    db.dispose()

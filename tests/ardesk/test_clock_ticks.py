@@ -1,0 +1,100 @@
+"""Each periodic job runs once per tick, whichever clocks run, and a stopped clock stops cleanly."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from ardesk.clock import Job, run_once_per_tick
+from core.models import JobRun, utcnow
+from tests.support.cli import cli_env
+
+
+def _runs(db) -> list[JobRun]:
+    with db.admin_session() as s:
+        rows = list(s.scalars(select(JobRun).order_by(JobRun.id)))
+        s.expunge_all()
+        return rows
+
+
+def test_it_runs_a_tick_once_whichever_clock_gets_there_first(db):
+    calls: list[str] = []
+    job = Job("count", 60, lambda: calls.append("ran"))
+    now = utcnow().replace(second=10)
+    assert run_once_per_tick(db, job, "host-a:1", now)
+    assert not run_once_per_tick(db, job, "host-b:2", now + timedelta(seconds=30))  # same tick
+    assert run_once_per_tick(db, job, "host-b:2", now + timedelta(seconds=60))  # the next one
+    assert calls == ["ran", "ran"]
+    first, second = _runs(db)
+    assert (first.leader, first.outcome) == ("host-a:1", "ok") and first.finished_at
+    assert second.tick == first.tick + 1 and second.leader == "host-b:2"
+
+
+def test_it_records_a_failed_run_by_its_error_type_only(db):
+    def broken() -> None:
+        raise ValueError("text that may quote customer data")
+
+    assert run_once_per_tick(db, Job("broken", 60, broken), "host:1")
+    [run] = _runs(db)
+    assert run.outcome == "error: ValueError" and run.finished_at is not None
+
+
+@pytest.mark.parametrize("db", ["postgresql"], indirect=True)
+def test_two_clocks_run_each_tick_once_and_a_standby_takes_over(db, tmp_path):
+    env = {
+        **os.environ,
+        **cli_env(db.settings),
+        "ARDESK_LINK_CLEANUP_INTERVAL": "1s",
+    }
+
+    def start() -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, "-m", "ardesk", "clock"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def leaders() -> set[str]:
+        return {run.leader for run in _runs(db)}
+
+    def wait_for(predicate, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout  # start-up on a busy machine takes a while
+        while not predicate() and time.monotonic() < deadline:
+            time.sleep(0.5)
+
+    clocks = [start(), start()]
+    try:
+        wait_for(lambda: leaders())
+        time.sleep(3)  # a few ticks
+        leaders_seen = leaders()
+        assert len(leaders_seen) == 1, leaders_seen  # one leads, the other stands by
+        leader_pid = int(leaders_seen.pop().rsplit(":", 1)[1])
+        [leading] = [c for c in clocks if c.pid == leader_pid]
+        leading.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        leading.wait(timeout=15)
+        assert leading.returncode == 0 and time.monotonic() - started < 15
+        wait_for(lambda: len(leaders()) == 2)  # the standby takes over
+        time.sleep(2)
+    finally:
+        for clock in clocks:
+            if clock.poll() is None:
+                clock.send_signal(signal.SIGTERM)
+        for clock in clocks:
+            clock.wait(timeout=15)
+    runs = _runs(db)
+    assert len({run.leader for run in runs}) == 2
+    ticks = [run.tick for run in runs]
+    assert len(ticks) == len(set(ticks))
+    assert all(run.finished_at is not None for run in runs), "a stopped clock left a run open"
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    assert max(gaps) <= 1 + 5, f"the standby took too long to take over: {gaps}"
