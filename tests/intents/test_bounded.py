@@ -92,6 +92,7 @@ def test_understanding_reads_at_most_the_stated_new_text():
 def _all_patterns() -> list[tuple[str, re.Pattern[str]]]:
     import intents.attribution
     import intents.autoreply
+    import intents.formats
     import intents.language
     import intents.model
     import intents.newtext
@@ -105,6 +106,7 @@ def _all_patterns() -> list[tuple[str, re.Pattern[str]]]:
     modules = (
         intents.attribution,
         intents.autoreply,
+        intents.formats,
         intents.language,
         intents.model,
         intents.newtext,
