@@ -29,9 +29,22 @@ from intents.thresholds import load as load_thresholds
 MAX_SUBJECT_CHARS = 1_000
 
 # Clauses of a compound request: sentences, lines, and "…, and …" / "außerdem" / "además" parts.
+# The break keeps a clause's own "?" (a split after it), so a question can be told from a remark.
 _CLAUSE_BREAK = re.compile(
-    r"[.?!;:\n]+|,[ \t]{0,3}(?=(?:and|und|et|y|en|e|plus|also)\b)"
+    r"(?<=[.?!;\n])|,[ \t]{0,3}(?=(?:and|und|et|y|en|e|plus|also)\b)"
     r"|\b(?:außerdem|ausserdem|además|inoltre|également|ook|também|also)\b",
+    re.IGNORECASE,
+)
+# A clause counts as a request of its own when it asks: a question, or a request word in one of
+# the seven languages. A remark ("the agreed price was 12.50, not 14.00") is not one.
+_ASKS = re.compile(
+    r"\?|\b(?:please|pls|plz|could|can|would|need|let me know|send|kindly"
+    r"|bitte|können|könnten|könnt|kannst|benötigen|brauchen|schicken|senden"
+    r"|s'il vous pla[iî]t|merci de|pouvez|pourriez|besoin|envoyer|renvoyer"
+    r"|por favor|podéis|podrían|pueden|podrías|necesit\w*|enviar|mandar|reenviar"
+    r"|graag|kunnen|kunt|kun je|sturen|nodig"
+    r"|per favore|potete|potreste|ci serv\w*|inviare|mandare"
+    r"|podem|poderiam|gostar\w*|precis\w*)\b",
     re.IGNORECASE,
 )
 _MIN_CLAUSE_WORDS = 3
@@ -135,9 +148,11 @@ def _leader(confidence: dict[str, float]) -> str:
 
 def _clauses(text: str) -> list[str]:
     """The request's clauses, when it has several: where a compound request puts each part."""
-    parts = [part.strip() for part in _CLAUSE_BREAK.split(text)]
+    parts = [part.strip() for part in _CLAUSE_BREAK.split(text) if part]
     parts = [part for part in parts if len(part.split()) >= _MIN_CLAUSE_WORDS]
-    return parts[:_MAX_CLAUSES] if len(parts) > 1 else []
+    if len(parts) < 2:
+        return []
+    return [part for part in parts if _ASKS.search(part)][:_MAX_CLAUSES]
 
 
 def _read(message: Message) -> _Reading:
