@@ -21,6 +21,16 @@ _VERB = (
     r"wrote|a wrote|schrieb|a écrit|escribió|escribio|schreef|het volgende geschreven|geschreven"
     r"|ha scritto|scritto|escreveu"
 )
+_VERB_STEMS = (
+    "wrote",
+    "schrieb",
+    "écrit",
+    "escribi",
+    "schreef",
+    "geschreven",
+    "scritto",
+    "escreveu",
+)
 _HAS_VERB = re.compile(rf"(?:^|\W)(?:{_VERB})(?:\W|$)", _I)
 _ENDS_WITH_VERB = re.compile(rf"(?:^|\W)(?:{_VERB})\W{{0,6}}$", _I)
 _SENT_TO_COLON = re.compile(r"\bsent\s*:$", _I)
@@ -52,7 +62,7 @@ _SENT_LINE = re.compile(
 def is_attribution(lines: list[str], index: int) -> int:
     """How many lines (1 to 3) the attribution starting at `index` takes; 0 when it is none."""
     first = lines[index].strip()
-    if not first or len(first) > _MAX_LENGTH:
+    if not first or len(first) > _MAX_LENGTH or not _could_start(first):
         return 0
     if _is_attribution_text(first, decorated=_decorated(lines[index])):
         return 1
@@ -71,6 +81,20 @@ def is_attribution(lines: list[str], index: int) -> int:
         if _is_attribution_text(joined, decorated=False):
             return extra + 1
     return 0
+
+
+def _could_start(line: str) -> bool:
+    """A cheap look before the rules: every attribution has one of these (most lines none)."""
+    lowered = line.lower()
+    return (
+        ":" in line
+        or "<" in line
+        or "@" in line
+        or "--" in line
+        or line[0].isdigit()
+        or any(verb in lowered for verb in _VERB_STEMS)
+        or bool(_OPENING.match(line.lstrip(_DECORATION)))
+    )
 
 
 def _decorated(line: str) -> bool:

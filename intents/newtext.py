@@ -73,6 +73,15 @@ _SEE_BELOW = re.compile(
     re.IGNORECASE,
 )
 
+# A greeting and nothing else ("Hi,", "Hallo Frau Weber,", "Bonjour,").
+_GREETING_ONLY = re.compile(
+    r"\A[ \t]*(?:hi|hello|hey|dear|good (?:morning|afternoon)|hallo|guten (?:tag|morgen)|liebe[rs]?"
+    r"|sehr geehrte[rs]?|bonjour|salut|hola|buenos días|buenas|hallo|goedemorgen|goedemiddag|beste"
+    r"|ciao|buongiorno|salve|olá|bom dia|boa tarde)\b(?:[ \t]+[^\s,:;!?.]{1,20}){0,3}[ \t]*[,:]?"
+    r"[ \t]*\Z",
+    re.IGNORECASE,
+)
+
 # Mobile and webmail footers: "Sent from my iPhone", "Gesendet von Outlook für Android", "Envoyé à
 # partir de Outlook pour iOS", "Sent using the mobile mail app" ... A line of a few words without a
 # comma ("Sent from my desk, which is easier" is a sentence), or Gmail's lone tracking mark.
@@ -274,6 +283,12 @@ def new_text(body: str) -> str:
             # "Please see below": the forwarded request is what we are asked to act on.
             kept, text = _joined(kept, own), _strip_headers(split.quoted)
             continue
+        if own and split.reply_quote and _GREETING_ONLY.match(own):
+            # "Hi," above the quote and the answer under it: the greeting opens the answer.
+            below = _reply_below(split.quoted)
+            if below:
+                kept, text = _joined(kept, own), below
+                continue
         if own or not split.quoted:
             return _joined(kept, own)[:MAX_NEW_TEXT_CHARS]
         # Nothing above the boundary: a reply written below the quote it answers, or a bare

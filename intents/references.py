@@ -121,6 +121,7 @@ _SENTENCE_END = re.compile(
     r"|,?[ \t]{1,3}(?=(?:but|pero|aber|mais|maar|ma|mas|however|jedoch)\b)",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"^(?:19[89]\d|20[0-4]\d)$")
 
 
@@ -163,6 +164,8 @@ class _Candidate:
 
 def extract(text: str, invoice_patterns: Iterable[str] = ()) -> References:
     """Find the invoice and PO references in a message's new text (and usable subject)."""
+    if not _DIGIT.search(text):
+        return References()
     masked = _mask(text)
     patterns = [re.compile(pattern) for pattern in invoice_patterns]
     table_cells = _Spans(invoice_cells(text))
@@ -187,6 +190,8 @@ def extract(text: str, invoice_patterns: Iterable[str] = ()) -> References:
         candidates.append(candidate)
         previous = candidate
     _accept_same_shape(candidates)
+    if not candidates:
+        return References()
     dismissed = _Spans(_sentences_with(_DISMISSAL, masked))
     invoices = [c for c in candidates if c.kind == INVOICE and c.start not in dismissed]
     # "We have A and B, but C never arrived": when some reference is not acknowledged as

@@ -23,6 +23,9 @@ _NUMBER_LABEL = re.compile(
     r"(?:[\s.-]*(?:no\.?|nr\.?|n\.?[°º]\.?|num\.?|number|nummer|#|ref(?:erence)?\.?))?[\s#:.]*",
     re.IGNORECASE,
 )
+_LABEL_WORD = re.compile(
+    r"invoice|inv\b|rechnung|beleg|factur|factuur|fattur|fatura|doc|bill", re.IGNORECASE
+)
 #: At most this many rows are read under one header.
 _MAX_ROWS = 500
 #: A cell longer than this is a sentence, not a label or a document number.
@@ -51,6 +54,8 @@ def _cells(line: str, offset: int) -> list[_Cell]:
 
 def invoice_cells(text: str) -> list[tuple[int, int]]:
     """Spans (start, end) of the cells in an invoice-number column of a table in `text`."""
+    if not _LABEL_WORD.search(text):
+        return []  # no header can name the column: most messages
     spans: list[tuple[int, int]] = []
     column: int | None = None
     width = 0

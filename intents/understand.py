@@ -29,13 +29,26 @@ from intents.thresholds import load as load_thresholds
 MAX_SUBJECT_CHARS = 1_000
 
 # Clauses of a compound request: sentences, lines, and "…, and …" / "außerdem" / "además" parts.
+# The break keeps a clause's own "?" (a split after it), so a question can be told from a remark.
 _CLAUSE_BREAK = re.compile(
-    r"[.?!;:\n]+|,[ \t]{0,3}(?=(?:and|und|et|y|en|e|plus|also)\b)"
+    r"(?<=[.?!;\n])|,[ \t]{0,3}(?=(?:and|und|et|y|en|e|plus|also)\b)"
     r"|\b(?:außerdem|ausserdem|además|inoltre|également|ook|também|also)\b",
     re.IGNORECASE,
 )
+# A clause counts as a request of its own when it asks: a question, or a request word in one of
+# the seven languages. A remark ("the agreed price was 12.50, not 14.00") is not one.
+_ASKS = re.compile(
+    r"\?|\b(?:please|pls|plz|could|can|would|need|let me know|send|kindly"
+    r"|bitte|können|könnten|könnt|kannst|benötigen|brauchen|schicken|senden"
+    r"|s'il vous pla[iî]t|merci de|pouvez|pourriez|besoin|envoyer|renvoyer"
+    r"|por favor|podéis|podrían|pueden|podrías|necesit\w*|enviar|mandar|reenviar"
+    r"|graag|kunnen|kunt|kun je|sturen|nodig"
+    r"|per favore|potete|potreste|ci serv\w*|inviare|mandare"
+    r"|podem|poderiam|gostar\w*|precis\w*)\b",
+    re.IGNORECASE,
+)
 _MIN_CLAUSE_WORDS = 3
-_MAX_CLAUSES = 6
+_MAX_CLAUSES = 4
 #: Below this, the best intent is a guess: a person should read the message.
 CONFIDENT = 0.6
 #: An answerable intent this sure is clear enough to answer beside an ambiguous runner-up.
@@ -109,16 +122,17 @@ def score_many(
     messages: Sequence[Message], nlp: Language | None = None, batch_size: int = 256
 ) -> list[Scored]:
     readings = [_read(message) for message in messages]
-    clauses = [_clauses(reading.model_text) for reading in readings]
-    texts = [
-        text
-        for reading, own in zip(readings, clauses, strict=True)
-        for text in (reading.model_text, *own)
+    wholes = list(model.predict((r.model_text for r in readings), nlp=nlp, batch_size=batch_size))
+    # Clauses only where they can change the decision: not for an auto-reply (the rules decide)
+    # nor when "other" leads (it stands alone whatever a clause says).
+    clauses = [
+        [] if reading.auto_reply or _leader(whole) == "other" else _clauses(reading.model_text)
+        for reading, whole in zip(readings, wholes, strict=True)
     ]
-    scores = iter(model.predict(texts, nlp=nlp, batch_size=batch_size))
+    flat = [text for own in clauses for text in own]
+    scores = iter(model.predict(flat, nlp=nlp, batch_size=batch_size))
     scored = []
-    for reading, own in zip(readings, clauses, strict=True):
-        whole = next(scores)
+    for reading, whole, own in zip(readings, wholes, clauses, strict=True):
         best_clause = dict.fromkeys(INTENTS, 0.0)
         for _ in own:
             for name, value in next(scores).items():
@@ -127,11 +141,18 @@ def score_many(
     return scored
 
 
+def _leader(confidence: dict[str, float]) -> str:
+    """The most likely intent the model may choose (auto-replies are the rules' to declare)."""
+    return max((name for name in INTENTS if name != "auto_reply"), key=lambda n: confidence[n])
+
+
 def _clauses(text: str) -> list[str]:
     """The request's clauses, when it has several: where a compound request puts each part."""
-    parts = [part.strip() for part in _CLAUSE_BREAK.split(text)]
+    parts = [part.strip() for part in _CLAUSE_BREAK.split(text) if part]
     parts = [part for part in parts if len(part.split()) >= _MIN_CLAUSE_WORDS]
-    return parts[:_MAX_CLAUSES] if len(parts) > 1 else []
+    if len(parts) < 2:
+        return []
+    return [part for part in parts if _ASKS.search(part)][:_MAX_CLAUSES]
 
 
 def _read(message: Message) -> _Reading:
@@ -196,9 +217,7 @@ def _choose(
     confidence: dict[str, float], best_clause: dict[str, float], thresholds: Thresholds
 ) -> tuple[tuple[str, ...], bool]:
     # Only the rules declare an auto-reply; the model chooses among the other intents.
-    candidates = [name for name in INTENTS if name != "auto_reply"]
-    ranked = sorted(candidates, key=lambda name: confidence[name], reverse=True)
-    best = ranked[0]
+    best = _leader(confidence)
     if best in STANDALONE:
         chosen: tuple[str, ...] = (best,)
     else:

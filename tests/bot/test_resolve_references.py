@@ -100,19 +100,20 @@ def test_another_accounts_number_reads_not_found(example):
     assert "Northwind" not in json.dumps(decision)
 
 
-def _one_invoice_per_style(db) -> dict[str, tuple[str, str]]:
-    """For each ERP style: an invoice number and the AP contact of its account."""
-    chosen: dict[str, tuple[str, str]] = {}
+def _one_document_per_style(db) -> dict[tuple[str, str], tuple[str, str]]:
+    """For each ERP style and document kind (invoice, credit note): a number and the AP contact
+    of its account."""
+    chosen: dict[tuple[str, str], tuple[str, str]] = {}
     with db.admin_session() as session:
         rows = session.execute(
-            select(Invoice.source, Invoice.number, Contact.email)
+            select(Invoice.source, Invoice.kind, Invoice.number, Contact.email)
             .join(Account, Account.id == Invoice.account_id)
             .join(Contact, Contact.account_id == Account.id)
             .where(Contact.role == "ap_contact")
             .order_by(Invoice.id)
         ).all()
-    for source, number, email in rows:
-        chosen.setdefault(source, (number, email))
+    for source, kind, number, email in rows:
+        chosen.setdefault((source, str(kind.value)), (number, email))
     return chosen
 
 
@@ -123,9 +124,11 @@ def demo(db, bot):
 
 
 def test_every_demo_numbering_style_is_found_as_written_and_by_its_tail(db, demo):
-    styles = _one_invoice_per_style(db)
-    assert set(styles) == {"sap", "epicor", "netsuite", "bc_emea", "bc_us", "odoo"}
-    for source, (number, email) in styles.items():
+    documents = _one_document_per_style(db)
+    styles = {source for source, _ in documents}
+    assert styles == {"sap", "epicor", "netsuite", "bc_emea", "bc_us", "odoo"}
+    assert len(documents) > len(styles)  # credit notes of some styles too
+    for source, (number, email) in documents.items():
         written = demo(email, "Invoice copy", f"Hello, please send a copy of invoice {number}.")
         assert linked(written) == [number], (source, number, written["understanding"])
         # The digits the sender reads off the PDF's footer, without the series prefix.
@@ -167,3 +170,21 @@ def test_documents_only_in_an_attachment_go_to_a_person(example):
     assert decision["action"] == "handoff"
     assert decision["handoff_reason"] == "documents only in an attachment"
     assert decision["answers"] == []
+
+
+def test_a_thunderbird_reply_written_below_the_quote_is_answered(example):
+    decision = example(
+        "Jonas Weber <ap@northwind.example>",
+        "Re: Zahlungserinnerung",
+        "Am 20.11.2026 um 09:14 schrieb Buchhaltung:\n"
+        "> Sehr geehrte Damen und Herren,\n"
+        "> die Rechnung RE-2026-0101 ist überfällig.\n"
+        "\n"
+        "Hallo,\n"
+        "bitte schicken Sie uns eine Kopie der Rechnung RE-2026-0102.\n"
+        "\n"
+        "Gruß\nJonas\n",
+    )
+    assert decision["understanding"]["new_text"].startswith("Hallo,\nbitte schicken Sie uns")
+    assert decision["understanding"]["invoice_numbers"] == ["RE-2026-0102"]
+    assert linked(decision) == ["RE-2026-0102"]

@@ -106,3 +106,31 @@ def test_calibrate_writes_thresholds_that_eval_then_uses(tmp_path):
         intents_group, ["eval", str(labelled), "--json", "--model", str(model_copy)]
     )
     assert json.loads(scored.output)["exact_set_accuracy"] == 1.0
+
+
+def test_jsonl_reports_a_message_that_fails_on_its_line_and_carries_on(tmp_path, monkeypatch):
+    import intents
+
+    real = intents.understand_many
+
+    def fails_on_one(messages, **options):
+        messages = list(messages)
+        if any("BOOM" in message.body for message in messages):
+            raise RuntimeError("a defect in understanding")
+        return real(messages, **options)
+
+    monkeypatch.setattr(intents, "understand_many", fails_on_one)
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        '{"id": "m1", "body": "statement pls"}\n'
+        '{"id": "m2", "body": "BOOM"}\n'
+        '{"id": "m3", "body": "what do we owe you?"}\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(classify, ["--jsonl", str(source)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [line.get("id") for line in lines] == ["m1", "m2", "m3"]
+    assert lines[1] == {"line": 2, "id": "m2", "error": "not understood: RuntimeError"}
+    assert "a defect" not in result.output  # the exception's text stays out of the output
+    assert lines[2]["intents"] == ["balance"]

@@ -155,3 +155,17 @@ def test_a_sentence_that_starts_like_a_footer_is_kept():
 def test_a_sentence_with_a_date_and_a_colon_is_not_an_attribution():
     body = "We paid these on 3 May 2026:\nINV-10423\nINV-10424\nPlease confirm receipt."
     assert new_text(body) == body
+
+
+def test_a_greeting_above_the_quote_opens_the_answer_written_below_it():
+    body = (
+        "Hello,\nOn Fri, 20 Nov 2026 at 09:14, AR <ar@supplier.example> wrote:\n"
+        "> Invoice 55001 is overdue.\n\nWe paid it on Monday, could you check?\n"
+    )
+    assert new_text(body) == "Hello,\n\nWe paid it on Monday, could you check?"
+
+
+def test_a_short_answer_above_the_quote_stays_alone():
+    quote = "Le 20 nov. 2026 à 09:14, AR <ar@x.fr> a écrit :\n> Relance"
+    body = f"Bonjour, merci, c'est réglé !\n\n{quote}"
+    assert new_text(body) == "Bonjour, merci, c'est réglé !"
