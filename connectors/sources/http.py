@@ -134,7 +134,11 @@ class HttpClient:
         except ValueError:
             raise SourceError(f"{self.name}: {_where(method, response)} is not JSON") from None
 
-    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    def request(
+        self, method: str, path: str, *, max_bytes: int | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        """The response of a successful request; with ``max_bytes``, a body longer than that is
+        refused while it arrives instead of being held in memory (downloads of originals)."""
         url = self.url(path)
         refreshed = False
         attempt = 0
@@ -143,7 +147,7 @@ class HttpClient:
             headers = dict(kwargs.pop("headers", None) or {})
             auth = self.auth.apply(self.client, headers)
             try:
-                response = self.client.request(method, url, headers=headers, auth=auth, **kwargs)
+                response = self._send(method, url, headers, auth, max_bytes, kwargs)
             except httpx.HTTPError as exc:
                 if attempt > self.retries:
                     raise SourceError(
@@ -168,6 +172,28 @@ class HttpClient:
                 f"{_error_code(response)}",
                 retryable=status in RETRY_STATUSES,
             )
+
+    def _send(self, method, url, headers, auth, max_bytes, kwargs) -> httpx.Response:
+        if max_bytes is None:
+            return self.client.request(method, url, headers=headers, auth=auth, **kwargs)
+        request = self.client.build_request(method, url, headers=headers, **kwargs)
+        response = self.client.send(request, auth=auth, stream=True)
+        try:
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > max_bytes:
+                    raise SourceError(
+                        f"{self.name}: {method} {urlsplit(url).path} sent more than "
+                        f"{max_bytes:,} bytes",
+                        retryable=False,
+                    )
+        finally:
+            response.close()
+        # The same response, read: status, headers and the bytes that came.
+        return httpx.Response(
+            response.status_code, headers=response.headers, content=bytes(body), request=request
+        )
 
     def _wait(self, response: httpx.Response, attempt: int) -> float:
         header = response.headers.get("Retry-After")

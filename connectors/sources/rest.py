@@ -30,6 +30,7 @@ from connectors.config import SourceConfig
 from connectors.errors import SourceConfigError, SourceError
 from connectors.mapped import MappedConnector
 from connectors.mapping import lookup
+from connectors.originals import MAX_ORIGINAL_BYTES
 from connectors.records import InvoiceRecord, Original
 from connectors.sources.http import HttpClient
 
@@ -180,7 +181,9 @@ class RestConnector(MappedConnector):
             path = invoice.document_ref
         else:
             return None
-        response = self.client.request("GET", path, headers={"Accept": "application/pdf"})
+        response = self.client.request(
+            "GET", path, headers={"Accept": "application/pdf"}, max_bytes=MAX_ORIGINAL_BYTES
+        )
         return Original(response.content, response.headers.get("Content-Type"))
 
     def close(self) -> None:

@@ -201,3 +201,17 @@ def test_originals_come_too_when_a_second_process_reads(db, example_dir, monkeyp
 
     monkeypatch.setattr(engine, "PARALLEL_READ_BYTES", 0)
     test_a_csv_drop_brings_its_pdfs(db, example_dir)
+
+
+def test_an_original_too_large_is_refused_while_it_arrives(db, erp, api, monkeypatch):
+    from connectors.sources import rest
+
+    sources, _ = api
+    monkeypatch.setattr(rest, "MAX_ORIGINAL_BYTES", 1024)
+    serve_pdfs(erp, INV_2=pdf("INV-2 " + "x" * 4000))  # its metadata makes it larger than 1 KiB
+
+    report = sync(db, sources, "api", TOKEN)
+
+    [rejection] = report.rejected
+    assert rejection.reason == "api: GET /files/INV-2.pdf sent more than 1,024 bytes"
+    assert sorted(erp_id for erp_id, _ in originals(db)) == ["CN-1", "INV-1"]
