@@ -25,9 +25,7 @@ def smtp():
 
 @pytest.fixture
 def sending(world, smtp):
-    world.settings = world.settings.replace(
-        smtp_url=smtp.url
-    )
+    world.settings = world.settings.replace(smtp_url=smtp.url)
     return world
 
 
