@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test test-faults lint install dev system-deps clean
+.PHONY: demo test test-faults audit lint install dev system-deps clean
 
 demo: $(VENV)/.installed
 	$(BIN)/ardesk demo
@@ -13,6 +13,7 @@ FAULT_REQUESTS ?= 1000
 
 test: $(VENV)/.installed-dev system-deps
 	$(BIN)/ruff check .
+	$(BIN)/python scripts/audit-dependencies.py
 	$(BIN)/pytest --ignore=tests/faults
 	$(MAKE) test-faults
 
@@ -20,6 +21,10 @@ test: $(VENV)/.installed-dev system-deps
 # (tests/faults/harness.py); FAULT_REQUESTS=5000 for the recorded run.
 test-faults: $(VENV)/.installed-dev system-deps
 	ARDESK_TEST_FAULT_REQUESTS=$(FAULT_REQUESTS) $(BIN)/pytest tests/faults -q -s
+
+# The dependency audit alone, failing when nothing could be audited (needs PyPI's JSON API).
+audit: $(VENV)/.installed-dev
+	AUDIT_REQUIRED=1 $(BIN)/python scripts/audit-dependencies.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

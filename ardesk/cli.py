@@ -5,10 +5,12 @@ from __future__ import annotations
 import click
 
 from ardesk.commands.bot import handle_eml, smtpd, worker
+from ardesk.commands.chat import chat, slack, teams
 from ardesk.commands.clock import clock
 from ardesk.commands.database import init
 from ardesk.commands.demo_run import demo
 from ardesk.commands.directory import accounts, contacts, roles
+from ardesk.commands.documents import documents
 from ardesk.commands.invoices import invoices
 from ardesk.commands.links import link
 from ardesk.runtime import Runtime
@@ -28,6 +30,7 @@ for command in (
     accounts,
     contacts,
     roles,
+    documents,
     invoices,
     link,
     handle_eml,
@@ -35,6 +38,9 @@ for command in (
     smtpd,
     clock,
     demo,
+    chat,
+    slack,
+    teams,
 ):
     main.add_command(command)
 
@@ -57,4 +63,5 @@ def _optional(module: str, *names: str | tuple[str, str]) -> None:
 _optional("ardesk.commands.demo", "demo_data")
 _optional("ardesk.commands.web", "web")
 _optional("ardesk.commands.sync", "sync")
+_optional("ardesk.commands.sources", "sources")
 _optional("ardesk.commands.intents", "classify", ("intents_group", "intents"))

@@ -15,6 +15,7 @@ from core.config import ConfigError, Settings, load_settings
 from core.db import Database
 from core.errors import ArdeskError
 from core.plain import plain
+from mailers.brand import load_brand
 
 
 class Runtime:
@@ -28,7 +29,9 @@ class Runtime:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
-            self._settings = load_settings()
+            settings = load_settings()
+            load_brand(settings)  # read at start: a bad brand file (a mistyped IBAN) stops here
+            self._settings = settings
         return self._settings
 
     @property

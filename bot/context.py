@@ -6,12 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.inbound import Inbound
 from core.answers import Answer
 from core.config import Settings
 from core.db import Database
+
+if TYPE_CHECKING:
+    from bot.channels import OutboxEntry
 
 
 class Action(StrEnum):
@@ -58,7 +61,7 @@ class Context:
     handoff: bool = False
     handoff_reason: str | None = None
     answers: dict[int, list[Answer]] = field(default_factory=dict)  # by account id
-    rendered: list[dict[str, Any]] = field(default_factory=list)  # replies ready for the outbox
+    rendered: list[OutboxEntry] = field(default_factory=list)  # replies ready for the outbox
     stopped: bool = False
     memo: dict[str, Any] = field(default_factory=dict)  # facts two rules share, read once
 

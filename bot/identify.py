@@ -27,13 +27,23 @@ def _aligned(domain: str, signer: str) -> bool:
     return domain == signer or domain.endswith("." + signer)
 
 
+def _header_from(result) -> str | None:
+    for prop in result.properties:
+        if (prop.type or "").lower() == "header" and (prop.name or "").lower() == "from":
+            return (prop.value or "").lower().rstrip(".")
+    return None
+
+
 def authentication_verdict(ctx: Context) -> tuple[bool | None, str]:
     """(False, why) when a trusted server says the From domain failed; (True, how) when it passed;
     (None, why) when no trusted server said anything."""
+    if ctx.inbound.sender_problem:
+        # Which of several senders did a verdict vouch for? None of them is taken as verified.
+        return False, f"sender not certain: {ctx.inbound.sender_problem}"
     trusted = trusted_authserv_ids(ctx)
     if not trusted:
         return None, "no trusted authserv-id configured: verified by address"
-    domain = ctx.inbound.sender.rpartition("@")[2]
+    domain = ctx.inbound.sender.rpartition("@")[2].lower().rstrip(".")
     for header in ctx.inbound.header_values("authentication-results"):
         try:
             parsed = authres.AuthenticationResultsHeader.parse("Authentication-Results: " + header)
@@ -48,8 +58,16 @@ def authentication_verdict(ctx: Context) -> tuple[bool | None, str]:
             and any(p.name == "d" and _aligned(domain, p.value or "") for p in r.properties)
             for r in parsed.results
         )
-        if "dmarc" in results and (results["dmarc"].result or "").lower() == "fail":
-            return False, f"DMARC fail reported by {parsed.authserv_id}"
+        if "dmarc" in results:
+            dmarc = results["dmarc"]
+            if (dmarc.result or "").lower() == "fail":
+                return False, f"DMARC fail reported by {parsed.authserv_id}"
+            checked = _header_from(dmarc)
+            if checked is None:
+                return None, "a DMARC result naming no header.from: verified by address"
+            if checked != domain:
+                # The verdict is about another From domain than the one we would answer.
+                return False, f"DMARC result for {checked}, not the From domain"
         if (
             "spf" in results
             and (results["spf"].result or "").lower() == "fail"
@@ -60,7 +78,7 @@ def authentication_verdict(ctx: Context) -> tuple[bool | None, str]:
     return None, "no Authentication-Results from a trusted server: verified by address"
 
 
-def _contact_ref(session, contact: Contact) -> ContactRef:
+def contact_ref(session, contact: Contact) -> ContactRef:
     return ContactRef(
         contact_id=contact.id,
         email=contact.email,
@@ -74,7 +92,7 @@ def _contact_ref(session, contact: Contact) -> ContactRef:
     )
 
 
-def _account_for_domain(session, domain: str) -> int | None:
+def account_for_domain(session, domain: str) -> int | None:
     if not domain:
         return None
     # JSON containment differs per database; a text match narrows, Python confirms.
@@ -94,10 +112,10 @@ def identify(ctx: Context) -> None:
             contacts = contacts_by_email(session, sender) if sender else []
         except InvalidInput:
             contacts = []
-        ctx.contacts = tuple(_contact_ref(session, c) for c in contacts)
+        ctx.contacts = tuple(contact_ref(session, c) for c in contacts)
         if not ctx.contacts:
             domain = sender.rpartition("@")[2]
-            account_id = _account_for_domain(session, domain)
+            account_id = account_for_domain(session, domain)
             ctx.domain_account = (account_id, domain) if account_id else None
     if not ctx.contacts:
         ctx.status = SenderStatus.unknown

@@ -17,10 +17,28 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class ChatOrigin:
+    """Where in a chat platform a request was made, as the guards, identity and replies need it.
+
+    Plain strings for any platform: Slack's team / channel / user ids, Teams' tenant /
+    conversation / AAD object ids."""
+
+    workspace: str | None  # the user's own team or tenant; None when the platform did not say
+    conversation: str  # channel, DM or conversation id
+    user: str
+    kind: str  # direct (a DM), mention (in a channel), command (a slash command)
+    thread: str | None = None  # the message to answer in the thread of
+    conversation_workspace: str | None = None  # the team owning the channel (Slack Connect)
+    from_bot: bool = False
+    change: str | None = None  # an edit or deletion (message_changed …): never answered
+    service_url: str | None = None  # where the platform takes the answer (Teams)
+
+
+@dataclass(frozen=True)
 class Inbound:
     channel: str  # email, slack, teams
     dedupe_key: str  # Message-ID, chat event id, or a hash of the raw message
-    sender: str  # the address (lower-case) or chat user id the message came from
+    sender: str  # the address (lower-case), or "slack:TEAM/USER" for chat
     received_at: datetime
     subject: str = ""
     text: str = ""  # the body as text (HTML converted)
@@ -33,6 +51,10 @@ class Inbound:
     attachments: tuple[Attachment, ...] = ()
     is_delivery_report: bool = False
     parse_problem: str | None = None  # set when the raw message could only be partly read
+    # Set when the sender cannot be told for certain (several From addresses, a group, an
+    # address that does not parse): such a sender is never taken as verified.
+    sender_problem: str | None = None
+    chat: ChatOrigin | None = None  # set for chat requests, never for email
     raw: bytes = field(default=b"", repr=False)
 
     def header(self, name: str) -> str | None:

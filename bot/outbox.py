@@ -10,7 +10,6 @@ to AR.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,6 +17,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import undefer
 
 from bot import failpoints
+from bot.channels import Send, dispatch
 from core.config import Settings
 from core.db import Database
 from core.models import OutboundMessage, OutboundStatus, utcnow
@@ -26,8 +26,6 @@ from mailers.smtp import PermanentDeliveryError, TransientDeliveryError, next_at
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-
-Send = Callable[[OutboundMessage], None]  # raises Transient/PermanentDeliveryError
 
 
 @dataclass
@@ -115,9 +113,16 @@ def recover_interrupted(db: Database, settings: Settings, now: datetime | None =
 
 
 def deliver_due(
-    db: Database, settings: Settings, send: Send, *, now: datetime | None = None, limit: int = 50
+    db: Database,
+    settings: Settings,
+    send: Send | None = None,
+    *,
+    now: datetime | None = None,
+    limit: int = 50,
 ) -> DeliveryReport:
+    """Deliver what is due, each row through its channel's transport (or through ``send``)."""
     now = now or utcnow()
+    send = send or dispatch(settings)
     report = DeliveryReport(unknown=recover_interrupted(db, settings, now))
     for outbound_id in _claim(db, now, limit, settings.sending_lease):
         with db.admin_session() as session:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.channels import channel_for
 from bot.context import Action, Context
 from bot.guards import CONTENT_RULES, HEADER_RULES, Rule
-from bot.identify import identify
 from bot.render import render
 from bot.resolve import resolve
 from bot.resolve.issuer import LinkIssuer
@@ -42,7 +42,7 @@ def _guards(rules: tuple[Rule, ...]) -> Callable[[Context, LinkIssuer], None]:
 
 PIPELINE: tuple[Step, ...] = (
     Step("header_guards", _guards(HEADER_RULES)),
-    Step("identify", lambda ctx, _issuer: identify(ctx)),
+    Step("identify", lambda ctx, _issuer: channel_for(ctx.inbound.channel).identify(ctx)),
     Step("understand", lambda ctx, _issuer: understand(ctx)),
     Step("content_guards", _guards(CONTENT_RULES)),
     Step("resolve", resolve),

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from bot.channels.email.parse import parse_email
+from bot.channels import channel_for
 from bot.context import Action, Context
 from bot.inbound import Inbound
 from bot.pipeline import run_pipeline
@@ -22,6 +22,7 @@ from core.config import Settings
 from core.db import Database
 from core.links import LinkSigner
 from core.models import InboundMessage, InboundStatus, OutboundMessage, utcnow
+from mailers.brand import load_brand
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ def _issuer(session, settings: Settings, now: datetime, inbound_id: int | None, 
         now=now,
         inbound_message_id=inbound_id,
         dry_run=dry_run,
+        brand=load_brand(settings),
     )
 
 
@@ -77,11 +79,11 @@ def decide(
             session.add(
                 OutboundMessage(
                     inbound_message_id=inbound_id,
-                    channel=entry["channel"],
-                    account_id=entry["account_id"],
-                    recipient=entry["to"],
-                    subject=entry["subject"],
-                    payload=entry["payload"],
+                    channel=entry.channel,
+                    account_id=entry.account_id,
+                    recipient=entry.recipient,
+                    subject=entry.subject,
+                    payload=entry.payload,
                     next_attempt_at=now,
                     created_at=now,
                 )
@@ -108,20 +110,12 @@ def process(db: Database, settings: Settings, message_id: int, now: datetime | N
         reason = f"given up after {attempts - 1} failed attempts (last: {last_error})"
         return give_up(db, settings, message_id, reason, status=InboundStatus.failed)
     try:
-        inbound = inbound_from_raw(channel, raw, received_at)
+        inbound = channel_for(channel).parse(raw, received_at)
         return decide(db, settings, inbound, inbound_id=message_id, now=now)
     except Exception as error:
         log.exception("processing message %s failed (attempt %s)", message_id, attempts)
         record_failure(db, message_id, error)
         return None
-
-
-def inbound_from_raw(channel: str, raw: bytes, received_at: datetime) -> Inbound:
-    if channel == "email":
-        return parse_email(raw, received_at)
-    from bot.channels import chat_inbound_from_raw
-
-    return chat_inbound_from_raw(channel, raw, received_at)
 
 
 def give_up(
@@ -144,7 +138,8 @@ def give_up(
         raw, sender, subject = row.raw, row.sender, row.subject
         dedupe_key, received_at, channel = row.dedupe_key, row.received_at, row.channel
     request = mailers.HandoffRequest(
-        sender=sender,
+        # AR answers by mail: a chat user's id is no address to answer.
+        sender=sender if channel == "email" else "",
         status="unknown",
         reason="processing_failed",
         subject=subject,
@@ -155,7 +150,8 @@ def give_up(
     to = settings.handoff_address
     message = mailers.compose_handoff(
         request,
-        raw,
+        # The email as it came; a chat event is no email to attach (its text is in the record).
+        raw if channel == "email" else None,
         brand=mailers.load_brand(settings),
         from_address=settings.sender_address,
         ar_address=to,

@@ -13,11 +13,11 @@ def decision_record(ctx: Context, links: list[dict[str, Any]]) -> dict[str, Any]
     first = ctx.contacts[0] if ctx.contacts else None
     replies = [
         {
-            "to": r["to"],
-            "subject": r["subject"],
-            "text": r["text"],
-            "account": r["account"],
-            "language": r["language"],
+            "to": r.recipient,
+            "subject": r.subject,
+            "text": r.text,
+            "account": r.account,
+            "language": r.language,
         }
         for r in ctx.rendered
     ]

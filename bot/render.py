@@ -4,7 +4,9 @@ the identity on file, never a Reply-To."""
 
 from __future__ import annotations
 
+from bot.channels import channel_for
 from bot.context import Action, Context
+from bot.handoff import handoff
 from bot.resolve.issuer import LinkIssuer
 from core.answers import AccessInstructions, Reply
 from intents import LANGUAGES
@@ -20,9 +22,7 @@ def reply_language(ctx: Context, preferred: str | None) -> str:
 
 
 def render(ctx: Context, issuer: LinkIssuer) -> None:
-    from bot.channels import renderer_for
-
-    channel = renderer_for(ctx.inbound.channel)
+    channel = channel_for(ctx.inbound.channel)
     if ctx.action is Action.reply:
         ttl_hours = int(issuer.ttl.total_seconds() // 3600)
         for account_id, answers in ctx.answers.items():
@@ -36,9 +36,10 @@ def render(ctx: Context, issuer: LinkIssuer) -> None:
                 answers=tuple(answers),
                 link_ttl_hours=ttl_hours if issuer.issued else None,
             )
-            recipient = contact.email if contact else ctx.inbound.sender
-            ctx.rendered.append(
-                channel.reply(ctx, reply, recipient=recipient, account_id=account_id)
-            )
+            ctx.rendered.append(channel.reply(ctx, reply, contact=contact, account_id=account_id))
+    elif ctx.action is Action.handoff:
+        told = channel.unanswered(ctx)
+        if told is not None:
+            ctx.rendered.append(told)
     if ctx.handoff or ctx.action is Action.handoff:
-        ctx.rendered.append(channel.handoff(ctx))
+        ctx.rendered.append(handoff(ctx))

@@ -18,26 +18,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot import failpoints
+from bot.channels import dispatch
 from bot.decider import DecisionProcess, Outcome
+from bot.login_links import send_login_links
 from bot.outbox import DeliveryReport, deliver_due
 from bot.process import give_up
 from bot.store import claim, record_failure, release, renew
 from core.config import Settings
 from core.db import Database
+from core.links import LinkSigner
 from core.models import OutboundMessage
 
 log = logging.getLogger(__name__)
-
-
-def smtp_sender(settings: Settings) -> Callable[[OutboundMessage], None]:
-    from mailers.smtp import SmtpTransport
-
-    transport = SmtpTransport.from_settings(settings)
-
-    def send(row: OutboundMessage) -> None:
-        transport.send(row.payload, row.recipient)
-
-    return send
 
 
 @dataclass
@@ -52,8 +44,8 @@ class Worker:
     decider: DecisionProcess | None = None
 
     def __post_init__(self) -> None:
-        if self.send is None:
-            self.send = smtp_sender(self.settings)
+        if self.send is None:  # each row through its own channel's transport
+            self.send = dispatch(self.settings)
         if self.decider is None:
             self.decider = DecisionProcess(self.settings)
 
@@ -93,6 +85,8 @@ class Worker:
         """Deliver what is due one reply at a time: a worker killed while sending leaves only
         the reply in its hands in doubt (not a whole claimed chunk), and a stop waits for at
         most that one."""
+        # Links asked for at /login are emailed here, so they leave with the next delivery.
+        send_login_links(self.db, self.settings, LinkSigner(self.settings.secret_key))
         total = DeliveryReport()
         while not self.stopping.is_set():
             report = deliver_due(self.db, self.settings, self.send, limit=chunk)

@@ -15,6 +15,7 @@ from connectors.records import (
     AccountRecord,
     ContactRecord,
     InvoiceRecord,
+    Original,
     PaymentRecord,
     Rejection,
 )
@@ -59,8 +60,9 @@ class Connector(ABC):
         them for new and changed invoices."""
         return False
 
-    def document(self, invoice: InvoiceRecord) -> bytes | None:
-        """The ERP's original document (PDF) of an invoice, or None when the source has none."""
+    def document(self, invoice: InvoiceRecord) -> Original | None:
+        """The ERP's original document (PDF) of an invoice, or None when the source has none;
+        the sync checks it is a PDF before it stores it."""
         return None
 
     def close(self) -> None:  # noqa: B027 - optional hook

@@ -16,7 +16,13 @@ from connectors.records import (
     PaymentRecord,
 )
 
-INVOICE_STATUSES = ("open", "partially_paid", "paid", "void", "deleted")
+# "draft" covers every document the ERP has not issued yet (draft, in review, pending
+# approval): never imported, and removed like a deleted one if it was.
+INVOICE_STATUSES = ("open", "partially_paid", "paid", "void", "deleted", "draft")
+PARTY = (
+    "tax_id", "address_line1", "address_line2", "postal_code", "city", "region",
+    "payment_terms", "legal_entity",
+)  # fmt: skip
 ACCOUNT_STATUSES = ("active", "on_hold", "closed")
 
 
@@ -32,7 +38,18 @@ def build_account(v: dict[str, Any]) -> AccountRecord:
         status=status,
         updated_at=v.get("updated_at"),
         deleted=bool(v.get("deleted")),
+        country_code=_country(v.get("country_code")),
+        erp_balance=v.get("erp_balance"),
+        **{name: v.get(name) or None for name in PARTY},
     )
+
+
+def _country(value: str | None) -> str | None:
+    if not value:
+        return None
+    if len(value) != 2 or not value.isalpha():
+        raise FieldError("country_code", "must be a two-letter ISO 3166 code")
+    return value.upper()
 
 
 def build_contact(v: dict[str, Any]) -> ContactRecord:
@@ -74,6 +91,7 @@ def build_line(v: dict[str, Any], position: int) -> LineRecord:
         tax_rate=v.get("tax_rate") or Decimal(0),
         tax_amount=v.get("tax_amount") or Decimal(0),
         sku=v.get("sku"),
+        tax_category=(v.get("tax_category") or "").upper()[:4] or None,
     )
 
 
@@ -113,8 +131,11 @@ def build_invoice(v: dict[str, Any]) -> InvoiceRecord:
         void=bool(v.get("void")) or status == "void",
         po_number=v.get("po_number") or None,
         updated_at=v.get("updated_at"),
-        deleted=bool(v.get("deleted")) or status == "deleted",
+        deleted=bool(v.get("deleted")) or status in ("deleted", "draft"),
         document_ref=v.get("document_ref"),
+        payment_terms=v.get("payment_terms") or None,
+        legal_entity=v.get("legal_entity") or None,
+        payment_reference=v.get("payment_reference") or None,
     )
 
 

@@ -35,7 +35,10 @@ FIELDS: dict[str, dict[str, tuple[str, bool]]] = {
     "accounts": {
         "erp_id": (TEXT, True), "name": (TEXT, True), "currency": (TEXT, True),
         "email_domains": (LIST, False), "status": (TEXT, False), "updated_at": (DATETIME, False),
-        "deleted": (BOOL, False),
+        "deleted": (BOOL, False), "tax_id": (TEXT, False), "address_line1": (TEXT, False),
+        "address_line2": (TEXT, False), "postal_code": (TEXT, False), "city": (TEXT, False),
+        "region": (TEXT, False), "country_code": (TEXT, False), "payment_terms": (TEXT, False),
+        "legal_entity": (TEXT, False), "erp_balance": (DECIMAL, False),
     },
     "contacts": {
         "account": (TEXT, True), "email": (TEXT, True), "name": (TEXT, False),
@@ -49,12 +52,14 @@ FIELDS: dict[str, dict[str, tuple[str, bool]]] = {
         "kind": (TEXT, False), "amount_paid": (DECIMAL, False), "balance": (DECIMAL, False),
         "status": (TEXT, False), "void": (BOOL, False), "po_number": (TEXT, False),
         "updated_at": (DATETIME, False), "deleted": (BOOL, False), "document_ref": (TEXT, False),
+        "payment_terms": (TEXT, False), "legal_entity": (TEXT, False),
+        "payment_reference": (TEXT, False),
     },
     "lines": {
         "invoice": (TEXT, False), "line_no": (INT, False), "description": (TEXT, False),
         "quantity": (DECIMAL, False), "unit_price": (DECIMAL, False),
         "net_amount": (DECIMAL, False), "tax_rate": (DECIMAL, False),
-        "tax_amount": (DECIMAL, False), "sku": (TEXT, False),
+        "tax_amount": (DECIMAL, False), "sku": (TEXT, False), "tax_category": (TEXT, False),
     },
     "payments": {
         "erp_id": (TEXT, True), "account": (TEXT, True), "received_on": (DATE, True),

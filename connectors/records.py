@@ -26,6 +26,19 @@ class AccountRecord:
     updated_at: datetime | None = None
     deleted: bool = False
     row: str = ""  # where the source had it, for reports
+    # The billing party an e-invoice or a complete copy names, where the ERP keeps it.
+    tax_id: str | None = None
+    address_line1: str | None = None
+    address_line2: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    region: str | None = None
+    country_code: str | None = None  # ISO 3166-1 alpha-2
+    payment_terms: str | None = None
+    legal_entity: str | None = None  # the issuing company, where the ERP has several
+    # The ERP's own figure of what the customer owes, where it gives one: reconciliation
+    # compares it with the sum of the open invoices ardesk holds.
+    erp_balance: Decimal | None = None
 
 
 @dataclass(slots=True)
@@ -52,6 +65,7 @@ class LineRecord:
     tax_rate: Decimal = Decimal(0)
     tax_amount: Decimal = Decimal(0)
     sku: str | None = None
+    tax_category: str | None = None  # UNTDID 5305: S, Z, E, AE, K, G, O…
 
 
 @dataclass(slots=True)
@@ -77,6 +91,9 @@ class InvoiceRecord:
     lines: list[LineRecord] | None = None  # None: the source gives no lines, keep what is stored
     # Where the source keeps the original document (a URL path, a report name…), if anywhere.
     document_ref: str | None = None
+    payment_terms: str | None = None
+    legal_entity: str | None = None
+    payment_reference: str | None = None
 
 
 @dataclass(slots=True)
@@ -115,3 +132,12 @@ class Rejection:
 
     def as_dict(self) -> dict[str, str]:
         return {"record": self.record, "row": self.row, "field": self.field, "reason": self.reason}
+
+
+@dataclass(slots=True, frozen=True)
+class Original:
+    """An invoice's original document as the source gave it: the bytes and the content type it
+    claimed (None where the source has no such thing, e.g. a file in a drop folder)."""
+
+    content: bytes
+    content_type: str | None = None

@@ -40,11 +40,42 @@ class InvoiceCopies:
     found: tuple[tuple[InvoiceFact, LinkRef], ...] = ()
     not_found: tuple[str, ...] = ()  # as written by the sender; never says whose they are
     all_found: LinkRef | None = None  # one link to the whole set, when there are several
+    # The e-invoice format the links download (core.documents.formats.Format); None: the PDF.
+    format: str | None = None
+
+
+@dataclass(frozen=True)
+class AttachedFile:
+    """A document sent as an attachment (to an AP-automation inbox), stored and audited."""
+
+    number: str  # the invoice's
+    filename: str
+    content_type: str
+    verification_code: str
+    content: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class InvoiceFiles:
+    """invoice_copy to an AP-automation inbox: the e-invoices themselves, not links."""
+
+    files: tuple[AttachedFile, ...]
+    format: str  # core.documents.formats.Format value
+
+
+@dataclass(frozen=True)
+class EInvoiceUnavailable:
+    """An invoice asked for in an e-invoice format it lacks details for: never sent invalid,
+    the request goes to AR, who complete the details."""
+
+    number: str
+    format: str  # core.documents.formats.Format value
+    missing: tuple[str, ...]  # core.documents.eligibility.Missing values
 
 
 @dataclass(frozen=True)
 class InvoiceList:
-    """"all open invoices", "March invoices": a link to that filtered list."""
+    """ "all open invoices", "March invoices": a link to that filtered list."""
 
     link: LinkRef
     status: str  # open, paid, all
@@ -128,6 +159,8 @@ class NotPermitted:
 
 Answer = (
     InvoiceCopies
+    | EInvoiceUnavailable
+    | InvoiceFiles
     | InvoiceList
     | StatementLinkAnswer
     | BalanceAnswer

@@ -409,6 +409,92 @@ class Settings(BaseModel):
         ),
     )
 
+    slack_signing_secret: str | None = Field(
+        None,
+        repr=False,
+        json_schema_extra=_doc(
+            "The Slack app's signing secret: every request to `/slack/events` is verified with "
+            "it. Slack is off while it (or the bot token) is unset ([chat.md](chat.md)).",
+            group="chat",
+            secret=True,
+        ),
+    )
+    slack_bot_token: str | None = Field(
+        None,
+        repr=False,
+        json_schema_extra=_doc(
+            "The Slack bot token (`xoxb-…`) replies are posted and users looked up with.",
+            group="chat",
+            secret=True,
+        ),
+    )
+    slack_app_token: str | None = Field(
+        None,
+        repr=False,
+        json_schema_extra=_doc(
+            "The app-level token (`xapp-…`, scope `connections:write`) for `ardesk slack`, "
+            "Socket Mode, in installs without a public URL.",
+            group="chat",
+            secret=True,
+        ),
+    )
+    slack_api_url: str = Field(
+        "https://slack.com/api/",
+        json_schema_extra=_doc(
+            "The Slack Web API's base URL (the tests point it at a local server).",
+            "`https://slack.com/api/`",
+            group="chat",
+        ),
+    )
+    teams_app_id: str | None = Field(
+        None,
+        json_schema_extra=_doc(
+            "The Teams bot's Microsoft App ID (its Entra ID app registration); tokens from "
+            "Teams must name it as their audience. Teams is off while it is unset.",
+            group="chat",
+        ),
+    )
+    teams_app_password: str | None = Field(
+        None,
+        repr=False,
+        json_schema_extra=_doc(
+            "The client secret of that app registration.", group="chat", secret=True
+        ),
+    )
+    teams_tenant_id: str | None = Field(
+        None,
+        json_schema_extra=_doc(
+            "The supplier's own Entra ID tenant (single-tenant bots).", group="chat"
+        ),
+    )
+    teams_authority: str | None = Field(
+        None,
+        json_schema_extra=_doc(
+            "The Entra ID authority the bot's own tokens come from (a national cloud's, say).",
+            "`https://login.microsoftonline.com/` + the tenant",
+            group="chat",
+        ),
+    )
+    teams_service_hosts: tuple[str, ...] = Field(
+        (),
+        json_schema_extra=_doc(
+            "Comma-separated host names, beside Microsoft's own, that an activity's serviceUrl "
+            "may name (a national cloud's connector, a local one in tests); https only, never an "
+            "IP address of a private network. Activities naming any other host are refused.",
+            "Microsoft's connector hosts only",
+            group="chat",
+        ),
+    )
+    teams_listen: str = Field(
+        "127.0.0.1:3978",
+        json_schema_extra=_doc(
+            "host:port `ardesk teams` listens on (its public URL + `/api/messages` is the "
+            "bot's messaging endpoint).",
+            "`127.0.0.1:3978`",
+            group="chat",
+        ),
+    )
+
     _check_durations = field_validator(
         "link_ttl",
         "link_retention",
@@ -420,9 +506,9 @@ class Settings(BaseModel):
         "link_cleanup_interval",
         mode="before",
     )(_duration)
-    _check_lists = field_validator("secret_key_fallbacks", "trusted_authserv_ids", mode="before")(
-        _csv
-    )
+    _check_lists = field_validator(
+        "secret_key_fallbacks", "trusted_authserv_ids", "teams_service_hosts", mode="before"
+    )(_csv)
 
     @field_validator(
         "imap_url",
@@ -440,6 +526,13 @@ class Settings(BaseModel):
         "ar_address",
         "brand_file",
         "sources_file",
+        "slack_signing_secret",
+        "slack_bot_token",
+        "slack_app_token",
+        "teams_app_id",
+        "teams_app_password",
+        "teams_tenant_id",
+        "teams_authority",
         mode="before",
     )
     @classmethod

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -120,12 +122,11 @@ def _set_account_context(session: Session, _transaction, connection) -> None:
         )
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _limit_to_account(state: ORMExecuteState) -> None:
-    account_id = state.session.info.get("account_id")
-    if account_id is None or not (state.is_select or state.is_update or state.is_delete):
-        return
-    state.statement = state.statement.options(
+@lru_cache(maxsize=4096)
+def _account_criteria(account_id: int) -> tuple[Any, Any]:
+    """The loader criteria that keep a statement inside one account, built once per account:
+    building them (and analysing the lambda) on every statement cost more than running it."""
+    return (
         with_loader_criteria(
             AccountScoped,
             lambda cls: cls.account_id == account_id,
@@ -134,6 +135,14 @@ def _limit_to_account(state: ORMExecuteState) -> None:
         ),
         with_loader_criteria(Account, Account.id == account_id, include_aliases=True),
     )
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _limit_to_account(state: ORMExecuteState) -> None:
+    account_id = state.session.info.get("account_id")
+    if account_id is None or not (state.is_select or state.is_update or state.is_delete):
+        return
+    state.statement = state.statement.options(*_account_criteria(account_id))
 
 
 @event.listens_for(Session, "before_flush")

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from core.audit import record
 from core.errors import ArdeskError, InvalidInput
 from core.models import AccessLink, Contact, LinkScope, utcnow
+from core.sessions import end_all
 
 # No link lives longer than this whatever its row says: a leaked database cannot mint old tokens
 # into new life, and the signature alone bounds a token's age.
@@ -48,8 +49,12 @@ class IssuedLink:
 
 
 class LinkSigner:
-    def __init__(self, secret_key: str) -> None:
-        self._serializer = URLSafeTimedSerializer(secret_key, salt=_SALT)
+    """Signs with ``secret_key``; verifies with it and with earlier keys (``fallbacks``), so a
+    rotated key does not end the links already sent."""
+
+    def __init__(self, secret_key: str, *fallbacks: str) -> None:
+        # itsdangerous signs with the last key of the list and verifies with any of them.
+        self._serializer = URLSafeTimedSerializer([*fallbacks[::-1], secret_key], salt=_SALT)
 
     def sign(self, link_id: str) -> str:
         return self._serializer.dumps(link_id)
@@ -185,7 +190,10 @@ def revoke(session: Session, links: list[AccessLink], *, by: str) -> int:
             target=link.scope.value,
         )
     session.flush()
-    return sum(1 for link in links if link.revoked_at == now)
+    revoked = [link.id for link in links if link.revoked_at == now]
+    # Sessions opened from these links end too (the next request of any cookie copy is refused).
+    end_all(session, "revoked", link_ids=revoked, now=now)
+    return len(revoked)
 
 
 def purge_expired(session: Session, *, older_than: timedelta, now: datetime | None = None) -> int:

@@ -13,6 +13,7 @@ GROUPS = (
     ("web", "Web"),
     ("email", "Email"),
     ("worker", "Worker and clock"),
+    ("chat", "Slack and Teams"),
     ("sources", "Data sources"),
 )
 

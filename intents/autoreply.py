@@ -62,7 +62,8 @@ _BODY_WEAK = re.compile(
     _I,
 )
 _PAYMENT_WORDS = re.compile(
-    r"\b(?:remittance|payment (?:advice|notification|date|total)|paid amount|net paid"
+    r"\b(?:remittance|payment (?:advice|notification|date|total|run|reference)|paid amount|net paid"
+    r"|amount paid|paid|gezahlt|bezahlt|payé|pagado|betaald|pagato|pago"
     r"|zahlungsavis|avis de (?:virement|paiement)|aviso de pago|betalingsspecificatie"
     r"|avviso di pagamento)\b",
     _I,

@@ -232,7 +232,6 @@ DISMISSALS: tuple[str, ...] = (
     r"\bpas besoin\b",
     # es
     r"\bya (?:está|están) (?:contabilizad|pagad|registrad)\w*",
-    r"\bya (?:la|las|lo|los) tenemos\b",
     r"\bla otra\b",
     r"\blas otras\b",
     r"\binternamente\b",
@@ -241,7 +240,6 @@ DISMISSALS: tuple[str, ...] = (
     r"\bde overige\b",
     r"\bde andere\b",
     r"\bal betaald\b",
-    r"\bhebben we al\b",
     # it
     r"\bl'altra\b",
     r"\ble altre\b",
@@ -254,24 +252,34 @@ DISMISSALS: tuple[str, ...] = (
     r"\bnão é necessári[oa]\b",
 )
 
-#: Verbs that make a bare number the thing asked about ("can you resend 2026-0487").
-REQUEST_VERBS: tuple[str, ...] = (
+#: Words that acknowledge a document as received. A sentence with them sets its references aside
+#: only when the message asks for another one ("we have 3301 and 3305, but 3312 is missing").
+ACKNOWLEDGEMENTS: tuple[str, ...] = (
+    r"\bwe(?:'ve| have)? (?:already )?(?:received|got)\b",
+    r"\b(?:we have|we've got)\b[^.;\n]{0,40}\bon file\b",
+    r"\bliegen uns (?:bereits |schon )?vor\b",
+    r"\bhaben wir (?:bereits |schon )?(?:erhalten|bekommen)\b",
+    r"\bnous avons (?:bien )?reçu\b",
+    r"\b(?:ya )?(?:la|las|lo|los) tenemos\b",
+    r"\bhebben we (?:al|ontvangen)\b",
+    r"\babbiamo (?:già )?ricevut\w*",
+    r"\b(?:já )?recebemos\b",
+)
+
+#: Verbs asking for a document: they make even a code with an unknown prefix the thing asked about
+#: ("please resend GS-2026-0007"). Verbs about payments ("paid", "received") do not.
+COPY_VERBS: tuple[str, ...] = (
     r"re-?send(?:ing)?",
     r"send(?:ing)?",
-    r"get",
-    r"got",
-    r"need",
-    r"received?",
-    r"paid",
-    r"pay(?:ment)? for",
-    r"payment on",
-    r"email",
     r"forward",
     r"copy",
     r"copies",
-    r"missing",
-    r"schicken",
-    r"senden",
+    r"(?:zu)?schicken",
+    r"(?:zu)?senden",
+    r"mandar",
+    r"mandáis",
+    r"mandadnos",
+    r"mailen",
     r"renvoyer",
     r"envoyer",
     r"reenviar",
@@ -280,4 +288,24 @@ REQUEST_VERBS: tuple[str, ...] = (
     r"mandare",
     r"inviare",
     r"reinviare",
+)
+
+#: Verbs that make a bare number the thing asked about ("can you resend 2026-0487").
+REQUEST_VERBS: tuple[str, ...] = (
+    *COPY_VERBS,
+    r"get",
+    r"got",
+    r"need",
+    r"received?",
+    r"paid",
+    r"pay(?:ment)? for",
+    r"payment on",
+    r"email",
+    r"missing",
+    r"fehlt",
+    r"falta",
+    r"faltan",
+    r"manque",
+    r"ontbreekt",
+    r"manca",
 )

@@ -11,7 +11,8 @@ from pathlib import Path
 from spacy.language import Language
 
 from intents.result import ANSWERABLE, INTENTS, Understanding
-from intents.understand import Message, understand_many
+from intents.thresholds import Outcome, Thresholds, calibrate
+from intents.understand import Message, decide, score_many, understand_many
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,10 @@ class Report:
     abstentions: int
     unsafe_answers: int
     unsafe_rate: float
+    #: Bare candidates left for the account to confirm: real references among them (rescued
+    #: when the invoice is on the account) and other numbers (rejected when it is not).
+    candidates_true: int = 0
+    candidates_false: int = 0
     errors: list[dict[str, object]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
@@ -55,13 +60,42 @@ def to_message(row: dict[str, object]) -> Message:
     )
 
 
-def evaluate(rows: Sequence[dict[str, object]], nlp: Language | None = None) -> Report:
-    predictions = understand_many([to_message(row) for row in rows], nlp=nlp)
+def evaluate(
+    rows: Sequence[dict[str, object]],
+    nlp: Language | None = None,
+    thresholds: Thresholds | None = None,
+) -> Report:
+    messages = [to_message(row) for row in rows]
+    predictions = understand_many(messages, nlp=nlp, thresholds=thresholds)
     return score(rows, predictions)
+
+
+def calibrate_on(rows: Sequence[dict[str, object]], nlp: Language | None = None) -> Thresholds:
+    """Thresholds chosen on these labelled rows (never the held-out set)."""
+    messages = [to_message(row) for row in rows]
+    scored = score_many(messages, nlp=nlp)
+    truths = [set(row.get("intents") or []) for row in rows]  # type: ignore[arg-type]
+
+    def outcome(thresholds: Thresholds) -> Outcome:
+        exact = unsafe = 0
+        for message, one, truth in zip(messages, scored, truths, strict=True):
+            predicted = decide(message, one, thresholds)
+            exact += set(predicted.intents) == truth
+            unsafe += _unsafe(truth, predicted)
+        return Outcome(exact=exact, unsafe=unsafe)
+
+    return calibrate(outcome)
+
+
+def _unsafe(truth: set[str], predicted: Understanding) -> bool:
+    """An answer sent for a message that asked for nothing answerable."""
+    guessed = set(predicted.intents)
+    return bool(guessed & ANSWERABLE and not truth & ANSWERABLE and not predicted.needs_human)
 
 
 def score(rows: Sequence[dict[str, object]], predictions: Sequence[Understanding]) -> Report:
     exact = language = period_right = abstentions = unsafe = 0
+    candidates_true = candidates_false = 0
     counts = {name: [0, 0, 0] for name in INTENTS}  # tp, fp, fn
     invoice = [0, 0, 0]
     po = [0, 0, 0]
@@ -80,8 +114,11 @@ def score(rows: Sequence[dict[str, object]], predictions: Sequence[Understanding
         period = predicted.period.to_dict() if predicted.period else None
         period_right += period == row.get("period")
         abstentions += predicted.needs_human
-        if guessed & ANSWERABLE and not truth & ANSWERABLE and not predicted.needs_human:
-            unsafe += 1
+        unsafe += _unsafe(truth, predicted)
+        true_references = set(row.get("invoice_numbers") or [])  # type: ignore[arg-type]
+        for candidate in predicted.candidates:
+            candidates_true += candidate in true_references
+            candidates_false += candidate not in true_references
         if truth != guessed or period != row.get("period"):
             errors.append(
                 {
@@ -105,6 +142,8 @@ def score(rows: Sequence[dict[str, object]], predictions: Sequence[Understanding
         abstentions=abstentions,
         unsafe_answers=unsafe,
         unsafe_rate=unsafe / total,
+        candidates_true=candidates_true,
+        candidates_false=candidates_false,
         errors=errors,
     )
 
@@ -131,6 +170,8 @@ def format_report(report: Report) -> str:
         f"abstentions (needs_human) {report.abstentions} "
         f"({report.abstentions / max(1, report.messages):.1%})",
         f"unsafe answers           {report.unsafe_answers} ({report.unsafe_rate:.1%})",
+        f"bare candidates          {report.candidates_true} references, "
+        f"{report.candidates_false} other numbers (the account confirms or drops them)",
         "",
         f"{'':24} {'P':>6} {'R':>6} {'F1':>6} {'n':>5}",
     ]

@@ -60,7 +60,14 @@ def load(path: str | None = None) -> Language:
 def predict(
     texts: Iterable[str], nlp: Language | None = None, batch_size: int = 256
 ) -> Iterator[dict[str, float]]:
-    """Probabilities for every intent, one dict per text, in order."""
+    """Probabilities for every intent, one dict per text, in order.
+
+    A text with nothing but whitespace scores 0 for every intent without reaching the model:
+    spaCy's bag-of-words layer fails on an empty document batched beside others.
+    """
     nlp = nlp or load()
-    for doc in nlp.pipe((prepare(text) for text in texts), batch_size=batch_size):
-        yield {label: float(doc.cats.get(label, 0.0)) for label in INTENTS}
+    prepared = [prepare(text) for text in texts]
+    docs = nlp.pipe((text for text in prepared if text.strip()), batch_size=batch_size)
+    for text in prepared:
+        doc = next(docs) if text.strip() else None
+        yield {label: float(doc.cats.get(label, 0.0)) if doc else 0.0 for label in INTENTS}

@@ -15,7 +15,17 @@ import html
 import re
 from dataclasses import dataclass
 
+from intents.attribution import is_attribution, is_header_block
+
 _FLAGS = re.IGNORECASE | re.MULTILINE
+
+#: How much of a body is read to find the new text. The sender's words come first; history quoted
+#: beyond this is never read, so the work per message is bounded whatever its size.
+MAX_BODY_CHARS = 100_000
+#: The most new text understanding reads; a longer message is understood from its start.
+MAX_NEW_TEXT_CHARS = 32_000
+#: Forwards inside forwards are unwrapped this many levels deep, no more.
+_MAX_UNWRAP = 4
 
 # "-----Original Message-----" and its translations; also plain-text forward separators.
 _SEPARATOR = re.compile(
@@ -33,28 +43,21 @@ _FORWARD_MARKER = re.compile(
     _FLAGS,
 )
 
-# Outlook-style header block: a "From:" line followed closely by a "Sent:"/"Date:" line.
-_FROM_LINE = re.compile(r"^[ \t>*]*(?:from|von|de|van|da|fra)\s?:", re.IGNORECASE)
-_SENT_LINE = re.compile(
-    r"^[ \t>*]*(?:sent|date|gesendet|datum|envoyé|date|enviado(?: el)?|fecha|verzonden"
-    r"|inviato|data|enviada|verstuurd)\s?:",
-    re.IGNORECASE,
-)
-
-# Gmail / Apple Mail / Thunderbird attribution lines ("On <date>, <name> wrote:").
+# Attribution lines that start with a date word but name no date or address ("Am Montag schrieb
+# Max:"); the shapes that do are read in intents.attribution.
 _WROTE = re.compile(
     r"^[ \t>]*(?:on|am|le|el|op|il|em|a|den)\b.{3,200}?\b(?:wrote|schrieb|a écrit|escribió"
     r"|schreef|ha scritto|escreveu)(?:\s+\S+){0,4}\s*:\s*$",
     _FLAGS,
 )
-_WROTE_TWO_LINES = re.compile(
-    r"^[ \t>]*(?:on|am|le|el|op|il|em)\b[^\n]{3,200}\n[^\n]{0,200}?\b(?:wrote|schrieb|a écrit"
-    r"|escribió|schreef|ha scritto|escreveu)(?:\s+\S+){0,4}\s*:\s*$",
-    _FLAGS,
+# Separators clients put above a quote ("-----Reply Message-----", "-----Antwort Nachricht-----").
+_NAMED_SEPARATOR = re.compile(
+    r"^[ \t*]*-{3,}\s*(?:reply|antwort|original|forwarded|weitergeleitete)[\w ]{0,30}-{3,}[ \t*]*$",
+    re.IGNORECASE,
 )
 
 # A helpdesk's "reply above this line" banner ends the new part.
-_REPLY_ABOVE = re.compile(r"^.*(?:reply above this line|antworten sie oberhalb).*$", _FLAGS)
+_REPLY_ABOVE = re.compile(r"reply above this line|antworten sie oberhalb", re.IGNORECASE)
 
 # "Please see below": the forwarded part *is* the request.
 _SEE_BELOW = re.compile(
@@ -70,14 +73,29 @@ _SEE_BELOW = re.compile(
     re.IGNORECASE,
 )
 
-# Mobile and webmail footers.
+# A greeting and nothing else ("Hi,", "Hallo Frau Weber,", "Bonjour,").
+_GREETING_ONLY = re.compile(
+    r"\A[ \t]*(?:hi|hello|hey|dear|good (?:morning|afternoon)|hallo|guten (?:tag|morgen)|liebe[rs]?"
+    r"|sehr geehrte[rs]?|bonjour|salut|hola|buenos días|buenas|hallo|goedemorgen|goedemiddag|beste"
+    r"|ciao|buongiorno|salve|olá|bom dia|boa tarde)\b(?:[ \t]+[^\s,:;!?.]{1,20}){0,3}[ \t]*[,:]?"
+    r"[ \t]*\Z",
+    re.IGNORECASE,
+)
+
+# Mobile and webmail footers: "Sent from my iPhone", "Gesendet von Outlook für Android", "Envoyé à
+# partir de Outlook pour iOS", "Sent using the mobile mail app" ... A line of a few words without a
+# comma ("Sent from my desk, which is easier" is a sentence), or Gmail's lone tracking mark.
 _MOBILE_FOOTER = re.compile(
-    r"^[ \t]*(?:sent from my\b.*|sent from (?:outlook|mail|yahoo|gmail)\b.*|get outlook for \w+.*"
-    r"|von meinem \w+(?: \w+)? gesendet.*|gesendet von meinem\b.*|envoyé de mon\b.*"
-    r"|enviado desde mi\b.*|verzonden (?:vanaf|met) mijn\b.*|verstuurd vanaf mijn\b.*"
-    r"|inviato da(?:l mio)?\b.*|enviado do meu\b.*|enviado de (?:o )?meu\b.*)$",
+    r"^[ \t]*(?:(?:sent|gesendet|envoyé|enviado|enviada|verzonden|verstuurd|inviato)"
+    r"\s+(?:from|with|using|via|von|vom|mit|de|à partir de|à partir d'|depuis|desde|con|vanaf"
+    r"|vanuit|met|da|dal|dalla|do|pelo)\b[^,;\n]{0,60}"
+    r"|get outlook for \w+[^,;\n]{0,30}|von meinem \w+(?: \w+)? gesendet[^,;\n]{0,30}|ᐧ)[ \t]*$",
     _FLAGS,
 )
+# A name signed with a leading dash ("-Abhishek Kona"), no space after the dash.
+_DASH_NAME = re.compile(r"^[ \t]*-[^\W\d_][\w.'-]*(?: [^\W\d_][\w.'-]*){0,2}[ \t]*$")
+# Lines that only decorate: a separator left above a quote or a footer.
+_DECORATION_LINE = re.compile(r"^[ \t]*[-_=*ᐧ]{3,}[ \t]*$|^[ \t]*ᐧ[ \t]*$")
 
 # Closing phrases after which only a name and a signature block follow.
 _SIGN_OFF = re.compile(
@@ -85,8 +103,9 @@ _SIGN_OFF = re.compile(
     r"(?: in advance)?|thanks|thx|ta|cheers|regards|kind regards|best regards|warm regards"
     r"|best wishes|best|rgds|sincerely|yours (?:sincerely|faithfully)|yours truly|all the best"
     r"|many thanks|much appreciated|with thanks|kr"
-    r"|mit freundlichen grüßen|mit freundlichen grüssen|freundliche grüße|viele grüße|beste grüße"
-    r"|liebe grüße|schöne grüße|gruß|grüße|vielen dank(?: im voraus)?|danke(?: schön)?"
+    r"|mit freundlichen grüßen|mit freundlichen grüssen|freundliche grü(?:ß|ss)e|viele grü(?:ß|ss)e"
+    r"|beste grü(?:ß|ss)e|liebe grü(?:ß|ss)e|schöne grü(?:ß|ss)e|gruß|gruss|grü(?:ß|ss)e"
+    r"|vielen dank(?: im voraus)?|danke(?: schön)?"
     r"|besten dank|lg|mfg"
     r"|cordialement|bien cordialement|bien à vous|salutations(?: distinguées)?|merci(?: beaucoup)?"
     r"|merci d'avance|merci par avance|en vous remerciant(?: par avance)?|bonne journée"
@@ -126,6 +145,9 @@ class Split:
     new: str
     quoted: str
     forwarded: bool
+    #: The boundary is a reply's quote (an attribution line or `>` lines), not a forwarded
+    #: message or a header block: an answer may be written below it.
+    reply_quote: bool = False
 
 
 def clean(text: str) -> str:
@@ -146,37 +168,47 @@ def strip_reply_prefix(subject: str) -> tuple[str, bool]:
 def split_quote(text: str) -> Split:
     """Split a cleaned body at the first quote or forward boundary."""
     lines = text.split("\n")
+    quoted_after = _quoted_counts(lines)
     for index, line in enumerate(lines):
         forwarded = bool(_FORWARD_MARKER.match(line))
+        attribution = bool(_WROTE.match(line) or is_attribution(lines, index))
+        quote_starts = line.lstrip().startswith(">") and _rest_is_quoted(quoted_after, index)
         boundary = (
             forwarded
+            or attribution
+            or quote_starts
             or _SEPARATOR.match(line)
-            or _REPLY_ABOVE.match(line)
-            or _WROTE.match(line)
-            or _is_header_block(lines, index)
-            or (line.lstrip().startswith(">") and _rest_is_quoted(lines, index))
+            or _NAMED_SEPARATOR.match(line)
+            or _REPLY_ABOVE.search(line)
+            or is_header_block(lines, index)
         )
-        if not boundary and index + 1 < len(lines):
-            boundary = bool(_WROTE_TWO_LINES.match(line + "\n" + lines[index + 1]))
         if boundary:
             new = "\n".join(lines[:index])
             quoted = "\n".join(lines[index:])
-            return Split(new=new, quoted=quoted, forwarded=forwarded or _looks_forwarded(quoted))
+            return Split(
+                new=new,
+                quoted=quoted,
+                forwarded=forwarded or _looks_forwarded(quoted),
+                reply_quote=attribution or quote_starts,
+            )
     return Split(new=text, quoted="", forwarded=False)
 
 
-def _is_header_block(lines: list[str], index: int) -> bool:
-    if not _FROM_LINE.match(lines[index]):
-        return False
-    window = lines[index + 1 : index + 4]
-    return any(_SENT_LINE.match(line) for line in window)
+def _quoted_counts(lines: list[str]) -> list[tuple[int, int]]:
+    """For each line, how many non-blank lines from it to the end there are, and how many of
+    them are quoted: counted once from the end, so a long quote is read once, not once a line."""
+    counts = [(0, 0)] * (len(lines) + 1)
+    for index in range(len(lines) - 1, -1, -1):
+        filled, quoted = counts[index + 1]
+        stripped = lines[index].strip()
+        counts[index] = (filled + bool(stripped), quoted + stripped.startswith(">"))
+    return counts
 
 
-def _rest_is_quoted(lines: list[str], index: int) -> bool:
+def _rest_is_quoted(quoted_after: list[tuple[int, int]], index: int) -> bool:
     """A '>' line starts the quote when most of what follows is quoted too."""
-    rest = [line for line in lines[index:] if line.strip()]
-    quoted = sum(1 for line in rest if line.lstrip().startswith(">"))
-    return quoted >= max(1, int(len(rest) * 0.6))
+    filled, quoted = quoted_after[index]
+    return quoted >= max(1, int(filled * 0.6))
 
 
 def _looks_forwarded(quoted: str) -> bool:
@@ -188,13 +220,18 @@ def _strip_headers(quoted: str) -> str:
     """Drop the header lines of a forwarded message, keep its body."""
     lines = quoted.split("\n")
     body_start = 0
-    for index, line in enumerate(lines[:12]):
+    after_header = False
+    for index, line in enumerate(lines[:15]):
+        header = bool(re.match(r"^[ \t>*]*[\w .-]{1,20}\s?\*?:", line))
         if (
             _FORWARD_MARKER.match(line)
             or _SEPARATOR.match(line)
-            or re.match(r"^[ \t>*]*[\w .-]{1,20}\s?:", line)
+            or header
             or not line.strip()
+            # a header wrapped onto the next line ("Subject: … / spans over 2 lines")
+            or (after_header and line.startswith((" ", "\t", *"abcdefghijklmnopqrstuvwxyz")))
         ):
+            after_header = bool(line.strip()) and (header or after_header)
             body_start = index + 1
             continue
         break
@@ -210,7 +247,11 @@ def strip_signature(text: str) -> str:
             break
         if index > 0 and kept and _SIGN_OFF.match(line) and len(line.split()) <= 7:
             break
+        if index > 0 and kept and _DASH_NAME.match(line):
+            break
         kept.append(line)
+    while kept and (not kept[-1].strip() or _DECORATION_LINE.match(kept[-1])):
+        kept.pop()  # a separator left above the quote, a footer's rule
     return _drop_disclaimers("\n".join(kept)).strip()
 
 
@@ -228,14 +269,53 @@ def _drop_disclaimers(text: str) -> str:
 
 
 def new_text(body: str) -> str:
-    """The text the sender wrote this time, without history, signature or footers."""
-    split = split_quote(clean(body))
-    own = strip_signature(split.new)
-    if split.forwarded and _SEE_BELOW.search(own) and len(own.split()) <= 25:
-        # "Please see below": the forwarded request is what we are asked to act on.
-        forwarded = new_text(_strip_headers(split.quoted))
-        return (own + "\n\n" + forwarded).strip()
-    if not own and split.quoted:
-        # A body that is only a quote (a bare forward): its inner text is the request.
-        return new_text(_strip_headers(split.quoted))
-    return own
+    """The text the sender wrote this time, without history, signature or footers.
+
+    Reads at most MAX_BODY_CHARS of the body and returns at most MAX_NEW_TEXT_CHARS. Never
+    recursive: forwards are unwrapped a bounded number of levels, each level a shorter text.
+    """
+    text = clean(body[:MAX_BODY_CHARS])
+    kept = ""  # a "please see below" note, kept before the forwarded request it points to
+    for _ in range(_MAX_UNWRAP):
+        split = split_quote(text)
+        own = strip_signature(split.new)
+        if split.forwarded and _SEE_BELOW.search(own) and len(own.split()) <= 25:
+            # "Please see below": the forwarded request is what we are asked to act on.
+            kept, text = _joined(kept, own), _strip_headers(split.quoted)
+            continue
+        if own and split.reply_quote and _GREETING_ONLY.match(own):
+            # "Hi," above the quote and the answer under it: the greeting opens the answer.
+            below = _reply_below(split.quoted)
+            if below:
+                kept, text = _joined(kept, own), below
+                continue
+        if own or not split.quoted:
+            return _joined(kept, own)[:MAX_NEW_TEXT_CHARS]
+        # Nothing above the boundary: a reply written below the quote it answers, or a bare
+        # forward whose inner text is the request.
+        inner = _reply_below(split.quoted) if split.reply_quote else ""
+        inner = inner or _strip_headers(split.quoted)
+        if len(inner) >= len(text):
+            break  # nothing was unwrapped: reading it again would find the same boundary
+        text = inner
+    return kept[:MAX_NEW_TEXT_CHARS]
+
+
+def _reply_below(quoted: str) -> str:
+    """The unquoted lines written under a reply's quote (bottom-posting), without the
+    attribution line above the quote."""
+    lines = quoted.split("\n")
+    first_quoted = next((i for i, line in enumerate(lines) if line.lstrip().startswith(">")), None)
+    if first_quoted is None:
+        # An attribution line with the answer straight under it, nothing quoted.
+        return "\n".join(lines[_attribution_length(lines) :]).strip()
+    below = [line for line in lines[first_quoted:] if not line.lstrip().startswith(">")]
+    return "\n".join(below).strip()
+
+
+def _attribution_length(lines: list[str]) -> int:
+    return max(1, is_attribution(lines, 0))
+
+
+def _joined(first: str, second: str) -> str:
+    return (first + "\n\n" + second).strip()

@@ -50,6 +50,13 @@ class Understanding:
     period: Period | None = None
     needs_human: bool = False
     new_text: str = ""
+    #: Bare numbers that may be invoice numbers; resolve confirms them on the sender's account.
+    candidates: tuple[str, ...] = ()
+    #: The request points to an attachment for its documents ("see attached remittance") and
+    #: names none in its text: a person must read the attachment.
+    numbers_in_attachment: bool = False
+    # The document format asked for ("as XRechnung"): an ``intents.formats`` code, or None.
+    document_format: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +68,9 @@ class Understanding:
             "period": self.period.to_dict() if self.period else None,
             "needs_human": self.needs_human,
             "new_text": self.new_text,
+            "candidates": list(self.candidates),
+            "numbers_in_attachment": self.numbers_in_attachment,
+            "document_format": self.document_format,
         }
 
     def to_json(self) -> str:

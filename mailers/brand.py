@@ -1,8 +1,12 @@
-"""The sender's brand: name, logo, colours, signature, legal footer and bank details.
+"""The sender's brand: name, logo, colours, signature, legal footer, bank details and the legal
+entities that issue invoices (address, VAT and registration ids, contact, bank accounts).
 
-Read from the TOML file named by ``ARDESK_BRAND_FILE`` (format in docs/mailers.md). Development
-without a brand file gets a plain default; production requires the file, because customers
-should see the company they wrote to, not a placeholder.
+Read from the TOML file named by ``ARDESK_BRAND_FILE`` (format in docs/mailers.md and
+docs/documents.md). Development without a brand file gets the complete demo brand
+``deploy/brand.example.toml`` (tests get a plain default); production requires the file,
+because customers should see the company they wrote to, not a placeholder. IBANs and BICs are
+checked (schwifty) when the file is read: a typo in the bank details refuses to start rather
+than reach customers.
 """
 
 from __future__ import annotations
@@ -15,7 +19,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from schwifty import BIC, IBAN
+
 from core.config import ConfigError, Settings
+from core.documents.parties import BankDetails, LegalEntity, PostalAddress
 
 # Colours go into inline style attributes: only plain hex colours, so a brand file cannot
 # inject CSS (or anything else) into every email.
@@ -23,7 +30,15 @@ _HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 # Mail clients show PNG, JPEG and GIF inline; SVG is blocked by most of them.
 LOGO_TYPES = {"image/png", "image/jpeg", "image/gif"}
 MAX_LOGO_BYTES = 512 * 1024
-_BANK_NAMES = {"account_holder", "iban", "bic", "bank_name"}
+_BANK_NAMES = {"account_holder", "iban", "bic", "bank_name", "currencies"}
+_ENTITY_TEXT = {
+    "vat_id", "registration_id", "electronic_address", "contact_name", "contact_phone",
+    "contact_email",
+}  # fmt: skip
+_ADDRESS_NAMES = {"address_line1", "address_line2", "postal_code", "city", "region", "country_code"}
+_ENTITY_NAMES = {"code", "name", "bank", *_ENTITY_TEXT, *_ADDRESS_NAMES}
+# The complete demo brand: what development shows when no brand file is configured.
+EXAMPLE_BRAND_FILE = Path(__file__).resolve().parent.parent / "deploy" / "brand.example.toml"
 _KNOWN_KEYS = {
     "name",
     "sender_name",
@@ -34,6 +49,7 @@ _KNOWN_KEYS = {
     "signature",
     "legal_footer",
     "bank",
+    "legal_entities",
 }
 
 
@@ -59,15 +75,6 @@ class Logo:
 
 
 @dataclass(frozen=True)
-class BankDetails:
-    account_holder: str
-    iban: str
-    bic: str
-    bank_name: str
-    other: tuple[tuple[str, str], ...] = ()  # further fields, in file order (e.g. sort code)
-
-
-@dataclass(frozen=True)
 class Brand:
     name: str
     sender_name: str
@@ -76,6 +83,17 @@ class Brand:
     signature: str = ""
     legal_footer: str = ""
     bank: BankDetails | None = None
+    # The first is the default issuer; accounts and invoices may name another by its code.
+    legal_entities: tuple[LegalEntity, ...] = ()
+
+    def legal_entity(self, code: str | None) -> LegalEntity | None:
+        """The entity an invoice or account names, else the default; None if the code is
+        unknown (a copy must not name the wrong issuer)."""
+        if not self.legal_entities:
+            return None
+        if not code:
+            return self.legal_entities[0]
+        return next((e for e in self.legal_entities if e.code == code), None)
 
 
 DEFAULT_BRAND = Brand(name="ardesk", sender_name="ardesk accounts receivable")
@@ -87,7 +105,10 @@ def load_brand(settings: Settings) -> Brand:
     if brand_path is None:
         if settings.is_production:
             raise BrandError("ARDESK_BRAND_FILE is required in production (see docs/mailers.md)")
-        return DEFAULT_BRAND
+        # Tests name the brand they use; an installed copy may have no deploy/ folder.
+        if not settings.is_development or not EXAMPLE_BRAND_FILE.is_file():
+            return DEFAULT_BRAND
+        brand_path = EXAMPLE_BRAND_FILE
     try:
         stat = brand_path.stat()
     except OSError:
@@ -141,6 +162,10 @@ class _Reader:
                 unknown[0], f"is not a brand field (known: {', '.join(sorted(_KNOWN_KEYS))})"
             )
         name = self.text(self.data, "name", "name", required=True)
+        entities = self.legal_entities()
+        bank = self.bank(self.data.get("bank"), "bank")
+        if bank is None and entities and entities[0].banks:
+            bank = entities[0].banks[0]  # the default issuer's account is the official one
         return Brand(
             name=name,
             sender_name=self.text(self.data, "sender_name", "sender_name") or name,
@@ -148,7 +173,8 @@ class _Reader:
             logo=self.logo(name),
             signature=self.text(self.data, "signature", "signature"),
             legal_footer=self.text(self.data, "legal_footer", "legal_footer"),
-            bank=self.bank(),
+            bank=bank,
+            legal_entities=entities,
         )
 
     def colours(self) -> Colours:
@@ -193,45 +219,82 @@ class _Reader:
             raise self.fail("logo", f"{logo_path} is larger than {MAX_LOGO_BYTES // 1024} KiB")
         return Logo(alt=alt, content=content, mime_type=mime_type)
 
-    def bank(self) -> BankDetails | None:
-        table = self.data.get("bank")
+    def legal_entities(self) -> tuple[LegalEntity, ...]:
+        tables = self.data.get("legal_entities", [])
+        if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+            raise self.fail("legal_entities", "must be an array of tables: [[legal_entities]]")
+        entities, codes = [], set()
+        for index, table in enumerate(tables):
+            where = f"legal_entities[{index}]"
+            extra = sorted(set(table) - _ENTITY_NAMES)
+            if extra:
+                raise self.fail(f"{where}.{extra[0]}", "is not a legal entity field")
+            code = self.text(table, "code", f"{where}.code", required=True)
+            if code in codes:
+                raise self.fail(f"{where}.code", f"{code!r} is used twice")
+            codes.add(code)
+            country = self.text(table, "country_code", f"{where}.country_code", required=True)
+            if not re.fullmatch(r"[A-Z]{2}", country):
+                raise self.fail(f"{where}.country_code", "must be two capital letters (ISO 3166)")
+            banks = table.get("bank", [])
+            if isinstance(banks, dict):
+                banks = [banks]
+            if not isinstance(banks, list):
+                raise self.fail(f"{where}.bank", "must be a table or an array of tables")
+            address = PostalAddress(
+                line1=self.text(table, "address_line1", f"{where}.address_line1", required=True),
+                line2=self.text(table, "address_line2", f"{where}.address_line2"),
+                postal_code=self.text(table, "postal_code", f"{where}.postal_code"),
+                city=self.text(table, "city", f"{where}.city", required=True),
+                region=self.text(table, "region", f"{where}.region"),
+                country_code=country,
+            )
+            texts = {key: self.text(table, key, f"{where}.{key}") for key in _ENTITY_TEXT}
+            entities.append(
+                LegalEntity(
+                    code=code,
+                    name=self.text(table, "name", f"{where}.name", required=True),
+                    address=address,
+                    banks=tuple(
+                        self.bank(bank, f"{where}.bank[{i}]") for i, bank in enumerate(banks)
+                    ),
+                    **texts,
+                )
+            )
+        return tuple(entities)
+
+    def bank(self, table: Any, where: str) -> BankDetails | None:
         if table is None:
             return None
         if not isinstance(table, dict):
-            raise self.fail(
-                "bank", "must be a table: [bank] with account_holder, iban, bic, bank_name"
-            )
-        iban = self.text(table, "iban", "bank.iban", required=True).replace(" ", "").upper()
-        if not iban_is_valid(iban):
-            raise self.fail("bank.iban", "is not a valid IBAN (its check digits do not match)")
-        bic = self.text(table, "bic", "bank.bic", required=True).replace(" ", "").upper()
-        if not re.fullmatch(r"[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?", bic):
-            raise self.fail("bank.bic", "is not a BIC (8 or 11 letters and digits)")
+            raise self.fail(where, "must be a table with account_holder, iban, bic, bank_name")
+        try:
+            iban = IBAN(self.text(table, "iban", f"{where}.iban", required=True))
+        except ValueError as exc:
+            raise self.fail(f"{where}.iban", f"is not a valid IBAN ({exc})") from None
+        try:
+            bic = BIC(self.text(table, "bic", f"{where}.bic", required=True))
+        except ValueError as exc:
+            raise self.fail(f"{where}.bic", f"is not a valid BIC ({exc})") from None
+        currencies = table.get("currencies", [])
+        if not isinstance(currencies, list) or not all(
+            isinstance(c, str) and re.fullmatch(r"[A-Z]{3}", c) for c in currencies
+        ):
+            raise self.fail(f"{where}.currencies", 'must be a list of codes like ["EUR"]')
         other = []
         for key in table:
             if key not in _BANK_NAMES:
                 value = table[key]
                 if not isinstance(value, str | int):
-                    raise self.fail(f"bank.{key}", "must be a string")
+                    raise self.fail(f"{where}.{key}", "must be a string")
                 other.append((key, str(value).strip()))
         return BankDetails(
-            account_holder=self.text(table, "account_holder", "bank.account_holder", required=True),
-            iban=format_iban(iban),
-            bic=bic,
-            bank_name=self.text(table, "bank_name", "bank.bank_name", required=True),
+            account_holder=self.text(
+                table, "account_holder", f"{where}.account_holder", required=True
+            ),
+            iban=iban.formatted,
+            bic=str(bic),
+            bank_name=self.text(table, "bank_name", f"{where}.bank_name", required=True),
             other=tuple(other),
+            currencies=tuple(currencies),
         )
-
-
-def iban_is_valid(iban: str) -> bool:
-    """ISO 13616 check digits (mod 97): a typo in the bank details must not reach customers."""
-    if not re.fullmatch(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}", iban):
-        return False
-    rearranged = iban[4:] + iban[:4]
-    digits = "".join(str(int(char, 36)) for char in rearranged)
-    return int(digits) % 97 == 1
-
-
-def format_iban(iban: str) -> str:
-    """Groups of four, as printed on invoices."""
-    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))

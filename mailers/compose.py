@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from email.message import EmailMessage
 
-from core.answers import LinkRef, Reply
+from core.answers import InvoiceFiles, LinkRef, Reply
 from core.links import IssuedLink
 from core.models import utcnow
 from mailers.blocks import Action, Paragraph, Section
@@ -161,7 +161,15 @@ def compose_reply(
         message["In-Reply-To"] = _msg_id(in_reply_to)
     if thread:
         message["References"] = " ".join(thread)
-    return attach_bodies(message, body, brand, l10n)
+    attach_bodies(message, body, brand, l10n)
+    for answer in reply.answers:
+        if isinstance(answer, InvoiceFiles):  # e-invoices for an AP-automation inbox
+            for file in answer.files:
+                maintype, subtype = file.content_type.split("/", 1)
+                message.add_attachment(
+                    file.content, maintype=maintype, subtype=subtype, filename=file.filename
+                )
+    return message
 
 
 def _link_email_text(purpose: str, l10n: Localizer) -> tuple[str, str, str]:

@@ -8,10 +8,12 @@ hand-off reason code reaches the customer.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from core import answers as a
+from core.documents.formats import SPECS, Format
 from mailers.blocks import Action, Block, Item, ItemList, Paragraph, Section, Table
 from mailers.brand import BankDetails
 from mailers.i18n import Localizer
@@ -74,10 +76,17 @@ def _status(invoice: a.InvoiceFact, l10n: Localizer) -> str:
     return l10n.gettext("Status: %(amount)s open", amount=open_amount)
 
 
-def _invoice_item(invoice: a.InvoiceFact, link: a.LinkRef | None, l10n: Localizer) -> Item:
+def _invoice_item(
+    invoice: a.InvoiceFact, link: a.LinkRef | None, l10n: Localizer, *, copy: bool = False
+) -> Item:
+    details = _invoice_details(invoice, l10n)
+    if copy:
+        # Re-sent, so marked as a copy: a second "original" invites a second payment.
+        date_ = l10n.date(invoice.issue_date)
+        details += (l10n.gettext("Copy — original issued on %(date)s", date=date_),)
     return Item(
         title=_invoice_title(invoice, l10n),
-        details=_invoice_details(invoice, l10n),
+        details=details,
         url=link.url if link else None,
         url_label=l10n.gettext("View and download") if link else None,
     )
@@ -96,6 +105,8 @@ def _not_found(numbers: Iterable[str], l10n: Localizer) -> Paragraph:
 
 
 def invoice_copies(answer: a.InvoiceCopies, l10n: Localizer, _bank: Any) -> list[Section]:
+    if answer.format:
+        return _format_links(answer, l10n)
     blocks: list[Block] = []
     if answer.found:
         blocks.append(
@@ -107,13 +118,81 @@ def invoice_copies(answer: a.InvoiceCopies, l10n: Localizer, _bank: Any) -> list
                 )
             )
         )
-        blocks.append(ItemList(tuple(_invoice_item(inv, link, l10n) for inv, link in answer.found)))
+        items = tuple(_invoice_item(inv, link, l10n, copy=True) for inv, link in answer.found)
+        blocks.append(ItemList(items))
     if answer.all_found:
         blocks.append(Action(l10n.gettext("Open all of them together"), answer.all_found.url))
     if answer.not_found:
         blocks.append(_not_found(answer.not_found, l10n))
     heading = l10n.ngettext("Your invoice", "Your invoices", max(len(answer.found), 1))
     return [Section(heading, tuple(blocks))]
+
+
+def _copy_item(invoice: a.InvoiceFact, link: a.LinkRef, label: str, l10n: Localizer) -> Item:
+    item = _invoice_item(invoice, link, l10n, copy=True)
+    return replace(item, url_label=l10n.gettext("Download %(format)s", format=label))
+
+
+def _format_links(answer: a.InvoiceCopies, l10n: Localizer) -> list[Section]:
+    """The links download the invoices as the e-invoice format asked for."""
+    label = SPECS[Format(answer.format)].label
+    intro = l10n.ngettext(
+        "Here is the invoice you asked for, as %(format)s:",
+        "Here are the %(count)s invoices you asked for, as %(format)s:",
+        len(answer.found),
+        format=label,
+    )
+    items = tuple(_copy_item(inv, link, label, l10n) for inv, link in answer.found)
+    heading = l10n.ngettext("Your e-invoice", "Your e-invoices", len(answer.found))
+    return [Section(heading, (Paragraph(intro), ItemList(items)))]
+
+
+def invoice_files(answer: a.InvoiceFiles, l10n: Localizer, _bank: Any) -> list[Section]:
+    """E-invoices attached (for an AP-automation inbox), each with its verification code."""
+    label = SPECS[Format(answer.format)].label
+    intro = l10n.ngettext(
+        "The invoice you asked for is attached, as %(format)s:",
+        "The %(count)s invoices you asked for are attached, as %(format)s:",
+        len(answer.files),
+        format=label,
+    )
+    items = tuple(
+        Item(
+            title=file.filename,
+            details=(l10n.gettext("Verification code: %(code)s", code=file.verification_code),),
+        )
+        for file in answer.files
+    )
+    heading = l10n.ngettext("Your e-invoice", "Your e-invoices", len(answer.files))
+    return [Section(heading, (Paragraph(intro), ItemList(items)))]
+
+
+def einvoice_unavailable(
+    answer: a.EInvoiceUnavailable, l10n: Localizer, _bank: Any
+) -> list[Section]:
+    names = {
+        "lines": l10n.gettext("the invoice lines"),
+        "seller": l10n.gettext("the issuing company's details"),
+        "seller_vat_id": l10n.gettext("our VAT id"),
+        "seller_address": l10n.gettext("our complete address"),
+        "seller_contact": l10n.gettext("our contact name, phone and e-mail"),
+        "seller_electronic_address": l10n.gettext("our electronic address for e-invoices"),
+        "seller_bank": l10n.gettext("our bank account for this currency"),
+        "buyer_address": l10n.gettext("your complete billing address"),
+        "buyer_tax_id": l10n.gettext("your VAT id"),
+        "buyer_electronic_address": l10n.gettext("your electronic address for e-invoices"),
+        "tax_category": l10n.gettext("a VAT category on every line"),
+        "totals": l10n.gettext("totals that match the lines and taxes"),
+    }
+    text = l10n.gettext(
+        "We cannot send invoice %(number)s as %(format)s yet: it lacks %(missing)s, and your "
+        "system would reject the file without it. Our accounts-receivable team has your request "
+        "and will complete the details.",
+        number=answer.number,
+        format=SPECS[Format(answer.format)].label,
+        missing=", ".join(names.get(code, code) for code in answer.missing),
+    )
+    return [Section(None, (Paragraph(text),))]
 
 
 def _period(start: date | None, end: date | None, l10n: Localizer) -> str | None:
@@ -340,6 +419,8 @@ def not_permitted(answer: a.NotPermitted, l10n: Localizer, _bank: Any) -> list[S
 
 _BUILDERS: dict[type, Callable[[Any, Localizer, BankDetails | None], list[Section]]] = {
     a.InvoiceCopies: invoice_copies,
+    a.EInvoiceUnavailable: einvoice_unavailable,
+    a.InvoiceFiles: invoice_files,
     a.InvoiceList: invoice_list,
     a.StatementLinkAnswer: statement,
     a.BalanceAnswer: balance,

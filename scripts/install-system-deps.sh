@@ -7,6 +7,8 @@ have_postgres() { compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null; }
 have_postgres || missing+=(postgresql)
 # The email bot's IMAP tests run a throwaway Dovecot.
 command -v dovecot >/dev/null || [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
+# The SQL source's tests run a throwaway MariaDB as the mysql user.
+command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
 # The portal's browser tests and PDF rendering (WeasyPrint needs Pango and a font).
 for package in chromium fonts-dejavu-core poppler-utils libpango-1.0-0 libpangoft2-1.0-0; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")

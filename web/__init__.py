@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Flask
 
 from core.config import Settings, load_settings
@@ -12,11 +10,6 @@ from core.links import LinkSigner
 from web.planning import plan_with_values
 from web.sessions import ChangedOnlySessionInterface
 
-# A portal session ends after this long without a request. The cookie (and its lifetime) is
-# rewritten when the session changes (``web.sessions``), which ``web.visitor`` does once a minute
-# of activity, so an active visitor is never cut off mid-task and most responses carry no
-# Set-Cookie.
-IDLE_TIMEOUT = timedelta(minutes=30)
 # Uploads are only ever PDFs to verify; anything bigger is refused before it is read.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -24,15 +17,23 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 def create_app(settings: Settings | None = None) -> Flask:
     """The app factory (gunicorn: ``web:create_app()``); nothing is created at import time."""
     settings = settings or load_settings()
+    if settings.is_production:
+        # A brand file that does not load stops the start, not every page later.
+        from mailers.brand import load_brand
+
+        load_brand(settings)
     app = Flask(__name__)
     development = settings.env == "development"
     app.config.update(
         SECRET_KEY=settings.secret_key,
+        # Cookies signed with an earlier key still open (key rotation); new ones use the new key.
+        SECRET_KEY_FALLBACKS=list(settings.secret_key_fallbacks),
         SESSION_COOKIE_NAME="ardesk_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SECURE=not development,
         SESSION_COOKIE_SAMESITE="Lax",
-        PERMANENT_SESSION_LIFETIME=IDLE_TIMEOUT,
+        # The cookie lasts as long as the browser; the session itself ends on the server
+        # (idle time, link expiry, sign-out, revocation: ``web.visitor``).
         SESSION_REFRESH_EACH_REQUEST=False,
         # The form plus a little room for the multipart envelope.
         MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES + 64 * 1024,
@@ -47,22 +48,23 @@ def create_app(settings: Settings | None = None) -> Flask:
     plan_with_values(database.portal_engine)
     app.extensions["ardesk.settings"] = settings
     app.extensions["ardesk.db"] = database
-    app.extensions["ardesk.signer"] = LinkSigner(settings.secret_key)
+    app.extensions["ardesk.signer"] = LinkSigner(*settings.verifying_keys)
 
     from web import errors, i18n, security, visitor
     from web.documents import blueprint as documents
     from web.extensions import babel, csrf
     from web.landing import blueprint as landing
     from web.portal import blueprint as portal
+    from web.slack import blueprint as slack
     from web.verify import blueprint as verify
 
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
-    security.init_app(app, hsts=not development)
+    security.init_app(app, hsts=not development, proxy_hops=settings.proxy_hops)
     errors.init_app(app)
     app.teardown_request(visitor.close_scope)
-    for blueprint in (landing, portal, documents, verify):
+    for blueprint in (landing, portal, documents, verify, slack):
         app.register_blueprint(blueprint)
 
     @app.context_processor

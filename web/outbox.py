@@ -1,43 +1,16 @@
-"""Emailing a fresh link to a contact's address on file — never to an address typed in a form.
-
-The link is issued and the email written to the outbox in the same privileged transaction; the
-worker delivers it. A contact gets at most ``MAX_RECENT_LINKS`` such emails per quarter hour, so
-the buttons and ``/login`` cannot be used to flood a mailbox.
-"""
+"""The portal's way to email a link: the app's settings and signer, then ``mailers.link_email``."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any, Literal
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core import links
-from core.config import Settings
-from core.models import AccessLink, Contact, LinkScope, utcnow
+from core.models import Contact, LinkScope
+from mailers.link_email import Purpose
+from mailers.link_email import email_link as _email_link
 from web.extensions import app_settings
-
-Purpose = Literal["portal", "fresh", "login"]
-MAX_RECENT_LINKS = 5
-RECENT = timedelta(minutes=15)
-
-
-def settings() -> Settings:
-    return app_settings()
-
-
-def recently_sent(session: Session, contact: Contact) -> int:
-    since = utcnow() - RECENT
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(AccessLink)
-            .where(AccessLink.contact_id == contact.id, AccessLink.created_at >= since)
-        )
-        or 0
-    )
 
 
 def email_link(
@@ -50,20 +23,7 @@ def email_link(
     actor: str,
 ) -> bool:
     """Issue a link for ``contact`` and queue the email; False when the contact cannot get one."""
-    if not contact.active or recently_sent(session, contact) >= MAX_RECENT_LINKS:
-        return False
-    import mailers
-
-    config = settings()
-    link = links.issue(
-        session,
-        current_app.extensions["ardesk.signer"],
-        config.base_url,
-        contact,
-        scope,
-        ttl=config.link_ttl,
-        targets=targets,
-        actor=actor,
+    signer = current_app.extensions["ardesk.signer"]
+    return _email_link(
+        session, app_settings(), signer, contact, scope, purpose, targets=targets, actor=actor
     )
-    mailers.queue_link_email(session, config, contact, link, purpose, language=contact.language)
-    return True

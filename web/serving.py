@@ -10,17 +10,36 @@ import re
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-_TOKEN_PATH = re.compile(r"/l/[^/\s?]+")
+_TOKEN_PATH = re.compile(r"/l/[^/\s?#\"]+")
 
 
-def redact(path: str) -> str:
-    return _TOKEN_PATH.sub("/l/…", path)
+def redact(target: str) -> str:
+    """A request target as logs may show it: link tokens masked, the query string dropped
+    (links, searches and verification codes travel there)."""
+    path, _, query = target.partition("?")
+    return _TOKEN_PATH.sub("/l/…", path) + ("?…" if query else "")
+
+
+def redact_text(text: str) -> str:
+    """Mask link tokens and query strings inside a longer text (a request line, an error)."""
+    return re.sub(r"\S*/l/\S+|\?\S+", lambda m: redact(m.group(0)), text)
 
 
 class RedactingRequestHandler(WSGIRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        self.requestline = redact(self.requestline)
-        super().log_request(code, size)
+        # Werkzeug builds the line from ``path`` (``requestline`` only for a malformed request).
+        original = getattr(self, "path", None)
+        if original is not None:
+            self.path = redact(original)
+        self.requestline = redact_text(getattr(self, "requestline", ""))
+        try:
+            super().log_request(code, size)
+        finally:
+            if original is not None:
+                self.path = original
+
+    def log_error(self, format: str, *args: object) -> None:
+        super().log_error(format, *(redact_text(a) if isinstance(a, str) else a for a in args))
 
 
 def serve_until_interrupted(app: Flask, host: str, port: int, announce) -> None:

@@ -1,40 +1,53 @@
 """The visitor: who followed which link, and what that lets them see.
 
-The signed session cookie holds only ids (account, contact, link) and the time of the last
-request (to the minute: see ``TOUCH_EVERY``). Everything the session grants is re-read on every
-request from the link and contact rows, inside the account scope, in one query: a link AR
-revokes, a contact made inactive or a role changed take effect on the next click, not when the
-cookie expires.
+The session lives on the server (``core.sessions``): the signed cookie holds only the session's
+random secret and its account id (so the request opens that account's scope at once). Everything
+the session grants is re-read on every request, inside the account scope, in one query over the
+session row, its link, the contact and the role's permissions: sign-out, idle time, the link's
+expiry or revocation, a contact made inactive or a role changed take effect on the next request,
+for every copy of the cookie.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
-from flask import current_app, g, request, session
-from sqlalchemy import select
+from flask import abort, current_app, g, request, session
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from core import permissions, sessions
 from core.audit import record
 from core.db import Database
-from core.models import AccessLink, Account, Contact, LinkScope, RolePermission
+from core.models import (
+    AccessLink,
+    Account,
+    Contact,
+    LinkScope,
+    RolePermission,
+    SessionKind,
+    WebSession,
+    utcnow,
+)
+from core.permissions import Surface
+from web.extensions import app_settings
 
 SESSION_KEY = "visitor"
-# The time of the last request is written back at most this often, so the idle timeout ends a
-# session after 29 to 30 minutes without a request.
-TOUCH_EVERY = 60
+# The session's last-request time is written back at most this often: a session ends between
+# ``session_idle - TOUCH_EVERY`` and ``session_idle`` after its last request.
+TOUCH_EVERY = timedelta(seconds=60)
 
 
 class NoVisitor(Exception):
-    """No portal session, or it ended (idle, revoked, contact inactive)."""
+    """No portal session, or it ended (idle, signed out, expired, revoked, contact inactive)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
-        self.reason = reason  # "none", "idle", "revoked", "inactive"
+        self.reason = reason  # "none", "idle", "ended", "expired", "revoked", "inactive"
 
 
 @dataclass(frozen=True)
@@ -51,8 +64,9 @@ class Visitor:
     scope: LinkScope
     targets: dict[str, Any] = field(default_factory=dict)
 
-    def may(self, permission: str) -> bool:
-        return permission in self.permissions
+    def allows(self, surface: Surface | str) -> bool:
+        """Whether this visitor's role may use ``surface`` (``core.permissions``)."""
+        return permissions.allows(self.permissions, Surface(surface))
 
     @property
     def actor(self) -> str:
@@ -63,19 +77,41 @@ class Visitor:
         return self.scope is LinkScope.portal
 
 
+def require(surface: Surface) -> Visitor:
+    """The visitor, if their role may use ``surface``; 403 otherwise."""
+    visitor = current_visitor()
+    if not visitor.allows(surface):
+        abort(403)
+    return visitor
+
+
 def database() -> Database:
     return current_app.extensions["ardesk.db"]
 
 
-def open_session(account_id: int, contact_id: int, link_id: str) -> None:
-    """Start a portal session for this link (the cookie is replaced, never extended)."""
+def open_session(scoped_session: Session, link: AccessLink, contact_id: int) -> None:
+    """Start a portal session for this link, in the link's account scope; the cookie is replaced
+    (a new secret each time: nothing from before the link was opened carries over)."""
+    secret = sessions.start(
+        scoped_session,
+        SessionKind.customer,
+        account_id=link.account_id,
+        contact_id=contact_id,
+        link_id=link.id,
+        expires_at=link.expires_at,
+    )
     session.clear()
-    session.permanent = True
-    session[SESSION_KEY] = {"a": account_id, "c": contact_id, "l": link_id, "t": int(time.time())}
+    session[SESSION_KEY] = {"s": secret, "a": link.account_id}
 
 
-def end_session() -> None:
-    session.pop(SESSION_KEY, None)
+def end_session(reason: str = "signed_out") -> None:
+    """End the server-side session (every copy of its cookie) and forget the cookie."""
+    data = session.pop(SESSION_KEY, None)
+    if not isinstance(data, dict) or not isinstance(data.get("a"), int):
+        return
+    key = sessions.session_key(str(data.get("s", "")))
+    with database().account_scope(data["a"]) as scoped_session:
+        sessions.end(scoped_session, key, reason)
 
 
 def scoped() -> Session:
@@ -88,28 +124,20 @@ def current_visitor() -> Visitor:
     if "visitor" in g:
         return g.visitor
     data = session.get(SESSION_KEY)
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not isinstance(data.get("a"), int) or not data.get("s"):
         raise NoVisitor("none")
-    idle_limit = current_app.permanent_session_lifetime.total_seconds()
-    if time.time() - data.get("t", 0) > idle_limit:
-        end_session()
-        raise NoVisitor("idle")
+    key = sessions.session_key(str(data["s"]))
     stack = ExitStack()
-    scoped_session = stack.enter_context(database().account_scope(int(data["a"])))
+    scoped_session = stack.enter_context(database().account_scope(data["a"]))
     try:
-        visitor = _read_visitor(scoped_session, data)
+        visitor = _read_visitor(scoped_session, key)
     except NoVisitor:
-        stack.close()
-        end_session()
+        stack.close()  # commits the session's end (written by _read_visitor)
+        session.pop(SESSION_KEY, None)
         raise
     except BaseException:
         stack.close()
         raise
-    now = int(time.time())
-    if now - data.get("t", 0) >= TOUCH_EVERY:
-        # Only then is the cookie rewritten (and its expiry moved): an unchanged session sends
-        # no Set-Cookie, so most requests skip signing one.
-        session[SESSION_KEY] = {**data, "t": now}
     g.visitor = visitor
     g.scoped_session = scoped_session
     g.scope_stack = stack
@@ -117,45 +145,86 @@ def current_visitor() -> Visitor:
     return visitor
 
 
-def _read_visitor(scoped_session: Session, data: dict[str, Any]) -> Visitor:
-    """The link, its contact, the account's name and the role's permissions, in one query: one
-    row per permission (one row, without permissions, for a role that has none)."""
-    rows = scoped_session.execute(
-        select(
-            AccessLink.revoked_at,
-            AccessLink.scope,
-            AccessLink.targets,
-            Contact.account_id,
-            Contact.name,
-            Contact.email,
-            Contact.language,
-            Contact.role,
-            Contact.active,
-            Account.name,
-            RolePermission.permission,
-        )
-        .join(Contact, Contact.id == AccessLink.contact_id)
-        .join(Account, Account.id == Contact.account_id)
-        .outerjoin(RolePermission, RolePermission.role == Contact.role)
-        .where(AccessLink.id == data["l"], Contact.id == data["c"])
-    ).all()
-    if not rows or rows[0].revoked_at is not None:
-        raise NoVisitor("revoked")
-    first = rows[0]
-    if not first.active:
-        raise NoVisitor("inactive")
+def _ended(scoped_session: Session, key: str, reason: str) -> NoVisitor:
+    sessions.end(scoped_session, key, reason)
+    return NoVisitor(reason)
+
+
+# Built once: constructing this statement cost as much as running it. It runs on the scoped
+# session's connection as a plain statement, so the account is named in it explicitly (row-level
+# security applies on PostgreSQL as to every statement of the scope).
+_VISITOR_QUERY = (
+    select(
+        WebSession.last_seen_at,
+        WebSession.expires_at,
+        WebSession.ended_at,
+        AccessLink.id,
+        AccessLink.revoked_at,
+        AccessLink.expires_at,
+        AccessLink.scope,
+        AccessLink.targets,
+        Contact.id,
+        Contact.name,
+        Contact.email,
+        Contact.language,
+        Contact.role,
+        Contact.active,
+        Contact.account_id,
+        Account.name,
+        RolePermission.permission,
+    )
+    .join(AccessLink, AccessLink.id == WebSession.link_id)
+    .join(Contact, Contact.id == WebSession.contact_id)
+    .join(Account, Account.id == Contact.account_id)
+    .outerjoin(RolePermission, RolePermission.role == Contact.role)
+    .where(
+        WebSession.id == bindparam("key"),
+        WebSession.kind == SessionKind.customer,
+        WebSession.account_id == bindparam("account_id"),
+        AccessLink.account_id == bindparam("account_id"),
+        Contact.account_id == bindparam("account_id"),
+    )
+)
+
+
+def _read_visitor(scoped_session: Session, key: str) -> Visitor:
+    """The session, its link, its contact, the account's name and the role's permissions, in
+    one query: one row per permission (one row, without permissions, for a role that has none)."""
+    account_id = scoped_session.info["account_id"]
+    rows = (
+        scoped_session.connection()
+        .execute(_VISITOR_QUERY, {"key": key, "account_id": account_id})
+        .all()
+    )
+    if not rows:
+        raise NoVisitor("none")
+    (seen, session_expires, ended, link_id, revoked, link_expires, scope, targets) = rows[0][:8]
+    (contact_id, name, email, language, role, active, account_id, account_name) = rows[0][8:16]
+    if ended is not None:
+        raise NoVisitor("ended")
+    now = utcnow()
+    if revoked is not None:
+        raise _ended(scoped_session, key, "revoked")
+    if now >= min(session_expires, link_expires):
+        raise _ended(scoped_session, key, "expired")
+    if now - seen > app_settings().session_idle:
+        raise _ended(scoped_session, key, "idle")
+    if not active:
+        raise _ended(scoped_session, key, "inactive")
+    if now - seen >= TOUCH_EVERY:
+        sessions.touch(scoped_session, key, now)
     return Visitor(
-        account_id=first.account_id,
-        account_name=first[9],
-        contact_id=int(data["c"]),
-        contact_name=first[4],
-        contact_email=first.email,
-        language=first.language,
-        role=first.role,
-        permissions=frozenset(row.permission for row in rows if row.permission is not None),
-        link_id=str(data["l"]),
-        scope=LinkScope(first.scope),
-        targets=dict(first.targets or {}),
+        account_id=account_id,
+        account_name=account_name,
+        contact_id=contact_id,
+        contact_name=name,
+        contact_email=email,
+        language=language,
+        role=role,
+        permissions=frozenset(row[16] for row in rows if row[16] is not None),
+        link_id=link_id,
+        scope=LinkScope(scope),
+        targets=dict(targets or {}),
     )
 
 

@@ -100,23 +100,22 @@ def _classify_lines(
     stream: IO[str], patterns: tuple[str, ...], nlp: Any
 ) -> Iterator[dict[str, Any]]:
     """One output object per input line, in order; bad lines report and the run goes on."""
-    from intents import Message, understand_many
-
-    pending: list[tuple[Any, Message]] = []
+    pending: list[tuple[int, Any, Any]] = []
     for number, raw in enumerate(stream, start=1):
         if not raw.strip():
             continue
         try:
-            pending.append(_message_from_line(raw, patterns))
+            identifier, message = _message_from_line(raw, patterns)
         except ValueError as error:
-            yield from _flush(pending, nlp, understand_many)
+            yield from _flush(pending, nlp)
             pending = []
             yield {"line": number, "error": str(error)}
             continue
+        pending.append((number, identifier, message))
         if len(pending) >= _BATCH:
-            yield from _flush(pending, nlp, understand_many)
+            yield from _flush(pending, nlp)
             pending = []
-    yield from _flush(pending, nlp, understand_many)
+    yield from _flush(pending, nlp)
 
 
 def _message_from_line(raw: str, patterns: tuple[str, ...]) -> tuple[Any, Any]:
@@ -144,14 +143,29 @@ def _message_from_line(raw: str, patterns: tuple[str, ...]) -> tuple[Any, Any]:
     return row.get("id"), message
 
 
-def _flush(
-    pending: list[tuple[Any, Any]], nlp: Any, understand_many: Any
-) -> Iterator[dict[str, Any]]:
+def _flush(pending: list[tuple[int, Any, Any]], nlp: Any) -> Iterator[dict[str, Any]]:
+    from intents import understand_many
+
     if not pending:
         return
-    results = understand_many([message for _, message in pending], nlp=nlp)
-    for (identifier, _), result in zip(pending, results, strict=True):
-        yield {"id": identifier, **result.to_dict()}
+    try:
+        results = understand_many([message for _, _, message in pending], nlp=nlp)
+    except Exception:  # one message must not cost the batch: retried one by one below
+        results = None
+    for index, (number, identifier, message) in enumerate(pending):
+        if results is not None:
+            yield {"id": identifier, **results[index].to_dict()}
+            continue
+        try:
+            (result,) = understand_many([message], nlp=nlp)
+        except Exception as error:  # reported on its line; the run goes on
+            yield {
+                "line": number,
+                "id": identifier,
+                "error": f"not understood: {type(error).__name__}",
+            }
+        else:
+            yield {"id": identifier, **result.to_dict()}
 
 
 @click.group("intents")
@@ -183,6 +197,26 @@ def train_command(seed: int, epochs: int, output: Path | None) -> None:
     )
 
 
+@intents_group.command("calibrate")
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--model", "model_path", type=click.Path(path_type=Path), default=None)
+def calibrate_command(paths: tuple[Path, ...], model_path: Path | None) -> None:
+    """Choose the per-intent thresholds on labelled JSONL files; write them beside the model.
+
+    Never give it the set you report held-out figures on."""
+    from intents.evaluate import calibrate_on, load_jsonl
+    from intents.model import MODEL_DIR
+    from intents.thresholds import save
+
+    nlp = _load_model(model_path)
+    rows = [row for path in paths for row in load_jsonl(path)]
+    thresholds = calibrate_on(rows, nlp=nlp)
+    written = save(thresholds, model_path or MODEL_DIR)
+    click.echo(f"calibrated on {len(rows)} messages; wrote {written}")
+
+
 @intents_group.command("eval")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -197,7 +231,10 @@ def eval_command(path: Path, as_json: bool, errors: bool, model_path: Path | Non
         rows = load_jsonl(path)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise click.ClickException(f"{path}: not JSONL ({error})") from error
-    report = evaluate(rows, nlp=nlp)
+    from intents.thresholds import load as load_thresholds
+
+    thresholds = load_thresholds(str(model_path)) if model_path else None
+    report = evaluate(rows, nlp=nlp, thresholds=thresholds)
     if as_json:
         data = report.to_dict()
         if not errors:

@@ -10,18 +10,21 @@ from collections.abc import Callable
 
 from bot.context import Action, Context, SenderStatus
 from bot.resolve import balance, dispute, invoice_copy, payment_status, statement
+from bot.resolve.confirm import confirm_candidates, numbers_only_in_attachment
 from bot.resolve.issuer import LinkIssuer
-from core.answers import AccessInstructions, Answer, HandedOff, NotPermitted
+from core.answers import AccessInstructions, Answer, EInvoiceUnavailable, HandedOff, NotPermitted
+from core.permissions import Surface, allows, missing
 
 Resolver = Callable[..., list[Answer]]
 
-# Which resolver answers an intent, and the permission the contact's role needs for it.
-# Anyone may raise a dispute: it only reaches AR, with a link the role may see.
-RESOLVERS: dict[str, tuple[Resolver, str | None]] = {
-    "invoice_copy": (invoice_copy.resolve, "view_invoices"),
-    "statement": (statement.resolve, "view_statements"),
-    "balance": (balance.resolve, "view_invoices"),
-    "payment_status": (payment_status.resolve, "view_payments"),
+# Which resolver answers an intent, and the surface (core.permissions) its answer shows.
+# Anyone may send a dispute: a customer must be able to complain. It only reaches AR, and the
+# acknowledgement carries a link only where the role may open it.
+RESOLVERS: dict[str, tuple[Resolver, Surface | None]] = {
+    "invoice_copy": (invoice_copy.resolve, Surface.invoice_page),
+    "statement": (statement.resolve, Surface.statement_page),
+    "balance": (balance.resolve, Surface.aging),
+    "payment_status": (payment_status.resolve, Surface.payment_facts),
     "dispute": (dispute.resolve, None),
 }
 
@@ -61,14 +64,26 @@ def resolve(ctx: Context, issuer: LinkIssuer) -> None:
     for contact in ctx.contacts:  # each account answered on its own, never merged
         answers: list[Answer] = []
         with ctx.db.account_scope(contact.account_id) as session:
+            understanding = confirm_candidates(session, contact.account_id, ctx.understanding)
+            if numbers_only_in_attachment(understanding, wanted):
+                # Never "not found" nor a guess: a person reads the attachment.
+                ctx.stop(Action.handoff, handoff=True, reason="documents only in an attachment")
+                return
             for intent in wanted:
-                resolver, permission = RESOLVERS[intent]
-                if permission and permission not in contact.permissions:
-                    answers.append(NotPermitted(permission))
-                    ctx.hand_off(f"role {contact.role} may not {permission}")
+                resolver, surface = RESOLVERS[intent]
+                lacking = missing(contact.permissions, surface) if surface else None
+                if lacking:
+                    answers.append(NotPermitted(lacking))
+                    ctx.hand_off(f"role {contact.role} may not {lacking}")
                     continue
-                answers.extend(resolver(session, contact, understanding, issuer))
+                given = resolver(session, contact, understanding, issuer)
+                answers.extend(given)
                 if intent == "dispute":
-                    ctx.hand_off("dispute")
+                    if allows(contact.permissions, Surface.dispute_form):
+                        ctx.hand_off("dispute")
+                    else:
+                        ctx.hand_off(f"dispute from role {contact.role} without raise_disputes")
+                if any(isinstance(answer, EInvoiceUnavailable) for answer in given):
+                    ctx.hand_off("e-invoice lacks required details")
         ctx.answers[contact.account_id] = answers
     ctx.action = Action.reply

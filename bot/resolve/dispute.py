@@ -9,6 +9,7 @@ from bot.resolve.issuer import LinkIssuer
 from bot.resolve.matching import fact, find_invoices
 from core.answers import Answer, DisputeAcknowledged
 from core.models import LinkScope
+from core.permissions import Surface, allows
 
 
 def resolve(
@@ -21,7 +22,7 @@ def resolve(
             not_found.append(reference)
         for invoice in invoices:
             link = None
-            if "view_invoices" in contact.permissions:
+            if allows(contact.permissions, Surface.invoice_page):
                 link = issuer.issue(
                     contact,
                     LinkScope.invoice,

@@ -1,5 +1,10 @@
 """invoice_copy: a link per invoice found on the sender's account, "not found on your account" for
-the rest, or a link to a filtered list ("all open invoices", "March invoices")."""
+the rest, or a link to a filtered list ("all open invoices", "March invoices").
+
+Asked for an e-invoice format ("as XRechnung"), or with one preferred by the contact or account,
+the links download that format; an invoice lacking what the format needs gets its ordinary link,
+an answer saying what is missing, and goes to AR — never an invalid file. An AP-automation
+inbox gets the XML files attached instead of links."""
 
 from __future__ import annotations
 
@@ -7,9 +12,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.context import ContactRef
+from bot.resolve import einvoice
 from bot.resolve.issuer import LinkIssuer
 from bot.resolve.matching import fact, find_invoices
-from core.answers import Answer, InvoiceCopies, InvoiceList
+from core.answers import Answer, EInvoiceUnavailable, InvoiceCopies, InvoiceFiles, InvoiceList
+from core.documents.eligibility import missing
 from core.models import OPEN_STATUSES, Invoice, LinkScope
 
 
@@ -19,7 +26,9 @@ def resolve(
     references = list(dict.fromkeys(understanding.invoice_numbers))
     if not references:
         return [_list(session, contact, understanding, issuer)]
-    found, not_found, seen = [], [], set()
+    fmt = einvoice.wanted_format(session, contact, understanding.document_format)
+    attaching = fmt is not None and einvoice.attaches(session, contact, fmt)
+    found, in_format, files, unavailable, not_found, seen = [], [], [], [], [], set()
     for reference in references:
         invoices = [
             i for i in find_invoices(session, contact.account_id, reference) if i.id not in seen
@@ -28,20 +37,39 @@ def resolve(
             not_found.append(reference)
         for invoice in invoices:
             seen.add(invoice.id)
-            link = issuer.issue(
-                contact,
-                LinkScope.invoice,
-                {"invoice_ids": [invoice.id], "numbers": [invoice.number]},
-            )
-            found.append((fact(invoice, issuer.now.date()), link))
+            targets = {"invoice_ids": [invoice.id], "numbers": [invoice.number]}
+            facts = einvoice.facts_of(session, issuer.brand, invoice.id) if fmt else None
+            lacks = missing(facts, fmt) if facts and fmt else ()
+            if lacks:
+                unavailable.append(EInvoiceUnavailable(invoice.number, fmt, tuple(lacks)))
+            elif facts and attaching:
+                files.append(einvoice.attach(session, contact, invoice.id, facts, fmt))
+                continue
+            elif fmt is not None:
+                link = issuer.issue(contact, LinkScope.invoice, {**targets, "format": fmt.value})
+                in_format.append((fact(invoice, issuer.now.date()), link))
+                continue
+            link = issuer.issue(contact, LinkScope.invoice, targets)
+            found.append((fact(invoice, issuer.now.date()), link, invoice.id))
     all_found = None
     if len(found) > 1:
         all_found = issuer.issue(
             contact,
             LinkScope.invoice,
-            {"invoice_ids": sorted(seen), "numbers": [f.number for f, _ in found]},
+            {
+                "invoice_ids": sorted(i for _, _, i in found),
+                "numbers": [f.number for f, _, _ in found],
+            },
         )
-    return [InvoiceCopies(tuple(found), tuple(not_found), all_found)]
+    answers: list[Answer] = []
+    if files:
+        answers.append(InvoiceFiles(tuple(files), fmt.value))
+    if in_format:
+        answers.append(InvoiceCopies(tuple(in_format), format=fmt.value))
+    if found or not_found or not (in_format or files):
+        plain = tuple((f, link) for f, link, _ in found)
+        answers.append(InvoiceCopies(plain, tuple(not_found), all_found))
+    return [*answers, *unavailable]
 
 
 def _list(session: Session, contact: ContactRef, understanding, issuer: LinkIssuer) -> InvoiceList:

@@ -12,6 +12,7 @@ from bot.context import ContactRef
 from core import links
 from core.answers import LinkRef
 from core.models import Contact, LinkScope
+from mailers.brand import DEFAULT_BRAND, Brand
 
 
 @dataclass
@@ -24,6 +25,8 @@ class LinkIssuer:
     inbound_message_id: int | None
     dry_run: bool = False
     issued: list[dict[str, Any]] = field(default_factory=list)
+    # The issuing legal entities, for answers that state documents (e-invoices' eligibility).
+    brand: Brand = DEFAULT_BRAND
 
     def issue(self, contact: ContactRef, scope: LinkScope, targets: dict[str, Any]) -> LinkRef:
         person = self.session.get(Contact, contact.contact_id)

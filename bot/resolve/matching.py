@@ -1,15 +1,24 @@
-"""Finding the invoices a sender means, tolerant of how they wrote the number.
+"""Finding the invoices a sender means: as written first, then tolerant forms.
 
-"INV-10423", "inv. no. 10423", "10423" and "#10423" all find invoice "10423" or "INV-10423" on the
-sender's own account. Look-ups run in the account's scoped session, so a number that exists on
-another account is simply not found — and the reply says the same as for a number that exists
-nowhere.
+A reference is tried in this order, and the first form that finds anything wins:
+
+1. as written, ignoring case, spaces and separators: "re 2026/0102" finds "RE-2026-0102";
+2. without the cue words in front of it: "inv. no. 10423" finds "10423";
+3. as the tail of a number: "2026-0102" and "0102" find "RE-2026-0102", "5001" finds
+   "INV-UK-5001", "10423" finds "INV-10423" (leading zeros aside);
+4. with a letter prefix the ERP does not store: "INV-90014872" finds "90014872".
+
+"RE-", "RG-", "FA-", "INV-" are part of many ERPs' numbering, so a cue word is only set aside when
+the number as written is not there. Every look-up runs in the account's scoped session, so a
+number that exists on another account is simply not found — and the reply says the same as for a
+number that exists nowhere.
 """
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -18,49 +27,90 @@ from core.answers import InvoiceFact
 from core.models import Invoice, InvoiceKind
 
 _CUE = re.compile(
-    r"^(?:invoice|inv|rechnung|rg|re|facture|fact|factura|fra|factuur|fattura|fatt|fatura|ft|"
-    r"nr|no|n°|nº|num|number|nummer|numéro|número|numero|#|\.|:|\s)+",
+    r"^(?:(?:invoice|inv|rechnung|rg|re|facture|fact|factura|fra|factuur|fattura|fatt|fatura|ft"
+    r"|nr|no|n°|nº|num|number|nummer|numéro|número|numero)\b\.?|[#:.\s-])+",
     re.IGNORECASE,
 )
+_TOKEN = re.compile(r"\d+|[^\W\d_]+")
+#: Candidate rows read per reference; a tail shorter than this many digits is not looked up.
+_CANDIDATES = 200
+_MIN_TAIL_DIGITS = 3
 
 
 def _compact(text: str) -> str:
-    return re.sub(r"[^0-9A-Za-z]", "", text).upper()
+    return re.sub(r"[\W_]", "", text).upper()
 
 
-def variants(reference: str) -> set[str]:
-    """Spellings of a reference worth an exact, indexed look-up."""
-    written = reference.strip()
-    bare = _CUE.sub("", written).strip()
-    found = {written, written.upper(), bare, bare.upper()}
-    digits = re.sub(r"\D", "", bare)
-    if digits:
-        found.add(digits)
-        found.add(digits.lstrip("0") or "0")
-    return {v for v in found if v}
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text.upper())
+
+
+def _same_token(written: str, stored: str) -> bool:
+    if written.isdigit() and stored.isdigit():
+        return written.lstrip("0") == stored.lstrip("0")
+    return written == stored
+
+
+def _is_tail(written: list[str], stored: list[str]) -> bool:
+    """`written` ends `stored`: "2026-0102" and "0102" end "RE-2026-0102"."""
+    if not written or len(written) > len(stored) or not written[-1].isdigit():
+        return False
+    return all(_same_token(a, b) for a, b in zip(written, stored[-len(written) :], strict=True))
+
+
+def _without_cue(reference: str) -> str:
+    return _CUE.sub("", reference.strip()).strip()
+
+
+def _tiers(reference: str) -> Sequence[Callable[[str], bool]]:
+    written = _compact(reference)
+    bare = _compact(_without_cue(reference))
+    written_tokens = _tokens(reference)
+    bare_tokens = _tokens(_without_cue(reference))
+    digit_tail = [token for token in bare_tokens if token.isdigit()]
+    return (
+        lambda number: _compact(number) == written,
+        lambda number: bool(bare) and _compact(number) == bare,
+        lambda number: (
+            _is_tail(written_tokens, _tokens(number)) or _is_tail(bare_tokens, _tokens(number))
+        ),
+        # An ERP that stores "90014872" for what the sender writes "INV-90014872".
+        lambda number: (
+            bool(digit_tail)
+            and _tokens(number) == digit_tail[-len(_tokens(number)) :]
+            and all(token.isdigit() for token in _tokens(number))
+        ),
+    )
+
+
+def _lookup_conditions(reference: str) -> list:
+    spellings = {reference.strip(), reference.strip().upper(), _without_cue(reference)}
+    conditions = [Invoice.number.in_([s for s in spellings if s])]
+    digit_groups = re.findall(r"\d+", reference)
+    if digit_groups:
+        last = digit_groups[-1]
+        tail = last.lstrip("0") if len(last.lstrip("0")) >= _MIN_TAIL_DIGITS else last
+        if len(tail) >= _MIN_TAIL_DIGITS:
+            conditions.append(Invoice.number.like(f"%{tail}"))
+        conditions.append(Invoice.number.in_(["".join(digit_groups)]))
+    return conditions
 
 
 def find_invoices(session: Session, account_id: int, reference: str) -> list[Invoice]:
-    spellings = variants(reference)
-    digits = re.sub(r"\D", "", _CUE.sub("", reference))
-    conditions = [Invoice.number.in_(spellings)]
-    if len(digits) >= 3:
-        # "10423" for "INV-10423": numbers that end in these digits after a non-digit prefix.
-        conditions.append(Invoice.number.like(f"%{digits}"))
+    """The invoices on this account that `reference` names, by the first form that finds any."""
+    if not _tokens(reference):
+        return []
     candidates = session.scalars(
-        select(Invoice).where(Invoice.account_id == account_id, or_(*conditions)).limit(50)
+        select(Invoice)
+        .where(Invoice.account_id == account_id, or_(*_lookup_conditions(reference)))
+        .order_by(Invoice.issue_date.desc(), Invoice.id.desc())
+        .limit(_CANDIDATES)
     ).all()
-    target = _compact(_CUE.sub("", reference))
-    exact = [i for i in candidates if _compact(i.number) == target]
-    if exact:
-        return exact
-    return [
-        i
-        for i in candidates
-        if digits
-        and re.sub(r"\D", "", i.number) == digits
-        and not i.number[: -len(digits)][-1:].isdigit()
-    ]
+    for matches in _tiers(reference):
+        found = [invoice for invoice in candidates if matches(invoice.number)]
+        if found:
+            return found
+    return []
 
 
 def fact(invoice: Invoice, today) -> InvoiceFact:

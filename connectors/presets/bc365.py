@@ -7,10 +7,15 @@
     company_id = "6f1a…"                       # GET …/api/v2.0/companies lists them
     auth = { client_id = "…", client_secret_env = "BC_CLIENT_SECRET" }
 
-Customers, salesInvoices with salesInvoiceLines, salesCreditMemos with salesCreditMemoLines,
-customerPayments; changes by ``lastModifiedDateTime``; paging by ``@odata.nextLink``; the
-original PDF from ``salesInvoices({id})/pdfDocument/pdfDocumentContent``. Business Central gives
-each invoice's ``remainingAmount``, so balances are the ERP's.
+Customers, salesInvoices with salesInvoiceLines, salesCreditMemos with salesCreditMemoLines;
+changes by ``lastModifiedDateTime``; paging by ``@odata.nextLink``; the original PDF from
+``salesInvoices({id})/pdfDocument/pdfDocumentContent``. Business Central gives each invoice's
+``remainingAmount``, so balances are the ERP's.
+
+The sales document entities list unposted documents too: a Draft or In Review invoice is no
+invoice yet, so it is never imported (and removed if it was). Payments come from the posted
+customer ledger (the finance reports API's ``customerLedgerEntries`` of type Payment), not from
+``customerPayments``, which are payment-journal lines that may never be posted.
 """
 
 from __future__ import annotations
@@ -18,11 +23,12 @@ from __future__ import annotations
 from connectors.config import SourceConfig
 from connectors.sources.rest import RestConnector
 
-API = "https://api.businesscentral.dynamics.com/v2.0/{tenant}/{environment}/api/v2.0"
+ROOT = "https://api.businesscentral.dynamics.com/v2.0/{tenant}/{environment}"
 CHANGED = {"$filter": "lastModifiedDateTime gt {since}"}
+LEDGER = "{api_root}/api/microsoft/reports/v1.0/companies({company_id})/customerLedgerEntries"
 
 DEFAULTS = {
-    "base_url": API + "/companies({company_id})",
+    "base_url": "{api_root}/api/v2.0/companies({company_id})",
     "auth": {
         "type": "oauth2",
         "token_url": "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token",
@@ -42,16 +48,26 @@ DEFAULTS = {
             "path": "salesCreditMemos",
             "params": {**CHANGED, "$expand": "salesCreditMemoLines"},
         },
-        "payments": {"path": "customerPayments", "params": CHANGED},
+        "payments": {
+            "path": LEDGER,
+            "params": {"$filter": "documentType eq 'Payment' and lastModifiedDateTime gt {since}"},
+            "full_params": {"$filter": "documentType eq 'Payment'"},
+        },
         "document": "salesInvoices({erp_id})/pdfDocument/pdfDocumentContent",
         "credit_note_document": "salesCreditMemos({erp_id})/pdfDocument/pdfDocumentContent",
     },
 }
-# Business Central's status values; a canceled invoice is void, a draft never leaves the ERP
-# (the API lists posted documents only).
+# Business Central's status values: a canceled invoice is void; a draft or one in review is not
+# issued yet. A status this list does not know is rejected and reported, never guessed.
 STATUS = {
-    "values": {"Open": "open", "Paid": "paid", "Canceled": "void", "Corrective": "open"},
-    "other": "open",
+    "values": {
+        "Draft": "draft",
+        "In Review": "draft",
+        "Open": "open",
+        "Paid": "paid",
+        "Canceled": "void",
+        "Corrective": "open",  # corrected by a credit memo: remainingAmount follows it
+    },
 }
 DOCUMENT = {
     "erp_id": "id",
@@ -82,6 +98,14 @@ MAPPING = {
         "currency": {"field": "currencyCode", "default": "{currency}"},
         "status": {"field": "blocked", "values": {"All": "on_hold"}, "other": "active"},
         "updated_at": "lastModifiedDateTime",
+        "tax_id": "taxRegistrationNumber",
+        "address_line1": "addressLine1",
+        "address_line2": "addressLine2",
+        "postal_code": "postalCode",
+        "city": "city",
+        "region": "state",
+        "country_code": "country",
+        "erp_balance": "balanceDue",
     },
     "contacts": {
         "skip_empty": ["email"],
@@ -99,11 +123,11 @@ MAPPING = {
     "credit_notes": {**DOCUMENT, "issue_date": "creditMemoDate", "due_date": "dueDate"},
     "credit_note_lines": {"nested": "salesCreditMemoLines", **LINES},
     "payments": {
-        "erp_id": "id",
+        "erp_id": "entryNumber",
         "account": "customerNumber",
         "received_on": "postingDate",
-        "currency": {"constant": "{currency}"},
-        # A payment is a credit in the journal: Business Central shows it negative.
+        "currency": {"field": "currencyCode", "default": "{currency}"},
+        # A payment is a credit on the customer's ledger: Business Central shows it negative.
         "amount": {"field": "amount", "negate": True},
         "reference": "documentNumber",
         "updated_at": "lastModifiedDateTime",
@@ -120,4 +144,6 @@ def connect(config: SourceConfig) -> RestConnector:
         "company_id": config.require("company_id"),
         "currency": config.get("currency", "USD"),  # the company's local currency
     }
+    # Where the tenant's APIs live: the standard API and the finance reports API beside it.
+    parts["api_root"] = str(config.get("api_root") or fill(ROOT, parts)).rstrip("/")
     return RestConnector(config, defaults=fill(DEFAULTS, parts), mapping=fill(MAPPING, parts))

@@ -10,7 +10,12 @@
 Customers from ``Erp.BO.CustomerSvc/Customers``; AR invoices and credit memos from
 ``Erp.BO.ARInvoiceSvc/ARInvoices`` with their ``InvcDtls``; cash receipts from
 ``Erp.BO.CashRecSvc/CashHeads``. Amounts in the document currency (the ``Doc…`` fields);
-the open balance is Kinetic's ``DocInvoiceBal``. Pages with ``$top`` / ``$skip``.
+the open balance is Kinetic's ``DocInvoiceBal``. Pages with ``$top`` / ``$skip`` in key order
+(``$orderby``): offset paging in no stated order can repeat or skip rows between pages.
+
+Changes are found by ``ChangeDate``, a date in the server's time zone (``timezone``): each run
+asks from the day of the newest change it saw (less the overlap), so it re-reads at most a day's
+changes and never misses one.
 """
 
 from __future__ import annotations
@@ -19,21 +24,27 @@ from connectors.config import SourceConfig
 from connectors.sources.rest import RestConnector
 
 PAGE = {"type": "offset", "offset_param": "$skip", "limit_param": "$top", "limit": 500}
+POSTED = "Posted eq true"
+CHANGED = POSTED + " and ChangeDate ge {since}"
+CUSTOMERS = {"path": "Erp.BO.CustomerSvc/Customers", "params": {"$orderby": "CustNum"}}
 DEFAULTS = {
     "base_url": "{server}/api/v2/odata/{company}",
     "auth": {"type": "basic", "api_key_header": "X-API-Key"},
     "paging": PAGE,
     "items": "value",
+    "since_format": "%Y-%m-%dT00:00:00Z",  # ChangeDate is a date: from the start of the day
     "endpoints": {
-        "accounts": "Erp.BO.CustomerSvc/Customers",
-        "contacts": "Erp.BO.CustomerSvc/Customers",
+        "accounts": CUSTOMERS,
+        "contacts": CUSTOMERS,
         "invoices": {
             "path": "Erp.BO.ARInvoiceSvc/ARInvoices",
-            "params": {"$expand": "InvcDtls", "$filter": "Posted eq true"},
+            "params": {"$expand": "InvcDtls", "$orderby": "InvoiceNum", "$filter": CHANGED},
+            "full_params": {"$filter": POSTED},
         },
         "payments": {
             "path": "Erp.BO.CashRecSvc/CashHeads",
-            "params": {"$filter": "Posted eq true"},
+            "params": {"$orderby": "GroupID,HeadNum", "$filter": CHANGED},
+            "full_params": {"$filter": POSTED},
         },
     },
 }
@@ -42,6 +53,12 @@ MAPPING = {
         "erp_id": "CustNum",
         "name": "Name",
         "currency": {"field": "CurrencyCode", "default": "{currency}"},
+        "address_line1": "Address1",
+        "address_line2": "Address2",
+        "postal_code": "Zip",
+        "city": "City",
+        "region": "State",
+        "payment_terms": "TermsCode",
     },
     "contacts": {
         "skip_empty": ["email"],
@@ -60,6 +77,8 @@ MAPPING = {
         "total": "DocInvoiceAmt",
         "balance": "DocInvoiceBal",
         "po_number": "PONum",
+        "payment_terms": "TermsCode",
+        "legal_entity": "Company",
         "updated_at": {"field": "ChangeDate", "timezone": "{timezone}"},
     },
     "lines": {
@@ -78,6 +97,7 @@ MAPPING = {
         "currency": "CurrencyCode",
         "amount": "DocTranAmt",
         "reference": "CheckRef",
+        "updated_at": {"field": "ChangeDate", "timezone": "{timezone}"},
     },
 }
 

@@ -1,30 +1,38 @@
-"""Odoo, through its external API (JSON-RPC ``execute_kw``).
+"""Odoo, through its external API: JSON-RPC ``execute_kw`` on ``/jsonrpc`` up to Odoo 18, and
+the JSON-2 API (``/json/2/<model>/<method>``, an API key as bearer token) from Odoo 19, which
+deprecates ``/jsonrpc``. The version chooses; ``api = "jsonrpc"`` or ``"json2"`` overrides.
 
     [sources.odoo]
     kind = "odoo"
     url = "https://mycompany.odoo.com"
     database = "mycompany"
-    username = "ardesk@mycompany.com"
+    version = 19                                   # the server's major version
+    username = "ardesk@mycompany.com"              # JSON-RPC only: JSON-2 knows the key's user
     auth = { password_env = "ODOO_API_KEY" }       # an API key (Preferences → Account Security)
 
 Partners (``res.partner``, companies as accounts, their people with an email as contacts),
 customer invoices and credit notes (``account.move``, ``out_invoice`` / ``out_refund``, posted or
 cancelled) with their product lines (``account.move.line``), inbound payments
-(``account.payment``). ``search_read`` pages by offset and limit; changes by ``write_date``.
-The balance is Odoo's ``amount_residual``. Originals come from the invoice report
-(``/report/pdf/account.report_invoice/ID``) after a web login (Odoo keeps it in a cookie).
+(``account.payment``). ``search_read`` pages by offset and limit in id order; changes by
+``write_date``. The balance is Odoo's ``amount_residual``, the customer's own figure ``credit``.
+
+Originals are the invoice PDFs Odoo keeps as attachments (``invoice_pdf_report_id``, made when an
+invoice is sent or printed), read through the same API: the report route needs a web login,
+which Odoo refuses to API keys, and answers a failed one with its HTML login page.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import itertools
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from connectors.config import SourceConfig
-from connectors.errors import SourceError
-from connectors.records import InvoiceRecord
+from connectors.errors import SourceConfigError, SourceError
+from connectors.records import InvoiceRecord, Original
 from connectors.sources.rest import RestConnector
 
 PAGE = 500
@@ -34,7 +42,23 @@ MODELS: dict[str, tuple[str, list, list[str]]] = {
     "accounts": (
         "res.partner",
         [("is_company", "=", True), ("customer_rank", ">", 0)],
-        ["id", "name", "email", "currency_id", "active", "write_date"],
+        [
+            "id",
+            "name",
+            "email",
+            "currency_id",
+            "active",
+            "write_date",
+            "vat",
+            "street",
+            "street2",
+            "zip",
+            "city",
+            "state_id",
+            "country_code",
+            "property_payment_term_id",
+            "credit",
+        ],
     ),
     "contacts": (
         "res.partner",
@@ -60,6 +84,10 @@ MODELS: dict[str, tuple[str, list, list[str]]] = {
             "state",
             "ref",
             "write_date",
+            "invoice_payment_term_id",
+            "payment_reference",
+            "company_id",
+            "invoice_pdf_report_id",
         ],
     ),
     "lines": (
@@ -86,6 +114,10 @@ MODELS: dict[str, tuple[str, list, list[str]]] = {
         ["id", "name", "partner_id", "date", "amount", "currency_id", "memo", "write_date"],
     ),
 }
+# What "changed since" reads per listing: the lines of every invoice listed again, changed or not
+# (a payment changes the invoice, not its lines; an invoice written without its lines would
+# lose them).
+CHANGED_BY = {"lines": "move_id.write_date"}
 MAPPING = {
     "accounts": {
         "erp_id": "id",
@@ -93,6 +125,15 @@ MAPPING = {
         "currency": {"field": "currency_id.1", "default": "{currency}"},
         "status": {"field": "active", "values": {"False": "closed"}, "other": "active"},
         "updated_at": "write_date",
+        "tax_id": "vat",
+        "address_line1": "street",
+        "address_line2": "street2",
+        "postal_code": "zip",
+        "city": "city",
+        "region": "state_id.1",
+        "country_code": "country_code",
+        "payment_terms": "property_payment_term_id.1",
+        "erp_balance": "credit",
     },
     "contacts": {
         "account": "parent_id.0",
@@ -118,6 +159,10 @@ MAPPING = {
         "status": {"field": "state", "values": {"cancel": "void"}, "other": "open"},
         "po_number": "ref",
         "updated_at": "write_date",
+        "payment_terms": "invoice_payment_term_id.1",
+        "payment_reference": "payment_reference",
+        "legal_entity": "company_id.1",
+        "document_ref": "invoice_pdf_report_id.0",
     },
     "lines": {
         "invoice": "move_id.0",
@@ -145,10 +190,36 @@ class OdooConnector(RestConnector):
         defaults = {"base_url": str(config.require("url")).rstrip("/"), "auth": {"type": "none"}}
         super().__init__(config, defaults=defaults, mapping=mapping)
         self.database = config.require("database")
-        self.username = config.require("username")
         self.password = config.secret_from(config.get("auth", {}), "password")
+        self.api = config.get("api") or (
+            "json2" if int(config.get("version", 17)) >= 19 else "jsonrpc"
+        )
+        if self.api not in ("jsonrpc", "json2"):
+            raise SourceConfigError(f"source {self.name!r}: api must be jsonrpc or json2")
+        self.username = config.require("username") if self.api == "jsonrpc" else None
         self._uid: int | None = None
         self._ids = itertools.count(1)
+
+    # The two protocols
+
+    def execute(self, model: str, method: str, args: list, options: dict) -> Any:
+        """One model method, called the way the server's version wants."""
+        if self.api == "json2":
+            # JSON-2 names every argument; the key says who calls, the header which database.
+            body = {**({"ids": args[0]} if method == "read" else {"domain": args[0]}), **options}
+            return self.client.json(
+                "POST",
+                f"/json/2/{model}/{method}",
+                json=body,
+                headers={
+                    "Authorization": f"bearer {self.password}",
+                    "X-Odoo-Database": self.database,
+                },
+            )
+        return self.call(
+            "object", "execute_kw", self.database, self.uid, self.password, model, method,
+            args, options,
+        )  # fmt: skip
 
     def call(self, service: str, method: str, *args: Any) -> Any:
         payload = {
@@ -162,18 +233,21 @@ class OdooConnector(RestConnector):
             # Odoo answers errors with HTTP 200 and an error object; its name is safe to show.
             error = body["error"]
             name = (error.get("data") or {}).get("name") or error.get("message") or "error"
-            denied = "AccessDenied" in name or "AccessError" in name
-            raise SourceError(f"{self.name}: Odoo refused {method}: {name}", retryable=not denied)
+            # A refused key or a field Odoo does not know stays refused: no point retrying.
+            final = any(kind in name for kind in ("AccessDenied", "AccessError", "ValueError"))
+            raise SourceError(f"{self.name}: Odoo refused {method}: {name}", retryable=not final)
         return body.get("result") if isinstance(body, dict) else None
 
     @property
     def uid(self) -> int:
         if self._uid is None:
             uid = self.call("common", "login", self.database, self.username, self.password)
-            if not uid:
+            if not isinstance(uid, int) or isinstance(uid, bool) or uid <= 0:
                 raise SourceError(f"{self.name}: Odoo login refused", retryable=False)
-            self._uid = int(uid)
+            self._uid = uid
         return self._uid
+
+    # Listing
 
     def rows(self, entity: str, since: datetime | None) -> Iterator[tuple[str, Any]]:
         if entity not in MODELS or entity not in self.mapping:
@@ -181,35 +255,42 @@ class OdooConnector(RestConnector):
         model, domain, fields = MODELS[entity]
         domain = list(domain)
         if since is not None:
-            domain.append(("write_date", ">", since.astimezone(UTC).strftime(STAMP)))
+            changed = CHANGED_BY.get(entity, "write_date")
+            domain.append((changed, ">", since.astimezone(UTC).strftime(STAMP)))
         for offset in itertools.count(0, PAGE):
             options = {"fields": fields, "offset": offset, "limit": PAGE, "order": "id"}
-            rows = self.call(
-                "object", "execute_kw", self.database, self.uid, self.password, model,
-                "search_read", [domain], options,
-            )  # fmt: skip
-            for row in rows or []:
+            rows = self.execute(model, "search_read", [domain], options)
+            if not isinstance(rows, list):
+                raise SourceError(f"{self.name}: Odoo's {model} search_read did not give a list")
+            for row in rows:
                 yield f"{model} {row.get('id')}", row
-            if not rows or len(rows) < PAGE:
+            if len(rows) < PAGE:
                 return
+
+    # Originals
 
     def has_documents(self) -> bool:
         return True
 
-    def document(self, invoice: InvoiceRecord) -> bytes | None:
-        """The invoice report, rendered by Odoo, after a web login (Odoo keeps it in a cookie)."""
-        self.client.json(
-            "POST",
-            "/web/session/authenticate",
-            json={
-                "jsonrpc": "2.0",
-                "params": {"db": self.database, "login": self.username, "password": self.password},
-            },
+    def document(self, invoice: InvoiceRecord) -> Original | None:
+        """The invoice's PDF attachment, or None when Odoo has not made one yet."""
+        if not invoice.document_ref or not invoice.document_ref.isdigit():
+            return None
+        found = self.execute(
+            "ir.attachment",
+            "read",
+            [[int(invoice.document_ref)]],
+            {"fields": ["datas", "mimetype"]},
         )
-        response = self.client.request(
-            "GET", f"/report/pdf/account.report_invoice/{invoice.erp_id}"
-        )
-        return response.content
+        if not found or not found[0].get("datas"):
+            return None
+        try:
+            content = base64.b64decode(found[0]["datas"], validate=True)
+        except (binascii.Error, ValueError):
+            raise SourceError(
+                f"{self.name}: attachment {invoice.document_ref} is not base64"
+            ) from None
+        return Original(content, found[0].get("mimetype") or None)
 
 
 def connect(config: SourceConfig) -> OdooConnector:

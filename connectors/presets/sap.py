@@ -17,9 +17,11 @@ its dates as ``/Date(ms)/``, which the mapping reads as they are.
 from __future__ import annotations
 
 import base64
+import binascii
 
 from connectors.config import SourceConfig
-from connectors.records import InvoiceRecord
+from connectors.errors import SourceError
+from connectors.records import InvoiceRecord, Original
 from connectors.sources.rest import RestConnector
 
 DEFAULTS = {
@@ -73,6 +75,8 @@ MAPPING = {
         "void": "BillingDocumentIsCancelled",
         "po_number": "PurchaseOrderByCustomer",
         "updated_at": "LastChangeDateTime",
+        "payment_terms": "CustomerPaymentTerms",
+        "legal_entity": "CompanyCode",
     },
     "lines": {
         "nested": "to_Item.results",
@@ -87,12 +91,18 @@ MAPPING = {
 
 
 class SapConnector(RestConnector):
-    def document(self, invoice: InvoiceRecord) -> bytes | None:
-        """GetPDF answers with the PDF base64-encoded inside the OData envelope."""
+    def document(self, invoice: InvoiceRecord) -> Original | None:
+        """GetPDF answers with the PDF base64-encoded inside the OData envelope (no content
+        type of its own: the bytes are checked)."""
         path = self.endpoints["document"].format(erp_id=invoice.erp_id)
         body = self.client.json("GET", path)
         encoded = (body.get("d") or {}).get("GetPDF", {}).get("BillingDocumentBinary")
-        return base64.b64decode(encoded) if encoded else None
+        if not encoded:
+            return None
+        try:
+            return Original(base64.b64decode(encoded, validate=True))
+        except (binascii.Error, ValueError):
+            raise SourceError(f"{self.name}: GetPDF of {invoice.erp_id} is not base64") from None
 
 
 def connect(config: SourceConfig) -> SapConnector:

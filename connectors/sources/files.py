@@ -24,6 +24,8 @@ from typing import Any
 from connectors.config import SourceConfig
 from connectors.errors import SourceConfigError, SourceError
 from connectors.mapped import MappedConnector, Row
+from connectors.originals import MAX_ORIGINAL_BYTES
+from connectors.records import Original
 
 DELIMITERS = ",;\t|"
 SAMPLE_BYTES = 64 * 1024
@@ -167,7 +169,7 @@ class FileConnector(MappedConnector):
     def has_documents(self) -> bool:
         return bool(self.config.get("documents"))
 
-    def document(self, invoice) -> bytes | None:
+    def document(self, invoice) -> Original | None:
         """An original PDF dropped beside the files: ``documents = "pdf/{number}.pdf"``."""
         template = self.config.get("documents")
         if not template:
@@ -177,7 +179,10 @@ class FileConnector(MappedConnector):
         ).resolve()
         if not path.is_relative_to(self.folder):  # an invoice number never leads out of the drop
             return None
-        return path.read_bytes() if path.is_file() else None
+        if not path.is_file():
+            return None
+        with path.open("rb") as file:  # one byte past the bound is enough to refuse it
+            return Original(file.read(MAX_ORIGINAL_BYTES + 1))
 
 
 def connect(config: SourceConfig) -> FileConnector:

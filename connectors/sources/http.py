@@ -28,6 +28,7 @@ from connectors.errors import SourceConfigError, SourceError
 
 MAX_RETRY_AFTER_S = 120.0
 RETRY_STATUSES = {429, 500, 502, 503, 504}
+ODOO_ERRORS = ("odoo.", "werkzeug.", "builtins.")
 
 
 class Auth:
@@ -191,7 +192,7 @@ def _where(method: str, response: httpx.Response) -> str:
 
 def _error_code(response: httpx.Response) -> str:
     """The ERP's error code from a JSON error body, e.g. OData's error.code or NetSuite's
-    o:errorCode; never the message, which may quote data."""
+    o:errorCode or Odoo's exception name; never the message, which may quote data."""
     try:
         body = response.json()
     except ValueError:
@@ -205,6 +206,9 @@ def _error_code(response: httpx.Response) -> str:
         if code is None and isinstance(details, list) and details:
             code = details[0].get("o:errorCode")
         code = code or body.get("ErrorType") or body.get("errorCode")
+        name = body.get("name")  # Odoo's JSON-2 names the exception class
+        if code is None and isinstance(name, str) and name.startswith(ODOO_ERRORS):
+            code = name
     if isinstance(code, str | int) and len(str(code)) <= 60:
         return f" ({code})"
     return ""

@@ -13,7 +13,8 @@
     payments = "/payments"
     document = "/invoices/{erp_id}/pdf"
 
-A parameter whose value contains ``{since}`` is only sent on incremental runs. An endpoint may be
+A parameter whose value contains ``{since}`` is only sent on incremental runs; ``full_params``
+are sent on full runs instead. An endpoint may be
 ``method = "POST"`` with a JSON ``body`` (``{since}`` works there too, e.g. a SuiteQL query).
 """
 
@@ -29,7 +30,7 @@ from connectors.config import SourceConfig
 from connectors.errors import SourceConfigError, SourceError
 from connectors.mapped import MappedConnector
 from connectors.mapping import lookup
-from connectors.records import InvoiceRecord
+from connectors.records import InvoiceRecord, Original
 from connectors.sources.http import HttpClient
 
 SINCE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -96,6 +97,8 @@ class RestConnector(MappedConnector):
         items_path = endpoint.get("items", self.settings.get("items"))
         method = endpoint.get("method", "GET").upper()
         params = self._fill(endpoint.get("params", {}), since, drop=True)
+        if since is None:  # a full run may need a filter of its own (e.g. a document type)
+            params |= endpoint.get("full_params", {})
         body = self._fill(endpoint.get("body"), since) if "body" in endpoint else None
         url: str | None = self._fill(endpoint["path"], since)
         offset, page, cursor = 0, int(paging.get("first_page", 1)), None
@@ -162,7 +165,7 @@ class RestConnector(MappedConnector):
             invoices is not None and invoices.has("document_ref")
         )
 
-    def document(self, invoice: InvoiceRecord) -> bytes | None:
+    def document(self, invoice: InvoiceRecord) -> Original | None:
         """The original: from the ``document`` endpoint (``credit_note_document`` for credit
         notes, where the ERP keeps them apart), else from the URL or path the mapping's
         ``document_ref`` names."""
@@ -178,7 +181,7 @@ class RestConnector(MappedConnector):
         else:
             return None
         response = self.client.request("GET", path, headers={"Accept": "application/pdf"})
-        return response.content
+        return Original(response.content, response.headers.get("Content-Type"))
 
     def close(self) -> None:
         self.client.close()

@@ -2,7 +2,7 @@
 
     [sources.erp]
     kind = "sql"
-    url_env = "ERP_DATABASE_URL"          # e.g. postgresql://reader:…@erp-db/erp
+    url_env = "ERP_DATABASE_URL"          # postgresql://…, mysql://… (MariaDB), sqlite:///…
     [sources.erp.queries]
     accounts = "SELECT cust_no, name, currency, changed_at FROM customers WHERE changed_at > :since"
     invoices = "SELECT … FROM ar_invoices WHERE changed_at > :since"
@@ -33,7 +33,10 @@ STREAM_ROWS = 5000
 
 class SqlConnector(MappedConnector):
     def __init__(self, config: SourceConfig) -> None:
-        super().__init__(config.name, config.mapping())
+        # The source's naive timestamps are in this zone: the watermark is bound in it, and the
+        # mapping reads the rows' times in it unless the mapping says otherwise.
+        self.zone = config.get("timezone", "UTC")
+        super().__init__(config.name, config.mapping({"options": {"timezone": self.zone}}))
         self.queries: dict[str, str] = config.require("queries")
         url = config.secret("url", required=False) or config.get("url")
         if not url:
@@ -46,14 +49,15 @@ class SqlConnector(MappedConnector):
             raise SourceConfigError(
                 f"source {config.name!r}: the URL has a password; use url_env instead"
             )
+        # The drivers ardesk ships: psycopg for PostgreSQL, PyMySQL for MariaDB and MySQL.
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
+        elif parsed.drivername in ("mysql", "mariadb"):
+            parsed = parsed.set(drivername=f"{parsed.drivername}+pymysql")
         if parsed.get_backend_name() == "sqlite" and parsed.database:
             database = config.base_dir / parsed.database
             parsed = parsed.set(database=str(database))
         self.engine = create_engine(parsed)
-        # The source's naive timestamps are in this zone (the watermark is bound in it).
-        self.zone = config.get("timezone", "UTC")
         self.full_since = config.get("full_since", FULL_SINCE)
 
     def rows(self, entity: str, since: datetime | None) -> Iterator[tuple[str, Any]]:

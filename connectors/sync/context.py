@@ -44,9 +44,10 @@ class WriteContext:
     # A first import (see engine): indexes of empty tables are deferred, so lookups by ERP id
     # go through the maps below instead of the database.
     bulk: bool = False
-    # ERP id → (id, account id) of the invoices, and → id of the payments, written in this run
-    # while their type is fresh: duplicates of an id across batches, allocations' invoices.
-    invoice_refs: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # ERP id → (id, account id, currency) of the invoices, and → id of the payments, written in
+    # this run while their type is fresh: duplicates of an id across batches, allocations'
+    # invoices (and their currency, which an allocation must share).
+    invoice_refs: dict[str, tuple[int, int, str]] = field(default_factory=dict)
     payment_refs: dict[str, int] = field(default_factory=dict)
     # Whether originals are fetched; the invoices of the last batch whose original is wanted:
     # (invoice id, account id, record, whether the invoice is new or changed).
@@ -54,6 +55,8 @@ class WriteContext:
     documents: list[tuple[int, int, Any, bool]] = field(default_factory=list)
     # Invoices whose paid amount follows from allocations and whose allocations changed.
     touched_invoices: set[int] = field(default_factory=set)
+    # The ERP's own open balance of the accounts whose listing gave one: account id → record.
+    erp_balances: dict[int, Any] = field(default_factory=dict)
     _next_ids: dict[str, int] = field(default_factory=dict)
 
     @property

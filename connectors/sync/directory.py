@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
 
 from connectors.records import AccountRecord, ContactRecord
 from connectors.sync.context import AccountRef, WriteContext, chunks, update_rows
+from core.links import active_links, revoke
 from core.models import LANGUAGES, Account, AccountStatus, Contact, utcnow
 
 ACCOUNTS = Account.__table__
@@ -27,6 +29,7 @@ def write_accounts(ctx: WriteContext, batch: list[AccountRecord]) -> None:
             )
         )
     }
+    existing_status = {row.id: row.status for row in existing.values()}
     for erp_id, rec in records.items():
         values = {
             "name": rec.name[:200],
@@ -34,6 +37,15 @@ def write_accounts(ctx: WriteContext, batch: list[AccountRecord]) -> None:
             "email_domains": rec.email_domains,
             "status": AccountStatus.closed if rec.deleted else AccountStatus(rec.status),
             "source_updated_at": rec.updated_at,
+            "tax_id": _cut(rec.tax_id, 64),
+            "address_line1": _cut(rec.address_line1, 200),
+            "address_line2": _cut(rec.address_line2, 200),
+            "postal_code": _cut(rec.postal_code, 32),
+            "city": _cut(rec.city, 100),
+            "region": _cut(rec.region, 100),
+            "country_code": rec.country_code,
+            "payment_terms": _cut(rec.payment_terms, 200),
+            "legal_entity": _cut(rec.legal_entity, 64),
         }
         if len(rec.currency) != 3:
             ctx.reject("accounts", rec.row, "currency", "must be a three-letter code")
@@ -58,9 +70,18 @@ def write_accounts(ctx: WriteContext, batch: list[AccountRecord]) -> None:
     if updates:
         update_rows(ctx.conn, ACCOUNTS, updates)
         ctx.report.updated["accounts"] += len(updates)
+        closed = [
+            row["_id"]
+            for row in updates
+            if row["status"] == AccountStatus.closed
+            and existing_status[row["_id"]] != AccountStatus.closed
+        ]
+        revoke_links_of(ctx, closed)
     for erp_id, rec in records.items():
         if erp_id in ctx.accounts:
             ctx.accounts[erp_id].currency = rec.currency
+            if rec.erp_balance is not None:
+                ctx.erp_balances[ctx.accounts[erp_id].id] = rec
 
 
 def write_contacts(ctx: WriteContext, batch: list[ContactRecord]) -> None:
@@ -165,6 +186,19 @@ def close_missing_accounts(ctx: WriteContext, seen: set[str], when: datetime) ->
     if gone:
         update_rows(ctx.conn, ACCOUNTS, gone)
         ctx.report.updated["accounts"] += len(gone)
+        revoke_links_of(ctx, [row["_id"] for row in gone])
+
+
+def revoke_links_of(ctx: WriteContext, account_ids: list[int]) -> None:
+    """An account the ERP closed or merged into another: nobody opens its portal any more.
+    Its links are revoked (each revocation audited) inside the sync's transaction, so a run
+    that fails revokes nothing."""
+    if not account_ids:
+        return
+    with Session(bind=ctx.conn) as session:
+        for account_id in account_ids:
+            revoke(session, active_links(session, account_id=account_id), by=f"sync:{ctx.source}")
+        session.flush()
 
 
 def deactivate_missing_contacts(
@@ -184,3 +218,7 @@ def deactivate_missing_contacts(
     if gone:
         update_rows(ctx.conn, CONTACTS, gone)
         ctx.report.updated["contacts"] += len(gone)
+
+
+def _cut(value: str | None, size: int) -> str | None:
+    return value[:size] if value else None

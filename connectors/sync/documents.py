@@ -4,8 +4,10 @@ Each original becomes a ``documents`` row (``erp_original``) with the sha256 of 
 verification code, so the portal can show the code beside the download and ``/verify`` can
 confirm the file. The bytes are never altered. An original identical to the one stored (same
 sha256) is not stored again. A download that fails is reported as a rejected document and the
-sync goes on: an invoice without its PDF is still worth having. An invoice whose original could
-not be fetched (or had none) is asked for again on the next run that lists it.
+sync goes on: an invoice without its PDF is still worth having. So is anything that is not a PDF
+(by its bytes, its parse and its content type): it is reported and never stored, so never
+served. An invoice whose original could not be fetched (or had none) is asked for again on the
+next run that lists it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy import func, select
 
 from connectors.base import Connector
 from connectors.errors import SourceError
+from connectors.originals import pdf_problem
 from connectors.records import InvoiceRecord
 from connectors.sync.context import WriteContext, chunks
 from core.documents import new_code
@@ -26,7 +29,6 @@ from core.models import Document, DocumentKind, utcnow
 log = logging.getLogger(__name__)
 
 DOCUMENTS = Document.__table__
-PDF_MAGIC = b"%PDF"
 
 
 def store_originals(ctx: WriteContext, connector: Connector) -> None:
@@ -42,18 +44,20 @@ def store_originals(ctx: WriteContext, connector: Connector) -> None:
         if not changed and invoice_id in stored:
             continue  # an unchanged invoice whose original is already here
         try:
-            content = connector.document(rec)
+            original = connector.document(rec)
         except SourceError as exc:  # one line naming the status, never a response body
             _reject(ctx, rec, str(exc))
             continue
         except Exception as exc:  # a bad document must not stop the sync
             _reject(ctx, rec, f"download failed: {type(exc).__name__}")
             continue
-        if content is None:
+        if original is None:
             continue  # the ERP has no original for this invoice
-        if not content:
-            _reject(ctx, rec, "the ERP sent an empty document")
+        problem = pdf_problem(original)
+        if problem is not None:
+            _reject(ctx, rec, problem)
             continue
+        content = original.content
         digest = hashlib.sha256(content).hexdigest()
         if stored.get(invoice_id) == digest:
             ctx.report.documents["unchanged"] += 1
@@ -66,9 +70,7 @@ def store_originals(ctx: WriteContext, connector: Connector) -> None:
                 "sha256": digest,
                 "verification_code": new_code(),
                 "inputs_hash": None,
-                "content_type": "application/pdf"
-                if content.startswith(PDF_MAGIC)
-                else "application/octet-stream",
+                "content_type": "application/pdf",
                 "filename": _filename(rec),
                 "size": len(content),
                 "content": content,

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, update
 
 from connectors.base import Connector
 from connectors.config import SourceConfig
@@ -26,10 +26,11 @@ from connectors.sync.context import BATCH, WriteContext
 from connectors.sync.deferred import DeferredIndexes
 from connectors.sync.lock import SyncAlreadyRunning, source_lock
 from connectors.sync.reader import ReaderProcess
+from connectors.sync.reconcile import reconcile
 from connectors.sync.report import SyncReport
 from connectors.sync.runs import last_watermarks, record_run
 from core.db import Database
-from core.models import utcnow
+from core.models import Account, utcnow
 from core.models.sync_run import SyncStatus
 
 log = logging.getLogger(__name__)
@@ -103,7 +104,7 @@ def _run(
         report = SyncReport(config.name, dry_run=dry_run, full=full)
         try:
             watermarks = _attempt(
-                db, config, report, previous, dry_run, progress, connector_factory
+                db, config, report, previous, dry_run, progress, connector_factory, started_at
             )
             break
         except SourceError as exc:
@@ -143,6 +144,7 @@ def _attempt(
     dry_run: bool,
     progress: Progress | None,
     connector_factory: Callable[[SourceConfig], Connector],
+    started_at: datetime,
 ) -> dict[str, datetime]:
     watermarks = dict(previous)
     plan = []
@@ -181,6 +183,13 @@ def _attempt(
                     payments.recompute_all_paid(ctx)
                 else:
                     payments.recompute_paid(ctx)
+            reconcile(ctx)
+            # Everything the source lists is now at least as recent as this run's start.
+            conn.execute(
+                update(Account.__table__)
+                .where(Account.__table__.c.source == config.name)
+                .values(data_as_of=started_at)
+            )
             deferred.restore()
         except BaseException:
             transaction.rollback()

@@ -24,10 +24,11 @@ ZERO = Decimal(0)
 HEADER = (
     "account_id", "number", "kind", "issue_date", "due_date", "currency", "subtotal", "tax",
     "total", "amount_paid", "balance", "status", "po_number", "source_updated_at",
+    "payment_terms", "legal_entity", "payment_reference",
 )  # fmt: skip
 LINE = (
     "account_id", "line_no", "sku", "description", "quantity", "unit_price", "tax_rate",
-    "net_amount", "tax_amount",
+    "net_amount", "tax_amount", "tax_category",
 )  # fmt: skip
 
 
@@ -57,6 +58,9 @@ def header_values(rec: InvoiceRecord, account_id: int, paid_before: Decimal | No
         "status": status_for(total, paid, void=void),
         "po_number": rec.po_number[:64] if rec.po_number else None,
         "source_updated_at": rec.updated_at,
+        "payment_terms": rec.payment_terms[:200] if rec.payment_terms else None,
+        "legal_entity": rec.legal_entity[:64] if rec.legal_entity else None,
+        "payment_reference": rec.payment_reference[:64] if rec.payment_reference else None,
     }
 
 
@@ -71,6 +75,7 @@ def line_values(line: LineRecord, account_id: int) -> dict:
         "tax_rate": q(line.tax_rate),
         "net_amount": q(line.net_amount),
         "tax_amount": q(line.tax_amount),
+        "tax_category": line.tax_category,
     }
 
 
@@ -131,6 +136,8 @@ def write_invoices(ctx: WriteContext, batch: list[InvoiceRecord]) -> None:
         old = existing.get(erp_id)
         values = header_values(rec, account_id, old.amount_paid if old is not None else None)
         if old is None:
+            if rec.deleted:
+                continue  # a draft or a deleted document never shown: nothing to keep
             values.update(source=ctx.source, erp_id=erp_id, created_at=now, updated_at=now)
             new_rows.append(values)
             if rec.lines:
@@ -144,7 +151,7 @@ def write_invoices(ctx: WriteContext, batch: list[InvoiceRecord]) -> None:
                 line_inserts, line_updates, line_deletes,
             )  # fmt: skip
         if "invoices" in ctx.fresh:
-            ctx.invoice_refs[erp_id] = (old.id, account_id)
+            ctx.invoice_refs[erp_id] = (old.id, account_id, values["currency"])
         if ctx.fetch_documents and not rec.deleted:
             ctx.documents.append((old.id, account_id, rec, header_changed or lines_changed))
         if header_changed:
@@ -162,7 +169,7 @@ def write_invoices(ctx: WriteContext, batch: list[InvoiceRecord]) -> None:
         if "invoices" in ctx.fresh:
             refs = ctx.invoice_refs
             for row in new_rows:
-                refs[row["erp_id"]] = (row["id"], row["account_id"])
+                refs[row["erp_id"]] = (row["id"], row["account_id"], row["currency"])
         if ctx.fetch_documents:
             ctx.documents.extend(
                 (row["id"], row["account_id"], records[row["erp_id"]][0], True)

@@ -114,6 +114,16 @@ def _allocations(ctx, rec: PaymentRecord, account_id: int, invoices: dict) -> li
                 "payments", rec.row, "allocations", f"unknown invoice {allocation.invoice!r}"
             )
             return None
+        if found[2] != rec.currency:
+            # Money is never added across currencies: the ERP's own cross-currency application
+            # (with its exchange difference) is not a plain allocation.
+            ctx.reject(
+                "payments",
+                rec.row,
+                "allocations",
+                f"a {rec.currency} payment applied to {allocation.invoice!r} in {found[2]}",
+            )
+            return None
         rows.append(
             {
                 "account_id": account_id,
@@ -125,16 +135,16 @@ def _allocations(ctx, rec: PaymentRecord, account_id: int, invoices: dict) -> li
     return rows
 
 
-def _invoice_ids(ctx: WriteContext, erp_ids: set[str]) -> dict[str, tuple[int, int]]:
+def _invoice_ids(ctx: WriteContext, erp_ids: set[str]) -> dict[str, tuple[int, int, str]]:
     if "invoices" in ctx.fresh:  # every invoice of the source was written in this run
         refs = ctx.invoice_refs
         return {erp: refs[erp] for erp in erp_ids if erp in refs}
-    found: dict[str, tuple[int, int]] = {}
+    found: dict[str, tuple[int, int, str]] = {}
     for part in chunks(sorted(erp_ids)):
-        query = select(INVOICES.c.erp_id, INVOICES.c.id, INVOICES.c.account_id).where(
-            INVOICES.c.source == ctx.source, INVOICES.c.erp_id.in_(part)
-        )
-        found.update({erp: (id_, account) for erp, id_, account in ctx.conn.execute(query)})
+        query = select(
+            INVOICES.c.erp_id, INVOICES.c.id, INVOICES.c.account_id, INVOICES.c.currency
+        ).where(INVOICES.c.source == ctx.source, INVOICES.c.erp_id.in_(part))
+        found.update({erp: tuple(rest) for erp, *rest in ctx.conn.execute(query)})
     return found
 
 

@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from connectors.records import COUNTED, Rejection
 
 # A report lists this many rejected rows; the count beyond is still given.
 MAX_LISTED_REJECTIONS = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceDifference:
+    """An account whose open balance in ardesk is not the ERP's: a missed change, unapplied
+    cash the ERP counts, or open items in a currency the ERP's figure does not cover."""
+
+    account: str  # the account's ERP id
+    currency: str
+    erp: Decimal
+    ardesk: Decimal | None  # None: open items in several currencies, no one sum to compare
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {
+            "account": self.account,
+            "currency": self.currency,
+            "erp": str(self.erp),
+            "ardesk": None if self.ardesk is None else str(self.ardesk),
+        }
 
 
 def _zeros() -> dict[str, int]:
@@ -26,6 +46,9 @@ class SyncReport:
     # ERP originals: stored anew, or fetched and found identical to the one stored.
     documents: dict[str, int] = field(default_factory=lambda: {"stored": 0, "unchanged": 0})
     duration_s: float = 0.0
+    # Accounts whose open balance in ardesk differs from the ERP's own figure (reconcile.py).
+    differences: list[BalanceDifference] = field(default_factory=list)
+    reconciled: int = 0  # accounts compared and found equal
     dry_run: bool = False
     full: bool = False
 
@@ -49,6 +72,10 @@ class SyncReport:
             "unchanged": dict(self.unchanged),
             "rejected": [r.as_dict() for r in self.rejected],
             "documents": dict(self.documents),
+            "reconciliation": {
+                "equal": self.reconciled,
+                "differences": [d.as_dict() for d in self.differences],
+            },
             "duration_s": round(self.duration_s, 3),
         }
 
@@ -62,6 +89,10 @@ class SyncReport:
             parts.append(
                 f"original documents: {self.documents['stored']} stored, "
                 f"{self.documents['unchanged']} unchanged"
+            )
+        if self.reconciled or self.differences:
+            parts.append(
+                f"balances: {self.reconciled} equal to the ERP's, {len(self.differences)} different"
             )
         rejected = f"{self.rejected_count} rejected"
         prefix = "dry run, nothing written — " if self.dry_run else ""

@@ -4,6 +4,7 @@ from core.models.account import Account, AccountStatus
 from core.models.ar_user import ARUser
 from core.models.audit import AuditEvent
 from core.models.base import AccountOwned, AccountScoped, Base, Exact, UTCDateTime, utcnow
+from core.models.chat import ChatMapping, ChatPlace
 from core.models.contact import LANGUAGES, Contact
 from core.models.document import Document, DocumentKind
 from core.models.invoice import (
@@ -16,12 +17,14 @@ from core.models.invoice import (
 )
 from core.models.job_run import JobRun as JobRun
 from core.models.link import AccessLink, LinkScope
+from core.models.login_request import LoginRequest
 from core.models.mailbox import MailboxState as MailboxState
 from core.models.message import InboundMessage, InboundStatus, OutboundMessage, OutboundStatus
 from core.models.payment import Payment, PaymentAllocation
 from core.models.portal_indexes import PORTAL_INDEXES as PORTAL_INDEXES
 from core.models.role import DEFAULT_MATRIX, PERMISSIONS, Role, RolePermission
 from core.models.sync_run import SyncRun as SyncRun
+from core.models.web_session import SessionKind, WebSession
 
 # Tables whose rows belong to one account: row-level security applies to each of them.
 ACCOUNT_SCOPED_TABLES = tuple(
@@ -44,6 +47,8 @@ __all__ = [
     "AccountStatus",
     "AuditEvent",
     "Base",
+    "ChatMapping",
+    "ChatPlace",
     "Contact",
     "Document",
     "DocumentKind",
@@ -55,13 +60,16 @@ __all__ = [
     "InvoiceLine",
     "InvoiceStatus",
     "LinkScope",
+    "LoginRequest",
     "OutboundMessage",
     "OutboundStatus",
     "Payment",
     "PaymentAllocation",
     "Role",
     "RolePermission",
+    "SessionKind",
     "UTCDateTime",
+    "WebSession",
     "status_for",
     "utcnow",
 ]

@@ -42,7 +42,14 @@ class Account(Base):
     payment_terms: Mapped[str | None] = mapped_column(String(200))
     # Which of the brand file's legal entities bills this account (None: the brand's default).
     legal_entity: Mapped[str | None] = mapped_column(String(64))
+    # Where e-invoices are addressed (BT-49, "scheme:identifier", e.g. "0088:4000001000005").
+    electronic_address: Mapped[str | None] = mapped_column(String(128))
+    # The e-invoice format AR set for this account (core.documents.formats.Format), if any.
+    preferred_format: Mapped[str | None] = mapped_column(String(24))
     source_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the last successful sync of the account's source started: its data are at least
+    # that recent (what the portal shows as "data as of").
+    data_as_of: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

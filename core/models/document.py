@@ -19,6 +19,11 @@ class DocumentKind(enum.StrEnum):
     erp_original = "erp_original"
     rendered_invoice = "rendered_invoice"
     rendered_statement = "rendered_statement"
+    # E-invoices (core.documents.formats): stored and verified by hash like the PDFs.
+    facturx = "facturx"
+    ubl = "ubl"
+    xrechnung_cii = "xrechnung_cii"
+    xrechnung_ubl = "xrechnung_ubl"
 
 
 class Document(AccountOwned, Base):

@@ -39,6 +39,8 @@ class InboundMessage(AccountScoped, Base):
     __table_args__ = (
         UniqueConstraint("channel", "dedupe_key"),
         Index("ix_inbound_messages_status_received", "status", "received_at"),
+        # The chat rate limit counts a chat user's requests of the last hour.
+        Index("ix_inbound_messages_sender_received", "channel", "sender", "received_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from bot.outbox import deliver_due
 from bot.store import claim
-from bot.worker import smtp_sender
 from core.models import OutboundMessage, OutboundStatus, utcnow
 from tests.bot.conftest import eml
 from tests.bot.support import handle, with_headers
@@ -37,13 +36,13 @@ def _rows(db) -> list[OutboundMessage]:
 def test_it_retries_a_temporary_refusal_later(sending, smtp):
     handle(sending, eml("apple_balance_fr.eml"))
     smtp.fail_next(450)
-    report = deliver_due(sending, sending.settings, smtp_sender(sending.settings))
+    report = deliver_due(sending, sending.settings)
     assert (report.sent, report.retried) == (0, 1)
     [row] = _rows(sending)
     assert row.status is OutboundStatus.pending and row.next_attempt_at > utcnow()
     assert "450" in row.last_error and "Bonjour" not in row.last_error
     later = utcnow() + timedelta(hours=5)
-    report = deliver_due(sending, sending.settings, smtp_sender(sending.settings), now=later)
+    report = deliver_due(sending, sending.settings, now=later)
     assert report.sent == 1
     assert [m.rcpt_tos for m in smtp.messages] == [("claire.dubois@brookfield.example",)]
 
@@ -51,12 +50,12 @@ def test_it_retries_a_temporary_refusal_later(sending, smtp):
 def test_it_hands_a_permanent_refusal_to_ar(sending, smtp):
     handle(sending, eml("apple_balance_fr.eml"))
     smtp.fail_next(550)
-    report = deliver_due(sending, sending.settings, smtp_sender(sending.settings))
+    report = deliver_due(sending, sending.settings)
     assert report.failed == 1
     reply, notice = _rows(sending)
     assert reply.status is OutboundStatus.failed
     assert notice.recipient == "ar-team@supplier.example"
-    deliver_due(sending, sending.settings, smtp_sender(sending.settings))
+    deliver_due(sending, sending.settings)
     [captured] = smtp.messages
     assert captured.rcpt_tos == ("ar-team@supplier.example",)
     assert "undeliverable" in str(captured.message["Subject"]).lower()
@@ -65,7 +64,7 @@ def test_it_hands_a_permanent_refusal_to_ar(sending, smtp):
 def test_it_retries_when_the_mail_server_is_down(sending, smtp):
     handle(sending, eml("apple_balance_fr.eml"))
     smtp.stop()
-    report = deliver_due(sending, sending.settings, smtp_sender(sending.settings))
+    report = deliver_due(sending, sending.settings)
     assert report.retried == 1
     [row] = _rows(sending)
     assert row.status is OutboundStatus.pending

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from core.models import AccessLink, InboundMessage, OutboundMessage
@@ -267,3 +268,80 @@ def test_it_stops_replying_to_a_sender_past_the_hourly_limit(world):
         for i in range(3)
     ]
     assert actions == ["reply", "reply", "ignore"]
+
+
+def _role(world, name: str, *permissions: str) -> None:
+    from core.models import Role, RolePermission
+
+    with world.admin_session() as s:
+        s.add(Role(name=name, description="test role"))
+        s.flush()
+        s.add_all(RolePermission(role=name, permission=p) for p in permissions)
+
+
+def _give_role(world, email: str, role: str) -> None:
+    from core.models import Contact
+
+    with world.admin_session() as s:
+        for contact in s.scalars(select(Contact).where(Contact.email == email)):
+            contact.role = role
+
+
+def test_a_dispute_from_a_role_without_raise_disputes_still_reaches_ar_without_links(world):
+    _role(world, "reader_none")
+    _give_role(world, "joao.silva@muehlbauer.example", "reader_none")
+    decision = handle(world, eml("dispute_pt.eml"))
+    assert decision["handoff"] is True
+    assert "without raise_disputes" in decision["handoff_reason"]
+    assert decision["links"] == []  # the role may open no invoice: the reply carries none
+    recipients = [row.recipient for row, _ in outbox(world)]
+    assert "ar-team@supplier.example" in recipients  # a customer can always complain
+
+
+def test_payment_facts_need_view_payments_in_a_reply(world):
+    _role(world, "no_payments", "view_invoices", "view_statements", "download_documents")
+    _give_role(world, "karen.whitlock@brookfield.example", "no_payments")
+    raw = with_headers(eml("html_only_payment_es.eml"), From="karen.whitlock@brookfield.example")
+    decision = handle(world, raw)
+    assert [a["type"] for a in decision["answers"]] == ["NotPermitted"]
+    for _, message in outbox(world):
+        if message["To"].addresses[0].addr_spec == "karen.whitlock@brookfield.example":
+            assert "REM-2211" not in text_of(message)
+
+
+EVIL_PASS = (
+    "mx.supplier.example; spf=pass smtp.mailfrom=evil.example; dmarc=pass header.from=evil.example"
+)
+
+
+@pytest.mark.parametrize(
+    "from_header",
+    [
+        "karen.whitlock@brookfield.example, attacker@evil.example",
+        "Karen <karen.whitlock@brookfield.example>, Mallory <attacker@evil.example>",
+        "AP team: karen.whitlock@brookfield.example;",
+        "<karen.whitlock@brookfield.example>@evil.example",
+    ],
+)
+def test_a_from_that_names_no_single_sender_is_never_verified(world, from_header):
+    raw = with_headers(
+        eml("outlook_invoice_copy_en.eml"), From=from_header, Authentication_Results=EVIL_PASS
+    )
+    decision = handle(world, raw)
+    assert decision["sender"]["status"] != "verified"
+    assert decision["links"] == []
+    assert all("/l/" not in text_of(message) for _, message in outbox(world))
+
+
+def test_a_dmarc_pass_for_another_domain_does_not_verify_the_from(world):
+    raw = with_headers(eml("outlook_invoice_copy_en.eml"), Authentication_Results=EVIL_PASS)
+    decision = handle(world, raw)
+    assert decision["sender"]["status"] == "unverified"
+    assert "evil.example" in decision["sender"]["verification"]
+    assert decision["links"] == []
+
+
+def test_a_dmarc_pass_for_the_from_domain_verifies(world):
+    decision = handle(world, eml("outlook_invoice_copy_en.eml"))
+    assert decision["sender"]["status"] == "verified"
+    assert decision["sender"]["verification"] == "authenticated by mx.supplier.example"

@@ -15,11 +15,12 @@ import pytest
 from sqlalchemy import select
 
 import bot.process
+from bot.channels import dispatch
 from bot.decider import Outcome
 from bot.outbox import deliver_due
 from bot.process import process
 from bot.store import claim, renew, store
-from bot.worker import Worker, smtp_sender
+from bot.worker import Worker
 from core.models import (
     InboundMessage,
     InboundStatus,
@@ -143,7 +144,7 @@ def test_two_deliverers_on_postgresql_never_send_one_reply_twice(pg_db):
         barrier = threading.Barrier(2)
 
         def deliverer() -> None:
-            send = smtp_sender(settings)  # each its own connection, as two workers have
+            send = dispatch(settings)  # each its own connection, as two workers have
             barrier.wait()
             while deliver_due(pg_db, settings, send, limit=4).sent:
                 pass

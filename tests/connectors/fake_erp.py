@@ -20,6 +20,7 @@ class Request:
     query: dict[str, str]
     headers: dict[str, str]
     body: bytes
+    base: str = ""  # the server's own URL, for the next links it writes
 
     def json(self) -> Any:
         return json.loads(self.body or b"null")
@@ -62,6 +63,7 @@ class FakeERP:
                     {k: v[-1] for k, v in parse_qs(split.query, keep_blank_values=True).items()},
                     {k.lower(): v for k, v in self.headers.items()},
                     self.rfile.read(length) if length else b"",
+                    outer.url,
                 )
                 outer.requests.append(request)
                 reply = outer._answer(request)

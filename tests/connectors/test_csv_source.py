@@ -12,8 +12,15 @@ from sqlalchemy import func, select, update
 from ardesk.commands.sync import sync as sync_command
 from ardesk.runtime import Runtime
 from connectors.sync.engine import SyncFailed
-from core.models import Contact, Invoice, SyncRun
-from tests.connectors.conftest import EXAMPLES, invoice, nothing_changed, snapshot, sync
+from core.models import Account, Contact, Invoice, SyncRun
+from tests.connectors.conftest import (
+    EXAMPLES,
+    invoice,
+    nothing_changed,
+    snapshot,
+    sync,
+    write_sources,
+)
 
 
 def test_it_loads_the_shipped_example(db):
@@ -255,8 +262,86 @@ def test_the_command_prints_the_report_as_json(db, tmp_path):
         "unchanged",
         "rejected",
         "documents",
+        "reconciliation",
         "duration_s",
     }
     assert report["inserted"]["lines"] == 6
     assert missing.exit_code == 1
     assert "no source 'nope'" in missing.output and "Traceback" not in missing.output
+
+
+def test_a_drop_brings_the_billing_party_and_terms_e_invoices_need(db, tmp_path):
+    (tmp_path / "customers.csv").write_text(
+        "no;name;cur;vat_id;street;zip;town;state;country;terms\n"
+        "K1;Nordwind Logistik AG;EUR;DE811907980;Hafenstr. 5;20457;Hamburg;HH;de;30 Tage netto\n"
+    )
+    (tmp_path / "invoices.csv").write_text(
+        "doc;no;date;cur;gross;terms;entity;ref\n"
+        "R-1;K1;2026-10-01;EUR;119.00;14 Tage 2 %;DE01;RF18539007547034\n"
+    )
+    (tmp_path / "lines.csv").write_text(
+        "doc;text;net;vat;rate;category\nR-1;Transport;100.00;19.00;19;s\n"
+    )
+    sources = write_sources(
+        tmp_path,
+        """
+[sources.drop]
+kind = "csv"
+path = "."
+[sources.drop.files]
+accounts = "customers.csv"
+invoices = "invoices.csv"
+lines = "lines.csv"
+[sources.drop.mapping.accounts]
+erp_id = "no"
+name = "name"
+currency = "cur"
+tax_id = "vat_id"
+address_line1 = "street"
+postal_code = "zip"
+city = "town"
+region = "state"
+country_code = "country"
+payment_terms = "terms"
+[sources.drop.mapping.invoices]
+erp_id = "doc"
+account = "no"
+issue_date = "date"
+currency = "cur"
+total = "gross"
+payment_terms = "terms"
+legal_entity = "entity"
+payment_reference = "ref"
+[sources.drop.mapping.lines]
+invoice = "doc"
+description = "text"
+net_amount = "net"
+tax_amount = "vat"
+tax_rate = "rate"
+tax_category = "category"
+""",
+    )
+
+    report = sync(db, sources, "drop")
+
+    assert report.rejected == []
+    with db.admin_session() as s:
+        party = s.scalars(select(Account)).one()
+        assert (party.tax_id, party.address_line1, party.postal_code, party.city) == (
+            "DE811907980",
+            "Hafenstr. 5",
+            "20457",
+            "Hamburg",
+        )
+        assert (party.region, party.country_code, party.payment_terms) == (
+            "HH",
+            "DE",
+            "30 Tage netto",
+        )
+    found = invoice(db, "R-1")
+    assert (found.payment_terms, found.legal_entity, found.payment_reference) == (
+        "14 Tage 2 %",
+        "DE01",
+        "RF18539007547034",
+    )
+    assert found.lines[0].tax_category == "S"

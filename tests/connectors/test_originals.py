@@ -14,6 +14,7 @@ from sqlalchemy import select
 from core.models import Document, DocumentKind, Invoice
 from tests.connectors.conftest import sync, write_sources
 from tests.connectors.fake_erp import Reply
+from tests.connectors.pdfs import pdf_bytes
 from tests.connectors.test_rest_source import INVOICES, SOURCES, TOKEN, serve
 
 CODE = re.compile(r"^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$")
@@ -25,7 +26,7 @@ WITH_DOCUMENTS = SOURCES.replace(
 
 
 def pdf(name: str) -> bytes:
-    return b"%PDF-1.7\n" + name.encode() + b"\n%%EOF\n"
+    return pdf_bytes(name)
 
 
 def with_pdf_links(erp) -> list[dict]:
@@ -132,6 +133,41 @@ def test_a_failed_download_is_reported_and_the_sync_goes_on(db, erp, api):
     assert report.rejected == []
     assert report.documents == {"stored": 1, "unchanged": 0}
     assert sorted(erp_id for erp_id, _ in originals(db)) == ["CN-1", "INV-1", "INV-2"]
+
+
+@pytest.mark.parametrize(
+    ("reply", "reason"),
+    [
+        (
+            Reply(200, b"<html><form action='/web/login'>", content_type="text/html"),
+            "the ERP sent text/html, not a PDF",
+        ),
+        (
+            Reply(200, b"<html>Log in</html>", content_type="application/pdf"),
+            "the document is not a PDF (no %PDF- header)",
+        ),
+        (
+            Reply(200, b"%PDF-1.7\nthis is no PDF\n%%EOF\n", content_type="application/pdf"),
+            "the document is not a readable PDF",
+        ),
+        (Reply(200, b"", content_type="application/pdf"), "the ERP sent an empty document"),
+    ],
+    ids=["login-page", "html-called-pdf", "broken-pdf", "empty"],
+)
+def test_an_original_that_is_not_a_pdf_is_reported_and_never_stored(db, erp, api, reply, reason):
+    sources, _ = api
+    serve_pdfs(erp, INV_2=reply)
+
+    report = sync(db, sources, "api", TOKEN)
+
+    assert report.inserted["invoices"] == 3
+    [rejection] = report.rejected
+    assert (rejection.record, rejection.field, rejection.reason) == (
+        "documents",
+        "document",
+        reason,
+    )
+    assert sorted(erp_id for erp_id, _ in originals(db)) == ["CN-1", "INV-1"]
 
 
 def test_a_dry_run_stores_and_fetches_no_original(db, erp, api):

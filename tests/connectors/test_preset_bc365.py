@@ -7,14 +7,24 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from connectors.config import load_source
+from connectors.records import Original
 from connectors.registry import open_connector
 from connectors.sync.engine import SyncFailed
+from connectors.sync.report import BalanceDifference
+from core.models import Account, Invoice, Payment
 from tests.connectors.conftest import invoice, nothing_changed, snapshot, sync, write_sources
-from tests.connectors.fake_erp import Reply
+from tests.connectors.fake_erp import Reply, Request
+from tests.connectors.odata import EntitySet, ODataRefusal
+from tests.connectors.pdfs import pdf_bytes
 
 BC_COMPANY = "/v2.0/contoso/production/api/v2.0/companies(c0ffee00-0000-0000-0000-000000000001)"
+BC_REPORTS = (
+    "/v2.0/contoso/production/api/microsoft/reports/v1.0"
+    "/companies(c0ffee00-0000-0000-0000-000000000001)"
+)
 
 
 def bc_invoice(number: str, total: str, remaining: str, status: str = "Open") -> dict:
@@ -56,59 +66,108 @@ def bc_invoice(number: str, total: str, remaining: str, status: str = "Open") ->
     }
 
 
-@pytest.fixture
-def bc(erp, tmp_path):
-    customers = {
-        "@odata.context": "…/$metadata#companies(…)/customers",
-        "value": [
-            {
-                "id": "0c3a1d5e-0000-0000-0000-000000010000",
-                "number": "10000",
-                "displayName": "Adatum Corporation",
-                "email": "robert.townes@contoso.com",
-                "currencyCode": "",
-                "blocked": " ",
-                "lastModifiedDateTime": "2026-09-01T08:00:00Z",
-            },
-            {
-                "id": "0c3a1d5e-0000-0000-0000-000000020000",
-                "number": "20000",
-                "displayName": "Trey Research",
-                "email": "",
-                "currencyCode": "EUR",
-                "blocked": "All",
-                "lastModifiedDateTime": "2026-09-01T08:00:00Z",
-            },
-        ],
+def bc_customers() -> list[dict]:
+    return [
+        {
+            "id": "0c3a1d5e-0000-0000-0000-000000010000",
+            "number": "10000",
+            "displayName": "Adatum Corporation",
+            "email": "robert.townes@contoso.com",
+            "addressLine1": "192 Market Square",
+            "addressLine2": "",
+            "city": "Atlanta",
+            "state": "GA",
+            "country": "US",
+            "postalCode": "31772",
+            "taxRegistrationNumber": "US-58-1234567",
+            "currencyCode": "",
+            "blocked": " ",
+            "balanceDue": Decimal("1125.00"),
+            "lastModifiedDateTime": "2026-09-01T08:00:00Z",
+        },
+        {
+            "id": "0c3a1d5e-0000-0000-0000-000000020000",
+            "number": "20000",
+            "displayName": "Trey Research",
+            "email": "",
+            "addressLine1": "153 Thomas Drive",
+            "addressLine2": "",
+            "city": "Chicago",
+            "state": "IL",
+            "country": "US",
+            "postalCode": "61236",
+            "taxRegistrationNumber": "",
+            "currencyCode": "EUR",
+            "blocked": "All",
+            "balanceDue": Decimal("0"),
+            "lastModifiedDateTime": "2026-09-01T08:00:00Z",
+        },
+    ]
+
+
+def ledger_payment(entry: int, amount: str, modified: str = "2026-10-10T12:00:00Z") -> dict:
+    """A customerLedgerEntry of the finance reports API: posted, so it is a payment received."""
+    return {
+        "entryNumber": entry,
+        "documentType": "Payment",
+        "description": "Payment 10000",
+        "postingDate": "2026-10-10",
+        "documentNumber": "G02001",
+        "externalDocumentNumber": "",
+        "customerNumber": "10000",
+        "open": False,
+        "currencyCode": "",
+        "amount": Decimal(amount),
+        "lastModifiedDateTime": modified,
     }
-    page_two = f"{erp.url}{BC_COMPANY}/salesInvoices?$expand=salesInvoiceLines&$skiptoken=103001"
 
-    def invoices(request):
-        if request.query.get("$skiptoken") == "103001":
-            return {"value": [bc_invoice("103002", "500.00", "0.00", "Paid")]}
-        return {
-            "value": [bc_invoice("103001", "1250.00", "250.00")],
-            "@odata.nextLink": page_two,
-        }
 
-    credit = bc_invoice("104001", "125.00", "-125.00")
-    credit["creditMemoDate"] = credit.pop("invoiceDate")
-    credit["salesCreditMemoLines"] = credit.pop("salesInvoiceLines")
-    payments = {
-        "value": [
-            {
-                "id": "b7e2",
-                "journalDisplayName": "CASHRCPT",
-                "lineNumber": 10000,
-                "customerNumber": "10000",
-                "postingDate": "2026-10-10",
-                "documentNumber": "G02001",
-                "amount": Decimal("-1000.00"),
-                "lastModifiedDateTime": "2026-10-10T12:00:00Z",
-            }
-        ]
-    }
+class BusinessCentral:
+    """The entity sets of one company, as the tests change them between runs."""
 
+    def __init__(self, erp) -> None:
+        credit = bc_invoice("104001", "125.00", "-125.00")
+        credit["creditMemoDate"] = credit.pop("invoiceDate")
+        credit["salesCreditMemoLines"] = credit.pop("salesInvoiceLines")
+        # Every entity set wants the token the fake identity platform handed out.
+        bearer = {"headers": {"Authorization": "Bearer eyJ0eXAi"}}
+        self.customers = EntitySet(bc_customers(), **bearer)
+        self.invoices = EntitySet(
+            [
+                bc_invoice("103001", "1250.00", "250.00"),
+                bc_invoice("103002", "500.00", "0.00", "Paid"),
+                bc_invoice("103003", "80.00", "80.00", "Draft"),
+                bc_invoice("103004", "90.00", "90.00", "In Review"),
+            ],
+            navigation=["salesInvoiceLines"],
+            page_size=2,  # Business Central pages by itself and gives a next link
+            **bearer,
+        )
+        self.credit_memos = EntitySet([credit], navigation=["salesCreditMemoLines"], **bearer)
+        invoice_entry = {**ledger_payment(1, "1250.00"), "documentType": "Invoice"}
+        self.ledger = EntitySet(
+            [ledger_payment(2, "-1000.00"), invoice_entry],
+            # ardesk must ask for payments only: the ledger holds every posted document.
+            required=["$filter"],
+            **bearer,
+        )
+        erp.route("POST", "/contoso/oauth2/v2.0/token", self.token)
+        erp.route("GET", f"{BC_COMPANY}/customers", self.customers)
+        erp.route("GET", f"{BC_COMPANY}/salesInvoices", self.invoices)
+        erp.route("GET", f"{BC_COMPANY}/salesCreditMemos", self.credit_memos)
+        erp.route("GET", f"{BC_REPORTS}/customerLedgerEntries", self.ledger)
+        erp.route(
+            "GET",
+            f"{BC_COMPANY}/salesInvoices(5d115c9c-44e3-ea11-bb43-000000003001)/pdfDocument/pdfDocumentContent",
+            Reply(200, pdf_bytes("original"), content_type="application/pdf"),
+        )
+        erp.route(  # credit memos keep their PDF under their own entity
+            "GET",
+            f"{BC_COMPANY}/salesCreditMemos(5d115c9c-44e3-ea11-bb43-000000004001)/pdfDocument/pdfDocumentContent",
+            Reply(200, pdf_bytes("credit memo"), content_type="application/pdf"),
+        )
+
+    @staticmethod
     def token(request):
         assert (
             "scope=https%3A%2F%2Fapi.businesscentral.dynamics.com%2F.default"
@@ -116,21 +175,14 @@ def bc(erp, tmp_path):
         )
         return {"token_type": "Bearer", "expires_in": 3599, "access_token": "eyJ0eXAi"}
 
-    erp.route("POST", "/contoso/oauth2/v2.0/token", token)
-    erp.route("GET", f"{BC_COMPANY}/customers", customers)
-    erp.route("GET", f"{BC_COMPANY}/salesInvoices", invoices)
-    erp.route("GET", f"{BC_COMPANY}/salesCreditMemos", {"value": [credit]})
-    erp.route("GET", f"{BC_COMPANY}/customerPayments", payments)
-    erp.route(
-        "GET",
-        f"{BC_COMPANY}/salesInvoices(5d115c9c-44e3-ea11-bb43-000000003001)/pdfDocument/pdfDocumentContent",
-        Reply(200, b"%PDF-1.7 original", content_type="application/pdf"),
-    )
-    erp.route(  # credit memos keep their PDF under their own entity
-        "GET",
-        f"{BC_COMPANY}/salesCreditMemos(5d115c9c-44e3-ea11-bb43-000000004001)/pdfDocument/pdfDocumentContent",
-        Reply(200, b"%PDF-1.7 credit memo", content_type="application/pdf"),
-    )
+
+@pytest.fixture
+def company(erp) -> BusinessCentral:
+    return BusinessCentral(erp)
+
+
+@pytest.fixture
+def bc(erp, company, tmp_path):
     return write_sources(
         tmp_path,
         f"""
@@ -140,7 +192,7 @@ tenant = "contoso"
 environment = "production"
 company_id = "c0ffee00-0000-0000-0000-000000000001"
 currency = "GBP"
-base_url = "{erp.url}{BC_COMPANY}"
+api_root = "{erp.url}/v2.0/contoso/production"
 http_backoff_s = 0
 [sources.bc.auth]
 token_url = "{erp.url}/contoso/oauth2/v2.0/token"
@@ -153,7 +205,7 @@ client_secret_env = "BC_SECRET"
 BC_ENV = {"BC_SECRET": "s3cret"}
 
 
-def test_business_central(db, erp, bc):
+def test_business_central(db, erp, company, bc):
     report = sync(db, bc, "bc", BC_ENV)
 
     # 103002's PDF is not served: reported, and the sync goes on.
@@ -178,15 +230,88 @@ def test_business_central(db, erp, bc):
     )
     assert invoice(db, "103002").status == "paid"  # from the second page
     assert invoice(db, "104001").total == Decimal("-125")
+    with db.admin_session() as s:
+        adatum = s.scalars(select(Account).where(Account.erp_id == "10000")).one()
+        assert (adatum.address_line1, adatum.city, adatum.region, adatum.postal_code) == (
+            "192 Market Square",
+            "Atlanta",
+            "GA",
+            "31772",
+        )
+        assert (adatum.country_code, adatum.tax_id) == ("US", "US-58-1234567")
+        [payment] = s.scalars(select(Payment)).all()
+        assert (payment.erp_id, payment.amount, payment.reference) == (
+            "2",
+            Decimal("1000"),
+            "G02001",
+        )
+    # What was asked: lines expanded, the server's next link followed, payments only.
+    first_page, second_page = company.invoices.requests
+    assert first_page == {"$expand": "salesInvoiceLines"}
+    assert second_page == {"$expand": "salesInvoiceLines", "$skiptoken": "2"}
+    assert company.ledger.requests == [{"$filter": "documentType eq 'Payment'"}]
+
     assert nothing_changed(sync(db, bc, "bc", BC_ENV))
-    since = erp.calls(f"{BC_COMPANY}/salesInvoices")[-2].query["$filter"]  # the first page
+    since = company.invoices.requests[-2]["$filter"]  # the first page
     assert since == "lastModifiedDateTime gt 2026-10-01T09:20:12Z"
+    assert company.ledger.requests[-1]["$filter"] == (
+        "documentType eq 'Payment' and lastModifiedDateTime gt 2026-10-10T11:50:00Z"
+    )
+
+
+def test_drafts_and_invoices_in_review_are_not_invoices_yet(db, erp, company, bc):
+    sync(db, bc, "bc", BC_ENV)
+
+    with db.admin_session() as s:
+        numbers = set(s.scalars(select(Invoice.number)))
+    assert numbers == {"103001", "103002", "104001"}
+    # One that was shown (as older versions did) and is back in review leaves the portal.
+    company.invoices.rows[2] = bc_invoice("103003", "80.00", "80.00", "Open")
+    company.invoices.rows[2]["lastModifiedDateTime"] = "2026-10-02T09:00:00Z"
+    sync(db, bc, "bc", BC_ENV)
+    assert invoice(db, "103003").status == "open"
+    company.invoices.rows[2]["status"] = "In Review"
+    company.invoices.rows[2]["lastModifiedDateTime"] = "2026-10-03T09:00:00Z"
+
+    sync(db, bc, "bc", BC_ENV)
+
+    removed = invoice(db, "103003")
+    assert (removed.status, removed.balance) == ("void", Decimal("0"))
+
+
+def test_an_unknown_status_is_reported_not_guessed(db, erp, company, bc):
+    company.invoices.rows[0]["status"] = "Sent to Collections"
+
+    report = sync(db, bc, "bc", BC_ENV)
+
+    assert [(r.row, r.field) for r in report.rejected if r.record == "invoices"] == [
+        ("invoices 5d115c9c-44e3-ea11-bb43-000000003001", "status")
+    ]
+
+
+def test_a_payment_still_in_the_journal_is_not_a_payment(db, erp, company, bc):
+    """customerPayments lists journal lines that may never be posted: the preset never asks."""
+    sync(db, bc, "bc", BC_ENV)
+
+    assert erp.calls(f"{BC_COMPANY}/customerPayments") == []
+    assert [r.query for r in erp.calls(f"{BC_REPORTS}/customerLedgerEntries")] == [
+        {"$filter": "documentType eq 'Payment'"}
+    ]
+
+
+def test_the_ledger_refuses_a_listing_of_every_document(company):
+    refused = company.ledger.answer
+    with pytest.raises(ODataRefusal, match=r"requires the \$filter"):
+        refused(Request("GET", "/", {}, {}, b""))
+    with pytest.raises(ODataRefusal, match="property named 'postedDate'"):
+        refused(Request("GET", "/", {"$filter": "postedDate gt 2026-01-01T00:00:00Z"}, {}, b""))
 
 
 def test_business_central_original_pdf(erp, bc):
     with open_connector(load_source(bc, "bc", BC_ENV)) as connector:
         record = next(r for r in connector.invoices(None) if r.number == "103001")
-        assert connector.document(record) == b"%PDF-1.7 original"
+        original = connector.document(record)
+        assert original == Original(pdf_bytes("original"), "application/pdf")
 
 
 def test_business_central_refuses_with_its_error_code(db, erp, bc):
@@ -200,3 +325,25 @@ def test_business_central_refuses_with_its_error_code(db, erp, bc):
         sync(db, bc, "bc", BC_ENV)
 
     assert snapshot(db)["accounts"] == []
+
+
+def test_open_balances_are_reconciled_with_the_erps_own(db, erp, company, bc):
+    company.customers.rows[0]["balanceDue"] = Decimal("125.00")  # 250 open, 125 credit
+
+    report = sync(db, bc, "bc", BC_ENV)
+
+    assert (report.reconciled, report.differences) == (2, [])
+    # The ERP now also holds 1,000.00 received but not applied: ardesk's open items do not
+    # show it, so the difference is reported for AR, not corrected.
+    company.customers.rows[0].update(
+        balanceDue=Decimal("-875.00"), lastModifiedDateTime="2026-10-12T08:00:00Z"
+    )
+
+    report = sync(db, bc, "bc", BC_ENV)
+
+    assert report.differences == [
+        BalanceDifference("10000", "GBP", Decimal("-875.0000"), Decimal("125.0000"))
+    ]
+    assert report.as_dict()["reconciliation"]["differences"] == [
+        {"account": "10000", "currency": "GBP", "erp": "-875.0000", "ardesk": "125.0000"}
+    ]

@@ -8,6 +8,27 @@ from decimal import Decimal
 import pytest
 
 from tests.connectors.conftest import invoice, nothing_changed, sync, write_sources
+from tests.connectors.fake_erp import Request
+from tests.connectors.odata import EntitySet, ODataRefusal
+
+ARINVOICES = "/ERP11/api/v2/odata/EPIC06/Erp.BO.ARInvoiceSvc/ARInvoices"
+ENVIRON = {"KINETIC_PASSWORD": "pw", "KINETIC_API_KEY": "key-123"}
+
+
+def kinetic_error(refusal: ODataRefusal) -> dict:
+    return {
+        "HttpStatus": refusal.status,
+        "ReasonPhrase": "REST API Exception",
+        "ErrorMessage": str(refusal),
+        "ErrorType": "Ice.Common.BusinessObjectException",
+    }
+
+
+KINETIC = {
+    "headers": {"X-API-Key": "key-123"},
+    "required": ["$orderby", "$top"],
+    "error_body": kinetic_error,
+}
 
 
 @pytest.fixture
@@ -32,14 +53,6 @@ def epicor(erp, tmp_path):
         },
     ]
 
-    def page(rows):
-        def handler(request):
-            assert request.headers["x-api-key"] == "key-123"
-            skip, top = int(request.query.get("$skip", 0)), int(request.query["$top"])
-            return {"@odata.context": "…", "value": rows[skip : skip + top]}
-
-        return handler
-
     invoices = [
         {
             "Company": "EPIC06",
@@ -55,6 +68,8 @@ def epicor(erp, tmp_path):
             "OpenInvoice": True,
             "PONum": "",
             "Posted": True,
+            "ChangeDate": f"2026-09-0{n + 1}T00:00:00",
+            "TermsCode": "N30",
             "InvcDtls": [
                 {
                     "InvoiceNum": 100 + n,
@@ -81,6 +96,8 @@ def epicor(erp, tmp_path):
             "DocInvoiceAmt": Decimal("-40.00"),
             "DocInvoiceBal": Decimal("-40.00"),
             "Posted": True,
+            "ChangeDate": "2026-09-10T00:00:00",
+            "TermsCode": "N30",
             "InvcDtls": [],
         }
     )
@@ -95,11 +112,22 @@ def epicor(erp, tmp_path):
             "DocTranAmt": Decimal("100.00"),
             "CheckRef": "CHK 5521",
             "Posted": True,
+            "ChangeDate": "2026-09-15T00:00:00",
         }
     ]
-    erp.route("GET", f"{base}/Erp.BO.CustomerSvc/Customers", page(customers))
-    erp.route("GET", f"{base}/Erp.BO.ARInvoiceSvc/ARInvoices", page(invoices))
-    erp.route("GET", f"{base}/Erp.BO.CashRecSvc/CashHeads", page(cash))
+    unposted = {**invoices[0], "InvoiceNum": 300, "Posted": False, "DocInvoiceAmt": Decimal(9)}
+    # Kinetic answers its own error body; the stricter fake wants the key, an order for every
+    # page and knows only the fields the rows have.
+    sets = {
+        "Erp.BO.CustomerSvc/Customers": EntitySet(customers, **KINETIC),
+        "Erp.BO.ARInvoiceSvc/ARInvoices": EntitySet(
+            [*invoices, unposted], navigation=["InvcDtls"], **KINETIC
+        ),
+        "Erp.BO.CashRecSvc/CashHeads": EntitySet(cash, **KINETIC),
+    }
+    for path, entity_set in sets.items():
+        erp.route("GET", f"{base}/{path}", entity_set)
+    erp.sets = sets
     return write_sources(
         tmp_path,
         f"""
@@ -118,28 +146,61 @@ api_key_env = "KINETIC_API_KEY"
 
 
 def test_epicor_kinetic(db, erp, epicor):
-    environ = {"KINETIC_PASSWORD": "pw", "KINETIC_API_KEY": "key-123"}
-
-    report = sync(db, epicor, "kinetic", environ)
+    report = sync(db, epicor, "kinetic", ENVIRON)
 
     assert report.rejected == []
     assert report.inserted == {
         "accounts": 2,
         "contacts": 1,
-        "invoices": 4,
+        "invoices": 4,  # not the unposted one
         "lines": 3,
         "payments": 1,
     }
     third = invoice(db, "102")
-    assert (third.total, third.balance, third.status) == (
+    assert (third.total, third.balance, third.status, third.payment_terms) == (
         Decimal("300"),
         Decimal("100"),
         "partially_paid",
+        "N30",
     )
     credit = invoice(db, "200")
     assert credit.kind == "credit_note" and credit.total == Decimal("-40")
-    assert [
-        r.query["$skip"]
-        for r in erp.calls("/ERP11/api/v2/odata/EPIC06/Erp.BO.ARInvoiceSvc/ARInvoices")
-    ] == ["0", "2", "4"]
-    assert nothing_changed(sync(db, epicor, "kinetic", environ))
+    pages = erp.sets["Erp.BO.ARInvoiceSvc/ARInvoices"].requests
+    assert [(p["$skip"], p["$top"], p["$orderby"]) for p in pages] == [
+        ("0", "2", "InvoiceNum"),
+        ("2", "2", "InvoiceNum"),
+        ("4", "2", "InvoiceNum"),
+    ]
+    assert pages[0]["$filter"] == "Posted eq true"
+
+    assert nothing_changed(sync(db, epicor, "kinetic", ENVIRON))
+    # The next run asks for what changed since the day of the newest change only.
+    since = erp.sets["Erp.BO.ARInvoiceSvc/ARInvoices"].requests[-1]["$filter"]
+    assert since == "Posted eq true and ChangeDate ge 2026-09-09T00:00:00Z"
+
+
+def test_a_change_later_on_the_same_day_is_not_missed(db, erp, epicor):
+    sync(db, epicor, "kinetic", ENVIRON)
+    rows = erp.sets["Erp.BO.ARInvoiceSvc/ARInvoices"].rows
+    credit = next(row for row in rows if row["InvoiceNum"] == 200)
+    credit["DocInvoiceBal"] = Decimal("0.00")  # applied the same day: ChangeDate stays
+
+    report = sync(db, epicor, "kinetic", ENVIRON)
+
+    assert report.updated["invoices"] == 1
+    assert invoice(db, "200").status == "paid"
+
+
+def test_kinetic_refuses_paging_without_an_order_or_a_key(erp, epicor):
+    invoices = erp.sets["Erp.BO.ARInvoiceSvc/ARInvoices"]
+    with_key = {"x-api-key": "key-123"}
+    unordered = invoices(Request("GET", ARINVOICES, {"$top": "2", "$skip": "2"}, with_key, b""))
+    assert (unordered.status, unordered.body["ErrorType"]) == (
+        400,
+        "Ice.Common.BusinessObjectException",
+    )
+    keyless = invoices(Request("GET", ARINVOICES, {"$top": "2", "$orderby": "InvoiceNum"}, {}, b""))
+    assert keyless.status == 401
+    unknown = {"$top": "2", "$orderby": "InvoiceNum", "$filter": "ChangedOn ge 2026-01-01"}
+    bad = invoices(Request("GET", ARINVOICES, unknown, with_key, b""))
+    assert "Could not find a property named 'ChangedOn'" in bad.body["ErrorMessage"]

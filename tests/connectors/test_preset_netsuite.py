@@ -12,13 +12,31 @@ from tests.connectors.conftest import invoice, sync, write_sources
 from tests.connectors.fake_erp import Reply
 
 
+def netsuite_error(detail: str) -> dict:
+    return {
+        "type": "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.5.1",
+        "title": "Bad Request",
+        "status": 400,
+        "o:errorDetails": [{"detail": detail, "o:errorCode": "INVALID_PARAMETER"}],
+    }
+
+
 @pytest.fixture
 def netsuite(erp, tmp_path):
     path = "/services/rest/query/v1/suiteql"
 
     def suiteql(request):
-        assert request.headers["prefer"] == "transient"
         query = request.json()["q"]
+        # NetSuite refuses a query POST without Prefer: transient or a token; the stricter fake
+        # also refuses offset paging without an ORDER BY (pages could overlap or miss rows).
+        for wrong, refused in (
+            (request.headers.get("prefer") != "transient", "Prefer: transient header required"),
+            (not request.headers.get("authorization", "").startswith("Bearer "), "Unauthorized"),
+            ("ORDER BY" not in query, "Paging requires ORDER BY"),
+            (int(request.query.get("limit", 1000)) > 1000, "limit must be at most 1000"),
+        ):
+            if wrong:
+                return Reply(400, netsuite_error(refused))
         offset = int(request.query["offset"])
         if "FROM customer" in query:
             items = [
@@ -166,4 +184,12 @@ def test_netsuite_error_body(db, erp, netsuite):
     erp.fail_next("/services/rest/query/v1/suiteql", Reply(401, body), 10)
 
     with pytest.raises(SyncFailed, match=r"HTTP 401 \(INVALID_LOGIN\)"):
+        sync(db, netsuite, "ns", {"NS_TOKEN": "tok"})
+
+
+def test_suiteql_without_transient_is_refused_in_netsuites_shape(db, erp, netsuite, tmp_path):
+    text = netsuite.read_text().replace("[sources.ns]", '[sources.ns]\nheaders = { Prefer = "" }')
+    netsuite.write_text(text)
+
+    with pytest.raises(SyncFailed, match=r"HTTP 400 \(INVALID_PARAMETER\)"):
         sync(db, netsuite, "ns", {"NS_TOKEN": "tok"})

@@ -1,165 +1,108 @@
-"""Odoo preset against a local server replaying JSON-RPC execute_kw: login, search_read pages,
-many-to-one [id, name] pairs, false for empty fields, the invoice report PDF."""
+"""Odoo preset against a fake Odoo speaking JSON-RPC (up to 18) and JSON-2 (19): login, the key
+on every call, search_read domains and pages, many-to-one [id, name] pairs, false for empty
+fields, the invoice PDFs Odoo keeps as attachments."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
-from connectors.config import load_source
-from connectors.registry import open_connector
 from connectors.sync.engine import SyncFailed
+from core.models import Account, Document
 from tests.connectors.conftest import invoice, nothing_changed, sync, write_sources
-from tests.connectors.fake_erp import Reply
+from tests.connectors.odoo_server import LOGIN_PAGE, FakeOdoo
+from tests.connectors.pdfs import pdf_bytes
+
+ENVIRON = {"ODOO_KEY": "api-key"}
+PDF_1, PDF_2 = [901, "INV_2026_00007.pdf"], [902, "RINV_2026_00001.pdf"]
+
+
+def move(id_: int, name: str, kind: str, total: float, residual: float, **fields) -> dict:
+    return {
+        "id": id_,
+        "name": name,
+        "move_type": kind,
+        "partner_id": [14, "Azure Interior"],
+        "commercial_partner_id": [14, "Azure Interior"],
+        "invoice_date": "2026-10-01",
+        "invoice_date_due": "2026-10-31",
+        "currency_id": [1, "EUR"],
+        "amount_untaxed": round(total / 1.15, 2),
+        "amount_tax": round(total - total / 1.15, 2),
+        "amount_total": total,
+        "amount_residual": residual,
+        "state": "posted",
+        "ref": False,
+        "write_date": "2026-10-02 08:00:00",
+        "invoice_payment_term_id": [4, "30 Days"],
+        "payment_reference": name,
+        "company_id": [1, "YourCompany"],
+        "invoice_pdf_report_id": False,
+        **fields,
+    }
 
 
 @pytest.fixture
-def odoo(erp, tmp_path):
-    partners = [
-        {
-            "id": 14,
-            "name": "Azure Interior",
-            "email": "azure.Interior24@example.com",
-            "currency_id": [1, "EUR"],
-            "active": True,
-            "write_date": "2026-09-01 10:00:00",
-        },
-    ]
-    people = [
-        {
-            "id": 26,
-            "name": "Brandon Freeman",
-            "email": "brandon.freeman55@example.com",
-            "parent_id": [14, "Azure Interior"],
-            "lang": "en_US",
-            "active": True,
-            "write_date": "2026-09-01 10:00:00",
-        },
-    ]
-    moves = [
-        {
-            "id": 51,
-            "name": "INV/2026/00007",
-            "move_type": "out_invoice",
-            "partner_id": [26, "Azure Interior, Brandon Freeman"],
-            "commercial_partner_id": [14, "Azure Interior"],
-            "invoice_date": "2026-10-01",
-            "invoice_date_due": "2026-10-31",
-            "currency_id": [1, "EUR"],
-            "amount_untaxed": 1000.0,
-            "amount_tax": 150.0,
-            "amount_total": 1150.0,
-            "amount_residual": 150.0,
-            "state": "posted",
-            "ref": False,
-            "write_date": "2026-10-02 08:00:00",
-        },
-        {
-            "id": 52,
-            "name": "RINV/2026/00001",
-            "move_type": "out_refund",
-            "partner_id": [14, "Azure Interior"],
-            "commercial_partner_id": [14, "Azure Interior"],
-            "invoice_date": "2026-10-03",
-            "invoice_date_due": "2026-10-03",
-            "currency_id": [1, "EUR"],
-            "amount_untaxed": 100.0,
-            "amount_tax": 15.0,
-            "amount_total": 115.0,
-            "amount_residual": 115.0,
-            "state": "posted",
-            "ref": "RMA 9",
-            "write_date": "2026-10-03 08:00:00",
-        },
-        {
-            "id": 53,
-            "name": "INV/2026/00008",
-            "move_type": "out_invoice",
-            "partner_id": [14, "Azure Interior"],
-            "commercial_partner_id": [14, "Azure Interior"],
-            "invoice_date": "2026-10-04",
-            "invoice_date_due": False,
-            "currency_id": [1, "EUR"],
-            "amount_untaxed": 10.0,
-            "amount_tax": 0.0,
-            "amount_total": 10.0,
-            "amount_residual": 0.0,
-            "state": "cancel",
-            "ref": False,
-            "write_date": "2026-10-04 08:00:00",
-        },
-    ]
-    lines = [
-        {
-            "id": 301,
-            "move_id": [51, "INV/2026/00007"],
-            "sequence": 10,
-            "product_id": [7, "[FURN_8888] Office Lamp"],
-            "name": "Office Lamp",
-            "quantity": 10.0,
-            "price_unit": 100.0,
-            "price_subtotal": 1000.0,
-            "price_total": 1150.0,
-        },
-        {
-            "id": 302,
-            "move_id": [52, "RINV/2026/00001"],
-            "sequence": 10,
-            "product_id": False,
-            "name": "Refund",
-            "quantity": 1.0,
-            "price_unit": 100.0,
-            "price_subtotal": 100.0,
-            "price_total": 115.0,
-        },
-    ]
-    payments = [
-        {
-            "id": 8,
-            "name": "PBNK1/2026/00003",
-            "partner_id": [14, "Azure Interior"],
-            "date": "2026-10-10",
-            "amount": 1000.0,
-            "currency_id": [1, "EUR"],
-            "memo": "INV/2026/00007",
-            "write_date": "2026-10-10 09:00:00",
-        },
-    ]
-    data = {
-        "res.partner": None,
-        "account.move": moves,
-        "account.move.line": lines,
-        "account.payment": payments,
-    }
+def odoo(erp) -> FakeOdoo:
+    server = FakeOdoo(erp)
+    partner = {
+        "id": 14, "name": "Azure Interior", "email": "azure.Interior24@example.com",
+        "is_company": True, "customer_rank": 3, "parent_id": False,
+        "currency_id": [1, "EUR"], "active": True, "write_date": "2026-09-01 10:00:00",
+        "vat": "BE0477472701", "street": "4557 De Silva St", "street2": False,
+        "zip": "94538", "city": "Fremont", "state_id": [13, "California (US)"],
+        "country_code": "US", "property_payment_term_id": [4, "30 Days"],
+        "credit": 150.0, "lang": "en_US",
+    }  # fmt: skip
+    person = {
+        **partner, "id": 26, "name": "Brandon Freeman", "is_company": False,
+        "customer_rank": 0, "email": "brandon.freeman55@example.com",
+        "parent_id": [14, "Azure Interior"],
+    }  # fmt: skip
+    server.records = {
+        "res.partner": [partner, person],
+        "account.move": [
+            move(51, "INV/2026/00007", "out_invoice", 1150.0, 150.0, invoice_pdf_report_id=PDF_1),
+            move(52, "RINV/2026/00001", "out_refund", 115.0, 115.0, invoice_pdf_report_id=PDF_2),
+            move(53, "INV/2026/00008", "out_invoice", 10.0, 0.0, state="cancel"),
+            move(54, "INV/2026/00009", "out_invoice", 99.0, 99.0, state="draft"),
+            move(55, "BILL/2026/00001", "in_invoice", 40.0, 40.0),
+        ],
+        "account.move.line": [
+            {
+                "id": 301, "move_id": [51, "INV/2026/00007"], "sequence": 10,
+                "product_id": [7, "[FURN_8888] Office Lamp"], "name": "Office Lamp",
+                "quantity": 10.0, "price_unit": 100.0, "price_subtotal": 1000.0,
+                "price_total": 1150.0, "display_type": "product",
+            },
+            {
+                "id": 302, "move_id": [52, "RINV/2026/00001"], "sequence": 10,
+                "product_id": False, "name": "Refund", "quantity": 1.0, "price_unit": 100.0,
+                "price_subtotal": 100.0, "price_total": 115.0, "display_type": "product",
+            },
+            {
+                "id": 303, "move_id": [51, "INV/2026/00007"], "sequence": 20,
+                "product_id": False, "name": "Tax 15%", "quantity": 0.0, "price_unit": 0.0,
+                "price_subtotal": 0.0, "price_total": 0.0, "display_type": "tax",
+            },
+        ],
+        "account.payment": [
+            {
+                "id": 8, "name": "PBNK1/2026/00003", "partner_id": [14, "Azure Interior"],
+                "date": "2026-10-10", "amount": 1000.0, "currency_id": [1, "EUR"],
+                "memo": "INV/2026/00007", "write_date": "2026-10-10 09:00:00",
+                "payment_type": "inbound", "state": "paid",
+            },
+        ],
+    }  # fmt: skip
+    server.attach(901, pdf_bytes("INV/2026/00007"))
+    server.attach(902, pdf_bytes("RINV/2026/00001"))
+    return server
 
-    def jsonrpc(request):
-        call = request.json()
-        params = call["params"]
-        if params["service"] == "common":
-            ok = params["args"] == ["odoo", "ardesk@example.com", "api-key"]
-            return {"jsonrpc": "2.0", "id": call["id"], "result": 2 if ok else False}
-        db, uid, _password, model, method, domain, options = params["args"]
-        assert (db, uid, method) == ("odoo", 2, "search_read")
-        if model == "res.partner":
-            rows = partners if ["is_company", "=", True] in domain[0] else people
-        else:
-            rows = data[model]
-        rows = rows[options["offset"] : options["offset"] + options["limit"]]
-        return {"jsonrpc": "2.0", "id": call["id"], "result": rows}
 
-    erp.route("POST", "/jsonrpc", jsonrpc)
-    erp.route("POST", "/web/session/authenticate", {"jsonrpc": "2.0", "result": {"uid": 2}})
-    for move in (51, 52, 53):  # the invoice report of each move, rendered by Odoo
-        erp.route(
-            "GET",
-            f"/report/pdf/account.report_invoice/{move}",
-            Reply(
-                200,
-                b"%PDF odoo" + (b"" if move == 51 else b" %d" % move),
-                content_type="application/pdf",
-            ),
-        )
+def sources(erp, tmp_path, version: int) -> object:
     return write_sources(
         tmp_path,
         f"""
@@ -167,6 +110,7 @@ def odoo(erp, tmp_path):
 kind = "odoo"
 url = "{erp.url}"
 database = "odoo"
+version = {version}
 username = "ardesk@example.com"
 http_backoff_s = 0
 auth = {{ password_env = "ODOO_KEY" }}
@@ -174,20 +118,21 @@ auth = {{ password_env = "ODOO_KEY" }}
     )
 
 
-def test_odoo(db, erp, odoo):
-    environ = {"ODOO_KEY": "api-key"}
+@pytest.mark.parametrize("version", [17, 19])
+def test_odoo(db, erp, odoo, tmp_path, version):
+    path = sources(erp, tmp_path, version)
 
-    report = sync(db, odoo, "odoo", environ)
+    report = sync(db, path, "odoo", ENVIRON)
 
     assert report.rejected == []
     assert report.inserted == {
         "accounts": 1,
         "contacts": 1,
-        "invoices": 3,
+        "invoices": 3,  # not the draft, not the vendor bill
         "lines": 2,
         "payments": 1,
     }
-    assert report.documents == {"stored": 3, "unchanged": 0}
+    assert report.documents == {"stored": 2, "unchanged": 0}
     first = invoice(db, "INV/2026/00007")
     assert (first.total, first.balance, first.status, first.lines[0].sku) == (
         Decimal("1150"),
@@ -195,14 +140,81 @@ def test_odoo(db, erp, odoo):
         "partially_paid",
         "[FURN_8888] Office Lamp",
     )
+    assert (first.payment_terms, first.legal_entity, first.payment_reference) == (
+        "30 Days",
+        "YourCompany",
+        "INV/2026/00007",
+    )
     assert invoice(db, "RINV/2026/00001").total == Decimal("-115")
     assert invoice(db, "INV/2026/00008").status == "void"
-    assert nothing_changed(sync(db, odoo, "odoo", environ))
-    with open_connector(load_source(odoo, "odoo", environ)) as connector:
-        record = next(r for r in connector.invoices(None) if r.erp_id == "51")
-        assert connector.document(record) == b"%PDF odoo"
+    with db.admin_session() as s:
+        azure = s.scalars(select(Account)).one()
+        assert (azure.tax_id, azure.address_line1, azure.city, azure.country_code) == (
+            "BE0477472701",
+            "4557 De Silva St",
+            "Fremont",
+            "US",
+        )
+        stored = {d.filename: d.content for d in s.scalars(select(Document))}
+    assert stored["INV_2026_00007.pdf"] == pdf_bytes("INV/2026/00007")
+    # Every listing is in id order, posted and cancelled customer documents only.
+    searches = [c for c in odoo.calls if c[1] == "search_read"]
+    assert all(options["order"] == "id" for _, _, _, options in searches)
+    [moves] = [args[0] for model, _, args, _ in searches if model == "account.move"]
+    assert ["state", "in", ["posted", "cancel"]] in moves
+    # JSON-RPC up to 18, JSON-2 from 19; never the web report route.
+    rpc, json2 = erp.calls("/jsonrpc"), [r for r in erp.requests if r.path.startswith("/json/2/")]
+    assert (bool(rpc), bool(json2)) == ((True, False) if version < 19 else (False, True))
+    assert not [r for r in erp.requests if r.path.startswith(("/report/", "/web/"))]
+
+    again = sync(db, path, "odoo", ENVIRON)
+    assert nothing_changed(again), again.updated
+    [changed] = [a[0] for m, me, a, _ in odoo.calls[len(searches) + 2 :] if m == "account.move"]
+    assert changed[-1] == ["write_date", ">", "2026-10-02 07:50:00"]
 
 
-def test_odoo_refused_login(db, erp, odoo):
+def test_odoo_refused_login(db, erp, odoo, tmp_path):
     with pytest.raises(SyncFailed, match="login refused"):
-        sync(db, odoo, "odoo", {"ODOO_KEY": "wrong"})
+        sync(db, sources(erp, tmp_path, 17), "odoo", {"ODOO_KEY": "wrong"})
+
+
+def test_odoo_19_refuses_a_wrong_key(db, erp, odoo, tmp_path):
+    with pytest.raises(SyncFailed, match=r"HTTP 401 \(werkzeug.exceptions.Unauthorized\)"):
+        sync(db, sources(erp, tmp_path, 19), "odoo", {"ODOO_KEY": "wrong"})
+    assert erp.calls("/jsonrpc") == []
+
+
+def test_a_key_revoked_mid_run_leaves_the_data_as_it_was(db, erp, odoo, tmp_path):
+    path = sources(erp, tmp_path, 17)
+    listed = odoo.execute
+
+    def revoke_after_partners(model, method, args, options):
+        if model == "account.move":
+            odoo.key = "revoked"  # the next call carries a key Odoo no longer knows
+        return listed(model, method, args, options)
+
+    odoo.execute = revoke_after_partners
+
+    with pytest.raises(SyncFailed, match="AccessDenied"):
+        sync(db, path, "odoo", ENVIRON)
+
+    with db.admin_session() as s:
+        assert s.scalars(select(Account)).all() == []
+
+
+def test_an_attachment_that_is_not_a_pdf_is_reported_never_stored(db, erp, odoo, tmp_path):
+    odoo.records["ir.attachment"][0] = {
+        "id": 901,
+        "datas": __import__("base64").b64encode(LOGIN_PAGE).decode(),
+        "mimetype": "text/html",
+    }
+
+    report = sync(db, sources(erp, tmp_path, 19), "odoo", ENVIRON)
+
+    [rejection] = report.rejected
+    assert (rejection.record, rejection.reason) == (
+        "documents",
+        "the ERP sent text/html, not a PDF",
+    )
+    with db.admin_session() as s:
+        assert [d.filename for d in s.scalars(select(Document))] == ["RINV_2026_00001.pdf"]

@@ -98,3 +98,74 @@ def test_a_remittance_advice_from_to_block_is_not_a_quote_header():
 )
 def test_it_strips_reply_and_forward_prefixes(subject):
     assert strip_reply_prefix(subject) == ("Invoice 1", True)
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        # Gmail's dated form, without a verb
+        "2026-11-20 9:14 GMT+01:00 Accounts Receivable <ar@supplier.example>:",
+        '20.11.2026, 09.14, "Accounts Receivable" <ar@supplier.example>:',
+        # name and address first, the verb and the date after it
+        "Debitorenbuchhaltung <ar@supplier.example> schrieb am Fr., 20. Nov. 2026 um 09:14 Uhr:",
+        # Zoho and Android frame it with dashes; Android names no date
+        "---- On Fri, 20 Nov 2026 09:14:03 +0100 ar@supplier.example wrote ----",
+        "---- Accounts Receivable wrote ----",
+        # Italian clients leave out the colon
+        'In data 20 novembre 2026 09:14:03 "Contabilità" <ar@supplier.example> ha scritto',
+        # wrapped over two and three lines
+        "Op 20 nov. 2026 om 09:14 schreef Debiteuren\n<ar@supplier.example>:",
+        "On Nov 20, 2026, at 9:14 AM, Accounts Receivable <\nar@supplier.example>\nwrote:",
+        'Le 20 nov. 2026 à 09:14, "Comptabilité"\n<ar@supplier.example> a écrit :',
+        # an Outlook block that starts with the date, and one with "Envoyé le"
+        "Date: Fri, 20 Nov 2026 09:14:03 +0100\nFrom: ar@supplier.example\nTo: ap@customer.example",
+        "De : Comptabilité<mailto:ar@supplier.example>\nEnvoyé le :vendredi 20 novembre 2026 09:14",
+        "-----Reply Message-----\nFrom: ar@supplier.example",
+    ],
+)
+def test_it_knows_the_quote_headers_of_many_clients(attribution):
+    body = f"{REQUEST}\n\n{attribution}\n\nDear customer, invoices 55001 and 55002 are overdue."
+    assert new_text(body) == REQUEST
+
+
+def test_a_separator_line_above_the_quote_is_not_new_text():
+    body = f"{REQUEST}\n\n________________________________\nFrom: AR\nSent: Friday\n\n> old"
+    assert new_text(body) == REQUEST
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "Gesendet von Outlook für Android",
+        "Envoyé à partir de Outlook pour iOS",
+        "Sent using the mobile mail app",
+        "Verzonden vanuit Outlook voor iOS",
+        "Enviado desde mi Galaxy",
+    ],
+)
+def test_app_footers_are_cut(footer):
+    assert new_text(f"{REQUEST}\n\n{footer}") == REQUEST
+
+
+def test_a_sentence_that_starts_like_a_footer_is_kept():
+    body = f"{REQUEST}\nSent from our Leeds office, as agreed with your team."
+    assert new_text(body) == body
+
+
+def test_a_sentence_with_a_date_and_a_colon_is_not_an_attribution():
+    body = "We paid these on 3 May 2026:\nINV-10423\nINV-10424\nPlease confirm receipt."
+    assert new_text(body) == body
+
+
+def test_a_greeting_above_the_quote_opens_the_answer_written_below_it():
+    body = (
+        "Hello,\nOn Fri, 20 Nov 2026 at 09:14, AR <ar@supplier.example> wrote:\n"
+        "> Invoice 55001 is overdue.\n\nWe paid it on Monday, could you check?\n"
+    )
+    assert new_text(body) == "Hello,\n\nWe paid it on Monday, could you check?"
+
+
+def test_a_short_answer_above_the_quote_stays_alone():
+    quote = "Le 20 nov. 2026 à 09:14, AR <ar@x.fr> a écrit :\n> Relance"
+    body = f"Bonjour, merci, c'est réglé !\n\n{quote}"
+    assert new_text(body) == "Bonjour, merci, c'est réglé !"

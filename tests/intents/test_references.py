@@ -81,3 +81,79 @@ def test_remittance_table_rows_under_an_invoice_column_are_references():
         "71100248        01/09/2027         4,880.40\n"
     )
     assert extract(text).invoices == ("71100231", "71100248")
+
+
+@pytest.mark.parametrize(
+    ("table", "invoices"),
+    [
+        (
+            "Invoice #    Invoice date    Paid\nUK-7781       01/11/2026      1,020.00\n"
+            "UK-7790       04/11/2026        96.50",
+            ["UK-7781", "UK-7790"],
+        ),
+        (
+            "Datum      | Rechnungsnr. | Skonto | Zahlbetrag\n"
+            "03.11.2026 | 4471         | 12,00  | 588,00\n"
+            "05.11.2026 | 4479         | 0,00   | 210,00",
+            ["4471", "4479"],
+        ),
+        (
+            "| Numéro de facture | Échéance   | Montant  |\n|---|---|---|\n"
+            "| 26 0412           | 30/11/2026 | 850,00 € |",
+            ["26 0412"],
+        ),
+        ("Nº factura\tFecha\tImporte\nV-26/3381\t02/11/2026\t1.089,00", ["V-26/3381"]),
+        ("Factuurnummer   Vervaldatum   Bedrag\n20264471        30-11-2026    99,00", ["20264471"]),
+        ("Numero fattura | Scadenza | Importo\n77/PA | 30/11/2026 | 1.200,00", ["77/PA"]),
+        (
+            "Fatura         Vencimento    Valor\nFT B/2026/77   30-11-2026    410,00",
+            ["FT B/2026/77"],
+        ),
+    ],
+)
+def test_every_number_in_a_remittance_tables_invoice_column_is_a_reference(table, invoices):
+    text = f"Good morning,\n\nwe paid today:\n\n{table}\n\nTotal as above.\n"
+    assert list(extract(text).invoices) == invoices
+
+
+@pytest.mark.parametrize(
+    ("text", "invoices"),
+    [
+        ("Please resend invoice INV-UK-5001.", ["INV-UK-5001"]),
+        ("Kopie der Rechnung RE-2026-0102 bitte.", ["RE-2026-0102"]),
+        ("pls resend re-2026-0102", ["re-2026-0102"]),
+        ("Can I get S-INV104211 again?", ["S-INV104211"]),
+        ("Merci de renvoyer la facture FR 2025B/118.", ["FR 2025B/118"]),
+        ("necesitamos la factura 2026/A/0091", ["2026/A/0091"]),
+        ("Bitte die Rechnung 2026 0481 nochmal senden.", ["2026 0481"]),
+        ("please resend GS-2026-0007", ["GS-2026-0007"]),
+        ("kannst du mir die 88210 nochmal schicken?", ["88210"]),
+    ],
+)
+def test_numbering_with_series_spaces_and_letters_is_found_whole(text, invoices):
+    assert list(extract(text).invoices) == invoices
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our payment (cheque 004417) covers invoice 55021.",
+        "Payment document 1500023417 (payment run of 20 Nov) settles invoice 55021.",
+        "Die Belegnummer 1400031877 (Zahlungsbeleg) gehört zur Rechnung 55021.",
+        "About ticket [TCK-5521]: please resend invoice 55021.",
+    ],
+)
+def test_numbers_that_name_payments_and_tickets_are_not_references(text):
+    assert list(extract(text).invoices) == ["55021"]
+
+
+def test_documents_acknowledged_as_received_are_not_asked_for_again():
+    text = "We have 88120 and 88121 on file, but 88135 never arrived - could you send that one?"
+    assert list(extract(text).invoices) == ["88135"]
+    spanish = "La factura 2026-0510 ya la tenemos, pero nos falta la 2026-0522."
+    assert list(extract(spanish).invoices) == ["2026-0522"]
+
+
+def test_an_acknowledged_invoice_is_still_the_subject_when_nothing_else_is_named():
+    text = "We've received INV-00931 but the unit price is wrong. Please correct it."
+    assert list(extract(text).invoices) == ["INV-00931"]

@@ -46,7 +46,11 @@ def test_it_understands_a_copy_request_end_to_end():
         "period",
         "needs_human",
         "new_text",
+        "candidates",
+        "numbers_in_attachment",
+        "document_format",
     }
+    assert data["document_format"] is None  # a copy, no e-invoice format asked for
 
 
 @pytest.mark.parametrize(
@@ -120,3 +124,69 @@ def test_batches_keep_order_and_match_single_calls():
     assert [r.intents for r in batch] == [
         understand(m.subject, m.body, m.received).intents for m in messages
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "intents"),
+    [
+        (
+            "Hi, could you send copies of INV-20418 and INV-20433, and what do we owe in total?",
+            {"invoice_copy", "balance"},
+        ),
+        (
+            "Hallo, bitte schicken Sie uns den Kontoauszug für November. Außerdem: ist unsere "
+            "Zahlung für Rechnung 7741 schon eingegangen?",
+            {"statement", "payment_status"},
+        ),
+        (
+            "Bonjour, pouvez-vous nous renvoyer la facture 2026-311 ? Et quel est le solde "
+            "actuel de notre compte ?",
+            {"invoice_copy", "balance"},
+        ),
+    ],
+)
+def test_a_compound_request_keeps_each_part(body, intents):
+    result = understand("", body, date(2026, 12, 1))
+    assert set(result.intents) == intents
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hello, please note our bank details have changed. Pay invoice 4471 to the new account.",
+        "Guten Tag, wir haben eine neue Bankverbindung. Bitte senden Sie uns auch Rechnung 4471.",
+        "Bonjour, suite au changement de RIB, merci de nous renvoyer la facture 4471.",
+    ],
+)
+def test_a_bank_detail_change_always_goes_to_a_person(body):
+    result = understand("", body, date(2026, 12, 1))
+    assert result.intents == ("other",)
+    assert result.needs_human
+    assert result.invoice_numbers == ()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hi, please see attached remittance for today's payment. Regards, AP",
+        "Guten Tag, anbei unser Zahlungsavis. Viele Grüße",
+        "Buenos días, adjunto el listado de facturas que nos faltan, ¿nos las enviáis?",
+    ],
+)
+def test_documents_only_in_an_attachment_are_flagged(body):
+    result = understand("", body, date(2026, 12, 1))
+    assert result.numbers_in_attachment
+    assert result.invoice_numbers == ()
+
+
+def test_an_attachment_beside_named_invoices_is_not_flagged():
+    body = "Please find attached our remittance: it pays invoices 55101 and 55102."
+    result = understand("Remittance", body, date(2026, 12, 1))
+    assert not result.numbers_in_attachment
+    assert result.invoice_numbers == ("55101", "55102")
+
+
+def test_a_bare_number_is_a_candidate_for_the_account_to_confirm():
+    result = understand("", "Hi, any news on 2026-0102? Thanks", date(2026, 12, 1))
+    assert result.invoice_numbers == ()
+    assert result.candidates == ("2026-0102",)

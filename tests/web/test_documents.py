@@ -1,15 +1,46 @@
-"""PDFs: rendered and cached by their inputs, ERP originals untouched, verification at /verify."""
+"""PDFs and e-invoices: complete copies marked as copies with a payment code decoded back,
+e-invoices in every format the invoice qualifies for, rendered and cached by their inputs, ERP
+originals untouched, everything audited and verifiable at /verify."""
 
 from __future__ import annotations
 
 import hashlib
 import io
+import re
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 
+import facturx
+import pytest
+from flask import Flask
+from lxml import etree
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from core.models import AuditEvent, Document, DocumentKind, Invoice
-from tests.web.conftest import csrf_token, open_portal
+from core.db import Database
+from core.documents.schema_check import check
+from core.models import (
+    Account,
+    AuditEvent,
+    Document,
+    DocumentKind,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+)
+from mailers.brand import EXAMPLE_BRAND_FILE
+from tests.documents.decode import page_codes
+from tests.web.conftest import csrf_token, https_client, open_portal, portal_settings
+from web import create_app
+
+
+@pytest.fixture
+def app(db: Database) -> Iterator[Flask]:
+    """The portal with the complete example brand: two legal entities with bank details."""
+    application = create_app(portal_settings(db.settings, brand_file=EXAMPLE_BRAND_FILE))
+    yield application
+    application.extensions["ardesk.db"].dispose()
 
 
 def pdf_text(content: bytes) -> str:
@@ -118,3 +149,209 @@ def test_it_renders_a_statement_pdf(app, client, world):
     text = pdf_text(response.data)
     assert "Statement of account" in text and "A-100" in text and "A-PAY" in text
     assert response.headers["X-Verification-Code"] in text
+    # The issuer's identity and every bank account of it, as on invoices.
+    for stated in (
+        "Northwind Industrial Supplies GmbH",
+        "DE123456789",
+        "DE89 3704 0044 0532 0130 00",
+    ):
+        assert stated in text, stated
+    assert "Copy — original" not in text  # a statement is issued now, not a copy
+
+
+# Complete copies and e-invoices ---------------------------------------------------------------
+
+EINVOICE_FORMATS = ("facturx", "ubl", "xrechnung_cii", "xrechnung_ubl")
+
+
+def billed_invoice(
+    db,
+    account_id: int,
+    number: str,
+    *,
+    lines: int = 2,
+    currency: str = "EUR",
+    category: str | None = "S",
+    paid: bool = False,
+    entity: str | None = None,
+):
+    """An invoice with everything complete copies and e-invoices need, on a complete account."""
+    with db.admin_session() as s:
+        account = s.get(Account, account_id)
+        account.tax_id, account.country_code = "DE987654321", "DE"
+        account.address_line1, account.postal_code = "Hauptstraße 5", "10115"
+        account.city, account.payment_terms = "Berlin", "30 days net"
+        account.electronic_address, account.legal_entity = "EM:ap@alice.example", entity
+        net, total = Decimal("100.00"), Decimal("119.00") * lines
+        doc = Invoice(
+            account_id=account_id,
+            erp_id=f"E-{number}",
+            number=number,
+            issue_date=date(2026, 3, 12),
+            due_date=date(2026, 4, 11),
+            currency=currency,
+            subtotal=net * lines,
+            tax=Decimal("19.00") * lines,
+            total=total,
+            amount_paid=total if paid else Decimal(0),
+            balance=Decimal(0) if paid else total,
+            status=InvoiceStatus.paid if paid else InvoiceStatus.open,
+            po_number="PO-7781",
+        )
+        for n in range(1, lines + 1):
+            doc.lines.append(
+                InvoiceLine(
+                    account_id=account_id,
+                    line_no=n,
+                    description=f"Hydraulic pump {n}",
+                    quantity=Decimal(2),
+                    unit_price=Decimal(50),
+                    net_amount=net,
+                    tax_rate=Decimal(19),
+                    tax_category=category,
+                    tax_amount=Decimal("19.00"),
+                )
+            )
+        s.add(doc)
+        s.flush()
+        return doc.id
+
+
+def test_a_copy_states_issuer_customer_terms_bank_reference_and_is_marked_on_every_page(
+    app, client, db, world
+):
+    invoice_id = billed_invoice(db, world.alice, "INV-10423", lines=45)
+    open_portal(app, client, world.alice_contact)
+    pdf = client.get(f"/invoices/{invoice_id}/pdf").data
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    assert len(pages) >= 2
+    assert all("Copy — original issued on Mar 12, 2026" in page for page in pages)
+    text = "\n".join(pages)
+    for stated in (
+        "Northwind Industrial Supplies GmbH", "Industriestraße 12", "DE123456789",
+        "HRB 123456, Amtsgericht München",  # the issuer
+        "Alice Manufacturing", "Hauptstraße 5", "10115 Berlin", "DE987654321",  # the customer
+        "30 days net", "DE89 3704 0044 0532 0130 00", "COBADEFFXXX", "RF28 INV1 0423",
+    ):  # fmt: skip
+        assert stated in text, stated
+    [payload] = [code for n in range(1, len(pages) + 1) for code in page_codes(pdf, n)]
+    fields = payload.split("\n")
+    assert fields[5:8] == ["Northwind Industrial Supplies GmbH", "DE89370400440532013000",
+                           "EUR5355"]  # fmt: skip
+    assert fields[9] == "RF28INV10423"
+
+
+def test_a_copy_is_translated_and_a_paid_invoice_carries_no_payment_code(app, client, db, world):
+    invoice_id = billed_invoice(db, world.alice, "INV-PAID", paid=True)
+    open_portal(app, client, world.alice_contact)
+    pdf = client.get(f"/invoices/{invoice_id}/pdf", headers={"Accept-Language": "de"}).data
+    assert "Kopie" in pdf_text(pdf)
+    assert page_codes(pdf) == []
+
+
+def test_a_chf_invoice_from_the_swiss_entity_carries_a_qr_bill(app, client, db, world):
+    invoice_id = billed_invoice(db, world.alice, "INV-CH-7", currency="CHF", entity="CH01")
+    open_portal(app, client, world.alice_contact)
+    pdf = client.get(f"/invoices/{invoice_id}/pdf").data
+    assert "Northwind Industrial Supplies AG" in pdf_text(pdf)
+    codes = [code for n in range(1, len(PdfReader(io.BytesIO(pdf)).pages) + 1)
+             for code in page_codes(pdf, n)]  # fmt: skip
+    [fields] = [code.splitlines() for code in codes]
+    assert fields[:4] == ["SPC", "0200", "1", "CH9300762011623852957"]
+    assert "238.00" in fields and fields[fields.index("SCOR") + 1].startswith("RF")
+
+
+def test_the_invoice_page_offers_the_formats_it_qualifies_for(app, client, db, world):
+    complete = billed_invoice(db, world.alice, "INV-OK")
+    lacking = billed_invoice(db, world.alice, "INV-NOCAT", category=None)
+    open_portal(app, client, world.alice_contact)
+    page = client.get(f"/invoices/{complete}").text
+    for name in EINVOICE_FORMATS:
+        assert f"/invoices/{complete}/e-invoice/{name}" in page
+    assert "Copy — original issued on" in page
+    assert "/e-invoice/" not in client.get(f"/invoices/{lacking}").text
+
+
+def test_an_xrechnung_download_is_valid_audited_and_verifiable_by_its_hash(app, client, db, world):
+    invoice_id = billed_invoice(db, world.alice, "INV-XR")
+    open_portal(app, client, world.alice_contact)
+    response = client.get(f"/invoices/{invoice_id}/e-invoice/xrechnung_ubl")
+    assert response.status_code == 200 and response.mimetype == "application/xml"
+    check(response.data, "ubl-invoice")
+    root = etree.fromstring(response.data)
+    total = root.findtext(".//{*}LegalMonetaryTotal/{*}TaxInclusiveAmount")
+    assert total == "238.00"
+    with db.admin_session() as s:
+        event = s.scalars(select(AuditEvent).where(AuditEvent.action == "document.download")).one()
+        assert event.detail["kind"] == "xrechnung_ubl"
+    stranger = https_client(app)
+    token = csrf_token(stranger.get("/verify").text)
+    upload = {"csrf_token": token, "file": (io.BytesIO(response.data), "invoice.xml")}
+    page = stranger.post("/verify", data=upload, content_type="multipart/form-data")
+    assert "We issued this document" in page.text and "INV-XR" in page.text
+
+
+def test_factur_x_is_a_pdf_a3_copy_with_the_cii_embedded(app, client, db, world):
+    invoice_id = billed_invoice(db, world.alice, "INV-FX")
+    open_portal(app, client, world.alice_contact)
+    response = client.get(f"/invoices/{invoice_id}/e-invoice/facturx")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    name, xml = facturx.get_xml_from_pdf(response.data, check_xsd=True)
+    assert name == "factur-x.xml"
+    assert etree.fromstring(xml).findtext(".//{*}GrandTotalAmount") == "238.00"
+    # PDF/A-3 as declared in the XMP metadata, with the Factur-X profile beside it (veraPDF is
+    # not available here; the library checked the XML against the schema on the way in).
+    xmp = PdfReader(io.BytesIO(response.data)).xmp_metadata
+    assert xmp is not None
+    xmp_text = xmp.rdf_root.toxml()  # a DOM element (pypdf parses XMP with minidom)
+    assert re.search(r'pdfaid:part(="|>)3', xmp_text)
+    assert re.search(r'fx:ConformanceLevel(="|>)EN 16931', xmp_text)
+    assert "Copy — original issued on" in pdf_text(response.data)
+
+
+def test_an_invoice_lacking_what_a_format_needs_gets_a_page_saying_what(app, client, db, world):
+    invoice_id = billed_invoice(db, world.alice, "INV-NOCAT", category=None)
+    open_portal(app, client, world.alice_contact)
+    response = client.get(f"/invoices/{invoice_id}/e-invoice/ubl")
+    assert response.status_code == 409
+    assert "a VAT category on every line" in response.text
+    with db.admin_session() as s:
+        kinds = s.scalars(select(Document.kind)).all()
+        refused = s.scalars(select(AuditEvent).where(AuditEvent.action == "document.refused")).one()
+    assert kinds == [] and refused.detail["missing"] == ["tax_category"]
+
+
+def test_e_invoices_follow_the_role_matrix_and_the_account_scope(app, client, db, world):
+    invoice_id = billed_invoice(db, world.alice, "INV-SCOPE")
+    open_portal(app, client, world.manager)
+    assert client.get(f"/invoices/{invoice_id}/e-invoice/ubl").status_code == 403
+    other = https_client(app)
+    open_portal(app, other, world.bob_contact)
+    assert other.get(f"/invoices/{invoice_id}/e-invoice/ubl").status_code == 404
+    assert client.get(f"/invoices/{invoice_id}/e-invoice/pdf-a").status_code == 404
+
+
+def test_an_issuer_missing_from_the_brand_file_names_no_bank_and_no_code(app, client, db, world):
+    invoice_id = billed_invoice(db, world.alice, "INV-FR", entity="FR09")
+    open_portal(app, client, world.alice_contact)
+    pdf = client.get(f"/invoices/{invoice_id}/pdf").data
+    assert "IBAN" not in pdf_text(pdf)  # not the default company's account
+    assert page_codes(pdf) == []
+    assert client.get(f"/invoices/{invoice_id}/e-invoice/facturx").status_code == 409
+
+
+def test_a_brand_without_legal_entities_still_prints_its_bank(db, world, tmp_path):
+    brand_file = tmp_path / "brand.toml"
+    brand_file.write_text(
+        'name = "Plain Supplier"\n[bank]\naccount_holder = "Plain Supplier Ltd"\n'
+        'iban = "DE89 3704 0044 0532 0130 00"\nbic = "COBADEFFXXX"\nbank_name = "Commerzbank"\n',
+        encoding="utf-8",
+    )
+    plain = create_app(portal_settings(db.settings, brand_file=brand_file))
+    try:
+        browser = https_client(plain)
+        open_portal(plain, browser, world.alice_contact)
+        text = pdf_text(browser.get(f"/invoices/{world.invoices['A-100']}/pdf").data)
+        assert "Plain Supplier Ltd" in text and "DE89 3704 0044 0532 0130 00" in text
+    finally:
+        plain.extensions["ardesk.db"].dispose()

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from core import links
-from core.models import AccessLink, AuditEvent, LinkScope, OutboundMessage
-from tests.web.conftest import csrf_token, follow, https_client, issue_link
+from bot.login_links import send_login_links
+from core import links, sessions
+from core.models import (
+    AccessLink,
+    AuditEvent,
+    LinkScope,
+    LoginRequest,
+    OutboundMessage,
+    WebSession,
+    utcnow,
+)
+from tests.web.conftest import csrf_token, follow, https_client, issue_link, portal_settings
+from web import create_app
 
 
 def _audit(app, action: str) -> list[AuditEvent]:
@@ -116,11 +126,72 @@ def test_it_ends_the_session_when_ar_revokes_the_link(app, client, world):
     assert "Your session has ended" in page.text
 
 
+def _age_sessions(app, **changes: timedelta) -> None:
+    """Move the open sessions' times back, as if that much time had passed."""
+    with app.extensions["ardesk.db"].admin_session() as s:
+        for row in s.scalars(select(WebSession)):
+            for name, delta in changes.items():
+                setattr(row, name, getattr(row, name) - delta)
+
+
+def _saved_cookie(client) -> str:
+    return client.get_cookie("ardesk_session").value
+
+
 def test_it_ends_an_idle_session_after_thirty_minutes(app, client, world):
     link = issue_link(app, world.alice_contact, LinkScope.portal)
     follow(client, link.token)
+    _age_sessions(app, last_seen_at=timedelta(minutes=29))
+    assert client.get("/invoices").status_code == 200  # and the visit counts as activity
+    _age_sessions(app, last_seen_at=timedelta(minutes=29))
+    assert client.get("/invoices").status_code == 200
+    _age_sessions(app, last_seen_at=timedelta(minutes=31))
+    assert client.get("/invoices").status_code == 401
+
+
+def test_a_session_ends_when_its_link_expires(app, client, world):
+    invoice_id = world.invoices["A-100"]
+    link = issue_link(app, world.alice_contact, LinkScope.invoice, {"invoice_ids": [invoice_id]})
+    follow(client, link.token)
+    assert client.get(f"/invoices/{invoice_id}/pdf").status_code == 200
+    with app.extensions["ardesk.db"].admin_session() as s:
+        s.get(AccessLink, link.id).expires_at = utcnow() - timedelta(seconds=1)
+    assert client.get(f"/invoices/{invoice_id}/pdf").status_code == 401
+    assert client.get(f"/invoices/{invoice_id}").status_code == 401
+
+
+def test_a_cookie_saved_before_sign_out_opens_nothing_after_it(app, client, world):
+    invoice_id = world.invoices["A-100"]
+    link = issue_link(app, world.alice_contact, LinkScope.portal)
+    follow(client, link.token)
+    saved = _saved_cookie(client)
+    page = client.get("/invoices")
+    signed_out = client.post("/logout", data={"csrf_token": csrf_token(page.text)})
+    assert signed_out.status_code == 200
+    thief = app.test_client()
+    thief.set_cookie("ardesk_session", saved)
+    assert thief.get(f"/invoices/{invoice_id}/pdf").status_code == 401
+    assert thief.get("/invoices").status_code == 401
+
+
+def test_ending_every_session_of_an_account_ends_them_at_once(app, client, world):
+    link = issue_link(app, world.alice_contact, LinkScope.portal)
+    follow(client, link.token)
+    other = app.test_client()
+    follow(other, issue_link(app, world.alice_contact, LinkScope.portal).token)
+    assert client.get("/invoices").status_code == other.get("/invoices").status_code == 200
+    with app.extensions["ardesk.db"].admin_session() as s:
+        assert sessions.end_all(s, "account_revoked", account_id=world.alice) == 2
+    assert client.get("/invoices").status_code == other.get("/invoices").status_code == 401
+
+
+def test_a_session_cookie_holds_no_identity_of_its_own(app, client, world):
+    """The cookie names a session; a forged one naming another contact opens nothing."""
+    follow(client, issue_link(app, world.alice_contact, LinkScope.portal).token)
     with client.session_transaction() as cookie_session:
-        cookie_session["visitor"]["t"] -= 31 * 60
+        data = dict(cookie_session["visitor"])
+        assert set(data) == {"s", "a"}
+        cookie_session["visitor"] = {**data, "a": world.bob}
     assert client.get("/invoices").status_code == 401
 
 
@@ -143,8 +214,25 @@ def test_login_reads_the_same_for_known_and_unknown_addresses(app, client, world
     )
     assert known.status_code == unknown.status_code == 200
     assert known.text == unknown.text
-    with app.extensions["ardesk.db"].admin_session() as s:
+    db = app.extensions["ardesk.db"]
+    with db.admin_session() as s:
+        # The request only queued both addresses: no lookup, no link, no email yet, for either.
+        assert s.scalar(select(func.count()).select_from(OutboundMessage)) == 0
+        assert s.scalar(select(func.count()).select_from(AccessLink)) == 0
+        assert sorted(s.scalars(select(LoginRequest.address))) == [
+            "ap@alice.example",
+            "nobody@else.example",
+        ]
+    settings = app.extensions["ardesk.settings"]
+    assert send_login_links(db, settings, app.extensions["ardesk.signer"]) == 2
+    with db.admin_session() as s:
         assert [m.recipient for m in s.scalars(select(OutboundMessage))] == ["ap@alice.example"]
+        assert s.scalar(select(func.count()).select_from(LoginRequest)) == 0
+        events = s.scalars(select(AuditEvent).where(AuditEvent.action == "login.request")).all()
+    assert sorted(str(e.detail) for e in events) == sorted(
+        [str({"sent": True}), str({"matched": False})]
+    )
+    assert all("nobody" not in str(e.detail) and e.ip for e in events)
 
 
 def test_it_sends_security_headers(app, client, world):
@@ -155,3 +243,25 @@ def test_it_sends_security_headers(app, client, world):
     assert "unsafe-inline" not in headers["Content-Security-Policy"]
     assert headers["Strict-Transport-Security"].startswith("max-age=")
     assert "<script>" not in page.text
+
+
+def test_a_rotated_secret_key_keeps_links_and_sessions_it_signed(app, client, world, db):
+    old_key = app.extensions["ardesk.settings"].secret_key
+    link = issue_link(app, world.alice_contact, LinkScope.portal)  # signed with the old key
+    opened = https_client(app)
+    follow(opened, link.token)
+    cookie = _saved_cookie(opened)
+    new_key = "n" * 48
+    rotated = create_app(portal_settings(db.settings, secret_key=new_key,
+                                         secret_key_fallbacks=(old_key,)))  # fmt: skip
+    browser = https_client(rotated)
+    browser.set_cookie("ardesk_session", cookie)
+    assert browser.get("/invoices").status_code == 200  # the session goes on
+    assert follow(https_client(rotated), link.token).status_code == 303  # so does the link
+    fresh = issue_link(rotated, world.alice_contact, LinkScope.portal)
+    # New links are signed with the new key alone: dropping the old one ends only old links.
+    retired = create_app(portal_settings(db.settings, secret_key=new_key))
+    assert follow(https_client(retired), fresh.token).status_code == 303
+    assert https_client(retired).get(f"/l/{link.token}").status_code == 404
+    for application in (rotated, retired):
+        application.extensions["ardesk.db"].dispose()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from dataclasses import asdict, is_dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -18,11 +19,12 @@ from flask import render_template
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from core.documents.parties import BankDetails, LegalEntity
 from mailers.brand import Brand, load_brand
 from web.extensions import app_settings
 
 # Bump when a template changes, so cached documents are rendered again.
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"
 
 
 @lru_cache(maxsize=4)
@@ -44,6 +46,25 @@ def logo_uri(current: Brand) -> str | None:
     return None
 
 
+def banks_for(entity: LegalEntity | None, currency: str | None = None) -> list[BankDetails]:
+    """The bank accounts a document names: the issuing entity's (for ``currency`` when given);
+    a brand without legal entities names its one ``[bank]``; an entity the brand file does not
+    know names none, rather than another company's account."""
+    current = brand()
+    if entity is not None:
+        if currency is None:
+            return list(entity.banks)
+        bank = entity.bank_for(currency)
+        return [bank] if bank else []
+    if not current.legal_entities and current.bank is not None:
+        return [current.bank]
+    return []
+
+
+def svg_uri(svg: str) -> str:
+    return f"data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()}"
+
+
 def brand_fingerprint(current: Brand) -> dict[str, Any]:
     logo = current.logo
     return {
@@ -51,6 +72,7 @@ def brand_fingerprint(current: Brand) -> dict[str, Any]:
         "colours": [current.colours.primary, current.colours.text],
         "footer": current.legal_footer,
         "bank": repr(current.bank),
+        "entities": repr(current.legal_entities),
         "logo": hashlib.sha256(logo.content).hexdigest() if logo and logo.content else None,
     }
 
@@ -58,6 +80,8 @@ def brand_fingerprint(current: Brand) -> dict[str, Any]:
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal | date):
         return str(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return _plain(asdict(value))
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -77,8 +101,9 @@ def inputs_hash(kind: str, language: str, facts: Any) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def render_pdf(template: str, **context: Any) -> bytes:
+def render_pdf(template: str, *, pdf_variant: str | None = None, **context: Any) -> bytes:
+    """``pdf_variant="pdf/a-3b"`` for the Factur-X copy, which embeds its XML (PDF/A-3)."""
     current = brand()
     html = render_template(template, brand=current, logo=logo_uri(current), **context)
     fetcher = URLFetcher(allowed_protocols={"data"}, timeout=1)
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant=pdf_variant)

@@ -35,8 +35,10 @@ def render_and_store(
     filename: str,
     render: Callable[[str], bytes],
     invoice_id: int | None = None,
+    content_type: str = "application/pdf",
 ) -> Document:
-    """Render with a new verification code (printed in the footer) and store the bytes."""
+    """Render with a new verification code (printed in the footer of PDFs, sent beside XML
+    files) and store the bytes."""
     code = new_code()
     content = render(code)
     document = Document(
@@ -46,7 +48,7 @@ def render_and_store(
         sha256=hashlib.sha256(content).hexdigest(),
         verification_code=code,
         inputs_hash=inputs_hash,
-        content_type="application/pdf",
+        content_type=content_type,
         filename=filename,
         size=len(content),
         content=content,

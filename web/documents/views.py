@@ -1,30 +1,28 @@
-"""Downloads: ``/invoices/<id>/pdf`` and ``/statements/pdf``, audited, for roles that may."""
+"""Downloads: ``/invoices/<id>/pdf``, ``/invoices/<id>/e-invoice/<format>`` and
+``/statements/pdf``, audited, for roles that may."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from flask import Response, abort
+from flask import Response, abort, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from sqlalchemy import select
 
+from core.documents.einvoice import factur_x_pdf, xml_for
+from core.documents.eligibility import missing
+from core.documents.facts import buyer_of
+from core.documents.formats import SPECS, Format, parse_format
+from core.documents.payment_qr import payment_qr
+from core.documents.reference import printed
 from core.models import Account, Document, DocumentKind, Payment, PaymentAllocation, utcnow
+from core.permissions import Surface
 from web.documents import blueprint, render, store
-from web.portal.invoices import visible_invoice
+from web.documents.render import brand
+from web.portal.invoices import facts_for, visible_invoice
 from web.portal.statements import build, requested_statement
-from web.visitor import audit, current_visitor, scoped
-
-# Everything printed on an invoice PDF, hence its cache key.
-INVOICE_FACTS = (
-    "number", "kind", "status", "issue_date", "due_date", "currency", "subtotal", "tax", "total",
-    "amount_paid", "balance", "po_number",
-)  # fmt: skip
-LINE_FACTS = (
-    "line_no", "sku", "description", "quantity", "unit_price", "tax_rate", "net_amount",
-    "tax_amount",
-)  # fmt: skip
+from web.visitor import audit, current_visitor, require, scoped
 
 
 def _send(document: Document, *, cached: bool) -> Response:
@@ -48,39 +46,56 @@ def _send(document: Document, *, cached: bool) -> Response:
     )
 
 
-def _may_download() -> None:
-    if not current_visitor().may("download_documents"):
-        abort(403)
+def _applied(session, invoice_id: int) -> list:
+    return session.execute(
+        select(PaymentAllocation, Payment)
+        .join(Payment, Payment.id == PaymentAllocation.payment_id)
+        .where(PaymentAllocation.invoice_id == invoice_id)
+        .order_by(PaymentAllocation.applied_on, PaymentAllocation.id)
+    ).all()
+
+
+def _render_copy(facts, applied, language: str, code: str, *, pdf_variant=None) -> bytes:
+    """The invoice as a copy: marked so on every page, since the original went out from the
+    ERP on its issue date and a second "original" invites a second payment."""
+    qr = payment_qr(facts, language)
+    return render.render_pdf(
+        "documents/invoice_pdf.html",
+        pdf_variant=pdf_variant,
+        facts=facts,
+        applied=applied,
+        issuer=facts.seller,
+        buyer=facts.buyer,
+        banks=render.banks_for(facts.seller, facts.currency),
+        reference=printed(facts.payment_reference) if facts.payment_reference else None,
+        copy_of=facts.issue_date,
+        qr=qr,
+        qr_image=render.svg_uri(qr.svg) if qr else None,
+        code=code,
+        today=utcnow().date(),
+    )
+
+
+def _copy_inputs(kind: str, facts, applied) -> str:
+    payments = [[a.amount, a.applied_on, p.reference, p.received_on] for a, p in applied]
+    return render.inputs_hash(kind, str(get_locale()), {"facts": facts, "payments": payments})
 
 
 @blueprint.get("/invoices/<int:invoice_id>/pdf")
 def invoice_pdf(invoice_id: int) -> ResponseReturnValue:
-    invoice = visible_invoice(invoice_id, with_lines=True)
-    _may_download()
+    invoice = visible_invoice(invoice_id, surface=Surface.invoice_pdf, with_lines=True)
     session = scoped()
     erp_original = store.original(session, invoice.id)
     if erp_original is not None:
+        require(Surface.erp_original)
         return _send(erp_original, cached=True)  # the ERP's bytes, never altered
-    applied = session.execute(
-        select(PaymentAllocation, Payment)
-        .join(Payment, Payment.id == PaymentAllocation.payment_id)
-        .where(PaymentAllocation.invoice_id == invoice.id)
-        .order_by(PaymentAllocation.applied_on, PaymentAllocation.id)
-    ).all()
-    account = session.get(Account, invoice.account_id)
-    language = str(get_locale())
-    facts: dict[str, Any] = {
-        "invoice": [getattr(invoice, name) for name in INVOICE_FACTS],
-        "lines": [[getattr(line, name) for name in LINE_FACTS] for line in invoice.lines],
-        "payments": [
-            [a.amount, a.applied_on, p.reference, p.received_on] for a, p in applied
-        ],
-        "account": [account.name, account.erp_id] if account else None,
-    }
-    key = render.inputs_hash("invoice", language, facts)
+    facts = facts_for(invoice)
+    applied = _applied(session, invoice.id)
+    key = _copy_inputs("invoice", facts, applied)
     document = store.cached(session, DocumentKind.rendered_invoice, key)
     if document is not None:
         return _send(document, cached=True)
+    language = str(get_locale())
     document = store.render_and_store(
         session,
         account_id=invoice.account_id,
@@ -88,14 +103,52 @@ def invoice_pdf(invoice_id: int) -> ResponseReturnValue:
         kind=DocumentKind.rendered_invoice,
         inputs_hash=key,
         filename=f"invoice-{invoice.number}.pdf",
-        render=lambda code: render.render_pdf(
-            "documents/invoice_pdf.html",
-            invoice=invoice,
-            applied=applied,
-            account=account,
-            code=code,
-            today=utcnow().date(),
-        ),
+        render=lambda code: _render_copy(facts, applied, language, code),
+    )
+    return _send(document, cached=False)
+
+
+@blueprint.get("/invoices/<int:invoice_id>/e-invoice/<name>")
+def e_invoice(invoice_id: int, name: str) -> ResponseReturnValue:
+    """The invoice in an e-invoice format, when it has what the format requires; otherwise a
+    page saying what it lacks (409), never a file that breaks the format."""
+    fmt = parse_format(name)
+    if fmt is None:
+        abort(404)
+    invoice = visible_invoice(invoice_id, surface=Surface.einvoice_file, with_lines=True)
+    session = scoped()
+    facts = facts_for(invoice)
+    lacking = missing(facts, fmt)
+    if lacking:
+        audit("document.refused", f"invoice:{invoice.id}", format=fmt.value,
+              missing=[m.value for m in lacking])  # fmt: skip
+        page = render_template(
+            "documents/not_eligible.html", invoice=invoice, spec=SPECS[fmt], missing=lacking
+        )
+        return page, 409
+    spec = SPECS[fmt]
+    applied = _applied(session, invoice.id) if fmt is Format.facturx else []
+    key = _copy_inputs(fmt.value, facts, applied)
+    document = store.cached(session, spec.kind, key)
+    if document is not None:
+        return _send(document, cached=True)
+    language = str(get_locale())
+
+    def build(code: str) -> bytes:
+        if fmt is Format.facturx:
+            pdf = _render_copy(facts, applied, language, code, pdf_variant="pdf/a-3b")
+            return factur_x_pdf(facts, pdf, language)
+        return xml_for(facts, fmt)
+
+    document = store.render_and_store(
+        session,
+        account_id=invoice.account_id,
+        invoice_id=invoice.id,
+        kind=spec.kind,
+        inputs_hash=key,
+        filename=f"invoice-{invoice.number}-{fmt.value}{spec.suffix}",
+        render=build,
+        content_type=spec.content_type,
     )
     return _send(document, cached=False)
 
@@ -103,17 +156,20 @@ def invoice_pdf(invoice_id: int) -> ResponseReturnValue:
 @blueprint.get("/statements/pdf")
 def statement_pdf() -> ResponseReturnValue:
     visitor = current_visitor()
-    wanted = requested_statement(visitor)
-    _may_download()
+    wanted = requested_statement(visitor, Surface.statement_pdf)
     if wanted is None:
         abort(400)
     session = scoped()
     content = build(session, visitor, wanted)
     account = session.get(Account, visitor.account_id)
+    assert account is not None  # the visitor's own account
+    buyer = buyer_of(account)
+    issuer = brand().legal_entity(account.legal_entity)
     language = str(get_locale())
     facts = {
         "period": wanted.as_args(),
-        "account": [account.name, account.erp_id] if account else None,
+        "account": buyer,
+        "issuer": account.legal_entity,
         "content": (
             {c: [s.opening_balance, s.entries] for c, s in content.items()}
             if isinstance(content, dict)
@@ -136,7 +192,9 @@ def statement_pdf() -> ResponseReturnValue:
             wanted=wanted,
             sections=content if isinstance(content, dict) else None,
             items=content if isinstance(content, list) else None,
-            account=account,
+            buyer=buyer,
+            issuer=issuer,
+            banks=render.banks_for(issuer),
             code=code,
             today=utcnow().date(),
         ),

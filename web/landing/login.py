@@ -1,22 +1,24 @@
 """``/login``: a portal link by email, to an address on file only.
 
-The page reads the same whether or not the address belongs to a contact, so it tells a stranger
-nothing about who is a customer.
+The request is queued (``core.models.LoginRequest``) and answered by the worker, so the page does
+the same work and reads the same whether or not the address belongs to a contact: it tells a
+stranger nothing about who is a customer, not even by its timing.
 """
 
 from __future__ import annotations
 
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from core.audit import record
-from core.models import Contact, LinkScope
+from core.models import LoginRequest
 from web.landing import blueprint
-from web.outbox import email_link
 from web.visitor import client, database
 
 MAX_EMAIL_LENGTH = 320
+# Beyond this many unanswered requests (the worker is down, or someone floods the form), new
+# ones are dropped; the page reads the same.
+MAX_QUEUED = 10_000
 
 
 def _normalized(address: str) -> str | None:
@@ -38,23 +40,14 @@ def login() -> ResponseReturnValue:
     if address is None:
         return render_template("landing/login.html", invalid=True), 400
     with database().admin_session() as session:
-        # One address may be a contact of several accounts: each gets its own portal link.
-        contacts = session.scalars(
-            select(Contact).where(Contact.email == address, Contact.active.is_(True))
-        ).all()
-        for contact in contacts:
-            sent = email_link(session, contact, LinkScope.portal, "login", actor="login")
-            record(
-                session,
-                "login.request",
-                actor="visitor",
-                account_id=contact.account_id,
-                contact_id=contact.id,
-                target="portal",
-                sent=sent,
-                **client(),
+        queued = session.scalar(select(func.count()).select_from(LoginRequest)) or 0
+        if queued < MAX_QUEUED:
+            seen = client()
+            session.add(
+                LoginRequest(
+                    address=address,
+                    ip=seen["ip"],
+                    user_agent=(seen["user_agent"] or "")[:400] or None,
+                )
             )
-        if not contacts:
-            # No address is kept for strangers: only the fact that a request came.
-            record(session, "login.request", actor="visitor", matched=False, **client())
     return render_template("landing/login_sent.html")

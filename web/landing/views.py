@@ -102,14 +102,13 @@ def open_link(token: str) -> ResponseReturnValue:
                 uses=link.uses,
                 **client(),
             )
-            opened = (link.account_id, contact.id, link.id)
+            open_session(session, link, contact.id)
     except LinkRefused as refused:
         with database_.admin_session() as session:
             # The scoped transaction rolled back; read the refused link afresh.
             if refused.link is not None and link_id is not None:
                 refused.link = session.get(AccessLink, link_id)
             return _refused(session, refused, token)
-    open_session(*opened)
     endpoint, values = home_endpoint(current_visitor())
     return redirect(url_for(endpoint, **values), 303)
 
@@ -149,5 +148,5 @@ def fresh_link(token: str) -> ResponseReturnValue:
 
 @blueprint.post("/logout")
 def logout() -> ResponseReturnValue:
-    end_session()
+    end_session("signed_out")
     return render_template("landing/signed_out.html")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -11,12 +9,13 @@ from decimal import Decimal
 from babel.numbers import get_currency_precision
 from flask import Response, abort
 from flask.typing import ResponseReturnValue
-from openpyxl import Workbook
 
 from core.models import Invoice, InvoiceKind, utcnow
+from core.permissions import Surface
+from core.spreadsheets import Cell, csv_text, xlsx_bytes
 from web.portal import blueprint, listing, scope
 from web.portal.invoices import current_filters
-from web.visitor import audit, current_visitor, scoped
+from web.visitor import audit, current_visitor, require, scoped
 
 COLUMNS = (
     "number",
@@ -40,7 +39,7 @@ def _exact(amount: Decimal, currency: str) -> Decimal:
     return amount.quantize(Decimal(1).scaleb(-get_currency_precision(currency)))
 
 
-def rows(today: date) -> Iterator[list[object]]:
+def rows(today: date) -> Iterator[list[Cell]]:
     visitor = current_visitor()
     filters = current_filters()
     column = listing.SORTS[filters.sort]
@@ -51,7 +50,7 @@ def rows(today: date) -> Iterator[list[object]]:
         .execution_options(yield_per=1000)
     )
     for invoice in scoped().scalars(query):
-        row: list[object] = []
+        row: list[Cell] = []
         for name in COLUMNS:
             if name == "days_overdue":
                 row.append(invoice.days_overdue(today))
@@ -67,9 +66,7 @@ def rows(today: date) -> Iterator[list[object]]:
 
 
 def _allowed() -> None:
-    visitor = current_visitor()
-    if not visitor.may("view_invoices"):
-        abort(403)
+    visitor = require(Surface.list_export)
     if not scope.can_list_invoices(visitor):
         abort(404)
 
@@ -85,13 +82,8 @@ def export_csv() -> ResponseReturnValue:
 
     # Built whole, not streamed: the account-scoped transaction (on SQLite, the write lock)
     # ends with the request instead of lasting as long as a slow client's download.
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    for row in rows(utcnow().date()):
-        writer.writerow([value.isoformat() if isinstance(value, date) else value for value in row])
     return Response(
-        buffer.getvalue(),
+        csv_text(COLUMNS, rows(utcnow().date())),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{_filename("csv")}"'},
     )
@@ -101,15 +93,8 @@ def export_csv() -> ResponseReturnValue:
 def export_xlsx() -> ResponseReturnValue:
     _allowed()
     audit("invoices.export", "invoices", format="xlsx", filters=current_filters().as_args())
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Invoices")
-    sheet.append(list(COLUMNS))
-    for row in rows(utcnow().date()):
-        sheet.append(row)
-    output = io.BytesIO()
-    workbook.save(output)
     return Response(
-        output.getvalue(),
+        xlsx_bytes("Invoices", COLUMNS, rows(utcnow().date())),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{_filename("xlsx")}"'},
     )

@@ -8,20 +8,35 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from core.models import Document, DocumentKind, Invoice, Payment, PaymentAllocation, utcnow
+from core.documents.eligibility import eligible_formats
+from core.documents.facts import InvoiceFacts, entity_code, invoice_facts
+from core.documents.formats import SPECS
+from core.models import (
+    Account,
+    Document,
+    DocumentKind,
+    Invoice,
+    Payment,
+    PaymentAllocation,
+    utcnow,
+)
+from core.permissions import Surface
+from mailers.brand import load_brand
+from web.extensions import app_settings
 from web.portal import blueprint, listing, scope
 from web.portal.disputes import hand_off_dispute
 from web.portal.list_rows import list_rows
-from web.visitor import audit, current_visitor, scoped
+from web.visitor import audit, current_visitor, require, scoped
 
 MAX_COMMENT = 2000
 
 
-def visible_invoice(invoice_id: int, *, with_lines: bool = False) -> Invoice:
-    """The invoice if this visitor may see it; 404 otherwise (another account's reads the same)."""
-    visitor = current_visitor()
-    if not visitor.may("view_invoices"):
-        abort(403)
+def visible_invoice(
+    invoice_id: int, *, surface: Surface = Surface.invoice_page, with_lines: bool = False
+) -> Invoice:
+    """The invoice if this visitor may use ``surface`` and the link's scope holds it; 404 for
+    one outside the scope (another account's reads the same), 403 for a role that may not."""
+    visitor = require(surface)
     query = select(Invoice).where(Invoice.id == invoice_id, *scope.invoice_conditions(visitor))
     if with_lines:
         query = query.options(selectinload(Invoice.lines))
@@ -31,15 +46,22 @@ def visible_invoice(invoice_id: int, *, with_lines: bool = False) -> Invoice:
     return invoice
 
 
+def facts_for(invoice: Invoice) -> InvoiceFacts:
+    """What the documents of ``invoice`` (read with its lines) state: the account's billing
+    details and the issuing legal entity from the brand file."""
+    account = scoped().get(Account, invoice.account_id)
+    assert account is not None  # the invoice is visible, so its account is
+    seller = load_brand(app_settings()).legal_entity(entity_code(invoice, account))
+    return invoice_facts(invoice, account, seller)
+
+
 def current_filters() -> listing.InvoiceFilters:
     return listing.InvoiceFilters.from_args(request.args, scope.list_filters(current_visitor()))
 
 
 @blueprint.get("/invoices")
 def invoices() -> ResponseReturnValue:
-    visitor = current_visitor()
-    if not visitor.may("view_invoices"):
-        abort(403)
+    visitor = require(Surface.invoice_list)
     if not scope.can_list_invoices(visitor):
         abort(404)
     filters = current_filters()
@@ -67,7 +89,7 @@ def invoice(invoice_id: int) -> ResponseReturnValue:
     visitor = current_visitor()
     found = visible_invoice(invoice_id, with_lines=True)
     applied = []
-    if visitor.may("view_payments"):
+    if visitor.allows(Surface.payment_facts):
         applied = scoped().execute(
             select(PaymentAllocation, Payment)
             .join(Payment, Payment.id == PaymentAllocation.payment_id)
@@ -88,6 +110,7 @@ def invoice(invoice_id: int) -> ResponseReturnValue:
         original=original,
         today=utcnow().date(),
         tax_rates=sorted({line.tax_rate for line in found.lines}),
+        formats=[(fmt, SPECS[fmt]) for fmt in eligible_formats(facts_for(found))],
     )
 
 
@@ -95,10 +118,8 @@ def invoice(invoice_id: int) -> ResponseReturnValue:
 def dispute(invoice_id: int) -> ResponseReturnValue:
     """A hand-off for AR with the contact's comment, stored where AR's queue reads hand-offs
     and emailed to AR in the same transaction."""
-    visitor = current_visitor()
-    found = visible_invoice(invoice_id)
-    if not visitor.may("raise_disputes"):
-        abort(403)
+    found = visible_invoice(invoice_id)  # first: another account's invoice reads as not found
+    visitor = require(Surface.dispute_form)
     comment = request.form.get("comment", "").strip()
     if not comment or len(comment) > MAX_COMMENT:
         flash(_("Please describe what is wrong, in at most 2,000 characters."), "error")

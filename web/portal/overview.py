@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from core.billing import BUCKETS, Aging, aging
 from core.models import Contact, Invoice, LinkScope, Payment, utcnow
+from core.permissions import Surface
 from web.outbox import email_link
 from web.portal import blueprint, scope
 from web.visitor import audit, audit_in, close_scope, current_visitor, database, scoped
@@ -53,16 +54,16 @@ def overview() -> ResponseReturnValue:
         return redirect(url_for(endpoint, **values))
     today = utcnow().date()
     session = scoped()
-    reports = aging(session, visitor.account_id, today) if visitor.may("view_invoices") else {}
+    reports = aging(session, visitor.account_id, today) if visitor.allows(Surface.aging) else {}
     recent_invoices = []
-    if visitor.may("view_invoices"):
+    if visitor.allows(Surface.invoice_list):
         recent_invoices = list(
             session.scalars(
                 select(Invoice).order_by(Invoice.issue_date.desc(), Invoice.id.desc()).limit(RECENT)
             )
         )
     recent_payments = []
-    if visitor.may("view_payments"):
+    if visitor.allows(Surface.payments_page):
         newest_first = (Payment.received_on.desc(), Payment.id.desc())
         recent_payments = list(
             session.scalars(select(Payment).order_by(*newest_first).limit(RECENT))

@@ -11,16 +11,15 @@ from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import BadRequest
 
 from core.models import Payment, PaymentAllocation
+from core.permissions import Surface
 from web.portal import blueprint
 from web.portal.listing import PAGE_SIZE, decode_cursor, encode_cursor
-from web.visitor import audit, current_visitor, scoped
+from web.visitor import audit, require, scoped
 
 
 @blueprint.get("/payments")
 def payments() -> ResponseReturnValue:
-    visitor = current_visitor()
-    if not visitor.may("view_payments"):
-        abort(403)
+    visitor = require(Surface.payments_page)
     if not visitor.sees_everything:
         abort(404)
     query = select(Payment).options(

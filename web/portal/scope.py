@@ -95,6 +95,9 @@ def home_endpoint(visitor: Visitor) -> tuple[str, dict[str, object]]:
     if visitor.scope is LinkScope.portal:
         return "portal.overview", {}
     invoice_id = single_invoice(visitor)
+    if invoice_id is not None and visitor.targets.get("format"):
+        # A reply's link to an e-invoice: the file itself (the download is checked and audited).
+        return "documents.e_invoice", {"invoice_id": invoice_id, "name": visitor.targets["format"]}
     if invoice_id is not None:
         return "portal.invoice", {"invoice_id": invoice_id}
     if visitor.scope is LinkScope.statement:

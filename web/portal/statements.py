@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.billing import OpenItem, Statement, open_items, statement
 from core.models import utcnow
+from core.permissions import Surface, statement_for
 from web.portal import blueprint, periods, scope
 from web.visitor import Visitor, audit, current_visitor, scoped
 
@@ -32,9 +33,11 @@ class StatementRequest:
         return {"from": self.start.isoformat(), "to": self.end.isoformat()}
 
 
-def requested_statement(visitor: Visitor) -> StatementRequest | None:
+def requested_statement(
+    visitor: Visitor, surface: Surface = Surface.statement_page
+) -> StatementRequest | None:
     """The statement asked for in the query string, within what the visitor may see."""
-    if not visitor.may("view_statements"):
+    if not visitor.allows(surface):
         abort(403)
     own = scope.statement_period(visitor)
     if own is not None:
@@ -61,8 +64,10 @@ def build(
     session: Session, visitor: Visitor, wanted: StatementRequest
 ) -> dict[str, Statement] | list[OpenItem]:
     if wanted.start is None:
-        return open_items(session, visitor.account_id, wanted.end)
-    return statement(session, visitor.account_id, wanted.start, wanted.end)
+        content = open_items(session, visitor.account_id, wanted.end)
+    else:
+        content = statement(session, visitor.account_id, wanted.start, wanted.end)
+    return statement_for(visitor.permissions, content)
 
 
 @blueprint.get("/statements")

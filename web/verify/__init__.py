@@ -49,7 +49,10 @@ def _uploaded_pdf() -> tuple[bytes | None, str | None]:
     content = upload.stream.read(MAX_PDF_BYTES + 1)
     if len(content) > MAX_PDF_BYTES:
         return None, _("That file is too big: upload a PDF of at most 10 MB.")
-    if not content.startswith(b"%PDF-"):
+    # PDFs, and the XML e-invoices ardesk serves (verified by their hash like the PDFs).
+    if not content.startswith(b"%PDF-") and not content.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(
+        b"<"
+    ):
         return None, _("That file is not a PDF.")
     return content, None
 

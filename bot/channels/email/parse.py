@@ -7,6 +7,7 @@ import hashlib
 import logging
 import re
 from datetime import datetime
+from email import policy
 from email.utils import getaddresses
 
 import html2text
@@ -63,6 +64,31 @@ def _ids(value: str | None) -> tuple[str, ...]:
     return tuple(_MESSAGE_ID.findall(value or ""))
 
 
+def sender_problem(values: list[str]) -> str | None:
+    """Why the From header does not name exactly one sender, or None when it does.
+
+    A mail client shows every address of ``From: ap@customer.example, x@evil.example``; DMARC
+    may have been checked on any of them. Only one plain address identifies a sender.
+    """
+    if len(values) != 1:
+        return "no From header" if not values else "several From headers"
+    try:
+        header = policy.default.header_factory("From", values[0])
+    except Exception:
+        return "an unparsable From address"
+    if header.defects:
+        return "an unparsable From address"
+    groups = header.groups
+    if any(group.display_name is not None for group in groups):
+        return "a group in From"
+    addresses = [address for group in groups for address in group.addresses]
+    if len(addresses) != 1:
+        return "several From addresses" if addresses else "no From address"
+    if not addresses[0].domain or not addresses[0].username:
+        return "an unparsable From address"
+    return None
+
+
 def parse_email(raw: bytes, received_at: datetime | None = None) -> Inbound:
     received_at = received_at or utcnow()
     try:
@@ -114,6 +140,7 @@ def parse_email(raw: bytes, received_at: datetime | None = None) -> Inbound:
         attachments=attachments,
         is_delivery_report=is_report,
         parse_problem=", ".join(problems) or None,
+        sender_problem=sender_problem([str(v) for v in message.message.get_all("From") or []]),
         raw=raw,
     )
 

@@ -1,0 +1,148 @@
+"""`ardesk slack` (Socket Mode), `ardesk teams`, `ardesk chat map …`: chat's processes and its
+mappings."""
+
+from __future__ import annotations
+
+import getpass
+import logging
+
+import click
+from sqlalchemy import select
+
+from ardesk.runtime import Runtime, clean_errors, pass_runtime, print_json_array, print_table
+from core import audit
+from core.directory import find_account
+from core.errors import InvalidInput
+from core.models import Account, ChatMapping, ChatPlace
+
+
+def _actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+@click.command()
+@pass_runtime
+@clean_errors
+def slack(runtime: Runtime) -> None:
+    """Receive Slack events over Socket Mode (no public URL needed); the worker answers."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.channels.slack.events import slack_app
+
+    settings = runtime.settings
+    if not settings.slack_app_token:
+        raise InvalidInput("ARDESK_SLACK_APP_TOKEN is not set (an xapp-… app-level token)")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    handler = SocketModeHandler(slack_app(runtime.db, settings), settings.slack_app_token)
+    handler.start()  # blocks; SIGTERM ends the process
+
+
+@click.command()
+@pass_runtime
+@clean_errors
+def teams(runtime: Runtime) -> None:
+    """Receive Teams activities at /api/messages (ARDESK_TEAMS_LISTEN); the worker answers."""
+    from aiohttp import web
+
+    from bot.channels.teams.app import teams_app
+
+    settings = runtime.settings
+    host, _, port = settings.teams_listen.rpartition(":")
+    if not host or not port.isdigit():
+        raise InvalidInput(f"ARDESK_TEAMS_LISTEN must be host:port, not {settings.teams_listen!r}")
+    try:
+        app = teams_app(runtime.db, settings)
+    except LookupError as error:
+        raise InvalidInput(str(error)) from None
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    web.run_app(app, host=host, port=int(port), print=None, access_log=None)
+
+
+@click.group("chat")
+def chat() -> None:
+    """Slack and Teams."""
+
+
+@chat.group("map")
+def chat_map() -> None:
+    """Bind a Slack team, a shared Slack channel or a Teams tenant to one account."""
+
+
+@chat_map.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
+@pass_runtime
+@clean_errors
+def list_mappings(runtime: Runtime, as_json: bool) -> None:
+    """List the mappings."""
+    with runtime.db.admin_session() as s:
+        rows = [
+            {"place": m.place.value, "id": m.external_id, "account": erp_id, "name": name}
+            for m, erp_id, name in s.execute(
+                select(ChatMapping, Account.erp_id, Account.name)
+                .join(Account, Account.id == ChatMapping.account_id)
+                .order_by(ChatMapping.place, ChatMapping.external_id)
+            )
+        ]
+    if as_json:
+        print_json_array(rows)
+    else:
+        print_table(rows, ["place", "id", "account", "name"])
+
+
+PLACES = click.Choice([p.value for p in ChatPlace])
+
+
+@chat_map.command("add")
+@click.argument("place", type=PLACES)
+@click.argument("external_id")
+@click.option("--account", "account_erp_id", required=True, metavar="ERP_ID")
+@pass_runtime
+@clean_errors
+def add_mapping(runtime: Runtime, place: str, external_id: str, account_erp_id: str) -> None:
+    """Bind PLACE (slack_team, slack_channel, teams_tenant) EXTERNAL_ID to an account."""
+    with runtime.db.admin_session() as s:
+        account = find_account(s, account_erp_id)
+        existing = s.scalar(
+            select(ChatMapping).where(
+                ChatMapping.place == ChatPlace(place), ChatMapping.external_id == external_id
+            )
+        )
+        if existing is not None:
+            raise InvalidInput(f"{place} {external_id} is mapped already; remove it first")
+        s.add(ChatMapping(place=ChatPlace(place), external_id=external_id, account_id=account.id))
+        audit.record(
+            s,
+            "chat_mapping_added",
+            actor=_actor(),
+            account_id=account.id,
+            target=external_id,
+            place=place,
+        )
+    click.echo(f"mapped {place} {external_id} to {account_erp_id}")
+
+
+@chat_map.command("remove")
+@click.argument("place", type=PLACES)
+@click.argument("external_id")
+@pass_runtime
+@clean_errors
+def remove_mapping(runtime: Runtime, place: str, external_id: str) -> None:
+    """Remove the mapping of PLACE EXTERNAL_ID."""
+    with runtime.db.admin_session() as s:
+        mapping = s.scalar(
+            select(ChatMapping).where(
+                ChatMapping.place == ChatPlace(place), ChatMapping.external_id == external_id
+            )
+        )
+        if mapping is None:
+            raise InvalidInput(f"{place} {external_id} is not mapped")
+        audit.record(
+            s,
+            "chat_mapping_removed",
+            actor=_actor(),
+            account_id=mapping.account_id,
+            target=external_id,
+            place=place,
+        )
+        s.delete(mapping)
+    click.echo(f"removed {place} {external_id}")

@@ -1,0 +1,84 @@
+"""CPU per portal request, in-process: what the app itself costs, whatever shares the machine.
+
+    .venv/bin/python bench/portal_cpu.py                       # this checkout
+    .venv/bin/python bench/portal_cpu.py --tree ../baseline     # another checkout, same run
+
+A fresh SQLite database with one account (300 invoices) and a portal session opened from a link;
+Flask's test client then requests each URL ``--requests`` times, five rounds, and the best round's
+process CPU per request is printed (no network, no server: ``bench/portal.py`` measures those).
+Process CPU time hardly moves when other programs load the cores, so a before/after comparison
+holds on a busy machine where request rates do not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+URLS = ("/invoices", "/invoices/1", "/invoices/1/pdf", "/healthz")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tree", type=Path, default=Path(__file__).resolve().parents[1])
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+    sys.path.insert(0, str(args.tree.resolve()))
+
+    from core import links
+    from core.config import load_settings
+    from core.db import Database
+    from core.migrate import upgrade
+    from core.models import LinkScope
+    from tests.support import builders as b
+    from web import create_app
+
+    secret = "k" * 48
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(
+            {
+                "ARDESK_ENV": "test",
+                "ARDESK_SECRET_KEY": secret,
+                "ARDESK_VAR_DIR": tmp,
+                "ARDESK_FROM_ADDRESS": "ar@bench.example",
+            }
+        )
+        db = Database.connect(settings)
+        upgrade(db.engine)
+        with db.admin_session() as s:
+            account = b.account(s, "A1", "Alice Manufacturing")
+            contact = b.contact(s, account, "ap@alice.example")
+            for i in range(300):
+                issued = date(2026, 1, 1) + timedelta(days=i % 300)
+                b.invoice(s, account, f"INV-{i:05}", "100.00", issued=issued)
+            link = links.issue(
+                s, links.LinkSigner(secret), settings.base_url, contact, LinkScope.portal,
+                ttl=timedelta(hours=2),
+            )  # fmt: skip
+        app = create_app(settings)
+        client = app.test_client()
+        client.environ_base["wsgi.url_scheme"] = "https"
+        page = client.get(f"/l/{link.token}")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        client.post(f"/l/{link.token}", data={"csrf_token": token})
+        print(f"tree: {args.tree.resolve()}")
+        for url in URLS:
+            for _ in range(30):
+                client.get(url)
+            best = float("inf")
+            for _ in range(5):
+                started = time.process_time()
+                for _ in range(args.requests):
+                    status = client.get(url).status_code
+                best = min(best, (time.process_time() - started) / args.requests)
+            print(f"  {url:18} {status}  {best * 1000:6.2f} ms CPU/request")
+        db.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""What a copy or an e-invoice states about one invoice, as plain typed values.
+
+Taken once from the ORM rows (invoice, lines, account) and the issuing legal entity, so the PDF
+template, the QR payloads and the XML builders read the same facts and none of them touches the
+database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from core.documents.parties import LegalEntity, PostalAddress
+from core.documents.reference import structured_reference
+from core.models import Account, Invoice, InvoiceKind, InvoiceStatus
+
+
+@dataclass(frozen=True)
+class LineFacts:
+    number: int
+    description: str
+    sku: str | None
+    quantity: Decimal
+    unit_price: Decimal
+    net_amount: Decimal
+    tax_rate: Decimal  # percent
+    tax_category: str | None  # UNTDID 5305
+    tax_amount: Decimal
+
+
+@dataclass(frozen=True)
+class Buyer:
+    name: str
+    customer_number: str
+    tax_id: str | None
+    address: PostalAddress
+    electronic_address: str | None  # "scheme:identifier" (BT-49)
+
+
+@dataclass(frozen=True)
+class InvoiceFacts:
+    number: str
+    credit_note: bool
+    status: InvoiceStatus
+    issue_date: date
+    due_date: date
+    currency: str
+    # Signed as the ERP states them: a credit note's amounts are negative.
+    subtotal: Decimal
+    tax: Decimal
+    total: Decimal
+    amount_paid: Decimal
+    balance: Decimal
+    po_number: str | None
+    payment_terms: str | None
+    payment_reference: str | None
+    entity_code: str | None  # as named by the invoice or account (None: the default)
+    seller: LegalEntity | None  # None: the named entity is not in the brand file
+    buyer: Buyer
+    lines: tuple[LineFacts, ...]
+
+    @property
+    def payable(self) -> bool:
+        """Something is still to be paid on it: a payment QR makes sense."""
+        return (
+            not self.credit_note
+            and self.status in (InvoiceStatus.open, InvoiceStatus.partially_paid)
+            and self.balance > 0
+        )
+
+
+def entity_code(invoice: Invoice, account: Account) -> str | None:
+    return invoice.legal_entity or account.legal_entity
+
+
+def invoice_facts(invoice: Invoice, account: Account, seller: LegalEntity | None) -> InvoiceFacts:
+    """The facts of ``invoice`` (lines loaded) billed to ``account`` by ``seller``."""
+    return InvoiceFacts(
+        number=invoice.number,
+        credit_note=invoice.kind is InvoiceKind.credit_note,
+        status=invoice.status,
+        issue_date=invoice.issue_date,
+        due_date=invoice.due_date,
+        currency=invoice.currency,
+        subtotal=invoice.subtotal,
+        tax=invoice.tax,
+        total=invoice.total,
+        amount_paid=invoice.amount_paid,
+        balance=invoice.balance,
+        po_number=invoice.po_number,
+        payment_terms=invoice.payment_terms or account.payment_terms,
+        payment_reference=structured_reference(invoice.number, invoice.payment_reference),
+        entity_code=entity_code(invoice, account),
+        seller=seller,
+        buyer=buyer_of(account),
+        lines=tuple(
+            LineFacts(
+                number=line.line_no,
+                description=line.description,
+                sku=line.sku,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                net_amount=line.net_amount,
+                tax_rate=line.tax_rate,
+                tax_category=line.tax_category,
+                tax_amount=line.tax_amount,
+            )
+            for line in invoice.lines
+        ),
+    )
+
+
+def buyer_of(account: Account) -> Buyer:
+    """The account as documents bill it (EN 16931 BG-7)."""
+    return Buyer(
+        name=account.name,
+        customer_number=account.erp_id,
+        tax_id=account.tax_id,
+        address=PostalAddress(
+            line1=account.address_line1 or "",
+            line2=account.address_line2 or "",
+            postal_code=account.postal_code or "",
+            city=account.city or "",
+            region=account.region or "",
+            country_code=account.country_code or "",
+        ),
+        electronic_address=account.electronic_address,
+    )
