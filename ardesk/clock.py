@@ -188,14 +188,16 @@ def _lead(
             "interval",
             args=(db, job, leader),
             seconds=job.interval_seconds,
-            start_date=EPOCH,  # fire on the tick grid every clock shares
-            next_run_time=datetime.now(UTC),  # and the tick in progress at once
+            start_date=EPOCH,  # fire at the start of each tick, on the grid every clock shares
             id=job.name,
             name=job.name,
             max_instances=1,
             coalesce=True,
             misfire_grace_time=max(1, int(job.interval_seconds)),
         )
+        # And the tick in progress at once: the clock this one took over from may have died
+        # before running it (if it did run it, the insert says so and nothing happens).
+        scheduler.add_job(run_once_per_tick, "date", args=(db, job, leader), id=f"{job.name}.now")
         log.info("scheduled %s every %ss", job.name, job.interval_seconds)
     scheduler.start()
     try:

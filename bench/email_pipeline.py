@@ -26,48 +26,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import select  # noqa: E402
 
 from core.config import load_settings  # noqa: E402
 from core.db import Database  # noqa: E402
 from core.demo.generate import DemoSpec  # noqa: E402
 from core.demo.load import load_demo  # noqa: E402
-from core.models import Contact, Invoice  # noqa: E402
+from tests.support.ap_requests import ap_requests  # noqa: E402
 from tests.support.dovecot import PASSWORD, DovecotServer, find_dovecot  # noqa: E402
 from tests.support.postgres import PostgresServer, find_bindir  # noqa: E402
 from tests.support.smtp_server import SmtpTestServer  # noqa: E402
 
-REQUESTS = [
-    ("Copy of invoice {n}", "Hello,\n\ncould you please send me a copy of invoice {n}?\n\nThanks"),
-    ("Rechnung {n}", "Guten Tag,\n\nbitte senden Sie uns eine Kopie der Rechnung {n}.\n\nDanke"),
-    ("Statement", "Hi,\n\nplease send our statement of account for last quarter.\n\nRegards"),
-    ("Solde", "Bonjour,\n\nquel est le solde de notre compte ? Merci."),
-    ("Payment", "Hello,\n\nhave you received our payment for invoice {n}?\n\nBest"),
-]
-
 
 def requests(db: Database, count: int, seed: int = 3) -> list[tuple[str, bytes]]:
-    rng = random.Random(seed)
-    with db.admin_session() as s:
-        contacts = s.execute(select(Contact.email, Contact.account_id).where(
-            Contact.role == "ap_contact")).all()
-        numbers: dict[int, list[str]] = {}
-        for account_id, number in s.execute(select(Invoice.account_id, Invoice.number)):
-            numbers.setdefault(account_id, []).append(number)
-    out = []
-    for i in range(count):
-        address, account_id = rng.choice(contacts)
-        subject, body = rng.choice(REQUESTS)
-        number = rng.choice(numbers[account_id])
-        message_id = f"<bench-{i}-{rng.getrandbits(40):x}@customer.example>"
-        raw = (
-            f"From: {address}\r\nTo: ar@supplier.example\r\nSubject: {subject.format(n=number)}\r\n"
-            f"Date: {email.utils.formatdate()}\r\nMessage-ID: {message_id}\r\n"
-            "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
-            f"{body.format(n=number)}\r\n"
-        ).encode()
-        out.append((message_id, raw))
-    return out
+    return ap_requests(db, count, random.Random(seed), "bench")
 
 
 def answered(message) -> str:

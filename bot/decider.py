@@ -15,7 +15,6 @@ import logging
 import multiprocessing
 import signal
 import time
-from datetime import date
 from multiprocessing.connection import Connection
 
 from core.config import Settings
@@ -24,6 +23,10 @@ log = logging.getLogger(__name__)
 
 # Starting a child loads the pipeline and the language model: generous, and not the deadline.
 STARTUP_TIMEOUT = 120.0
+WARM_UP = (
+    b"From: warm-up@ardesk.invalid\r\nTo: ar@ardesk.invalid\r\nSubject: Copy of invoice 1\r\n"
+    b"Message-ID: <warm-up@ardesk.invalid>\r\n\r\nPlease send a copy of invoice 1. Thanks\r\n"
+)
 
 
 class Outcome(enum.StrEnum):
@@ -93,12 +96,18 @@ def _serve(settings: Settings, conn: Connection) -> None:
     # not cut a decision short, only the worker's stop (which waits at most one deadline).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    import intents
-    from bot.process import process
+    from bot.channels.email.parse import parse_email
+    from bot.process import decide, process
     from core.db import Database
 
     db = Database.connect(settings)
-    intents.understand("", "Hello", date.today())  # load the model before the first deadline
+    # Load what the first message would load lazily (the model, templates, a connection), so
+    # that a message's deadline measures its own work, not the child's start: a dry run, which
+    # stores and sends nothing.
+    try:
+        decide(db, settings, parse_email(WARM_UP), inbound_id=None, dry_run=True)
+    except Exception:
+        log.exception("warming up the decision process failed")
     conn.send("ready")
     while True:
         try:

@@ -104,32 +104,30 @@ def claim_one(db: Database, message_id: int, now: datetime | None = None) -> boo
         return result.rowcount == 1
 
 
-def renew(db: Database, ids: list[int], now: datetime | None = None) -> None:
-    """Extend the lease on messages this worker still holds, so none lapses while it works."""
+def _update_held(db: Database, ids: list[int], **values) -> None:
     if not ids:
         return
     with db.admin_session() as session:
         session.execute(
             update(InboundMessage)
             .where(InboundMessage.id.in_(ids), InboundMessage.status == InboundStatus.processing)
-            .values(claimed_at=now or utcnow())
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
+
+
+def renew(db: Database, ids: list[int], now: datetime | None = None) -> None:
+    """Extend the lease on messages this worker still holds, so none lapses while it works."""
+    _update_held(db, ids, claimed_at=now or utcnow())
 
 
 def release(db: Database, ids: list[int]) -> None:
     """Give back claims not yet worked on (a stopping worker), for the next worker at once.
     The attempt the claim counted is given back too: nothing was tried."""
-    if not ids:
-        return
-    with db.admin_session() as session:
-        session.execute(
-            update(InboundMessage)
-            .where(InboundMessage.id.in_(ids), InboundMessage.status == InboundStatus.processing)
-            .values(
-                status=InboundStatus.received,
-                claimed_at=None,
-                attempts=InboundMessage.attempts - 1,
-            )
-            .execution_options(synchronize_session=False)
-        )
+    _update_held(
+        db,
+        ids,
+        status=InboundStatus.received,
+        claimed_at=None,
+        attempts=InboundMessage.attempts - 1,
+    )

@@ -121,9 +121,7 @@ def test_it_refuses_bad_or_insecure_mailbox_settings(world):
     )
     with pytest.raises(ConfigError, match="TLS"):
         imap_config(production)
-    ok = imap_config(
-        production.replace(imap_url="imaps://ar%40corp@mail.example:1993/AR%20Inbox")
-    )
+    ok = imap_config(production.replace(imap_url="imaps://ar%40corp@mail.example:1993/AR%20Inbox"))
     assert (ok.user, ok.host, ok.port, ok.folder, ok.tls) == (
         "ar@corp",
         "mail.example",

@@ -261,9 +261,7 @@ def test_it_stores_and_sends_nothing_on_a_dry_run(world):
 
 def test_it_stops_replying_to_a_sender_past_the_hourly_limit(world):
 
-    world.settings = world.settings.replace(
-        replies_per_sender_hour=2
-    )
+    world.settings = world.settings.replace(replies_per_sender_hour=2)
     base = eml("apple_balance_fr.eml")
     actions = [
         handle(world, with_headers(base, Message_Id=f"<n{i}@brookfield.example>"))["action"]

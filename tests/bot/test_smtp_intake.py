@@ -16,9 +16,7 @@ from tests.bot.conftest import eml
 @pytest.fixture
 def intake(world):
 
-    world.settings = world.settings.replace(
-        smtp_intake_max_bytes=20000
-    )
+    world.settings = world.settings.replace(smtp_intake_max_bytes=20000)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

@@ -5,52 +5,13 @@ may deliver a message twice: the inbox must keep one)."""
 from __future__ import annotations
 
 import contextlib
-import email.utils
-import random
 import smtplib
 import socket
 import threading
 import time
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
-from core.db import Database
-from core.models import Contact, Invoice
 from tests.support.dovecot import DovecotServer
-
-REQUESTS = [
-    ("Copy of invoice {n}", "Hello,\n\ncould you please send me a copy of invoice {n}?\n\nThanks"),
-    ("Rechnung {n}", "Guten Tag,\n\nbitte senden Sie uns eine Kopie der Rechnung {n}.\n\nDanke"),
-    ("Statement", "Hi,\n\nplease send our statement of account for last quarter.\n\nRegards"),
-    ("Solde", "Bonjour,\n\nquel est le solde de notre compte ? Merci."),
-    ("Payment", "Hello,\n\nhave you received our payment for invoice {n}?\n\nBest"),
-]
-
-
-def requests(db: Database, count: int, rng: random.Random) -> list[tuple[str, bytes]]:
-    """``count`` requests from the demo's AP contacts about their own invoices."""
-    with db.admin_session() as s:
-        contacts = s.execute(
-            select(Contact.email, Contact.account_id).where(Contact.role == "ap_contact")
-        ).all()
-        numbers: dict[int, list[str]] = {}
-        for account_id, number in s.execute(select(Invoice.account_id, Invoice.number)):
-            numbers.setdefault(account_id, []).append(number)
-    out = []
-    for i in range(count):
-        address, account_id = rng.choice(contacts)
-        subject, body = rng.choice(REQUESTS)
-        number = rng.choice(numbers[account_id])
-        message_id = f"<fault-{i}-{rng.getrandbits(40):x}@customer.example>"
-        raw = (
-            f"From: {address}\r\nTo: ar@supplier.example\r\nSubject: {subject.format(n=number)}\r\n"
-            f"Date: {email.utils.formatdate()}\r\nMessage-ID: {message_id}\r\n"
-            "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
-            f"{body.format(n=number)}\r\n"
-        ).encode()
-        out.append((message_id, raw))
-    return out
 
 
 @dataclass

@@ -132,9 +132,11 @@ class Fault:
 def kill_workers_at_random(
     fleet: Fleet, rng: random.Random, until: float, faults: list[Fault], stop
 ) -> None:
-    """Until ``until``, every 2–5 s: SIGKILL a random worker wherever it is, then restart it."""
+    """Until ``until``, every 8–20 s: SIGKILL a random worker wherever it is, then restart it.
+    (A restarted worker needs several seconds to load before it works again: killing more often
+    than that measures start-up, not recovery.)"""
     while time.time() < until and not stop.is_set():
-        if stop.wait(rng.uniform(2, 5)):
+        if stop.wait(rng.uniform(8, 20)):
             return
         name = rng.choice(fleet.names("worker"))
         began = time.time()

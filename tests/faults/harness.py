@@ -13,6 +13,7 @@ have run once.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import tempfile
 import threading
@@ -30,8 +31,9 @@ from core.demo.load import load_demo
 from core.migrate import upgrade
 from core.models import InboundMessage, InboundStatus, JobRun, OutboundMessage
 from tests.faults.account import Tally, tally
-from tests.faults.feed import Feeder, requests
+from tests.faults.feed import Feeder
 from tests.faults.fleet import Fault, Fleet, drop_imap_sessions, kill_workers_at_random
+from tests.support.ap_requests import ap_requests
 from tests.support.dovecot import PASSWORD, DovecotServer, find_dovecot
 from tests.support.postgres import PostgresServer, find_bindir
 from tests.support.smtp_server import SmtpTestServer
@@ -135,7 +137,14 @@ def _job_ticks(db: Database, since: float, until: float) -> tuple[int, int, int]
     return len(expected), missed, twice
 
 
-def run(count: int, rate: float, seed: int, workdir: Path, timeline: bool = False) -> Report:
+def run(
+    count: int,
+    rate: float,
+    seed: int,
+    workdir: Path,
+    timeline: bool = False,
+    drain_rate: float = 10.0,
+) -> Report:
     rng = random.Random(seed)
     pg = PostgresServer(find_bindir())
     pg.start()
@@ -160,7 +169,7 @@ def run(count: int, rate: float, seed: int, workdir: Path, timeline: bool = Fals
     try:
         upgrade(db.engine)
         load_demo(db, DemoSpec(accounts=20, invoices_per_account=30, seed=11, as_of=date.today()))
-        batch = requests(db, count, rng)
+        batch = ap_requests(db, count, rng, "fault")
         import os
 
         env = {k: v for k, v in os.environ.items() if not k.startswith("ARDESK_")}
@@ -195,7 +204,7 @@ def run(count: int, rate: float, seed: int, workdir: Path, timeline: bool = Fals
         stop.set()
         killer.join()
         fed_until = time.time()
-        deadline = fed_until + 180 + count / 20
+        deadline = fed_until + 180 + count / drain_rate
         while time.time() < deadline and not _settled(db):
             time.sleep(1)
         time.sleep(2)  # the last replies leave the SMTP server's queue
@@ -263,40 +272,33 @@ def _next_reply_after(smtp: SmtpTestServer, moment: float) -> float:
 def _system_faults(fleet, dovecot, smtp, pg, db, started, window, faults) -> None:
     """One of each system-wide fault, spread over the feeding window."""
 
-    def at(fraction: float) -> None:
+    @contextlib.contextmanager
+    def fault(kind: str, fraction: float):
         delay = started + window * fraction - time.time()
         if delay > 0:
             time.sleep(delay)
+        began = time.time()
+        yield
+        faults.append(Fault(kind, began, time.time()))
 
-    at(0.2)
-    began = time.time()
-    smtp.fail_next(451, times=10**6)  # every delivery refused until told otherwise
-    time.sleep(5)
-    smtp.stop_failing()
-    faults.append(Fault("SMTP 451", began, time.time()))
-    at(0.35)
-    began = time.time()
-    drop_imap_sessions(dovecot)
-    faults.append(Fault("IMAP sessions dropped", began, time.time()))
-    at(0.5)
+    with fault("SMTP 451", 0.2):
+        smtp.fail_next(451, times=10**6)  # every delivery refused until told otherwise
+        time.sleep(5)
+        smtp.stop_failing()
+    with fault("IMAP sessions dropped", 0.35):
+        drop_imap_sessions(dovecot)
     with db.admin_session() as s:
         leader = s.scalar(select(JobRun.leader).order_by(JobRun.id.desc()).limit(1))
     pid = int(leader.rsplit(":", 1)[1]) if leader else None
     [name] = [n for n in fleet.names("clock") if fleet.pid(n) == pid] or [fleet.names("clock")[0]]
-    began = time.time()
-    with fleet.lock:
+    with fault("leading clock killed", 0.5), fleet.lock:
         fleet.kill(name)
         time.sleep(3)
         fleet.start(name)
-    faults.append(Fault("leading clock killed", began, time.time()))
-    at(0.65)
-    began = time.time()
-    pg.restart()
-    faults.append(Fault("PostgreSQL restarted", began, time.time()))
-    at(0.8)
-    began = time.time()
-    drop_imap_sessions(dovecot)
-    faults.append(Fault("IMAP sessions dropped again", began, time.time()))
+    with fault("PostgreSQL restarted", 0.65):
+        pg.restart()
+    with fault("IMAP sessions dropped again", 0.8):
+        drop_imap_sessions(dovecot)
 
 
 def main() -> None:
@@ -305,9 +307,15 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=30.0, help="requests fed per second")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeline", action="store_true", help="print counts per 5 s")
+    parser.add_argument(
+        "--drain-rate",
+        type=float,
+        default=10.0,
+        help="after feeding, wait up to 180 s + requests / this for everything to settle",
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="ardesk-faults-"))
-    report = run(args.requests, args.rate, args.seed, workdir, args.timeline)
+    report = run(args.requests, args.rate, args.seed, workdir, args.timeline, args.drain_rate)
     for line in report.lines():
         print(line)
     print(f"logs in {workdir}")
