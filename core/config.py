@@ -168,6 +168,47 @@ class Settings(BaseModel):
             group="web",
         ),
     )
+    ar_session_idle: timedelta = Field(
+        timedelta(minutes=30),
+        json_schema_extra=_doc(
+            "An AR console session ends after this long without a request.", "`30m`", group="web"
+        ),
+    )
+    ar_session_max: timedelta = Field(
+        timedelta(hours=12),
+        json_schema_extra=_doc(
+            "An AR console session ends this long after sign-in, however busy.",
+            "`12h`",
+            group="web",
+        ),
+    )
+    ar_sign_in_attempts: int = Field(
+        5,
+        ge=1,
+        le=100,
+        json_schema_extra=_doc(
+            "Failed console sign-ins in a row (wrong password or code) that lock the user out for "
+            "`ARDESK_AR_LOCKOUT`.",
+            "`5`",
+            group="web",
+        ),
+    )
+    ar_lockout: timedelta = Field(
+        timedelta(minutes=15),
+        json_schema_extra=_doc(
+            "How long a locked-out AR user is refused, even with the right password.",
+            "`15m`",
+            group="web",
+        ),
+    )
+    ar_require_totp: bool = Field(
+        False,
+        json_schema_extra=_doc(
+            "`true`: AR users without a TOTP secret (`ardesk users totp`) cannot sign in.",
+            "`false`",
+            group="web",
+        ),
+    )
     proxy_hops: int = Field(
         0,
         ge=0,
@@ -343,9 +384,15 @@ class Settings(BaseModel):
         ),
     )
 
-    _check_durations = field_validator("link_ttl", "link_retention", "session_idle", mode="before")(
-        _duration
-    )
+    _check_durations = field_validator(
+        "link_ttl",
+        "link_retention",
+        "session_idle",
+        "ar_session_idle",
+        "ar_session_max",
+        "ar_lockout",
+        mode="before",
+    )(_duration)
     _check_lists = field_validator("secret_key_fallbacks", "trusted_authserv_ids", mode="before")(
         _csv
     )

@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["ardesk.signer"] = LinkSigner(*settings.verifying_keys)
 
     from web import errors, i18n, security, visitor
+    from web.console import blueprint as console
     from web.documents import blueprint as documents
     from web.extensions import babel, csrf
     from web.landing import blueprint as landing
@@ -58,7 +59,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     security.init_app(app, hsts=not development)
     errors.init_app(app)
     app.teardown_request(visitor.close_scope)
-    for blueprint in (landing, portal, documents, verify):
+    for blueprint in (landing, portal, documents, verify, console):
         app.register_blueprint(blueprint)
 
     @app.context_processor

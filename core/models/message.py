@@ -38,6 +38,8 @@ class InboundMessage(AccountScoped, Base):
     __table_args__ = (
         UniqueConstraint("channel", "dedupe_key"),
         Index("ix_inbound_messages_status_received", "status", "received_at"),
+        # The AR console's request log: newest first, cut by (received_at, id).
+        Index("ix_inbound_messages_received_id", "received_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
