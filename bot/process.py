@@ -21,7 +21,7 @@ from core.config import Settings
 from core.db import Database
 from core.links import LinkSigner
 from core.models import InboundMessage, InboundStatus, OutboundMessage, utcnow
-from core.request_terms import index_terms
+from core.request_index import index_decision
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ def decide(
         if inbound_id is not None:
             row.status = _DONE[ctx.action]
             row.decision = decision
-            index_terms(session, inbound_id, decision)
+            index_decision(session, inbound_id, decision)
             row.error = None
             if ctx.contacts:
                 row.account_id = ctx.contacts[0].account_id

@@ -26,7 +26,16 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from core.business_hours import Schedule
 
 log = logging.getLogger(__name__)
 
@@ -206,6 +215,38 @@ class Settings(BaseModel):
         json_schema_extra=_doc(
             "`true`: AR users without a TOTP secret (`ardesk users totp`) cannot sign in.",
             "`false`",
+            group="web",
+        ),
+    )
+    ar_first_response: timedelta = Field(
+        timedelta(hours=4),
+        json_schema_extra=_doc(
+            "First-response target for a hand-off, counted in business hours: the queue shows "
+            "each request's due time, due soon and overdue.",
+            "`4h`",
+            group="web",
+        ),
+    )
+    ar_time_zone: str = Field(
+        "UTC",
+        json_schema_extra=_doc(
+            "The AR team's time zone (IANA name, e.g. `Europe/Berlin`) for business hours.",
+            "`UTC`",
+            group="web",
+        ),
+    )
+    ar_business_hours: str = Field(
+        "mon-fri 09:00-17:00",
+        json_schema_extra=_doc(
+            "Working days and hours: `mon-fri 09:00-17:00`, or days listed (`mon,tue,thu`).",
+            "`mon-fri 09:00-17:00`",
+            group="web",
+        ),
+    )
+    ar_holidays: tuple[str, ...] = Field(
+        (),
+        json_schema_extra=_doc(
+            "Comma-separated ISO dates that are not working days (`2026-12-24,2026-12-25`).",
             group="web",
         ),
     )
@@ -391,11 +432,12 @@ class Settings(BaseModel):
         "ar_session_idle",
         "ar_session_max",
         "ar_lockout",
+        "ar_first_response",
         mode="before",
     )(_duration)
-    _check_lists = field_validator("secret_key_fallbacks", "trusted_authserv_ids", mode="before")(
-        _csv
-    )
+    _check_lists = field_validator(
+        "secret_key_fallbacks", "trusted_authserv_ids", "ar_holidays", mode="before"
+    )(_csv)
 
     @field_validator(
         "imap_url",
@@ -420,6 +462,20 @@ class Settings(BaseModel):
         if isinstance(value, str) and not value.strip():
             return None
         return value.strip() if isinstance(value, str) else value
+
+    def schedule(self) -> Schedule:
+        """The AR team's business hours (checked at start, so this never fails later)."""
+        return Schedule.parse(self.ar_business_hours, self.ar_time_zone, self.ar_holidays)
+
+    @model_validator(mode="after")
+    def _check_schedule(self) -> Settings:
+        try:
+            self.schedule()
+        except ValueError as error:
+            raise ValueError(
+                f"ARDESK_AR_BUSINESS_HOURS / _TIME_ZONE / _HOLIDAYS: {error}"
+            ) from None
+        return self
 
     @field_validator("base_url")
     @classmethod

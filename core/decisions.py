@@ -63,7 +63,8 @@ class Reply:
 
 @dataclass(frozen=True)
 class Decision:
-    action: str  # answer, handoff, ignore, …
+    action: str  # reply, handoff, ignore
+    handoff: bool  # a person must look, whether or not the bot replied
     handoff_reason: str
     sender: Sender | None
     guards: tuple[GuardVerdict, ...]
@@ -78,6 +79,7 @@ class Decision:
         data = _mapping(record)
         return cls(
             action=_text(data.get("action")),
+            handoff=bool(data.get("handoff")),
             handoff_reason=_text(data.get("handoff_reason")),
             sender=_sender(data.get("sender")),
             guards=tuple(

@@ -6,6 +6,7 @@ from core.models.audit import AuditEvent
 from core.models.base import AccountOwned, AccountScoped, Base, Exact, UTCDateTime, utcnow
 from core.models.contact import LANGUAGES, Contact
 from core.models.document import Document, DocumentKind
+from core.models.handoff import Handoff, HandoffNote, Resolution
 from core.models.invoice import (
     OPEN_STATUSES,
     Invoice,
@@ -50,6 +51,8 @@ __all__ = [
     "Document",
     "DocumentKind",
     "Exact",
+    "Handoff",
+    "HandoffNote",
     "InboundMessage",
     "InboundStatus",
     "Invoice",
@@ -62,6 +65,7 @@ __all__ = [
     "Payment",
     "PaymentAllocation",
     "RequestTerm",
+    "Resolution",
     "Role",
     "RolePermission",
     "SessionKind",

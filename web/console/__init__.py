@@ -25,4 +25,4 @@ def require_staff():
     return None
 
 
-from web.console import account, requests, users  # noqa: E402,F401  (routes)
+from web.console import account, queue, requests, users  # noqa: E402,F401  (routes)

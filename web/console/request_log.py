@@ -14,7 +14,7 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from core.models import Account, InboundMessage, InboundStatus, RequestTerm, TermKind
-from core.request_terms import normalise
+from core.request_index import normalise
 
 PAGE_SIZE = 50
 

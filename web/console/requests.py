@@ -3,24 +3,29 @@ links it issued and what became of them, and the message itself (as text, or as 
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from flask import Response, abort, render_template, request
 from sqlalchemy import func, select
-from sqlalchemy.orm import undefer
+from sqlalchemy.orm import Session, undefer
 
+from core.billing.open_items import OpenItem, open_items
 from core.decisions import Decision
 from core.models import (
     AccessLink,
     Account,
     AuditEvent,
     Contact,
+    Handoff,
+    HandoffNote,
     InboundMessage,
     InboundStatus,
     OutboundMessage,
     utcnow,
 )
-from web.console import blueprint, raw, request_log, staff
+from web.console import blueprint, handoffs, raw, request_log, staff
+from web.extensions import app_settings
 
 
 def _date(name: str) -> date | None:
@@ -90,6 +95,7 @@ def request_detail(message_id: int):
             ).all()
         )
         shown = raw.readable(message.channel, message.raw, message.received_at)
+        work = _handoff_panel(session, message)
         staff.audit(session, "ar.request_view", f"inbound:{message_id}",
                     account_id=message.account_id)  # fmt: skip
         return render_template(
@@ -102,8 +108,42 @@ def request_detail(message_id: int):
             links=issued,
             downloads=downloads,
             shown=shown,
+            work=work,
             now=utcnow(),
         )
+
+
+@dataclass(frozen=True)
+class HandoffPanel:
+    row: Handoff | None
+    open: bool
+    due_at: datetime
+    notes: list[tuple[HandoffNote, str | None]]
+    team: list[tuple[int, str]]
+    open_items: list[OpenItem]
+    assignee: str | None
+
+
+def _handoff_panel(session: Session, message: InboundMessage) -> HandoffPanel | None:
+    """What an agent needs beside a handed-off request: its state, notes, the account's open
+    items (so nobody opens the ERP to answer)."""
+    row = session.get(Handoff, message.id)
+    if row is None and message.status not in handoffs.QUEUE_STATES:
+        return None
+    settings = app_settings()
+    team = handoffs.team(session)
+    names = dict(team)
+    return HandoffPanel(
+        row=row,
+        open=handoffs.in_queue(message, row),
+        due_at=settings.schedule().due(message.received_at, settings.ar_first_response),
+        notes=handoffs.notes(session, message.id),
+        team=team,
+        open_items=open_items(session, message.account_id, date.today())
+        if message.account_id
+        else [],
+        assignee=names.get(row.assigned_to) if row and row.assigned_to else None,
+    )
 
 
 @blueprint.get("/requests/<int:message_id>.eml")

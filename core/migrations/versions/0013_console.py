@@ -1,4 +1,5 @@
-"""The AR console: AR users' role, TOTP and lock-out; the request log's search terms.
+"""The AR console: AR users' role, TOTP and lock-out; the request log's search terms; the
+hand-off queue's assignments, notes and resolutions.
 
 ``request_terms`` is read by the console on the privileged role only: the customer-facing role
 gets no grant on it. Terms of messages stored before this revision are filled in here from their
@@ -74,10 +75,78 @@ def upgrade() -> None:
         postgresql_ops={"value": "text_pattern_ops"},
     )
     _index_existing()
+    _handoffs()
+
+
+def _handoffs() -> None:
+    op.create_table(
+        "handoffs",
+        sa.Column("inbound_message_id", ID, nullable=False),
+        sa.Column("assigned_to", ID, nullable=True),
+        sa.Column("assigned_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column(
+            "resolution",
+            sa.Enum("answered", "closed", name="resolution", native_enum=False, length=16),
+            nullable=True,
+        ),
+        sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("resolved_by", ID, nullable=True),
+        sa.Column("reason", sa.String(500), nullable=True),
+        sa.Column("outbound_message_id", ID, nullable=True),
+        sa.ForeignKeyConstraint(
+            ["inbound_message_id"],
+            ["inbound_messages.id"],
+            name="fk_handoffs_inbound_message_id_inbound_messages",
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["assigned_to"],
+            ["ar_users.id"],
+            name="fk_handoffs_assigned_to_ar_users",
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["resolved_by"],
+            ["ar_users.id"],
+            name="fk_handoffs_resolved_by_ar_users",
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["outbound_message_id"],
+            ["outbound_messages.id"],
+            name="fk_handoffs_outbound_message_id_outbound_messages",
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("inbound_message_id", name="pk_handoffs"),
+    )
+    op.create_index("ix_handoffs_assigned_to", "handoffs", ["assigned_to"])
+    op.create_index("ix_handoffs_resolved_at", "handoffs", ["resolved_at"])
+    op.create_table(
+        "handoff_notes",
+        sa.Column("id", ID, nullable=False),
+        sa.Column("inbound_message_id", ID, nullable=False),
+        sa.Column("ar_user_id", ID, nullable=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["inbound_message_id"],
+            ["inbound_messages.id"],
+            name="fk_handoff_notes_inbound_message_id_inbound_messages",
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["ar_user_id"],
+            ["ar_users.id"],
+            name="fk_handoff_notes_ar_user_id_ar_users",
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_handoff_notes"),
+    )
+    op.create_index("ix_handoff_notes_inbound_message_id", "handoff_notes", ["inbound_message_id"])
 
 
 def _index_existing() -> None:
-    from core.request_terms import terms_of
+    from core.request_index import terms_of
 
     bind = op.get_bind()
     messages = sa.table("inbound_messages", sa.column("id", ID), sa.column("decision", sa.JSON()))
@@ -100,6 +169,8 @@ def _index_existing() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("handoff_notes")
+    op.drop_table("handoffs")
     op.drop_table("request_terms")
     op.drop_index("ix_inbound_messages_received_id", "inbound_messages")
     with op.batch_alter_table("ar_users") as batch:

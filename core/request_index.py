@@ -1,7 +1,9 @@
-"""The request log's search terms: a message's intents, invoice and PO numbers as indexed rows.
+"""What the console finds a request by, written when its decision record is stored:
 
-Written once, when the decision record is stored; searched by exact value or by prefix, never
-inside the JSON of the record (which no index reaches on a million messages).
+- its search terms (intents, invoice and PO numbers) as indexed rows, searched by exact value or
+  by prefix, never inside the JSON of the record (which no index reaches on a million messages);
+- its place in the hand-off queue, when the pipeline decided a person must look (a dispute the
+  bot acknowledged needs a person as much as a request it could not answer).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from core.decisions import Decision
-from core.models import RequestTerm, TermKind
+from core.models import Handoff, RequestTerm, TermKind
 
 MAX_LENGTH = 100
 
@@ -38,6 +40,13 @@ def terms_of(record: dict[str, Any] | None) -> Iterator[tuple[TermKind, str]]:
             if term[1] and term not in seen:
                 seen.add(term)
                 yield term
+
+
+def index_decision(session: Session, message_id: int, record: dict[str, Any] | None) -> None:
+    """Index a stored decision record: its terms, and a queue entry if it hands off."""
+    index_terms(session, message_id, record)
+    if Decision.read(record).handoff and session.get(Handoff, message_id) is None:
+        session.add(Handoff(inbound_message_id=message_id))
 
 
 def index_terms(session: Session, message_id: int, record: dict[str, Any] | None) -> None:

@@ -1,0 +1,206 @@
+"""The hand-off queue: requests that need a person, oldest first, and what a person does with
+one — claim or assign it, note on it, answer it through the outbox, or close it with a reason.
+
+Answering and closing set the hand-off's resolution with one conditional update, in the same
+transaction that queues the reply: two agents pressing "Send" at once produce one reply, and a
+crash before the commit produces none (the worker delivers the outbox, as for the bot).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, union_all, update
+from sqlalchemy.orm import Session, aliased
+
+import mailers
+from bot.process import inbound_from_raw
+from core.config import Settings
+from core.decisions import Decision
+from core.models import (
+    Account,
+    ARUser,
+    Contact,
+    Handoff,
+    HandoffNote,
+    InboundMessage,
+    InboundStatus,
+    Resolution,
+    utcnow,
+)
+
+# States a person works: handed off by the pipeline, or given up after repeated errors (where
+# the store has that state).
+QUEUE_STATES = tuple(s for s in InboundStatus if s.value in ("handed_off", "failed"))
+DUE_SOON = timedelta(hours=1)
+
+
+class AlreadyResolved(Exception):
+    """Someone answered or closed this request first."""
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    id: int
+    received_at: datetime
+    sender: str
+    subject: str
+    account_name: str | None
+    assignee: str | None
+    due_at: datetime
+
+    def urgency(self, now: datetime) -> str:
+        if now >= self.due_at:
+            return "overdue"
+        return "due_soon" if self.due_at - now <= DUE_SOON else "on_time"
+
+
+def _open_ids():
+    """Ids of open hand-offs: an unresolved queue row, or a message in a queue state that has
+    none (given up after errors before the row was written). Two indexed selects, not an OR
+    across an outer join, so the queue stays fast beside a million answered messages."""
+    with_row = select(Handoff.inbound_message_id).where(Handoff.resolution.is_(None))
+    without_row = select(InboundMessage.id).where(
+        InboundMessage.status.in_(QUEUE_STATES),
+        ~select(Handoff.inbound_message_id)
+        .where(Handoff.inbound_message_id == InboundMessage.id)
+        .exists(),
+    )
+    return union_all(with_row, without_row).subquery()
+
+
+def queue(
+    session: Session, settings: Settings, *, assignee: int | None = None, limit: int = 200
+) -> list[QueueItem]:
+    """Open hand-offs, oldest first; ``assignee`` 0 means unassigned ones only."""
+    schedule = settings.schedule()
+    person = aliased(ARUser)
+    open_ids = _open_ids()
+    query = (
+        select(
+            InboundMessage.id,
+            InboundMessage.received_at,
+            InboundMessage.sender,
+            InboundMessage.subject,
+            Account.name,
+            person.name,
+        )
+        .join(open_ids, open_ids.c[0] == InboundMessage.id)
+        .outerjoin(Handoff, Handoff.inbound_message_id == InboundMessage.id)
+        .outerjoin(person, person.id == Handoff.assigned_to)
+        .outerjoin(Account, Account.id == InboundMessage.account_id)
+        .order_by(InboundMessage.received_at, InboundMessage.id)
+        .limit(limit)
+    )
+    if assignee == 0:
+        query = query.where(Handoff.assigned_to.is_(None))
+    elif assignee is not None:
+        query = query.where(Handoff.assigned_to == assignee)
+    return [
+        QueueItem(*row[:6], due_at=schedule.due(row[1], settings.ar_first_response))
+        for row in session.execute(query)
+    ]
+
+
+def handoff(session: Session, message_id: int) -> Handoff:
+    """The request's hand-off row, made on first touch."""
+    row = session.get(Handoff, message_id)
+    if row is None:
+        row = Handoff(inbound_message_id=message_id)
+        session.add(row)
+        session.flush()
+    return row
+
+
+def assign(session: Session, message_id: int, user_id: int | None) -> None:
+    row = handoff(session, message_id)
+    if row.resolution is not None:
+        raise AlreadyResolved
+    row.assigned_to = user_id
+    row.assigned_at = utcnow() if user_id else None
+
+
+def add_note(session: Session, message_id: int, user_id: int, text: str) -> None:
+    handoff(session, message_id)
+    session.add(HandoffNote(inbound_message_id=message_id, ar_user_id=user_id, text=text))
+
+
+def notes(session: Session, message_id: int) -> list[tuple[HandoffNote, str | None]]:
+    return [
+        (note, name)
+        for note, name in session.execute(
+            select(HandoffNote, ARUser.name)
+            .outerjoin(ARUser, ARUser.id == HandoffNote.ar_user_id)
+            .where(HandoffNote.inbound_message_id == message_id)
+            .order_by(HandoffNote.at, HandoffNote.id)
+        )
+    ]
+
+
+def _resolve(session: Session, message_id: int, user_id: int, resolution: Resolution, **values):
+    handoff(session, message_id)
+    done = session.execute(
+        update(Handoff)
+        .where(Handoff.inbound_message_id == message_id, Handoff.resolution.is_(None))
+        .values(resolution=resolution, resolved_at=utcnow(), resolved_by=user_id, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if not done.rowcount:
+        raise AlreadyResolved
+
+
+def close(session: Session, message_id: int, user_id: int, reason: str) -> None:
+    _resolve(session, message_id, user_id, Resolution.closed, reason=reason[:500])
+
+
+def answer(
+    session: Session, settings: Settings, message: InboundMessage, user_id: int, text: str
+) -> str:
+    """Queue a person's reply to ``message`` and resolve its hand-off; returns the recipient.
+
+    The reply goes to the contact's address on file (never a Reply-To), in the contact's
+    language, else the language the request was written in, threaded to the request.
+    """
+    _resolve(session, message.id, user_id, Resolution.answered)
+    contact = session.get(Contact, message.contact_id) if message.contact_id else None
+    understood = Decision.read(message.decision).understood
+    inbound = inbound_from_raw(message.channel, message.raw, message.received_at)
+    recipient = contact.email if contact else message.sender
+    reply = mailers.compose_person_reply(
+        text,
+        language=(contact.language if contact else None) or (understood and understood.language),
+        recipient_name=contact.name if contact else None,
+        brand=mailers.load_brand(settings),
+        from_address=settings.sender_address,
+        to_address=recipient,
+        in_reply_to=inbound.message_id,
+        references=list(inbound.references),
+        subject=message.subject,
+    )
+    row = mailers.queue_email(
+        session,
+        reply,
+        account_id=message.account_id,
+        recipient=recipient,
+        inbound_message_id=message.id,
+    )
+    session.execute(
+        update(Handoff)
+        .where(Handoff.inbound_message_id == message.id)
+        .values(outbound_message_id=row.id)
+        .execution_options(synchronize_session=False)
+    )
+    return recipient
+
+
+def team(session: Session) -> list[tuple[int, str]]:
+    """Active AR users an item can be assigned to."""
+    query = select(ARUser.id, ARUser.name).where(ARUser.active).order_by(ARUser.name)
+    return [(user_id, name) for user_id, name in session.execute(query)]
+
+
+def in_queue(message: InboundMessage, row: Handoff | None) -> bool:
+    if row is not None:
+        return row.resolution is None
+    return message.status in QUEUE_STATES
