@@ -25,4 +25,11 @@ def require_staff():
     return None
 
 
-from web.console import account, queue, requests, users  # noqa: E402,F401  (routes)
+from web.console import (  # noqa: E402,F401  (routes)
+    account,
+    accounts,
+    audit_trail,
+    queue,
+    requests,
+    users,
+)

@@ -106,10 +106,10 @@ def _filtered(query: Select, filters: Filters) -> Select:
         )
     if filters.search:
         term = normalise(filters.search)
-        pattern = f"%{_escape(filters.search)}%"
+        pattern = f"%{escape_like(filters.search)}%"
         by_reference = select(RequestTerm.inbound_message_id).where(
             RequestTerm.kind != TermKind.intent,
-            RequestTerm.value.like(f"{_escape(term)}%", escape="\\"),
+            RequestTerm.value.like(f"{escape_like(term)}%", escape="\\"),
         )
         query = query.where(
             or_(
@@ -121,7 +121,7 @@ def _filtered(query: Select, filters: Filters) -> Select:
     return query
 
 
-def _escape(text: str) -> str:
+def escape_like(text: str) -> str:
     """``text`` matched literally inside a LIKE pattern."""
     return text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
 
