@@ -250,6 +250,25 @@ class Settings(BaseModel):
             group="web",
         ),
     )
+    ar_repeat_window: timedelta = Field(
+        timedelta(hours=72),
+        json_schema_extra=_doc(
+            "An automatic answer counts as not deflected when the same contact asks again about "
+            "the same thing within this time ([console.md](console.md)).",
+            "`72h`",
+            group="web",
+        ),
+    )
+    ar_minutes_per_request: int = Field(
+        5,
+        ge=0,
+        le=600,
+        json_schema_extra=_doc(
+            "Minutes a person would spend on one request: the deflection report's hours saved.",
+            "`5`",
+            group="web",
+        ),
+    )
     proxy_hops: int = Field(
         0,
         ge=0,
@@ -433,6 +452,7 @@ class Settings(BaseModel):
         "ar_session_max",
         "ar_lockout",
         "ar_first_response",
+        "ar_repeat_window",
         mode="before",
     )(_duration)
     _check_lists = field_validator(
