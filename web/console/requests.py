@@ -3,6 +3,7 @@ links it issued and what became of them, and the message itself (as text, or as 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -49,6 +50,16 @@ def _filters() -> request_log.Filters:
         until=_date("until"),
         search=args.get("q", "").strip()[:100],
     )
+
+
+# A link in a stored reply is a bearer credential for the customer's portal: shown to AR
+# without its token, as the audit trail shows links by id.
+_LINK_TOKEN = re.compile(r"(/l/)[\w.\-]+")
+
+
+@blueprint.app_template_filter("mask_links")
+def mask_links(text: str) -> str:
+    return _LINK_TOKEN.sub(r"\1…", text)
 
 
 @blueprint.get("/")

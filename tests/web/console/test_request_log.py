@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select, update
 
@@ -34,8 +36,6 @@ def _feed(db) -> dict[str, int]:
 
 
 def _ids(page_text: str) -> list[int]:
-    import re
-
     return [int(i) for i in re.findall(r'href="/ar/requests/(\d+)"', page_text)]
 
 
@@ -116,6 +116,7 @@ def test_the_request_page_reads_the_decision_record(db, admin):
     assert "invoice_copy" in text and "INV-10423" in text
     assert "karen.whitlock@brookfield.example" in text  # the reply went to the address on file
     assert "active until" in text  # the link it issued, not yet expired
+    assert "/l/…" in text and not re.search(r"/l/[\w.\-]{8,}", text)  # never its token
     assert "Could you please send me a copy of invoice INV-10423?" in text
 
 
