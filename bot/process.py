@@ -156,4 +156,5 @@ def give_up(db: Database, settings: Settings, message_id: int, raw: bytes, recei
         )
         row.status = InboundStatus.handed_off
         row.decision = decision
+        index_decision(session, message_id, decision)
     return decision

@@ -30,9 +30,9 @@ from core.models import (
     utcnow,
 )
 
-# States a person works: handed off by the pipeline, or given up after repeated errors (where
-# the store has that state).
-QUEUE_STATES = tuple(s for s in InboundStatus if s.value in ("handed_off", "failed"))
+# A hand-off gets its queue row when its decision is stored (``core.request_index``); a message
+# given up without one (a store that marks it failed directly) is queued by its state alone.
+UNRECORDED_STATES = tuple(s for s in InboundStatus if s.value == "failed")
 DUE_SOON = timedelta(hours=1)
 
 
@@ -57,12 +57,12 @@ class QueueItem:
 
 
 def _open_ids():
-    """Ids of open hand-offs: an unresolved queue row, or a message in a queue state that has
-    none (given up after errors before the row was written). Two indexed selects, not an OR
-    across an outer join, so the queue stays fast beside a million answered messages."""
+    """Ids of open hand-offs: an unresolved queue row, or a failed message that has none. Two
+    indexed selects, not an OR across an outer join, so the queue stays fast beside a million
+    answered messages."""
     with_row = select(Handoff.inbound_message_id).where(Handoff.resolution.is_(None))
     without_row = select(InboundMessage.id).where(
-        InboundMessage.status.in_(QUEUE_STATES),
+        InboundMessage.status.in_(UNRECORDED_STATES),
         ~select(Handoff.inbound_message_id)
         .where(Handoff.inbound_message_id == InboundMessage.id)
         .exists(),
@@ -203,4 +203,4 @@ def team(session: Session) -> list[tuple[int, str]]:
 def in_queue(message: InboundMessage, row: Handoff | None) -> bool:
     if row is not None:
         return row.resolution is None
-    return message.status in QUEUE_STATES
+    return message.status in UNRECORDED_STATES

@@ -7,6 +7,7 @@ reference goes through ``request_terms`` (exact or prefix, indexed), never insid
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -105,20 +106,27 @@ def _filtered(query: Select, filters: Filters) -> Select:
             )
         )
     if filters.search:
-        term = normalise(filters.search)
-        pattern = f"%{escape_like(filters.search)}%"
-        by_reference = select(RequestTerm.inbound_message_id).where(
-            RequestTerm.kind != TermKind.intent,
-            RequestTerm.value.like(f"{escape_like(term)}%", escape="\\"),
-        )
-        query = query.where(
-            or_(
-                message.id.in_(by_reference),
-                message.sender.ilike(pattern, escape="\\"),
-                message.subject.ilike(pattern, escape="\\"),
+        query = query.where(_search(filters.search))
+    return query
+
+
+# Something with a digit and no spaces is a reference (INV-10423, 4500012345, PO/77): the
+# indexed terms answer it, by prefix. An address is looked for in the sender; anything else in
+# the subject.
+_REFERENCE = re.compile(r"[\w\-/.#]*\d[\w\-/.#]*")
+
+
+def _search(text: str):
+    if "@" in text:
+        return InboundMessage.sender.ilike(f"%{escape_like(text)}%", escape="\\")
+    if _REFERENCE.fullmatch(text):
+        return InboundMessage.id.in_(
+            select(RequestTerm.inbound_message_id).where(
+                RequestTerm.kind != TermKind.intent,
+                RequestTerm.value.like(f"{escape_like(normalise(text))}%", escape="\\"),
             )
         )
-    return query
+    return InboundMessage.subject.ilike(f"%{escape_like(text)}%", escape="\\")
 
 
 def escape_like(text: str) -> str:

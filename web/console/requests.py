@@ -139,7 +139,7 @@ def _handoff_panel(session: Session, message: InboundMessage) -> HandoffPanel | 
     """What an agent needs beside a handed-off request: its state, notes, the account's open
     items (so nobody opens the ERP to answer)."""
     row = session.get(Handoff, message.id)
-    if row is None and message.status not in handoffs.QUEUE_STATES:
+    if row is None and message.status not in handoffs.UNRECORDED_STATES:
         return None
     settings = app_settings()
     team = handoffs.team(session)

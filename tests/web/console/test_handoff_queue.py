@@ -140,3 +140,17 @@ def test_closing_needs_a_reason_and_takes_the_request_off_the_queue(db, admin):
     page = admin.get(f"/ar/requests/{message_id}").text
     assert "closed: Settled by phone with João" in page
     assert len(_outbox(db)) == before
+
+
+def test_a_message_given_up_after_repeated_errors_waits_in_the_queue(db, admin):
+    from bot.channels.email.parse import parse_email
+    from bot.process import give_up
+    from bot.store import claim_one, store
+
+    raw = eml("malformed.eml")
+    message_id, _ = store(db, parse_email(raw))
+    assert claim_one(db, message_id)
+    with db.admin_session() as s:
+        received = s.get(InboundMessage, message_id).received_at
+    assert give_up(db, db.settings, message_id, raw, received)["handoff"] is True
+    assert _queue_ids(admin) == [message_id]

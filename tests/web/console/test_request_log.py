@@ -67,6 +67,9 @@ def test_it_finds_a_request_by_reference_exactly_or_by_prefix_and_by_sender(db, 
     assert _ids(admin.get("/ar/requests?q=news@brookfield").text) == [
         ids["Our November newsletter"]
     ]
+    assert _ids(admin.get("/ar/requests?q=November newsletter").text) == [
+        ids["Our November newsletter"]
+    ]  # words: the subject
     with db.admin_session() as s:
         terms = set(s.execute(select(RequestTerm.kind, RequestTerm.value)).all())
     assert ("invoice", "INV-10423") in terms
