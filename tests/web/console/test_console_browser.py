@@ -26,6 +26,7 @@ from core.models import ARRole, ARUser, InboundMessage, utcnow
 from tests.bot.conftest import eml, world  # noqa: F401  (the supplier and its customers)
 from tests.bot.support import handle
 from tests.support.smtp_server import SmtpTestServer
+from tests.web.conftest import follow
 from tests.web.test_browser import ARTIFACTS, _free_port, browser  # noqa: F401
 from web import create_app
 from web.serving import local_server
@@ -51,6 +52,10 @@ def live(world: Database) -> Iterator[dict]:  # noqa: F811
         "dispute": handle(world, eml("dispute_pt.eml")),
         "balance": handle(world, eml("apple_balance_fr.eml")),
     }
+    # Claire opens the links of her answer: that answer counts as deflected.
+    claire = app.test_client()
+    for link in decisions["balance"]["links"]:
+        assert follow(claire, link["url"].rsplit("/l/", 1)[1]).status_code == 303
     server = local_server(app, "127.0.0.1", port)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -99,6 +104,7 @@ def test_an_admin_works_the_console_end_to_end(browser, live):  # noqa: F811
     shown = page.inner_text("#rate").strip()
     assert shown == f"{expected.total.rate * 100:.1f} %"
     assert expected.total.received == 4 and expected.total.ignored == 1
+    assert expected.total.deflected == 1  # Claire's; Karen's link was never opened
     _shot(page, "3-dashboard")
 
     # The hand-off: claim, answer, and the reply reaches the customer over SMTP.
