@@ -52,10 +52,14 @@ def decide(
     inbound_id: int | None,
     now: datetime | None = None,
     dry_run: bool = False,
+    understanding: Any = None,
 ) -> dict[str, Any]:
-    """Run the pipeline and commit its outcome (or, dry, roll everything back)."""
+    """Run the pipeline and commit its outcome (or, dry, roll everything back); with
+    ``understanding`` (a person's corrected reading, ``bot.corrected``) instead of reading the
+    text again."""
     now = now or utcnow()
     ctx = Context(inbound=inbound, settings=settings, db=db, now=now, dry_run=dry_run)
+    ctx.understanding = understanding
     with db.admin_session() as session:
         if inbound_id is not None:
             query = select(InboundMessage).where(InboundMessage.id == inbound_id)

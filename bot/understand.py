@@ -9,6 +9,8 @@ from bot.resolve.matching import invoice_patterns
 
 
 def understand(ctx: Context) -> None:
+    if ctx.understanding is not None:  # a person's corrected reading (bot.corrected)
+        return
     patterns: list[str] = []
     for contact in ctx.contacts:
         patterns.extend(invoice_patterns(ctx.db, contact.account_id))

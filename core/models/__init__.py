@@ -5,6 +5,7 @@ from core.models.ar_user import ARRole, ARUser
 from core.models.audit import AuditEvent
 from core.models.base import AccountOwned, AccountScoped, Base, Exact, UTCDateTime, utcnow
 from core.models.contact import LANGUAGES, Contact
+from core.models.correction import Correction
 from core.models.document import Document, DocumentKind
 from core.models.handoff import Handoff, HandoffNote, Resolution
 from core.models.invoice import (
@@ -48,6 +49,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Contact",
+    "Correction",
     "Document",
     "DocumentKind",
     "Exact",

@@ -18,6 +18,7 @@ import mailers
 from bot.process import inbound_from_raw
 from core.config import Settings
 from core.decisions import Decision
+from core.handoff_state import AlreadyResolved, handoff, resolve
 from core.models import (
     Account,
     ARUser,
@@ -34,10 +35,6 @@ from core.models import (
 # given up without one (a store that marks it failed directly) is queued by its state alone.
 UNRECORDED_STATES = tuple(s for s in InboundStatus if s.value == "failed")
 DUE_SOON = timedelta(hours=1)
-
-
-class AlreadyResolved(Exception):
-    """Someone answered or closed this request first."""
 
 
 @dataclass(frozen=True)
@@ -103,16 +100,6 @@ def queue(
     ]
 
 
-def handoff(session: Session, message_id: int) -> Handoff:
-    """The request's hand-off row, made on first touch."""
-    row = session.get(Handoff, message_id)
-    if row is None:
-        row = Handoff(inbound_message_id=message_id)
-        session.add(row)
-        session.flush()
-    return row
-
-
 def assign(session: Session, message_id: int, user_id: int | None) -> None:
     row = handoff(session, message_id)
     if row.resolution is not None:
@@ -138,20 +125,8 @@ def notes(session: Session, message_id: int) -> list[tuple[HandoffNote, str | No
     ]
 
 
-def _resolve(session: Session, message_id: int, user_id: int, resolution: Resolution, **values):
-    handoff(session, message_id)
-    done = session.execute(
-        update(Handoff)
-        .where(Handoff.inbound_message_id == message_id, Handoff.resolution.is_(None))
-        .values(resolution=resolution, resolved_at=utcnow(), resolved_by=user_id, **values)
-        .execution_options(synchronize_session=False)
-    )
-    if not done.rowcount:
-        raise AlreadyResolved
-
-
 def close(session: Session, message_id: int, user_id: int, reason: str) -> None:
-    _resolve(session, message_id, user_id, Resolution.closed, reason=reason[:500])
+    resolve(session, message_id, user_id, Resolution.closed, reason=reason[:500])
 
 
 def answer(
@@ -162,7 +137,7 @@ def answer(
     The reply goes to the contact's address on file (never a Reply-To), in the contact's
     language, else the language the request was written in, threaded to the request.
     """
-    _resolve(session, message.id, user_id, Resolution.answered)
+    resolve(session, message.id, user_id, Resolution.answered)
     contact = session.get(Contact, message.contact_id) if message.contact_id else None
     understood = Decision.read(message.decision).understood
     inbound = inbound_from_raw(message.channel, message.raw, message.received_at)

@@ -16,8 +16,10 @@ from core.decisions import Decision
 from core.models import (
     AccessLink,
     Account,
+    ARUser,
     AuditEvent,
     Contact,
+    Correction,
     Handoff,
     HandoffNote,
     InboundMessage,
@@ -107,6 +109,12 @@ def request_detail(message_id: int):
         )
         shown = raw.readable(message.channel, message.raw, message.received_at)
         work = _handoff_panel(session, message)
+        corrections = session.execute(
+            select(Correction, ARUser.name)
+            .outerjoin(ARUser, ARUser.id == Correction.ar_user_id)
+            .where(Correction.inbound_message_id == message_id)
+            .order_by(Correction.at)
+        ).all()
         staff.audit(session, "ar.request_view", f"inbound:{message_id}",
                     account_id=message.account_id)  # fmt: skip
         return render_template(
@@ -120,6 +128,7 @@ def request_detail(message_id: int):
             downloads=downloads,
             shown=shown,
             work=work,
+            corrections=corrections,
             now=utcnow(),
         )
 

@@ -1,5 +1,5 @@
 """The AR console: AR users' role, TOTP and lock-out; the request log's search terms; the
-hand-off queue's assignments, notes and resolutions.
+hand-off queue's assignments, notes and resolutions; corrections of what the bot understood.
 
 ``request_terms`` is read by the console on the privileged role only: the customer-facing role
 gets no grant on it. Terms of messages stored before this revision are filled in here from their
@@ -76,6 +76,41 @@ def upgrade() -> None:
     )
     _index_existing()
     _handoffs()
+    _corrections()
+
+
+def _corrections() -> None:
+    op.create_table(
+        "corrections",
+        sa.Column("id", ID, nullable=False),
+        sa.Column("inbound_message_id", ID, nullable=False),
+        sa.Column("ar_user_id", ID, nullable=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("channel", sa.String(16), nullable=False),
+        sa.Column("subject", sa.Text(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("language", sa.String(8), nullable=False),
+        sa.Column("intents", sa.JSON(), nullable=False),
+        sa.Column("invoice_numbers", sa.JSON(), nullable=False),
+        sa.Column("po_numbers", sa.JSON(), nullable=False),
+        sa.Column("period_from", sa.Date(), nullable=True),
+        sa.Column("period_to", sa.Date(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["inbound_message_id"],
+            ["inbound_messages.id"],
+            name="fk_corrections_inbound_message_id_inbound_messages",
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["ar_user_id"],
+            ["ar_users.id"],
+            name="fk_corrections_ar_user_id_ar_users",
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_corrections"),
+    )
+    op.create_index("ix_corrections_inbound_message_id", "corrections", ["inbound_message_id"])
+    op.create_index("ix_corrections_at", "corrections", ["at"])
 
 
 def _handoffs() -> None:
@@ -169,6 +204,7 @@ def _index_existing() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("corrections")
     op.drop_table("handoff_notes")
     op.drop_table("handoffs")
     op.drop_table("request_terms")
