@@ -157,7 +157,7 @@ def test_an_admin_works_the_console_end_to_end(browser, live):  # noqa: F811
     context.close()
 
 
-def test_an_agent_is_refused_on_admin_pages_and_a_wrong_code_fails(browser, live):  # noqa: F811
+def test_an_agent_corrects_a_request_and_is_refused_on_admin_pages(browser, live):  # noqa: F811
     url = live["url"]
     context = browser.new_context()
     page = context.new_page()
@@ -166,6 +166,28 @@ def test_an_agent_is_refused_on_admin_pages_and_a_wrong_code_fails(browser, live
     response = page.goto(f"{url}/ar/users")
     assert response.status == 403
     _shot(page, "9-agent-refused")
+
+    # Gus corrects the dispute the bot misread as a copy request; the bot answers from it.
+    page.goto(f"{url}/ar/queue")
+    page.locator("table.queue tbody a").first.click()
+    page.locator("#correct input[name=intent][value=dispute]").uncheck()
+    page.locator("#correct input[name=intent][value=invoice_copy]").check()
+    page.get_by_label("Invoice numbers").fill("10425")
+    page.get_by_role("button", name="Save and let the bot answer").click()
+    assert "the bot answered from it" in page.inner_text("main")
+    _shot(page, "10-corrected")
+    db = live["db"]
+    with SmtpTestServer() as smtp:
+        settings = db.settings.replace(smtp_url=smtp.url)
+        deliver_due(db, settings, smtp_sender(settings))
+        joao = ("joao.silva@muehlbauer.example",)
+        bodies = [m.message.get_body(preferencelist=("plain",)).get_content()
+                  for m in smtp.messages if m.rcpt_tos == joao]  # fmt: skip
+    # The dispute's acknowledgement ("Encaminhámos…") and the answer from the corrected reading.
+    assert len(bodies) == 2
+    (answer,) = [body for body in bodies if "Encaminhámos" not in body]
+    assert "10425" in answer and "/l/" in answer
+
     other = browser.new_context().new_page()
     _sign_in(other, url, "ada@supplier.example", "000000")
     assert "Wrong email, password or code" in other.inner_text("main")
