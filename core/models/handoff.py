@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models.base import Base, BigId, UTCDateTime, utcnow
@@ -24,6 +24,15 @@ class Resolution(enum.StrEnum):
 
 class Handoff(Base):
     __tablename__ = "handoffs"
+    __table_args__ = (
+        # The queue reads the few open ones among every hand-off ever made.
+        Index(
+            "ix_handoffs_open",
+            "inbound_message_id",
+            sqlite_where=text("resolution IS NULL"),
+            postgresql_where=text("resolution IS NULL"),
+        ),
+    )
 
     inbound_message_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("inbound_messages.id", ondelete="CASCADE"), primary_key=True

@@ -4,7 +4,7 @@ only ever reads "wrong email, password or code" (nothing tells a stranger which 
 from __future__ import annotations
 
 from flask import flash, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from core import ar_users
 from core.ar_users import SignIn
@@ -13,9 +13,10 @@ from web.console import blueprint, staff
 from web.extensions import app_settings
 
 MESSAGES = {
-    SignIn.locked: "Too many failed sign-ins: this account is locked for a while.",
-    SignIn.totp_required: "Two-factor sign-in is required: ask an admin to enrol you.",
+    SignIn.locked: _l("Too many failed sign-ins: this account is locked for a while."),
+    SignIn.totp_required: _l("Two-factor sign-in is required: ask an admin to enrol you."),
 }
+WRONG = _l("Wrong email, password or code.")
 
 
 def _next_page() -> str:
@@ -55,8 +56,7 @@ def sign_in():
             response = make_response(redirect(_next_page(), 303))
             staff.start(session, user, response)
             return response
-    message = MESSAGES.get(result.outcome, "Wrong email, password or code.")
-    flash(_(message), "error")
+    flash(str(MESSAGES.get(result.outcome, WRONG)), "error")
     status = 429 if result.outcome is SignIn.locked else 401
     page = render_template("console/sign_in.html", next=_next_page(), email=email)
     return page, status

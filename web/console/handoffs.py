@@ -35,6 +35,7 @@ from core.models import (
 # given up without one (a store that marks it failed directly) is queued by its state alone.
 UNRECORDED_STATES = tuple(s for s in InboundStatus if s.value == "failed")
 DUE_SOON = timedelta(hours=1)
+MAX_LISTED_IDS = 20_000  # under SQLite's limit of bound parameters
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def _open_ids():
         .where(Handoff.inbound_message_id == InboundMessage.id)
         .exists(),
     )
-    return union_all(with_row, without_row).subquery()
+    return union_all(with_row, without_row)
 
 
 def queue(
@@ -73,7 +74,10 @@ def queue(
     """Open hand-offs, oldest first; ``assignee`` 0 means unassigned ones only."""
     schedule = settings.schedule()
     person = aliased(ARUser)
-    open_ids = _open_ids()
+    # Open hand-offs are few beside every message ever received: their ids first (from the
+    # partial index), then those rows in date order — not a walk through every message.
+    open_ids = session.scalars(_open_ids().limit(MAX_LISTED_IDS + 1)).all()
+    listed = _open_ids() if len(open_ids) > MAX_LISTED_IDS else open_ids  # a bound list at most
     query = (
         select(
             InboundMessage.id,
@@ -83,10 +87,10 @@ def queue(
             Account.name,
             person.name,
         )
-        .join(open_ids, open_ids.c[0] == InboundMessage.id)
         .outerjoin(Handoff, Handoff.inbound_message_id == InboundMessage.id)
         .outerjoin(person, person.id == Handoff.assigned_to)
         .outerjoin(Account, Account.id == InboundMessage.account_id)
+        .where(InboundMessage.id.in_(listed))
         .order_by(InboundMessage.received_at, InboundMessage.id)
         .limit(limit)
     )

@@ -8,7 +8,7 @@ reference goes through ``request_terms`` (exact or prefix, indexed), never insid
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Select, and_, or_, select
@@ -18,6 +18,7 @@ from core.models import Account, InboundMessage, InboundStatus, RequestTerm, Ter
 from core.request_index import normalise
 
 PAGE_SIZE = 50
+MAX_REFERENCE_IDS = 2_000
 
 
 @dataclass(frozen=True)
@@ -120,13 +121,25 @@ def _search(text: str):
     if "@" in text:
         return InboundMessage.sender.ilike(f"%{escape_like(text)}%", escape="\\")
     if _REFERENCE.fullmatch(text):
-        return InboundMessage.id.in_(
-            select(RequestTerm.inbound_message_id).where(
-                RequestTerm.kind != TermKind.intent,
-                RequestTerm.value.like(f"{escape_like(normalise(text))}%", escape="\\"),
-            )
-        )
+        return InboundMessage.id.in_(_reference_ids(text))
     return InboundMessage.subject.ilike(f"%{escape_like(text)}%", escape="\\")
+
+
+def _reference_ids(text: str) -> Select:
+    return select(RequestTerm.inbound_message_id).where(
+        RequestTerm.kind != TermKind.intent,
+        RequestTerm.value.like(f"{escape_like(normalise(text))}%", escape="\\"),
+    )
+
+
+def _reference_first(session: Session, query: Select, text: str) -> Select:
+    """A reference matches few requests among many: read their ids from the terms' index first,
+    so the page is those rows sorted, not a walk through every message in date order looking for
+    them. A prefix matching very many falls back to the subquery."""
+    ids = session.scalars(_reference_ids(text).limit(MAX_REFERENCE_IDS + 1)).all()
+    if len(ids) > MAX_REFERENCE_IDS:
+        return query.where(_search(text))
+    return query.where(InboundMessage.id.in_(ids))
 
 
 def escape_like(text: str) -> str:
@@ -149,7 +162,11 @@ def page(session: Session, filters: Filters, cursor: str = "", size: int = PAGE_
         .order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc())
         .limit(size + 1)
     )
-    query = _filtered(query, filters)
+    if filters.search and _REFERENCE.fullmatch(filters.search):
+        query = _reference_first(session, _filtered(query, replace(filters, search="")),
+                                 filters.search)  # fmt: skip
+    else:
+        query = _filtered(query, filters)
     after = decode_cursor(cursor) if cursor else None
     if after is not None:
         moment, ident = after

@@ -156,6 +156,13 @@ def _handoffs() -> None:
     )
     op.create_index("ix_handoffs_assigned_to", "handoffs", ["assigned_to"])
     op.create_index("ix_handoffs_resolved_at", "handoffs", ["resolved_at"])
+    op.create_index(
+        "ix_handoffs_open",
+        "handoffs",
+        ["inbound_message_id"],
+        sqlite_where=sa.text("resolution IS NULL"),
+        postgresql_where=sa.text("resolution IS NULL"),
+    )
     op.create_table(
         "handoff_notes",
         sa.Column("id", ID, nullable=False),
