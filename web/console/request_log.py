@@ -125,10 +125,17 @@ def _search(text: str):
     return InboundMessage.subject.ilike(f"%{escape_like(text)}%", escape="\\")
 
 
-def _reference_ids(text: str) -> Select:
+def _reference_ids(text: str, dialect: str = "postgresql") -> Select:
+    prefix = normalise(text)
+    if dialect == "sqlite" and prefix:
+        # SQLite's LIKE ignores case and so never uses an index; terms are stored upper-cased
+        # in binary order, so the prefix is a range of the index.
+        after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        matching = and_(RequestTerm.value >= prefix, RequestTerm.value < after)
+    else:  # PostgreSQL: LIKE 'X%' reads the text_pattern_ops index
+        matching = RequestTerm.value.like(f"{escape_like(prefix)}%", escape="\\")
     return select(RequestTerm.inbound_message_id).where(
-        RequestTerm.kind != TermKind.intent,
-        RequestTerm.value.like(f"{escape_like(normalise(text))}%", escape="\\"),
+        RequestTerm.kind != TermKind.intent, matching
     )
 
 
@@ -136,7 +143,8 @@ def _reference_first(session: Session, query: Select, text: str) -> Select:
     """A reference matches few requests among many: read their ids from the terms' index first,
     so the page is those rows sorted, not a walk through every message in date order looking for
     them. A prefix matching very many falls back to the subquery."""
-    ids = session.scalars(_reference_ids(text).limit(MAX_REFERENCE_IDS + 1)).all()
+    dialect = session.get_bind().dialect.name
+    ids = session.scalars(_reference_ids(text, dialect).limit(MAX_REFERENCE_IDS + 1)).all()
     if len(ids) > MAX_REFERENCE_IDS:
         return query.where(_search(text))
     return query.where(InboundMessage.id.in_(ids))
