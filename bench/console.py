@@ -212,6 +212,8 @@ def run(name: str, settings, messages: int, count: int, dashboard_count: int) ->
     ]  # fmt: skip
     lines = []
     for label, target, path, n in urls:
+        if not n:  # --dashboard-requests 0: the other URLs only
+            continue
         figures = measure(target, path, n)
         line = (f"| {name} | {label} | {figures['requests']} | {figures['p50']:.1f} | "
                 f"{figures['p99']:.1f} |")  # fmt: skip
