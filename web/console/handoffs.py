@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, union_all, update
+from sqlalchemy import false, select, update
 from sqlalchemy.orm import Session, aliased
 
 import mailers
@@ -35,7 +35,6 @@ from core.models import (
 # given up without one (a store that marks it failed directly) is queued by its state alone.
 UNRECORDED_STATES = tuple(s for s in InboundStatus if s.value == "failed")
 DUE_SOON = timedelta(hours=1)
-MAX_LISTED_IDS = 20_000  # under SQLite's limit of bound parameters
 
 
 @dataclass(frozen=True)
@@ -54,53 +53,57 @@ class QueueItem:
         return "due_soon" if self.due_at - now <= DUE_SOON else "on_time"
 
 
-def _open_ids():
-    """Ids of open hand-offs: an unresolved queue row, or a failed message that has none. Two
-    indexed selects, not an OR across an outer join, so the queue stays fast beside a million
-    answered messages."""
-    with_row = select(Handoff.inbound_message_id).where(Handoff.resolution.is_(None))
-    without_row = select(InboundMessage.id).where(
-        InboundMessage.status.in_(UNRECORDED_STATES),
-        ~select(Handoff.inbound_message_id)
-        .where(Handoff.inbound_message_id == InboundMessage.id)
-        .exists(),
-    )
-    return union_all(with_row, without_row)
+def _columns(person):
+    return select(
+        InboundMessage.id,
+        InboundMessage.received_at,
+        InboundMessage.sender,
+        InboundMessage.subject,
+        Account.name,
+        person.name,
+    ).outerjoin(Account, Account.id == InboundMessage.account_id)
 
 
 def queue(
     session: Session, settings: Settings, *, assignee: int | None = None, limit: int = 200
 ) -> list[QueueItem]:
-    """Open hand-offs, oldest first; ``assignee`` 0 means unassigned ones only."""
+    """Open hand-offs, oldest first; ``assignee`` 0 means unassigned ones only.
+
+    Two selects merged here rather than an OR across an outer join: the open hand-off rows (a
+    partial index holds only those: a few among every hand-off ever made), and failed messages
+    that never got a row (their state's index). Either stays small beside a million messages.
+    """
     schedule = settings.schedule()
     person = aliased(ARUser)
-    # Open hand-offs are few beside every message ever received: their ids first (from the
-    # partial index), then those rows in date order — not a walk through every message.
-    open_ids = session.scalars(_open_ids().limit(MAX_LISTED_IDS + 1)).all()
-    listed = _open_ids() if len(open_ids) > MAX_LISTED_IDS else open_ids  # a bound list at most
-    query = (
-        select(
-            InboundMessage.id,
-            InboundMessage.received_at,
-            InboundMessage.sender,
-            InboundMessage.subject,
-            Account.name,
-            person.name,
-        )
-        .outerjoin(Handoff, Handoff.inbound_message_id == InboundMessage.id)
+    with_row = (
+        _columns(person)
+        .join(Handoff, Handoff.inbound_message_id == InboundMessage.id)
         .outerjoin(person, person.id == Handoff.assigned_to)
-        .outerjoin(Account, Account.id == InboundMessage.account_id)
-        .where(InboundMessage.id.in_(listed))
+        .where(Handoff.resolution.is_(None))
         .order_by(InboundMessage.received_at, InboundMessage.id)
         .limit(limit)
     )
     if assignee == 0:
-        query = query.where(Handoff.assigned_to.is_(None))
+        with_row = with_row.where(Handoff.assigned_to.is_(None))
     elif assignee is not None:
-        query = query.where(Handoff.assigned_to == assignee)
+        with_row = with_row.where(Handoff.assigned_to == assignee)
+    rows = list(session.execute(with_row))
+    if assignee in (None, 0) and UNRECORDED_STATES:
+        without_row = (
+            _columns(person)
+            .outerjoin(person, false())
+            .where(
+                InboundMessage.status.in_(UNRECORDED_STATES),
+                ~select(Handoff.inbound_message_id)
+                .where(Handoff.inbound_message_id == InboundMessage.id)
+                .exists(),
+            )
+            .order_by(InboundMessage.received_at, InboundMessage.id)
+            .limit(limit)
+        )
+        rows = sorted([*rows, *session.execute(without_row)], key=lambda r: (r[1], r[0]))[:limit]
     return [
-        QueueItem(*row[:6], due_at=schedule.due(row[1], settings.ar_first_response))
-        for row in session.execute(query)
+        QueueItem(*row[:6], due_at=schedule.due(row[1], settings.ar_first_response)) for row in rows
     ]
 
 
