@@ -44,7 +44,7 @@ class InvoiceCopies:
 
 @dataclass(frozen=True)
 class InvoiceList:
-    """ "all open invoices", "March invoices": a link to that filtered list."""
+    """"all open invoices", "March invoices": a link to that filtered list."""
 
     link: LinkRef
     status: str  # open, paid, all

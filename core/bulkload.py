@@ -171,13 +171,8 @@ def _quote(name: str) -> str:
 class _SqliteBackend:
     # Load-time settings: durability is bought once, at COMMIT; a crash mid-load leaves the
     # rollback journal to undo it.
-    PRAGMAS = (
-        "PRAGMA foreign_keys=OFF",
-        "PRAGMA synchronous=OFF",
-        "PRAGMA cache_size=-262144",
-        "PRAGMA temp_store=MEMORY",
-        "PRAGMA busy_timeout=10000",
-    )
+    PRAGMAS = ("PRAGMA foreign_keys=OFF", "PRAGMA synchronous=OFF", "PRAGMA cache_size=-262144",
+               "PRAGMA temp_store=MEMORY", "PRAGMA busy_timeout=10000")
 
     def __init__(self, db: Database) -> None:
         path = db.engine.url.database
@@ -224,8 +219,7 @@ class _SqliteBackend:
         marks = ", ".join("?" * len(columns))
         names = ", ".join(_quote(c) for c in columns)
         cursor = self.connection.executemany(
-            f"INSERT INTO {_quote(table)} ({names}) VALUES ({marks})",
-            rows,  # noqa: S608
+            f"INSERT INTO {_quote(table)} ({names}) VALUES ({marks})", rows  # noqa: S608
         )
         return cursor.rowcount
 
@@ -239,7 +233,9 @@ class _SqliteBackend:
             ).fetchmany(3)
             if broken:
                 rowids = ", ".join(str(row[1]) for row in broken)
-                raise BulkLoadError(f"{table}: rows {rowids} break a foreign key to {broken[0][2]}")
+                raise BulkLoadError(
+                    f"{table}: rows {rowids} break a foreign key to {broken[0][2]}"
+                )
         has_sequences = self.connection.execute(
             "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'"
         ).fetchone()
@@ -381,9 +377,8 @@ class _PostgresBackend:
         self.raw.close()
 
 
-def stored_form_encoder(
-    table: Table, columns: Sequence[str], dialect: str
-) -> Callable[[Row], tuple]:
+def stored_form_encoder(table: Table, columns: Sequence[str],
+                        dialect: str) -> Callable[[Row], tuple]:
     """A function turning a row of ordinary Python values into ``BulkLoader``'s stored form.
 
     ``Decimal`` (never float) for money, aware ``datetime``, ``date``, enum members, booleans

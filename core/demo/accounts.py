@@ -25,33 +25,10 @@ from core.demo.names import (
 from core.demo.numbering import ERP_STYLES, PO_STYLES, STYLE_WEIGHTS, Counters, ErpStyle
 from core.demo.storage import Storage
 
-ACCOUNT_COLUMNS = (
-    "id",
-    "source",
-    "erp_id",
-    "name",
-    "currency",
-    "email_domains",
-    "status",
-    "source_updated_at",
-    "created_at",
-    "updated_at",
-)
-CONTACT_COLUMNS = (
-    "id",
-    "account_id",
-    "name",
-    "email",
-    "role",
-    "language",
-    "slack_user_id",
-    "teams_user_id",
-    "active",
-    "source",
-    "erp_id",
-    "created_at",
-    "updated_at",
-)
+ACCOUNT_COLUMNS = ("id", "source", "erp_id", "name", "currency", "email_domains", "status",
+                   "source_updated_at", "created_at", "updated_at")
+CONTACT_COLUMNS = ("id", "account_id", "name", "email", "role", "language", "slack_user_id",
+                   "teams_user_id", "active", "source", "erp_id", "created_at", "updated_at")
 
 # How customers pay: (share of accounts, days late at best, spread of days late, share of
 # invoices left unpaid whatever their age). Together they give an overdue mix in every bucket.
@@ -62,7 +39,8 @@ PAYER_PROFILES = (
     ("delinquent", 8, 40, 120, 0.15),
 )
 PAYMENT_TERMS = (14, 30, 30, 30, 30, 45, 60, 60, 90)
-SECOND_CURRENCY = {"EUR": ("USD", "GBP"), "USD": ("EUR",), "GBP": ("EUR", "USD"), "CHF": ("EUR",)}
+SECOND_CURRENCY = {"EUR": ("USD", "GBP"), "USD": ("EUR",), "GBP": ("EUR", "USD"),
+                   "CHF": ("EUR",)}
 
 
 @dataclass
@@ -102,13 +80,8 @@ def account_rng(seed: int, index: int, purpose: str) -> random.Random:
     return random.Random(f"ardesk-demo:{seed}:{index}:{purpose}")
 
 
-def plan_accounts(
-    seed: int,
-    accounts: int,
-    invoices_per_account: int,
-    largest_account: int | None,
-    counters: Counters,
-) -> list[AccountPlan]:
+def plan_accounts(seed: int, accounts: int, invoices_per_account: int,
+                  largest_account: int | None, counters: Counters) -> list[AccountPlan]:
     taken_names: set[str] = set()
     taken_domains: set[str] = set()
     plans = []
@@ -178,9 +151,8 @@ def _ten_thousandths(percent: str) -> int:
     return int(whole) * 10_000 + int((fraction + "0000")[:4])
 
 
-def _company_name(
-    rng: random.Random, country: Country, language: str, taken: set[str]
-) -> tuple[str, str]:
+def _company_name(rng: random.Random, country: Country, language: str,
+                  taken: set[str]) -> tuple[str, str]:
     words = "en" if language not in NAME_STEMS else language
     stem = rng.choice(NAME_STEMS[words])
     trade = rng.choice(TRADES[words])
@@ -241,25 +213,14 @@ def _group_shared_services(plans: list[AccountPlan], seed: int) -> None:
 def account_rows(plans: list[AccountPlan], storage: Storage) -> list[tuple]:
     created = storage.stamps[0]
     return [
-        (
-            plan.id,
-            plan.style.source,
-            plan.erp_id,
-            plan.name,
-            plan.currencies[0],
-            storage.json(plan.domains),
-            plan.status,
-            created,
-            created,
-            created,
-        )
+        (plan.id, plan.style.source, plan.erp_id, plan.name, plan.currencies[0],
+         storage.json(plan.domains), plan.status, created, created, created)
         for plan in plans
     ]
 
 
-def contact_rows(
-    plans: list[AccountPlan], storage: Storage, counters: Counters, seed: int
-) -> list[tuple]:
+def contact_rows(plans: list[AccountPlan], storage: Storage, counters: Counters,
+                 seed: int) -> list[tuple]:
     """Every account gets an AP contact and a finance approver, most an account manager too."""
     rows = []
     for plan in plans:
@@ -285,30 +246,14 @@ def contact_rows(
             slack = f"U{rng.getrandbits(40):010X}" if rng.random() < 0.3 else None
             teams = f"29:1{rng.getrandbits(64):016x}" if rng.random() < 0.25 else None
             erp_id = f"{plan.erp_id}-{position:02d}" if rng.random() < 0.5 else None
-            rows.append(
-                (
-                    counters.contact_id,
-                    plan.id,
-                    name,
-                    email,
-                    role,
-                    language,
-                    slack,
-                    teams,
-                    storage.true,
-                    plan.style.source,
-                    erp_id,
-                    created,
-                    created,
-                )
-            )
+            rows.append((counters.contact_id, plan.id, name, email, role, language, slack, teams,
+                         storage.true, plan.style.source, erp_id, created, created))
             counters.contact_id += 1
     return rows
 
 
-def _person(
-    rng: random.Random, plan: AccountPlan, role: str, taken: set[str]
-) -> tuple[str, str, str, str]:
+def _person(rng: random.Random, plan: AccountPlan, role: str,
+            taken: set[str]) -> tuple[str, str, str, str]:
     """Someone at the customer: a name of their language, an address at the account's domain."""
     language = plan.language if rng.random() < 0.8 else rng.choice(("en", plan.language))
     first = rng.choice(FIRST_NAMES[language])

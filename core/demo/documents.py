@@ -39,9 +39,8 @@ LINE_COUNTS = (1,) * 34 + (2,) * 26 + (3,) * 17 + (4,) * 11 + (5,) * 7 + (6,) * 
 _GROUP_KEY = 4  # payment runs are keyed day × 4 + currency position
 
 
-def account_documents(
-    plan: AccountPlan, storage: Storage, counters: Counters, out: Batch, chunk: int
-) -> Iterator[None]:
+def account_documents(plan: AccountPlan, storage: Storage, counters: Counters, out: Batch,
+                      chunk: int) -> Iterator[None]:
     """Append the account's documents to ``out``; pause whenever it holds ``chunk`` invoices.
 
     The caller takes the batch at each pause (``Batch.take``); payments, allocations and credit
@@ -105,21 +104,9 @@ def account_documents(
                 line_tax = (net * rate_e4 + 500_000) // 1_000_000
                 subtotal += net
                 tax += line_tax
-                credit_lines.append(
-                    (
-                        line_id,
-                        invoice_id,
-                        line_no,
-                        sku,
-                        description,
-                        negative_quantities[quantity],
-                        stored_price,
-                        rate,
-                        money(-net),
-                        money(-line_tax),
-                        account_id,
-                    )
-                )
+                credit_lines.append((line_id, invoice_id, line_no, sku, description,
+                                     negative_quantities[quantity], stored_price, rate,
+                                     money(-net), money(-line_tax), account_id))
                 line_id += 1
             year = years[day]
             if shared_series:
@@ -145,21 +132,8 @@ def account_documents(
             line_tax = (net * rate_e4 + 500_000) // 1_000_000
             subtotal += net
             tax += line_tax
-            lines.append(
-                (
-                    line_id,
-                    invoice_id,
-                    line_no,
-                    sku,
-                    description,
-                    quantities[quantity],
-                    stored_price,
-                    rate,
-                    money(net),
-                    money(line_tax),
-                    account_id,
-                )
-            )
+            lines.append((line_id, invoice_id, line_no, sku, description, quantities[quantity],
+                          stored_price, rate, money(net), money(line_tax), account_id))
             line_id += 1
         total = subtotal + tax
         if yearly:
@@ -178,29 +152,10 @@ def account_documents(
 
         if kind_draw > 1.0 - VOID_SHARE:
             voided = day + 2 if day + 2 <= today else today
-            invoices.append(
-                (
-                    invoice_id,
-                    source,
-                    number,
-                    number,
-                    "invoice",
-                    dates[day],
-                    dates[due],
-                    currencies[position],
-                    money(subtotal),
-                    money(tax),
-                    zero,
-                    zero,
-                    zero,
-                    "void",
-                    po,
-                    stamps[voided],
-                    stamps[day],
-                    stamps[voided],
-                    account_id,
-                )
-            )
+            invoices.append((invoice_id, source, number, number, "invoice", dates[day],
+                             dates[due], currencies[position], money(subtotal), money(tax), zero,
+                             zero, zero, "void", po, stamps[voided], stamps[day], stamps[voided],
+                             account_id))
         else:
             paid = 0
             updated = day
@@ -243,58 +198,21 @@ def account_documents(
                 status = "paid"
             else:
                 status = "partially_paid"
-            invoices.append(
-                (
-                    invoice_id,
-                    source,
-                    number,
-                    number,
-                    "invoice",
-                    dates[day],
-                    dates[due],
-                    currencies[position],
-                    money(subtotal),
-                    money(tax),
-                    money(total),
-                    money(paid),
-                    money(total - paid),
-                    status,
-                    po,
-                    stamps[updated],
-                    stamps[day],
-                    stamps[updated],
-                    account_id,
-                )
-            )
+            invoices.append((invoice_id, source, number, number, "invoice", dates[day],
+                             dates[due], currencies[position], money(subtotal), money(tax),
+                             money(total), money(paid), money(total - paid), status, po,
+                             stamps[updated], stamps[day], stamps[updated], account_id))
         invoice_id += 1
         if len(invoices) >= chunk:
             yield
             invoices, lines = out.invoices, out.invoice_lines
 
     for credit_id, number, day, position, subtotal, tax, total, paid, updated in credits:
-        invoices.append(
-            (
-                credit_id,
-                source,
-                number,
-                number,
-                "credit_note",
-                dates[day],
-                dates[day],
-                currencies[position],
-                money(subtotal),
-                money(tax),
-                money(total),
-                money(paid),
-                money(total - paid),
-                "paid" if paid == total else "open",
-                None,
-                stamps[updated],
-                stamps[day],
-                stamps[updated],
-                account_id,
-            )
-        )
+        invoices.append((credit_id, source, number, number, "credit_note", dates[day],
+                         dates[day], currencies[position], money(subtotal), money(tax),
+                         money(total), money(paid), money(total - paid),
+                         "paid" if paid == total else "open", None, stamps[updated],
+                         stamps[day], stamps[updated], account_id))
     lines.extend(credit_lines)
     counters.invoice_id, counters.line_id = invoice_id, line_id
     counters.invoices[source] = next_invoice
@@ -306,7 +224,7 @@ def account_documents(
 
 def _yearly(series: dict[str, int], source: str) -> dict[int, int]:
     prefix = f"{source}:"
-    return {int(key[len(prefix) :]): n for key, n in series.items() if key.startswith(prefix)}
+    return {int(key[len(prefix):]): n for key, n in series.items() if key.startswith(prefix)}
 
 
 def _store_yearly(series: dict[str, int], source: str, by_year: dict[int, int]) -> None:
@@ -314,9 +232,8 @@ def _store_yearly(series: dict[str, int], source: str, by_year: dict[int, int]) 
         series[f"{source}:{year}"] = serial
 
 
-def _price_list(
-    plan: AccountPlan, currency: str, storage: Storage
-) -> list[tuple[str, str, int, int | str, int]]:
+def _price_list(plan: AccountPlan, currency: str,
+                storage: Storage) -> list[tuple[str, str, int, int | str, int]]:
     """The products this customer buys, priced in ``currency`` at its negotiated level."""
     rng = random.Random(f"ardesk-demo:{plan.seed}:prices:{currency}")
     level = PRICE_LEVEL.get(currency, 100) * rng.randint(85, 120)
@@ -328,14 +245,8 @@ def _price_list(
     return products
 
 
-def _payments(
-    plan: AccountPlan,
-    storage: Storage,
-    counters: Counters,
-    out: Batch,
-    runs: dict[int, list[tuple[int, int, str]]],
-    draw,
-) -> None:
+def _payments(plan: AccountPlan, storage: Storage, counters: Counters, out: Batch,
+              runs: dict[int, list[tuple[int, int, str]]], draw) -> None:
     money, dates, stamps, years = storage.money, storage.dates, storage.stamps, storage.years
     assert counters.payments is not None
     source = plan.style.source
@@ -377,45 +288,18 @@ def _payments(
             if reference.startswith("RF"):
                 reference = creditor_reference(reference[2:])
             advice += 1
-        payments.append(
-            (
-                payment_id,
-                source,
-                erp_id(run),
-                reference,
-                dates[run],
-                method,
-                currency,
-                money(amount),
-                stamps[run],
-                stamps[run],
-                account_id,
-            )
-        )
+        payments.append((payment_id, source, erp_id(run), reference, dates[run], method,
+                         currency, money(amount), stamps[run], stamps[run], account_id))
         for document_id, applied, _number in entries:
-            allocations.append(
-                (allocation_id, payment_id, document_id, money(applied), dates[run], account_id)
-            )
+            allocations.append((allocation_id, payment_id, document_id, money(applied),
+                                dates[run], account_id))
             allocation_id += 1
         payment_id += 1
         if draw() < ON_ACCOUNT_SHARE:
             amount = (1 + int(draw() * 50)) * 10_000
             reference = f"ON ACCOUNT {storage.compact_dates[run]}"
-            payments.append(
-                (
-                    payment_id,
-                    source,
-                    erp_id(run),
-                    reference,
-                    dates[run],
-                    method,
-                    currency,
-                    money(amount),
-                    stamps[run],
-                    stamps[run],
-                    account_id,
-                )
-            )
+            payments.append((payment_id, source, erp_id(run), reference, dates[run], method,
+                             currency, money(amount), stamps[run], stamps[run], account_id))
             payment_id += 1
     counters.payments[source] = next_number
     _store_yearly(counters.payments, source, by_year)

@@ -47,18 +47,16 @@ class DemoSpec:
         return (self.accounts - 1) * self.invoices_per_account + self.largest_account
 
 
-def generate(
-    spec: DemoSpec, dialect: str, counters: Counters | None = None, chunk: int = DEFAULT_CHUNK
-) -> Iterator[Batch]:
+def generate(spec: DemoSpec, dialect: str, counters: Counters | None = None,
+             chunk: int = DEFAULT_CHUNK) -> Iterator[Batch]:
     """Batches of rows in ``dialect``'s stored form: accounts and contacts first, then documents.
 
     ``counters`` says where ids and document numbers start (a fresh database: from the start).
     """
     storage = Storage(dialect, spec.as_of)
     counters = counters or Counters()
-    plans = plan_accounts(
-        spec.seed, spec.accounts, spec.invoices_per_account, spec.largest_account, counters
-    )
+    plans = plan_accounts(spec.seed, spec.accounts, spec.invoices_per_account,
+                          spec.largest_account, counters)
     out = Batch()
     out.accounts = account_rows(plans, storage)
     out.contacts = contact_rows(plans, storage, counters, spec.seed)

@@ -67,14 +67,9 @@ def counters_after_existing(db: Database) -> Counters:
     counters = Counters()
     used: dict[str, int] = {}
     with db.admin_session() as session:
-        for model, attribute in (
-            (Account, "account_id"),
-            (Contact, "contact_id"),
-            (Invoice, "invoice_id"),
-            (InvoiceLine, "line_id"),
-            (Payment, "payment_id"),
-            (PaymentAllocation, "allocation_id"),
-        ):
+        for model, attribute in ((Account, "account_id"), (Contact, "contact_id"),
+                                 (Invoice, "invoice_id"), (InvoiceLine, "line_id"),
+                                 (Payment, "payment_id"), (PaymentAllocation, "allocation_id")):
             largest = session.scalar(select(func.max(model.id))) or 0
             setattr(counters, attribute, largest + 1)
         for model in (Account, Invoice, Payment):
@@ -85,16 +80,10 @@ def counters_after_existing(db: Database) -> Counters:
     return counters
 
 
-def load_demo(
-    db: Database,
-    spec: DemoSpec,
-    *,
-    append: bool = False,
-    on_invoices: Callable[[int], None] | None = None,
-    on_stage: Callable[[str], None] | None = None,
-    child_process: bool | None = None,
-    chunk: int = DEFAULT_CHUNK,
-) -> LoadResult:
+def load_demo(db: Database, spec: DemoSpec, *, append: bool = False,
+              on_invoices: Callable[[int], None] | None = None,
+              on_stage: Callable[[str], None] | None = None,
+              child_process: bool | None = None, chunk: int = DEFAULT_CHUNK) -> LoadResult:
     """Migrate if needed, then generate and load ``spec``.
 
     ``on_invoices`` hears how many invoices each batch brought; ``on_stage`` what the load is
@@ -133,9 +122,8 @@ def load_demo(
     return LoadResult(spec, db.dialect, dict(loader.rows_loaded), time.perf_counter() - started)
 
 
-def _generated_elsewhere(
-    spec: DemoSpec, dialect: str, counters: Counters, chunk: int
-) -> Iterator[Batch]:
+def _generated_elsewhere(spec: DemoSpec, dialect: str, counters: Counters,
+                         chunk: int) -> Iterator[Batch]:
     """The batches of ``generate``, made in a child process while this one loads.
 
     A plain ``python -m core.demo.producer`` child rather than multiprocessing: it never
@@ -149,10 +137,7 @@ def _generated_elsewhere(
     with tempfile.TemporaryFile() as errors:
         child = subprocess.Popen(
             [sys.executable, "-m", "core.demo.producer"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=errors,
-            env=environment,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, env=environment,
         )
         assert child.stdin is not None and child.stdout is not None
         try:

@@ -26,31 +26,19 @@ class ErpStyle:
 
 ERP_STYLES: tuple[ErpStyle, ...] = (
     # SAP S/4HANA: billing documents 90…, credit memos 93…, clearing documents 14….
-    ErpStyle(
-        "sap", "{0:010d}", "{0}", "{0}", "{0}", 100_100, 90_014_000, 93_000_100, 1_400_003_000
-    ),
+    ErpStyle("sap", "{0:010d}", "{0}", "{0}", "{0}", 100_100, 90_014_000, 93_000_100,
+             1_400_003_000),
     # Epicor Kinetic: one numeric sequence for invoices and credit memos.
     ErpStyle("epicor", "C{0:05d}", "{0}", "{0}", "CR{0:07d}", 10_010, 104_000, None, 52_000),
-    ErpStyle("netsuite", "CUST-{0}", "INV-{0}", "CM-{0}", "PYMT-{0}", 1_000, 10_000, 1_000, 5_000),
+    ErpStyle("netsuite", "CUST-{0}", "INV-{0}", "CM-{0}", "PYMT-{0}", 1_000, 10_000, 1_000,
+             5_000),
     # Business Central, two companies with the usual number series of each localisation.
-    ErpStyle(
-        "bc_emea", "C{0:05d}", "PSI-{0:06d}", "PSCM-{0:06d}", "PMT-{0:06d}", 10_000, 100, 10, 1_000
-    ),
-    ErpStyle(
-        "bc_us", "K{0:05d}", "S-INV{0}", "S-CR{0}", "G{0:06d}", 20_000, 103_001, 104_001, 2_000
-    ),
-    ErpStyle(
-        "odoo",
-        "P{0:05d}",
-        "INV/{1}/{0:05d}",
-        "RINV/{1}/{0:05d}",
-        "PBNK1/{1}/{0:05d}",
-        3_000,
-        1,
-        1,
-        1,
-        yearly=True,
-    ),
+    ErpStyle("bc_emea", "C{0:05d}", "PSI-{0:06d}", "PSCM-{0:06d}", "PMT-{0:06d}", 10_000, 100,
+             10, 1_000),
+    ErpStyle("bc_us", "K{0:05d}", "S-INV{0}", "S-CR{0}", "G{0:06d}", 20_000, 103_001, 104_001,
+             2_000),
+    ErpStyle("odoo", "P{0:05d}", "INV/{1}/{0:05d}", "RINV/{1}/{0:05d}", "PBNK1/{1}/{0:05d}",
+             3_000, 1, 1, 1, yearly=True),
 )
 STYLE_WEIGHTS = (30, 15, 15, 12, 10, 18)
 
