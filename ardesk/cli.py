@@ -62,6 +62,9 @@ def _optional(module: str, *names: str | tuple[str, str]) -> None:
 
 _optional("ardesk.commands.demo", "demo_data")
 _optional("ardesk.commands.web", "web")
+_optional("ardesk.commands.users", "users")
+_optional("ardesk.commands.report", "report")
+_optional("ardesk.commands.corrections", "corrections")
 _optional("ardesk.commands.sync", "sync")
 _optional("ardesk.commands.sources", "sources")
 _optional("ardesk.commands.intents", "classify", ("intents_group", "intents"))

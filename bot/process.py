@@ -22,6 +22,7 @@ from core.config import Settings
 from core.db import Database
 from core.links import LinkSigner
 from core.models import InboundMessage, InboundStatus, OutboundMessage, utcnow
+from core.request_index import index_decision
 from mailers.brand import load_brand
 
 log = logging.getLogger(__name__)
@@ -54,10 +55,14 @@ def decide(
     inbound_id: int | None,
     now: datetime | None = None,
     dry_run: bool = False,
+    understanding: Any = None,
 ) -> dict[str, Any]:
-    """Run the pipeline and commit its outcome (or, dry, roll everything back)."""
+    """Run the pipeline and commit its outcome (or, dry, roll everything back); with
+    ``understanding`` (a person's corrected reading, ``bot.corrected``) instead of reading the
+    text again."""
     now = now or utcnow()
     ctx = Context(inbound=inbound, settings=settings, db=db, now=now, dry_run=dry_run)
+    ctx.understanding = understanding
     with db.admin_session() as session:
         if inbound_id is not None:
             query = select(InboundMessage).where(InboundMessage.id == inbound_id)
@@ -91,6 +96,7 @@ def decide(
         if inbound_id is not None:
             row.status = _DONE[ctx.action]
             row.decision = decision
+            index_decision(session, inbound_id, decision)
             row.error = None
             if ctx.contacts:
                 row.account_id = ctx.contacts[0].account_id
@@ -169,4 +175,5 @@ def give_up(
         )
         row.status = status
         row.decision = decision
+        index_decision(session, message_id, decision)
     return decision

@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 
 
 def understand(ctx: Context) -> None:
+    if ctx.understanding is not None:  # a person's corrected reading (bot.corrected)
+        return
     failpoints.stall(ctx.inbound.subject)
     patterns: list[str] = []
     for contact in ctx.contacts:

@@ -35,6 +35,8 @@ from pydantic import (
     model_validator,
 )
 
+from core.business_hours import Schedule
+
 log = logging.getLogger(__name__)
 
 PREFIX = "ARDESK_"
@@ -172,6 +174,98 @@ class Settings(BaseModel):
             "A portal session ends after this long without a request (and always when its link "
             "expires or is revoked, or at sign-out).",
             "`30m`",
+            group="web",
+        ),
+    )
+    ar_session_idle: timedelta = Field(
+        timedelta(minutes=30),
+        json_schema_extra=_doc(
+            "An AR console session ends after this long without a request.", "`30m`", group="web"
+        ),
+    )
+    ar_session_max: timedelta = Field(
+        timedelta(hours=12),
+        json_schema_extra=_doc(
+            "An AR console session ends this long after sign-in, however busy.",
+            "`12h`",
+            group="web",
+        ),
+    )
+    ar_sign_in_attempts: int = Field(
+        5,
+        ge=1,
+        le=100,
+        json_schema_extra=_doc(
+            "Failed console sign-ins in a row (wrong password or code) that lock the user out for "
+            "`ARDESK_AR_LOCKOUT`.",
+            "`5`",
+            group="web",
+        ),
+    )
+    ar_lockout: timedelta = Field(
+        timedelta(minutes=15),
+        json_schema_extra=_doc(
+            "How long a locked-out AR user is refused, even with the right password.",
+            "`15m`",
+            group="web",
+        ),
+    )
+    ar_require_totp: bool = Field(
+        False,
+        json_schema_extra=_doc(
+            "`true`: AR users without a TOTP secret (`ardesk users totp`) cannot sign in.",
+            "`false`",
+            group="web",
+        ),
+    )
+    ar_first_response: timedelta = Field(
+        timedelta(hours=4),
+        json_schema_extra=_doc(
+            "First-response target for a hand-off, counted in business hours: the queue shows "
+            "each request's due time, due soon and overdue.",
+            "`4h`",
+            group="web",
+        ),
+    )
+    ar_time_zone: str = Field(
+        "UTC",
+        json_schema_extra=_doc(
+            "The AR team's time zone (IANA name, e.g. `Europe/Berlin`) for business hours.",
+            "`UTC`",
+            group="web",
+        ),
+    )
+    ar_business_hours: str = Field(
+        "mon-fri 09:00-17:00",
+        json_schema_extra=_doc(
+            "Working days and hours: `mon-fri 09:00-17:00`, or days listed (`mon,tue,thu`).",
+            "`mon-fri 09:00-17:00`",
+            group="web",
+        ),
+    )
+    ar_holidays: tuple[str, ...] = Field(
+        (),
+        json_schema_extra=_doc(
+            "Comma-separated ISO dates that are not working days (`2026-12-24,2026-12-25`).",
+            group="web",
+        ),
+    )
+    ar_repeat_window: timedelta = Field(
+        timedelta(hours=72),
+        json_schema_extra=_doc(
+            "An automatic answer counts as not deflected when the same contact asks again about "
+            "the same thing within this time ([console.md](console.md)).",
+            "`72h`",
+            group="web",
+        ),
+    )
+    ar_minutes_per_request: int = Field(
+        5,
+        ge=0,
+        le=600,
+        json_schema_extra=_doc(
+            "Minutes a person would spend on one request: the deflection report's hours saved.",
+            "`5`",
             group="web",
         ),
     )
@@ -504,10 +598,19 @@ class Settings(BaseModel):
         "sending_lease",
         "delivery_retry_base",
         "link_cleanup_interval",
+        "ar_session_idle",
+        "ar_session_max",
+        "ar_lockout",
+        "ar_first_response",
+        "ar_repeat_window",
         mode="before",
     )(_duration)
     _check_lists = field_validator(
-        "secret_key_fallbacks", "trusted_authserv_ids", "teams_service_hosts", mode="before"
+        "secret_key_fallbacks",
+        "trusted_authserv_ids",
+        "teams_service_hosts",
+        "ar_holidays",
+        mode="before",
     )(_csv)
 
     @field_validator(
@@ -540,6 +643,20 @@ class Settings(BaseModel):
         if isinstance(value, str) and not value.strip():
             return None
         return value.strip() if isinstance(value, str) else value
+
+    def schedule(self) -> Schedule:
+        """The AR team's business hours (checked at start, so this never fails later)."""
+        return Schedule.parse(self.ar_business_hours, self.ar_time_zone, self.ar_holidays)
+
+    @model_validator(mode="after")
+    def _check_schedule(self) -> Settings:
+        try:
+            self.schedule()
+        except ValueError as error:
+            raise ValueError(
+                f"ARDESK_AR_BUSINESS_HOURS / _TIME_ZONE / _HOLIDAYS: {error}"
+            ) from None
+        return self
 
     @field_validator("base_url")
     @classmethod

@@ -114,6 +114,9 @@ def issue(
         target=f"{scope.value}",
         expires_at=link.expires_at.isoformat(),
         targets=link.targets,
+        # The deflection funnel joins answers to opens and downloads through this, after the
+        # link's row is purged.
+        inbound_message_id=inbound_message_id,
     )
     session.flush()
     token = signer.sign(link.id)

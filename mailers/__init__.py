@@ -6,7 +6,13 @@
 """
 
 from mailers.brand import Brand, BrandError, load_brand, read_brand_file
-from mailers.compose import LINK_PURPOSES, compose_link_email, compose_reply, reply_subject
+from mailers.compose import (
+    LINK_PURPOSES,
+    compose_link_email,
+    compose_person_reply,
+    compose_reply,
+    reply_subject,
+)
 from mailers.handoff import HandoffRequest, compose_delivery_problem, compose_handoff
 from mailers.layout import OWN_MAIL_HEADER
 from mailers.outbox import message_bytes, queue_email, queue_link_email
@@ -33,6 +39,7 @@ __all__ = [
     "compose_delivery_problem",
     "compose_handoff",
     "compose_link_email",
+    "compose_person_reply",
     "compose_reply",
     "load_brand",
     "message_bytes",

@@ -68,6 +68,15 @@ def _references(references: Sequence[str], in_reply_to: str | None) -> list[str]
     return ids
 
 
+def _thread(message: EmailMessage, in_reply_to: str | None, references: Sequence[str]) -> None:
+    """In-Reply-To and References, so the reply lands in the customer's thread."""
+    thread = _references(references, in_reply_to)
+    if in_reply_to and _msg_id(in_reply_to):
+        message["In-Reply-To"] = _msg_id(in_reply_to)
+    if thread:
+        message["References"] = " ".join(thread)
+
+
 def _footer(brand: Brand, l10n: Localizer) -> list[str]:
     lines = [
         l10n.gettext(
@@ -156,11 +165,7 @@ def compose_reply(
         subject=body.subject,
         now=now,
     )
-    thread = _references(references, in_reply_to)
-    if in_reply_to and _msg_id(in_reply_to):
-        message["In-Reply-To"] = _msg_id(in_reply_to)
-    if thread:
-        message["References"] = " ".join(thread)
+    _thread(message, in_reply_to, references)
     attach_bodies(message, body, brand, l10n)
     for answer in reply.answers:
         if isinstance(answer, InvoiceFiles):  # e-invoices for an AP-automation inbox
@@ -237,4 +242,42 @@ def compose_link_email(
         # A link email answers a click or a request, never a message of its own thread.
         auto_submitted="auto-generated",
     )
+    return attach_bodies(message, body, brand, l10n)
+
+
+def compose_person_reply(
+    text: str,
+    *,
+    language: str | None,
+    recipient_name: str | None,
+    brand: Brand,
+    from_address: str,
+    to_address: str,
+    in_reply_to: str | None,
+    references: list[str],
+    subject: str,
+    now: datetime | None = None,
+) -> EmailMessage:
+    """A reply an AR person wrote in the console: their paragraphs inside the customer's
+    language template (greeting, closing, footer), threaded like the bot's replies."""
+    l10n = localizer(language)
+    paragraphs = tuple(Paragraph(p.strip()) for p in text.split("\n\n") if p.strip())
+    body = Body(
+        subject=reply_subject(subject, l10n),
+        greeting=_greeting(recipient_name, l10n),
+        sections=[Section(None, paragraphs)],
+        notes=[],
+        closing=l10n.gettext("Kind regards,"),
+        footer=_footer(brand, l10n),
+    )
+    message = new_message(
+        brand=brand,
+        from_address=from_address,
+        to_address=to_address,
+        to_name=recipient_name,
+        subject=body.subject,
+        now=now or utcnow(),
+        auto_submitted="no",  # written by a person (RFC 3834)
+    )
+    _thread(message, in_reply_to, references)
     return attach_bodies(message, body, brand, l10n)

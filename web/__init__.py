@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["ardesk.signer"] = LinkSigner(*settings.verifying_keys)
 
     from web import errors, i18n, security, visitor
+    from web.console import blueprint as console
     from web.documents import blueprint as documents
     from web.extensions import babel, csrf
     from web.landing import blueprint as landing
@@ -64,7 +65,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     security.init_app(app, hsts=not development, proxy_hops=settings.proxy_hops)
     errors.init_app(app)
     app.teardown_request(visitor.close_scope)
-    for blueprint in (landing, portal, documents, verify, slack):
+    for blueprint in (landing, portal, documents, verify, slack, console):
         app.register_blueprint(blueprint)
 
     @app.context_processor

@@ -1,12 +1,14 @@
 """The domain model. Import models from here."""
 
 from core.models.account import Account, AccountStatus
-from core.models.ar_user import ARUser
+from core.models.ar_user import ARRole, ARUser
 from core.models.audit import AuditEvent
 from core.models.base import AccountOwned, AccountScoped, Base, Exact, UTCDateTime, utcnow
 from core.models.chat import ChatMapping, ChatPlace
 from core.models.contact import LANGUAGES, Contact
+from core.models.correction import Correction
 from core.models.document import Document, DocumentKind
+from core.models.handoff import Handoff, HandoffNote, Resolution
 from core.models.invoice import (
     OPEN_STATUSES,
     Invoice,
@@ -22,6 +24,7 @@ from core.models.mailbox import MailboxState as MailboxState
 from core.models.message import InboundMessage, InboundStatus, OutboundMessage, OutboundStatus
 from core.models.payment import Payment, PaymentAllocation
 from core.models.portal_indexes import PORTAL_INDEXES as PORTAL_INDEXES
+from core.models.request_term import RequestTerm, TermKind
 from core.models.role import DEFAULT_MATRIX, PERMISSIONS, Role, RolePermission
 from core.models.sync_run import SyncRun as SyncRun
 from core.models.web_session import SessionKind, WebSession
@@ -39,6 +42,7 @@ __all__ = [
     "LANGUAGES",
     "OPEN_STATUSES",
     "PERMISSIONS",
+    "ARRole",
     "ARUser",
     "AccessLink",
     "Account",
@@ -50,9 +54,12 @@ __all__ = [
     "ChatMapping",
     "ChatPlace",
     "Contact",
+    "Correction",
     "Document",
     "DocumentKind",
     "Exact",
+    "Handoff",
+    "HandoffNote",
     "InboundMessage",
     "InboundStatus",
     "Invoice",
@@ -65,9 +72,12 @@ __all__ = [
     "OutboundStatus",
     "Payment",
     "PaymentAllocation",
+    "RequestTerm",
+    "Resolution",
     "Role",
     "RolePermission",
     "SessionKind",
+    "TermKind",
     "UTCDateTime",
     "WebSession",
     "status_for",

@@ -41,6 +41,8 @@ class InboundMessage(AccountScoped, Base):
         Index("ix_inbound_messages_status_received", "status", "received_at"),
         # The chat rate limit counts a chat user's requests of the last hour.
         Index("ix_inbound_messages_sender_received", "channel", "sender", "received_at"),
+        # The AR console's request log: newest first, cut by (received_at, id).
+        Index("ix_inbound_messages_received_id", "received_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

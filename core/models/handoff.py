@@ -1,0 +1,68 @@
+"""A handed-off request as AR works it: who has it, its notes, how it ended.
+
+The row is made when an agent first touches the request (claims, assigns, notes, answers or
+closes it); until then a handed-off inbound message is simply unassigned in the queue.
+``resolution`` is set exactly once, by a conditional update, so two agents answering at the
+same moment produce one reply.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.models.base import Base, BigId, UTCDateTime, utcnow
+
+
+class Resolution(enum.StrEnum):
+    answered = "answered"  # a person replied through the outbox
+    closed = "closed"  # closed without a reply, with a reason
+
+
+class Handoff(Base):
+    __tablename__ = "handoffs"
+    __table_args__ = (
+        # The queue reads the few open ones among every hand-off ever made.
+        Index(
+            "ix_handoffs_open",
+            "inbound_message_id",
+            sqlite_where=text("resolution IS NULL"),
+            postgresql_where=text("resolution IS NULL"),
+        ),
+    )
+
+    inbound_message_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("inbound_messages.id", ondelete="CASCADE"), primary_key=True
+    )
+    assigned_to: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("ar_users.id", ondelete="SET NULL"), index=True
+    )
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution: Mapped[Resolution | None] = mapped_column(
+        Enum(Resolution, native_enum=False, length=16)
+    )
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    resolved_by: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("ar_users.id", ondelete="SET NULL")
+    )
+    reason: Mapped[str | None] = mapped_column(String(500))  # why it was closed
+    outbound_message_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("outbound_messages.id", ondelete="SET NULL")
+    )
+
+
+class HandoffNote(Base):
+    __tablename__ = "handoff_notes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    inbound_message_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("inbound_messages.id", ondelete="CASCADE"), index=True
+    )
+    ar_user_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("ar_users.id", ondelete="SET NULL")
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    text: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,130 @@
+"""Deflection figures for requests fed through the real pipeline: the dashboard and
+`ardesk report deflection` read the same function and show the same numbers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select, update
+
+from ardesk.cli import main
+from core.deflection import figures
+from core.models import InboundMessage, utcnow
+from tests.bot.conftest import eml, world  # noqa: F401  (the supplier and its customers)
+from tests.bot.support import handle, with_headers
+from tests.support.cli import cli_env
+from tests.web.conftest import follow
+
+pytestmark = pytest.mark.usefixtures("world")
+
+
+def _open_links(app, decision: dict) -> int:
+    """The customer follows every link the reply carried."""
+    browser = app.test_client()
+    browser.environ_base["wsgi.url_scheme"] = "https"
+    for link in decision["links"]:
+        token = link["url"].rsplit("/l/", 1)[1]
+        assert follow(browser, token).status_code == 303
+    return len(decision["links"])
+
+
+@pytest.fixture
+def fed(db, app):
+    """Five requests: Karen's invoice copy (link opened, but she asks again the same day), a
+    newsletter (ignored), a dispute (handed off), Claire's balance question, and Karen's
+    repeat (its link opened)."""
+    first = handle(db, eml("outlook_invoice_copy_en.eml"))
+    assert first["action"] == "reply" and first["links"]
+    _open_links(app, first)
+    handle(db, eml("newsletter_list.eml"))
+    assert handle(db, eml("dispute_pt.eml"))["handoff"] is True
+    balance = handle(db, eml("apple_balance_fr.eml"))
+    assert balance["action"] == "reply"
+    _open_links(app, balance)
+    again = handle(db, with_headers(eml("outlook_invoice_copy_en.eml"), Message_ID="<again@b>"))
+    assert again["action"] == "reply"
+    _open_links(app, again)
+    return db
+
+
+def test_the_figures_count_a_repeat_as_not_deflected(fed):
+    now = utcnow()
+    with fed.admin_session() as s:
+        found = figures(s, now - timedelta(days=1), now + timedelta(hours=1), as_of=now,
+                        window=timedelta(hours=72), minutes_per_request=6)  # fmt: skip
+    total = found.total
+    assert (total.received, total.ignored, total.handed_off, total.answered) == (5, 1, 1, 3)
+    assert total.needed_answer == 4
+    assert total.deflected == 2  # Claire's answer and Karen's second; not Karen's first
+    assert str(total.rate) == "0.5000"
+    assert found.not_deflected_repeat == 1
+    assert found.by_account["C1001"].received == 3
+    # The dispute's acknowledgement carried a link too, never opened.
+    assert found.funnel.answers_with_links == 4 and found.funnel.opened == 3
+    assert str(found.hours_saved) == "0.2"  # 2 × 6 minutes
+    assert found.bot_reply.count == 3 and found.bot_reply.median_seconds is not None
+
+
+def test_figures_are_as_of_a_time_a_later_repeat_changes_an_earlier_day(fed):
+    with fed.admin_session() as s:
+        repeat = s.scalar(select(InboundMessage).where(InboundMessage.dedupe_key == "<again@b>"))
+        later = utcnow() + timedelta(hours=2)
+        s.execute(update(InboundMessage).where(InboundMessage.id == repeat.id)
+                  .values(received_at=later))  # fmt: skip
+    start = utcnow() - timedelta(days=1)
+    with fed.admin_session() as s:
+        before = figures(s, start, later - timedelta(hours=1), as_of=later - timedelta(hours=1),
+                         window=timedelta(hours=72), minutes_per_request=5)  # fmt: skip
+        after = figures(s, start, later - timedelta(hours=1), as_of=later + timedelta(hours=1),
+                        window=timedelta(hours=72), minutes_per_request=5)  # fmt: skip
+        short = figures(s, start, later - timedelta(hours=1), as_of=later + timedelta(hours=1),
+                        window=timedelta(hours=1), minutes_per_request=5)  # fmt: skip
+    assert before.total.deflected == 2  # Karen's first and Claire's: no repeat yet
+    assert after.total.deflected == 1  # Karen asked again within the window
+    assert short.total.deflected == 2  # …but not within a one-hour window
+
+
+def test_an_answer_whose_links_were_never_opened_is_not_deflected(db, app):
+    handle(db, eml("outlook_invoice_copy_en.eml"))
+    now = utcnow()
+    with db.admin_session() as s:
+        found = figures(s, now - timedelta(days=1), now + timedelta(hours=1), as_of=now,
+                        window=timedelta(hours=72), minutes_per_request=5)  # fmt: skip
+    assert found.total.answered == 1 and found.total.deflected == 0
+    assert found.not_deflected_unopened == 1
+
+
+def test_the_dashboard_and_the_command_show_the_same_figures(fed, admin, tmp_path):
+    page = admin.get("/ar/dashboard").text
+    assert re.search(r'id="rate">50\.0 %', page)
+    result = CliRunner().invoke(
+        main,
+        ["report", "deflection", "--since", (utcnow() - timedelta(days=29)).date().isoformat(),
+         "--json"],
+        env=cli_env(fed.settings, tmp_path),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["total"]["deflection_rate"] == "0.5000"
+    assert data["total"]["received"] == 5 and data["not_deflected"]["asked_again"] == 1
+    assert f'id="hours">{data["hours_saved"]}<' in page
+    text = CliRunner().invoke(
+        main, ["report", "deflection", "--since", utcnow().date().isoformat()],
+        env=cli_env(fed.settings, tmp_path),
+    ).output  # fmt: skip
+    assert "50.0%" in text
+
+
+def test_every_dashboard_table_exports_as_csv(fed, admin):
+    response = admin.get("/ar/dashboard/channels.csv")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert rows[0][:3] == ["channel", "received", "answered automatically"]
+    assert rows[1][0] == "email" and rows[1][1] == "5"
+    assert admin.get("/ar/dashboard/nothing.csv").status_code == 404
