@@ -297,6 +297,14 @@ class Settings(BaseModel):
             "Its password (or put it URL-encoded in the URL).", group="email", secret=True
         ),
     )
+    imap_ca_file: Path | None = Field(
+        None,
+        json_schema_extra=_doc(
+            "A CA certificate (PEM) to trust for the IMAP server, beside the system's: for a "
+            "server whose certificate a private CA signed.",
+            group="email",
+        ),
+    )
     imap_processed_folder: str | None = Field(
         None,
         json_schema_extra=_doc(
@@ -617,6 +625,7 @@ class Settings(BaseModel):
         "imap_url",
         "imap_password",
         "imap_processed_folder",
+        "imap_ca_file",
         "imap_oauth2_token",
         "imap_oauth2_token_url",
         "imap_oauth2_client_id",

@@ -8,6 +8,7 @@ URL-encoded in the URL or come from ``ARDESK_SMTP_PASSWORD``. The worker owns th
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import random
 import re
@@ -69,12 +70,26 @@ class SmtpConfig:
         url = settings.smtp_url
         if not url:
             raise ConfigError("ARDESK_SMTP_URL is not set (e.g. smtp+starttls://user@host:587)")
-        return parse_smtp_url(
+        config = parse_smtp_url(
             url,
             envelope_sender=settings.sender_address,
             password=settings.smtp_password,
             timeout=settings.smtp_timeout,
         )
+        if settings.is_production and config.scheme == "smtp" and not _loopback(config.host):
+            # Replies carry signed links: as with IMAP, no plain text across a network.
+            raise ConfigError(
+                "ARDESK_SMTP_URL must use TLS (smtp+starttls:// or smtps://) in production; "
+                "plain smtp:// is allowed only to a relay on this machine (127.0.0.1, ::1)"
+            )
+        return config
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def parse_smtp_url(

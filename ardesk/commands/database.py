@@ -16,13 +16,14 @@ from core.migrate import current_revision, head_revision, upgrade
 def init(runtime: Runtime) -> None:
     """Create the database schema, or upgrade it to the latest revision."""
     db = runtime.database
-    before = current_revision(db.engine)
-    upgrade(db.engine)
+    # The roles are checked before the schema is touched: a refused setup leaves it as it was.
     errors, warnings = role_problems(db)
     if errors:
         raise ArdeskError("; ".join(errors))
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
+    before = current_revision(db.engine)
+    upgrade(db.engine)
     head = head_revision()
     if before == head:
         click.echo(f"database already at revision {head}")

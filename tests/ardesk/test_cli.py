@@ -188,3 +188,19 @@ def test_it_refuses_to_start_in_production_without_a_secret(tmp_path):
     result = CliRunner().invoke(main, ["accounts", "list"], env=env)
     assert result.exit_code == 1
     assert "ARDESK_SECRET_KEY is required" in result.output
+
+
+def test_init_refuses_a_production_setup_before_touching_the_schema(postgres, tmp_path):
+    from core.config import load_settings
+    from core.db import Database
+    from core.migrate import current_revision
+    from tests.support.production import production_environ
+
+    url, _portal = postgres.create_database("ardesk_init_refused")
+    environ = production_environ(tmp_path, ARDESK_DATABASE_URL=url)  # no portal role set
+    result = CliRunner().invoke(main, ["init"], env=environ)
+    assert result.exit_code == 1
+    assert "ARDESK_PORTAL_DATABASE_URL is not set" in result.output
+    db = Database.connect(load_settings(environ))
+    assert current_revision(db.engine) is None  # nothing was migrated
+    db.dispose()

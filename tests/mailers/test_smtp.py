@@ -208,3 +208,18 @@ def test_reply_codes_sort_into_transient_and_permanent(code, permanent):
     error = classify(code, b"some reply\r\nover two lines")
     assert error.permanent is permanent
     assert error.reason == "some reply over two lines"
+
+
+def test_production_refuses_plain_smtp_across_a_network_but_allows_a_local_relay(tmp_path):
+    from tests.support.production import production_environ
+
+    def config(url: str) -> SmtpConfig:
+        return SmtpConfig.from_settings(
+            load_settings(production_environ(tmp_path, ARDESK_SMTP_URL=url), read_dotenv=False)
+        )
+
+    with pytest.raises(ConfigError, match="must use TLS"):
+        config("smtp://relay.example.com:25")
+    assert config("smtp://127.0.0.1:25").host == "127.0.0.1"
+    assert config("smtp://localhost:25").scheme == "smtp"
+    assert config("smtp+starttls://relay.example.com:587").scheme == "smtp+starttls"

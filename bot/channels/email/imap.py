@@ -99,7 +99,9 @@ class ImapIntake:
         self.settings = settings
         self.config = imap_config(settings)
         self.on_stored = on_stored
-        self.ssl_context = ssl_context or ssl.create_default_context()
+        self.ssl_context = ssl_context or ssl.create_default_context(
+            cafile=str(settings.imap_ca_file) if settings.imap_ca_file else None
+        )
         self.stopping = threading.Event()
         self.last_fetch_size = 0
 
@@ -107,11 +109,18 @@ class ImapIntake:
 
     def connect(self) -> IMAPClient:
         cfg = self.config
-        client = IMAPClient(
-            cfg.host, port=cfg.port, ssl=cfg.tls == "ssl", ssl_context=self.ssl_context, timeout=60
-        )
-        if cfg.tls == "starttls":
-            client.starttls(self.ssl_context)
+        try:
+            client = IMAPClient(
+                cfg.host, port=cfg.port, ssl=cfg.tls == "ssl", ssl_context=self.ssl_context,
+                timeout=60,
+            )  # fmt: skip
+            if cfg.tls == "starttls":
+                client.starttls(self.ssl_context)
+        except ssl.SSLCertVerificationError as error:
+            raise ConfigError(
+                f"IMAP {cfg.host}: its certificate is not trusted ({error.verify_message}); "
+                "if a private CA signed it, set ARDESK_IMAP_CA_FILE to that CA's certificate"
+            ) from None
         if cfg.oauth2:
             client.oauth2_login(cfg.user, access_token(self.settings))
         else:
