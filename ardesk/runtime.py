@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import sys
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -56,6 +57,10 @@ class Runtime:
                     "run `ardesk init`"
                 )
             self._checked = True
+            logging.getLogger("ardesk").info(
+                "database schema at revision %s; this process does not migrate (ardesk init does)",
+                current,
+            )
         return self.database
 
     def close(self) -> None:

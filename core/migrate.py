@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -26,8 +27,16 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+    # Reading the revision migrates nothing: Alembic's notes about DDL ("Will assume
+    # transactional DDL") would make a worker's log say otherwise.
+    notes = logging.getLogger("alembic.runtime.migration")
+    level = notes.level
+    notes.setLevel(logging.WARNING)
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        notes.setLevel(level)
 
 
 def head_revision() -> str:

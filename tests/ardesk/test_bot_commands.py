@@ -105,3 +105,20 @@ def test_it_refuses_ambiguous_or_foreign_link_requests(run):
         "link", "issue", "--contact", "karen.whitlock@brookfield.example", "--portal", "--statement"
     )
     assert both.exit_code == 1 and "exactly one" in both.output
+
+
+def test_the_worker_says_it_does_not_migrate_and_alembic_says_nothing(db, tmp_path, caplog):
+    import logging
+
+    from click.testing import CliRunner
+
+    from ardesk.cli import main
+    from tests.support.cli import cli_env
+
+    with caplog.at_level(logging.INFO):
+        result = CliRunner().invoke(
+            main, ["worker", "--once", "--no-intake"], env=cli_env(db.settings, tmp_path)
+        )
+    assert result.exit_code == 0, result.output
+    assert "this process does not migrate" in caplog.text
+    assert "transactional DDL" not in caplog.text
