@@ -355,3 +355,16 @@ def test_a_brand_without_legal_entities_still_prints_its_bank(db, world, tmp_pat
         assert "Plain Supplier Ltd" in text and "DE89 3704 0044 0532 0130 00" in text
     finally:
         plain.extensions["ardesk.db"].dispose()
+
+
+def test_verify_names_the_bank_details_in_words(db, tmp_path):
+    from tests.mailers.test_brand import GOOD, write_brand
+    from tests.web.conftest import https_client, portal_settings
+    from web import create_app
+
+    brand = write_brand(tmp_path, GOOD)
+    application = create_app(portal_settings(db.settings, brand_file=str(brand)))
+    page = https_client(application).get("/verify")
+    assert "Please quote the invoice number" in page.text
+    assert "Payment reference" in page.text and "reference_hint" not in page.text
+    application.extensions["ardesk.db"].dispose()
