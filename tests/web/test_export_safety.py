@@ -75,3 +75,16 @@ def test_an_xlsx_written_directly_holds_no_formula():
     data = xlsx_bytes("Audit", ["detail"], [[HOSTILE], ["=1+1"]])
     sheet = load_workbook(io.BytesIO(data)).active
     assert [cell.data_type for (cell,) in sheet.iter_rows(min_row=2)] == ["s", "s"]
+
+
+def test_a_void_invoice_exports_every_amount_as_zero(app, client, world, db):
+    with db.admin_session() as s:
+        from core.models import Account
+
+        alice = s.get(Account, world.alice)
+        b.invoice(s, alice, "A-VOID", "95.20", tax="15.20", issued=date(2026, 4, 3), void=True)
+    open_portal(app, client, world.alice_contact)
+    exported = client.get("/invoices/export.csv?status=all&sort=number&dir=asc")
+    (void,) = [r for r in csv.DictReader(io.StringIO(exported.text)) if r["number"] == "A-VOID"]
+    assert void["status"] == "void"
+    assert [void[c] for c in ("subtotal", "tax", "total", "balance")] == ["0.00"] * 4

@@ -10,7 +10,7 @@ from babel.numbers import get_currency_precision
 from flask import Response, abort
 from flask.typing import ResponseReturnValue
 
-from core.models import Invoice, InvoiceKind, utcnow
+from core.models import Invoice, InvoiceKind, InvoiceStatus, utcnow
 from core.permissions import Surface
 from core.spreadsheets import Cell, csv_text, xlsx_bytes
 from web.portal import blueprint, listing, scope
@@ -55,7 +55,10 @@ def rows(today: date) -> Iterator[list[Cell]]:
             if name == "days_overdue":
                 row.append(invoice.days_overdue(today))
             elif name in MONEY:
-                row.append(_exact(getattr(invoice, name), invoice.currency))
+                # A void document owes nothing: every amount reads 0, as its total does.
+                void = invoice.status is InvoiceStatus.void
+                amount = Decimal(0) if void else getattr(invoice, name)
+                row.append(_exact(amount, invoice.currency))
             elif name == "kind":
                 row.append(InvoiceKind(invoice.kind).value)
             elif name == "status":
