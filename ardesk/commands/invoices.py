@@ -8,6 +8,7 @@ from sqlalchemy import select
 from ardesk.runtime import Runtime, clean_errors, pass_runtime, print_json_array, print_table
 from core.directory import find_account
 from core.models import OPEN_STATUSES, Invoice, InvoiceStatus
+from core.money import in_currency
 
 STATUS_FILTERS = {
     "open": OPEN_STATUSES,  # open and partially paid; void is never open
@@ -47,11 +48,11 @@ def list_invoices(runtime: Runtime, account_erp_id: str, status: str, as_json: b
                 "issue_date": i.issue_date,
                 "due_date": i.due_date,
                 "currency": i.currency,
-                "subtotal": i.subtotal,
-                "tax": i.tax,
-                "total": i.total,
-                "amount_paid": i.amount_paid,
-                "balance": i.balance,
+                "subtotal": in_currency(i.subtotal, i.currency),
+                "tax": in_currency(i.tax, i.currency),
+                "total": in_currency(i.total, i.currency),
+                "amount_paid": in_currency(i.amount_paid, i.currency),
+                "balance": in_currency(i.balance, i.currency),
                 "po_number": i.po_number,
             }
             for i in s.scalars(query)

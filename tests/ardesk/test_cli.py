@@ -70,8 +70,8 @@ def test_it_lists_open_invoices_with_money_as_strings(run, shared_services):
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     assert [(r["number"], r["kind"], r["status"], r["balance"], r["currency"]) for r in rows] == [
-        ("INV-2", "invoice", "open", "250.5000", "EUR"),
-        ("CN-1", "credit_note", "open", "-20.0000", "EUR"),
+        ("INV-2", "invoice", "open", "250.50", "EUR"),
+        ("CN-1", "credit_note", "open", "-20.00", "EUR"),
     ]
     assert rows[0]["due_date"] == "2026-03-03"
     assert {"number", "account", "status", "currency", "total", "balance", "due_date"} <= set(

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
-from babel.numbers import get_currency_precision
 from flask import Response, abort
 from flask.typing import ResponseReturnValue
 
 from core.models import Invoice, InvoiceKind, InvoiceStatus, utcnow
+from core.money import in_currency
 from core.permissions import Surface
 from core.spreadsheets import Cell, csv_text, xlsx_bytes
 from web.portal import blueprint, listing, scope
@@ -35,9 +35,6 @@ COLUMNS = (
 MONEY = ("subtotal", "tax", "total", "amount_paid", "balance")
 
 
-def _exact(amount: Decimal, currency: str) -> Decimal:
-    return amount.quantize(Decimal(1).scaleb(-get_currency_precision(currency)))
-
 
 def rows(today: date) -> Iterator[list[Cell]]:
     visitor = current_visitor()
@@ -58,7 +55,7 @@ def rows(today: date) -> Iterator[list[Cell]]:
                 # A void document owes nothing: every amount reads 0, as its total does.
                 void = invoice.status is InvoiceStatus.void
                 amount = Decimal(0) if void else getattr(invoice, name)
-                row.append(_exact(amount, invoice.currency))
+                row.append(in_currency(amount, invoice.currency))
             elif name == "kind":
                 row.append(InvoiceKind(invoice.kind).value)
             elif name == "status":
