@@ -172,3 +172,15 @@ def test_show_me_all_my_invoices_emails_a_portal_link_to_the_contact_on_file(app
         assert mail.recipient == "ap@alice.example"
         portal = s.scalars(select(AccessLink).where(AccessLink.scope == LinkScope.portal)).one()
         assert portal.contact_id == world.alice_contact
+
+
+def test_the_overview_says_how_current_the_data_is(app, client, world, db):
+    from datetime import UTC, datetime
+
+    from core.models import Account
+
+    open_portal(app, client, world.alice_contact)
+    assert "Data as of" not in client.get("/").text  # never synced: nothing to claim
+    with db.admin_session() as s:
+        s.get(Account, world.alice).data_as_of = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
+    assert "Data as of Nov 28, 2026" in client.get("/").text

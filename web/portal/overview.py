@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.billing import BUCKETS, Aging, aging
+from core.freshness import data_as_of
 from core.models import Contact, Invoice, LinkScope, Payment, utcnow
 from core.permissions import Surface
 from web.outbox import email_link
@@ -78,6 +79,8 @@ def overview() -> ResponseReturnValue:
         recent_invoices=recent_invoices,
         recent_payments=recent_payments,
         today=today,
+        # When the ERP last confirmed this account's data (the last successful sync).
+        data_as_of=data_as_of(session, visitor.account_id),
     )
 
 
