@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from web.console import blueprint as console
     from web.documents import blueprint as documents
     from web.extensions import babel, csrf
+    from web.health import blueprint as health
     from web.landing import blueprint as landing
     from web.portal import blueprint as portal
     from web.slack import blueprint as slack
@@ -65,7 +66,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     security.init_app(app, hsts=not development, proxy_hops=settings.proxy_hops)
     errors.init_app(app)
     app.teardown_request(visitor.close_scope)
-    for blueprint in (landing, portal, documents, verify, slack, console):
+    for blueprint in (health, landing, portal, documents, verify, slack, console):
         app.register_blueprint(blueprint)
 
     @app.context_processor
@@ -73,9 +74,5 @@ def create_app(settings: Settings | None = None) -> Flask:
         from web.documents.render import brand
 
         return {"brand_name": brand().name, "base_url": settings.base_url}
-
-    @app.get("/healthz")
-    def healthz() -> tuple[str, int, dict[str, str]]:
-        return "ok\n", 200, {"Content-Type": "text/plain"}
 
     return app
