@@ -29,6 +29,9 @@ an `https://` `ARDESK_BASE_URL`, `ARDESK_FROM_ADDRESS`, `ARDESK_AR_ADDRESS` and 
 `ARDESK_BRAND_FILE`, and an unknown `ARDESK_` variable is an error (in development, a warning):
 a typo never passes silently. Credential variables that a source names in the sources file
 (`password_env = "…"`) are exempt, and `{TEST_PREFIX}*` switches belong to the test suite.
+
+`ardesk settings show` prints every setting's effective value and whether it comes from the
+environment, `.env` or the default (secrets only as set or unset, passwords in URLs masked).
 """
 
 OUTRO = f"""
