@@ -1,0 +1,237 @@
+"""The general, web and data-source settings: environment, secrets, databases, links, sessions,
+the AR console's sign-in and business hours, the proxy in front."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from core.business_hours import Schedule
+from core.config_types import CommaList, Duration, OptionalPath, SettingsGroup, doc
+
+
+class GeneralSettings(SettingsGroup):
+    """Environment, secrets, databases, the public URL and links."""
+
+    env: Literal["development", "test", "production"] = Field(
+        "development",
+        json_schema_extra=doc(
+            "`development`, `test` or `production`. In production no secret has a default, and "
+            "the program refuses to start without the settings marked **required**.",
+            "`development`",
+        ),
+    )
+    secret_key: str = Field(
+        "",
+        repr=False,
+        json_schema_extra=doc(
+            "Signs links and session cookies. **Required** in production (at least 32 characters)."
+            " To rotate it, set the new key here and the old one in `ARDESK_SECRET_KEY_FALLBACKS`:"
+            " links and sessions signed with the old key keep working until they expire.",
+            "development: generated once into `var/secret_key` (mode 600)",
+            secret=True,
+        ),
+    )
+    secret_key_fallbacks: CommaList = Field(
+        (),
+        repr=False,
+        json_schema_extra=doc(
+            "Comma-separated earlier secret keys that still verify (never sign).", secret=True
+        ),
+    )
+    var_dir: Path = Field(
+        Path("var"),
+        json_schema_extra=doc(
+            "Where local state lives: the SQLite database, the development key.", "`var`"
+        ),
+    )
+    database_url: str = Field(
+        "",
+        json_schema_extra=doc(
+            "The privileged database role (migrations, loads, sync, worker, AR console). "
+            "`postgresql://…` uses psycopg 3.",
+            "`sqlite:///var/ardesk.db`",
+        ),
+    )
+    portal_database_url: str = Field(
+        "",
+        json_schema_extra=doc(
+            "The customer-facing role, subject to row-level security on PostgreSQL "
+            "([postgresql.md](postgresql.md)).",
+            "same as `ARDESK_DATABASE_URL`",
+        ),
+    )
+    base_url: str = Field(
+        "http://127.0.0.1:8000",
+        json_schema_extra=doc(
+            "Public URL used in links. **Required** in production, and it must be `https://`.",
+            "`http://127.0.0.1:8000`",
+        ),
+    )
+    link_ttl: Duration = Field(
+        timedelta(hours=48),
+        json_schema_extra=doc("Lifetime of a link sent in a reply (`30m`, `48h`, `7d`).", "`48h`"),
+    )
+    link_retention: Duration = Field(
+        timedelta(days=90),
+        json_schema_extra=doc(
+            "How long after expiry or revocation `ardesk clock` keeps a link's row (the audit "
+            "trail keeps its id).",
+            "`90d`",
+        ),
+    )
+
+    @field_validator("base_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.strip().rstrip("/")
+
+
+class WebSettings(SettingsGroup):
+    """Sessions, the AR console's sign-in and business hours, the proxy."""
+
+    session_idle: Duration = Field(
+        timedelta(minutes=30),
+        json_schema_extra=doc(
+            "A portal session ends after this long without a request (and always when its link "
+            "expires or is revoked, or at sign-out).",
+            "`30m`",
+            group="web",
+        ),
+    )
+    ar_session_idle: Duration = Field(
+        timedelta(minutes=30),
+        json_schema_extra=doc(
+            "An AR console session ends after this long without a request.", "`30m`", group="web"
+        ),
+    )
+    ar_session_max: Duration = Field(
+        timedelta(hours=12),
+        json_schema_extra=doc(
+            "An AR console session ends this long after sign-in, however busy.",
+            "`12h`",
+            group="web",
+        ),
+    )
+    ar_sign_in_attempts: int = Field(
+        5,
+        ge=1,
+        le=100,
+        json_schema_extra=doc(
+            "Failed console sign-ins in a row (wrong password or code) that lock the user out for "
+            "`ARDESK_AR_LOCKOUT`.",
+            "`5`",
+            group="web",
+        ),
+    )
+    ar_lockout: Duration = Field(
+        timedelta(minutes=15),
+        json_schema_extra=doc(
+            "How long a locked-out AR user is refused, even with the right password.",
+            "`15m`",
+            group="web",
+        ),
+    )
+    ar_require_totp: bool = Field(
+        False,
+        json_schema_extra=doc(
+            "`true`: AR users without a TOTP secret (`ardesk users totp`) cannot sign in.",
+            "`false`",
+            group="web",
+        ),
+    )
+    ar_first_response: Duration = Field(
+        timedelta(hours=4),
+        json_schema_extra=doc(
+            "First-response target for a hand-off, counted in business hours: the queue shows "
+            "each request's due time, due soon and overdue.",
+            "`4h`",
+            group="web",
+        ),
+    )
+    ar_time_zone: str = Field(
+        "UTC",
+        json_schema_extra=doc(
+            "The AR team's time zone (IANA name, e.g. `Europe/Berlin`) for business hours.",
+            "`UTC`",
+            group="web",
+        ),
+    )
+    ar_business_hours: str = Field(
+        "mon-fri 09:00-17:00",
+        json_schema_extra=doc(
+            "Working days and hours: `mon-fri 09:00-17:00`, or days listed (`mon,tue,thu`).",
+            "`mon-fri 09:00-17:00`",
+            group="web",
+        ),
+    )
+    ar_holidays: CommaList = Field(
+        (),
+        json_schema_extra=doc(
+            "Comma-separated ISO dates that are not working days (`2026-12-24,2026-12-25`).",
+            group="web",
+        ),
+    )
+    ar_repeat_window: Duration = Field(
+        timedelta(hours=72),
+        json_schema_extra=doc(
+            "An automatic answer counts as not deflected when the same contact asks again about "
+            "the same thing within this time ([console.md](console.md)).",
+            "`72h`",
+            group="web",
+        ),
+    )
+    ar_minutes_per_request: int = Field(
+        5,
+        ge=0,
+        le=600,
+        json_schema_extra=doc(
+            "Minutes a person would spend on one request: the deflection report's hours saved.",
+            "`5`",
+            group="web",
+        ),
+    )
+    proxy_hops: int = Field(
+        0,
+        ge=0,
+        le=5,
+        json_schema_extra=doc(
+            "How many reverse proxies you run in front of `ardesk web`; their "
+            "`X-Forwarded-For/-Proto/-Host` headers are then trusted for that many hops (the "
+            "audit records the client's address, links and cookies know they are on https). "
+            "`0` trusts none: never set it higher than the proxies you run.",
+            "`0`",
+            group="web",
+        ),
+    )
+
+    def schedule(self) -> Schedule:
+        """The AR team's business hours (checked at start, so this never fails later)."""
+        return Schedule.parse(self.ar_business_hours, self.ar_time_zone, self.ar_holidays)
+
+    @model_validator(mode="after")
+    def _check_schedule(self) -> WebSettings:
+        try:
+            self.schedule()
+        except ValueError as error:
+            raise ValueError(
+                f"ARDESK_AR_BUSINESS_HOURS / _TIME_ZONE / _HOLIDAYS: {error}"
+            ) from None
+        return self
+
+
+class SourcesSettings(SettingsGroup):
+    """The ERP sources file."""
+
+    sources_file: OptionalPath = Field(
+        None,
+        json_schema_extra=doc(
+            "The TOML file declaring ERP sources; `ardesk clock` runs their scheduled syncs. "
+            'Credential variables a source names there (`…_env = "NAME"`) may start with '
+            "`ARDESK_` without being reported as unknown.",
+            group="sources",
+        ),
+    )

@@ -1,0 +1,172 @@
+"""The mail settings: IMAP intake, SMTP delivery and intake, addresses, verification, limits."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from core.config_types import CommaList, OptionalPath, SettingsGroup, Text, doc
+
+
+class MailSettings(SettingsGroup):
+    """IMAP, SMTP, the from and AR addresses, sender verification, reply limits, brand."""
+
+    imap_url: Text = Field(
+        None,
+        json_schema_extra=doc(
+            "The AR mailbox: `imaps://user@host/INBOX` (TLS), `imap+starttls://…`, or `imap://…` "
+            "(not in production). A user name containing `@` is written `%40`.",
+            group="email",
+        ),
+    )
+    imap_password: Text = Field(
+        None,
+        repr=False,
+        json_schema_extra=doc(
+            "Its password (or put it URL-encoded in the URL).", group="email", secret=True
+        ),
+    )
+    imap_ca_file: OptionalPath = Field(
+        None,
+        json_schema_extra=doc(
+            "A CA certificate (PEM) to trust for the IMAP server, beside the system's: for a "
+            "server whose certificate a private CA signed.",
+            group="email",
+        ),
+    )
+    imap_processed_folder: Text = Field(
+        None,
+        json_schema_extra=doc(
+            "Move stored mail there; unset, stored mail is flagged `\\Seen` in place.",
+            group="email",
+        ),
+    )
+    imap_poll_interval: float = Field(
+        30.0,
+        gt=0,
+        json_schema_extra=doc(
+            "Seconds between polls when the server has no IDLE.", "`30`", group="email"
+        ),
+    )
+    imap_oauth2_token: Text = Field(
+        None,
+        repr=False,
+        json_schema_extra=doc(
+            "A fixed XOAUTH2 access token (testing; prefer the token endpoint below).",
+            group="email",
+            secret=True,
+        ),
+    )
+    imap_oauth2_token_url: Text = Field(
+        None,
+        json_schema_extra=doc(
+            "XOAUTH2 for Microsoft 365 and Gmail: the token endpoint. A refresh-token grant with "
+            "the refresh token below, else client credentials with the scope below.",
+            group="email",
+        ),
+    )
+    imap_oauth2_client_id: Text = Field(
+        None, json_schema_extra=doc("The OAuth 2 client id.", group="email")
+    )
+    imap_oauth2_client_secret: Text = Field(
+        None,
+        repr=False,
+        json_schema_extra=doc("The OAuth 2 client secret.", group="email", secret=True),
+    )
+    imap_oauth2_refresh_token: Text = Field(
+        None,
+        repr=False,
+        json_schema_extra=doc("The OAuth 2 refresh token.", group="email", secret=True),
+    )
+    imap_oauth2_scope: Text = Field(
+        None,
+        json_schema_extra=doc(
+            "The scope asked for in the client-credentials grant.", group="email"
+        ),
+    )
+    smtp_url: Text = Field(
+        None,
+        json_schema_extra=doc(
+            "Outbound mail: `smtp://host:25`, `smtp+starttls://user:pass@host:587`, "
+            "`smtps://user:pass@host:465` ([mailers.md](mailers.md)).",
+            group="email",
+        ),
+    )
+    smtp_password: Text = Field(
+        None,
+        repr=False,
+        json_schema_extra=doc(
+            "The SMTP password, when not in the URL.", group="email", secret=True
+        ),
+    )
+    smtp_timeout: float = Field(
+        30.0,
+        gt=0,
+        json_schema_extra=doc("Seconds to wait for the SMTP server.", "`30`", group="email"),
+    )
+    smtp_intake: str = Field(
+        "127.0.0.1:2525",
+        json_schema_extra=doc(
+            "Where `ardesk smtpd` listens for mail routed to ardesk (`host:port`).",
+            "`127.0.0.1:2525`",
+            group="email",
+        ),
+    )
+    smtp_intake_max_bytes: int = Field(
+        25 * 1024 * 1024,
+        gt=0,
+        json_schema_extra=doc("Larger messages are refused (552).", "`26214400`", group="email"),
+    )
+    from_address: Text = Field(
+        None,
+        json_schema_extra=doc(
+            "The address replies come from. **Required** in production.", group="email"
+        ),
+    )
+    ar_address: Text = Field(
+        None,
+        json_schema_extra=doc(
+            "Where hand-offs go (the AR team). **Required** in production.", group="email"
+        ),
+    )
+    trusted_authserv_ids: CommaList = Field(
+        (),
+        json_schema_extra=doc(
+            "Comma-separated authserv-ids of your own receiving servers whose "
+            "`Authentication-Results` ardesk believes (RFC 8601). Unset: every sender is "
+            '"verified by address" — safe, because replies only go to the address on file.',
+            group="email",
+        ),
+    )
+    handoff_ack: bool = Field(
+        False,
+        json_schema_extra=doc(
+            "`true`: tell senders whose request went to a person that it did.",
+            "`false`",
+            group="email",
+        ),
+    )
+    replies_per_sender_hour: int = Field(
+        20,
+        gt=0,
+        json_schema_extra=doc(
+            "Beyond this many replies to one address in an hour, ardesk stops answering it "
+            "(a loop guard).",
+            "`20`",
+            group="email",
+        ),
+    )
+    replies_per_account_hour: int = Field(
+        200,
+        gt=0,
+        json_schema_extra=doc("The same per customer account.", "`200`", group="email"),
+    )
+    brand_file: OptionalPath = Field(
+        None,
+        json_schema_extra=doc(
+            "TOML with name, logo, colours, signature, legal footer and bank details "
+            "([mailers.md](mailers.md)). **Required** in production: it must exist and be "
+            "readable.",
+            "development: a plain default",
+            group="email",
+        ),
+    )
