@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from core import ar_users  # noqa: E402
-from core.bulkload import BulkLoader, stored_form_encoder  # noqa: E402
+from core.bulkload import BulkLoader  # noqa: E402
 from core.config import load_settings  # noqa: E402
 from core.db import Database  # noqa: E402
 from core.migrate import upgrade  # noqa: E402
@@ -44,6 +44,7 @@ from core.models import (  # noqa: E402
     InboundMessage,
     RequestTerm,
 )
+from core.stored_form import stored_form_encoder  # noqa: E402
 
 SECRET = "bench-secret-key-" + "x" * 40
 PASSWORD = "bench password 0123"  # noqa: S105 (a throwaway database's user)

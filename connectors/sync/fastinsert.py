@@ -1,7 +1,7 @@
 """Inserting many new rows fast, inside the sync's own transaction: ``executemany`` on the
 SQLite connection, ``COPY`` on PostgreSQL (the sync runs as the privileged role, which COPY
 needs under row-level security). Rows go in in their stored form, bypassing per-row ORM work:
-``core.bulkload.stored_form_encoder`` converts them, the same encoder the demo loader uses.
+``core.stored_form.stored_form_encoder`` converts them, the same encoder the demo loader uses.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table
 
-from core.bulkload import stored_form_encoder
+from core.stored_form import stored_form_encoder
 
 
 def insert_rows(conn: Connection, table: Table, rows: list[dict]) -> None:

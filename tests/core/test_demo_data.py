@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import selectinload
 
-from core.bulkload import BulkLoader, BulkLoadError, stored_form_encoder
+from core.bulkload import BulkLoader, BulkLoadError
 from core.db import Database
 from core.demo.generate import DemoSpec, generate
 from core.demo.load import DemoDataError, load_demo
@@ -26,6 +26,7 @@ from core.models import (
     Payment,
     status_for,
 )
+from core.stored_form import stored_form_encoder
 
 AS_OF = date(2026, 3, 31)
 SMALL = DemoSpec(accounts=8, invoices_per_account=30, largest_account=140, seed=11, as_of=AS_OF)
