@@ -7,12 +7,21 @@ import click
 from ardesk.commands.bot import handle_eml, smtpd, worker
 from ardesk.commands.chat import chat, slack, teams
 from ardesk.commands.clock import clock
+from ardesk.commands.corrections import corrections
 from ardesk.commands.database import init
+from ardesk.commands.demo import demo_data
 from ardesk.commands.demo_run import demo
 from ardesk.commands.directory import accounts, contacts, roles
 from ardesk.commands.documents import documents
+from ardesk.commands.intents import classify, intents_group
 from ardesk.commands.invoices import invoices
 from ardesk.commands.links import link
+from ardesk.commands.report import report
+from ardesk.commands.settings import settings_group
+from ardesk.commands.sources import sources
+from ardesk.commands.sync import sync
+from ardesk.commands.users import users
+from ardesk.commands.web import web
 from ardesk.runtime import Runtime
 
 
@@ -41,31 +50,15 @@ for command in (
     chat,
     slack,
     teams,
+    demo_data,
+    web,
+    users,
+    report,
+    corrections,
+    sync,
+    sources,
+    classify,
 ):
     main.add_command(command)
-
-
-def _optional(module: str, *names: str | tuple[str, str]) -> None:
-    """Commands of packages built alongside; absent ones simply do not appear."""
-    import importlib
-
-    try:
-        loaded = importlib.import_module(module)
-    except ImportError:
-        return
-    for entry in names:
-        attribute, name = entry if isinstance(entry, tuple) else (entry, None)
-        command = getattr(loaded, attribute, None)
-        if command is not None:
-            main.add_command(command, name)
-
-
-_optional("ardesk.commands.demo", "demo_data")
-_optional("ardesk.commands.web", "web")
-_optional("ardesk.commands.users", "users")
-_optional("ardesk.commands.report", "report")
-_optional("ardesk.commands.corrections", "corrections")
-_optional("ardesk.commands.sync", "sync")
-_optional("ardesk.commands.sources", "sources")
-_optional("ardesk.commands.intents", "classify", ("intents_group", "intents"))
-_optional("ardesk.commands.settings", ("settings_group", "settings"))
+main.add_command(intents_group, "intents")
+main.add_command(settings_group, "settings")
