@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from bot.channels import OutboxEntry
 from bot.context import Context, SenderStatus
 from bot.identify import account_for_domain, contact_ref
 from core.answers import Reply
@@ -139,3 +140,20 @@ def plain_text(sections: list[Section]) -> str:
                 lines.append(f"{block.label}: {block.url}")
         lines.append("")
     return "\n".join(lines).strip()
+
+
+def chat_entry(
+    channel: str, recipient: str, text: str, payload: bytes, *, kind, account_id, account, language
+) -> OutboxEntry:
+    """The outbox row of a chat reply: the same fields for every chat channel, no subject."""
+    return OutboxEntry(
+        channel=channel,
+        kind=kind,
+        recipient=recipient,
+        subject="",
+        text=text,
+        payload=payload,
+        account_id=account_id,
+        account=account,
+        language=language,
+    )

@@ -8,7 +8,7 @@ from datetime import datetime
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.channels import Channel, OutboxEntry, Send
-from bot.channels.chat import HELP, Directory, identify_chat, reply_sections
+from bot.channels.chat import HELP, Directory, chat_entry, identify_chat, reply_sections
 from bot.channels.slack.blocks import SlackPost, post
 from bot.channels.slack.events import web_client
 from bot.channels.slack.message import SlackRequest
@@ -63,17 +63,10 @@ class SlackChannel(Channel):
 
     def _entry(self, ctx: Context, slack: SlackPost, *, kind, account_id, account, language):
         chat = ctx.inbound.chat
-        return OutboxEntry(
-            channel=self.name,
-            kind=kind,
-            recipient=f"slack:{chat.conversation}/{chat.user}",
-            subject="",
-            text=slack.text,
-            payload=slack.to_json(),
-            account_id=account_id,
-            account=account,
-            language=language,
-        )
+        return chat_entry(
+            self.name, f"slack:{chat.conversation}/{chat.user}", slack.text, slack.to_json(),
+            kind=kind, account_id=account_id, account=account, language=language,
+        )  # fmt: skip
 
     def reply(
         self, ctx: Context, reply: Reply, *, contact: ContactRef | None, account_id: int

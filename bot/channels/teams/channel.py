@@ -14,7 +14,7 @@ from microsoft_agents.authentication.msal import MsalAuth
 from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 
 from bot.channels import Channel, OutboxEntry, Send
-from bot.channels.chat import HELP, Directory, identify_chat, reply_sections
+from bot.channels.chat import HELP, Directory, chat_entry, identify_chat, reply_sections
 from bot.channels.teams.activity import TeamsRequest
 from bot.channels.teams.app import auth_configuration
 from bot.channels.teams.cards import TeamsPost, post
@@ -113,17 +113,10 @@ class TeamsChannel(Channel):
         identify_chat(ctx, DIRECTORY, lookup_email)
 
     def _entry(self, ctx: Context, teams: TeamsPost, *, kind, account_id, account, language):
-        return OutboxEntry(
-            channel=self.name,
-            kind=kind,
-            recipient=f"teams:{teams.conversation}/{teams.user}",
-            subject="",
-            text=teams.text,
-            payload=teams.to_json(),
-            account_id=account_id,
-            account=account,
-            language=language,
-        )
+        return chat_entry(
+            self.name, f"teams:{teams.conversation}/{teams.user}", teams.text, teams.to_json(),
+            kind=kind, account_id=account_id, account=account, language=language,
+        )  # fmt: skip
 
     def reply(
         self, ctx: Context, reply: Reply, *, contact: ContactRef | None, account_id: int
