@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale
-from babel.dates import format_date
 from babel.numbers import (
     format_currency,
     get_currency_precision,
@@ -75,9 +73,3 @@ def money_formatter(locale: str, currency: str) -> MoneyFormatter:
         return prefixes[negative] + number + suffixes[negative]
 
     return fast
-
-
-@lru_cache(maxsize=16384)
-def medium_date(locale: str, value: date) -> str:
-    """A date in the locale's medium format; two years of invoices are about 730 dates."""
-    return format_date(value, format="medium", locale=locale)

@@ -17,7 +17,8 @@ from flask import Flask, g, request
 from flask_babel import get_locale, get_translations
 
 from core.models import LANGUAGES
-from web.formats import medium_date, money_formatter
+from mailers.i18n import LOCALES, local_date
+from web.formats import money_formatter
 
 
 def select_locale() -> str:
@@ -35,8 +36,12 @@ def _locale() -> Locale:
 
 
 def locale_name() -> str:
+    """The locale whose conventions the page follows: the same as the mail's for the language
+    (``en`` pages write dates and money as ``en_GB`` does), so a reply and the page it links to
+    agree."""
     if "locale_name" not in g:
-        g.locale_name = str(_locale())
+        language = str(_locale())
+        g.locale_name = LOCALES.get(language, language)
     return g.locale_name
 
 
@@ -47,11 +52,11 @@ def money(amount: Decimal | None, currency: str) -> str:
 
 
 def day(value: date | None) -> str:
-    return medium_date(locale_name(), value) if value else ""
+    return local_date(locale_name(), value) if value else ""
 
 
 def number(value: Decimal | int) -> str:
-    return format_decimal(value, locale=_locale())
+    return format_decimal(value, locale=locale_name())
 
 
 def _translations():

@@ -112,7 +112,7 @@ def test_a_plain_copy_request_gets_the_invoice_page_and_a_copy_notice(shop):
     assert "format" not in link["targets"]
     [(_, message)] = outbox(shop)
     text = " ".join(text_of(message).split())
-    assert "Copy — original issued on 1 October 2026" in text
+    assert "Copy — original issued on 1 Oct 2026" in text
 
 
 def test_an_automation_inbox_gets_the_file_attached_stored_and_audited(shop):

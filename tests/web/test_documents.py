@@ -225,7 +225,7 @@ def test_a_copy_states_issuer_customer_terms_bank_reference_and_is_marked_on_eve
     pdf = client.get(f"/invoices/{invoice_id}/pdf").data
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
     assert len(pages) >= 2
-    assert all("Copy — original issued on Mar 12, 2026" in page for page in pages)
+    assert all("Copy — original issued on 12 Mar 2026" in page for page in pages)
     text = "\n".join(pages)
     for stated in (
         "Northwind Industrial Supplies GmbH", "Industriestraße 12", "DE123456789",

@@ -183,4 +183,4 @@ def test_the_overview_says_how_current_the_data_is(app, client, world, db):
     assert "Data as of" not in client.get("/").text  # never synced: nothing to claim
     with db.admin_session() as s:
         s.get(Account, world.alice).data_as_of = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
-    assert "Data as of Nov 28, 2026" in client.get("/").text
+    assert "Data as of 28 Nov 2026" in client.get("/").text

@@ -13,7 +13,8 @@ from typing import NamedTuple
 from flask import url_for
 
 from core.models import Invoice, InvoiceKind, InvoiceStatus
-from web.formats import medium_date, money_formatter
+from mailers.i18n import local_date
+from web.formats import money_formatter
 from web.i18n import locale_name
 
 
@@ -51,8 +52,8 @@ def list_rows(invoices: list[Invoice], today: date) -> list[ListRow]:
                 href=f"{href_prefix}{invoice.id}",
                 number=invoice.number,
                 credit_note=invoice.kind is InvoiceKind.credit_note,
-                issued=medium_date(locale, invoice.issue_date),
-                due=medium_date(locale, invoice.due_date),
+                issued=local_date(locale, invoice.issue_date),
+                due=local_date(locale, invoice.due_date),
                 po_number=invoice.po_number or "",
                 total=money(invoice.total),
                 balance=money(invoice.balance),
