@@ -268,7 +268,7 @@ def _handle_missing(ctx: WriteContext, kind: str, seen: set, now: datetime) -> N
     elif kind == "contacts":
         directory.deactivate_missing_contacts(ctx, seen, now)
     elif kind == "invoices":
-        invoices.void_missing_invoices(ctx, seen, now)
+        invoices.remove_missing_invoices(ctx, seen, now)
     elif kind == "payments":
         payments.delete_missing_payments(ctx, seen)
 

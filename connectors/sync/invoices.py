@@ -1,8 +1,10 @@
 """Writing invoices and credit notes with their lines: insert what is new, update what changed,
 leave the rest alone, so a re-run writes nothing.
 
-Amounts are compared as stored (four places). An invoice the ERP voids or deletes becomes void
-with nothing owed; rows are never deleted, so links and audit events that name them stay valid.
+Amounts are compared as stored (four places). An invoice the ERP voids (cancels, reverses) stays
+void with nothing owed, for history. One it deletes, or turns back into a draft, is removed: the
+customer no longer sees it anywhere, and an ``invoice.removed`` audit event names what the
+``invoice:<id>`` of the earlier events in the trail was (audit rows are never deleted).
 """
 
 from __future__ import annotations
@@ -11,15 +13,16 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from connectors.records import InvoiceRecord, LineRecord
 from connectors.sync.context import WriteContext, chunks, q, update_rows
 from connectors.sync.fastinsert import insert_rows
-from core.models import Invoice, InvoiceLine, InvoiceStatus, status_for, utcnow
+from core.models import AuditEvent, Invoice, InvoiceLine, status_for, utcnow
 
 INVOICES = Invoice.__table__
 LINES = InvoiceLine.__table__
+AUDIT = AuditEvent.__table__
 ZERO = Decimal(0)
 HEADER = (
     "account_id", "number", "kind", "issue_date", "due_date", "currency", "subtotal", "tax",
@@ -34,8 +37,8 @@ LINE = (
 
 def header_values(rec: InvoiceRecord, account_id: int, paid_before: Decimal | None) -> dict:
     """The invoice columns the ERP owns. Without a paid amount from the ERP, the one ardesk
-    computed from allocations stays."""
-    void = rec.void or rec.deleted
+    computed from allocations stays. (A deleted record never gets here: it is removed.)"""
+    void = rec.void
     total = ZERO if void else q(rec.total)
     if void:
         paid = ZERO
@@ -132,8 +135,13 @@ def write_invoices(ctx: WriteContext, batch: list[InvoiceRecord]) -> None:
     line_inserts: list[dict] = []
     line_updates: list[dict] = []
     line_deletes: list[int] = []
+    removed: list[Any] = []
     for erp_id, (rec, account_id) in records.items():
         old = existing.get(erp_id)
+        if old is not None and rec.deleted:
+            removed.append(old)
+            ctx.invoice_refs.pop(erp_id, None)
+            continue
         values = header_values(rec, account_id, old.amount_paid if old is not None else None)
         if old is None:
             if rec.deleted:
@@ -152,7 +160,7 @@ def write_invoices(ctx: WriteContext, batch: list[InvoiceRecord]) -> None:
             )  # fmt: skip
         if "invoices" in ctx.fresh:
             ctx.invoice_refs[erp_id] = (old.id, account_id, values["currency"])
-        if ctx.fetch_documents and not rec.deleted:
+        if ctx.fetch_documents:
             ctx.documents.append((old.id, account_id, rec, header_changed or lines_changed))
         if header_changed:
             changed.append({"_id": old.id, "updated_at": now} | values)
@@ -191,6 +199,7 @@ def write_invoices(ctx: WriteContext, batch: list[InvoiceRecord]) -> None:
             row["id"] = id_
         insert_rows(ctx.conn, LINES, line_inserts)
     update_rows(ctx.conn, LINES, line_updates)
+    remove_invoices(ctx, removed, now, why="deleted or a draft in the ERP")
 
 
 def _diff_lines(
@@ -224,25 +233,41 @@ def _diff_lines(
     return changed
 
 
-def void_missing_invoices(ctx: WriteContext, seen: set[str], when: datetime) -> None:
-    """After a full listing: invoices the ERP no longer lists were deleted there; they become void
-    with nothing owed (the row stays for the audit trail and old links)."""
+def remove_missing_invoices(ctx: WriteContext, seen: set[str], when: datetime) -> None:
+    """After a full listing: invoices the ERP no longer lists were deleted there."""
     rows = ctx.conn.execute(
-        select(INVOICES.c.id, INVOICES.c.erp_id).where(
-            INVOICES.c.source == ctx.source, INVOICES.c.status != InvoiceStatus.void
+        select(INVOICES.c.id, INVOICES.c.erp_id, INVOICES.c.account_id, INVOICES.c.number).where(
+            INVOICES.c.source == ctx.source
         )
     )
-    gone = [
-        {
-            "_id": id_,
-            "status": InvoiceStatus.void,
-            "total": ZERO,
-            "amount_paid": ZERO,
-            "balance": ZERO,
-            "updated_at": when,
-        }
-        for id_, erp_id in rows
-        if erp_id not in seen
-    ]
-    update_rows(ctx.conn, INVOICES, gone)
-    ctx.report.updated["invoices"] += len(gone)
+    remove_invoices(
+        ctx,
+        [row for row in rows if row.erp_id not in seen],
+        when,
+        why="no longer listed by the ERP",
+    )
+
+
+def remove_invoices(ctx: WriteContext, rows: list[Any], when: datetime, *, why: str) -> None:
+    """Delete the invoices (their lines and allocations go with them; the documents stored for
+    them stay, unlinked, so a verification code printed on a copy still answers) and say so in
+    the audit trail."""
+    if not rows:
+        return
+    ctx.conn.execute(
+        insert(AUDIT),
+        [
+            {
+                "at": when,
+                "action": "invoice.removed",
+                "actor": f"sync:{ctx.source}"[:200],
+                "account_id": row.account_id,
+                "target": f"invoice:{row.id}",
+                "detail": {"number": row.number, "erp_id": row.erp_id, "why": why},
+            }
+            for row in rows
+        ],
+    )
+    for part in chunks([row.id for row in rows]):
+        ctx.conn.execute(INVOICES.delete().where(INVOICES.c.id.in_(part)))
+    ctx.report.removed["invoices"] += len(rows)

@@ -191,7 +191,7 @@ def delete_missing_payments(ctx: WriteContext, seen: set[str]) -> None:
         )
         ctx.touched_invoices.update(touched)
         ctx.conn.execute(PAYMENTS.delete().where(PAYMENTS.c.id.in_(part)))
-    ctx.report.updated["payments"] += len(gone)
+    ctx.report.removed["payments"] += len(gone)
 
 
 # One statement per chunk: the sums of allocations joined once (UPDATE … FROM, SQLite ≥ 3.33).

@@ -41,6 +41,9 @@ class SyncReport:
     inserted: dict[str, int] = field(default_factory=_zeros)
     updated: dict[str, int] = field(default_factory=_zeros)
     unchanged: dict[str, int] = field(default_factory=_zeros)
+    # Deleted in the ERP, so deleted here (invoices, payments); accounts and contacts are closed
+    # or deactivated instead, which counts as updated.
+    removed: dict[str, int] = field(default_factory=_zeros)
     rejected: list[Rejection] = field(default_factory=list)
     rejected_count: int = 0
     # ERP originals: stored anew, or fetched and found identical to the one stored.
@@ -62,7 +65,7 @@ class SyncReport:
 
     @property
     def changed(self) -> int:
-        return sum(self.inserted.values()) + sum(self.updated.values())
+        return sum(self.inserted.values()) + sum(self.updated.values()) + sum(self.removed.values())
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -70,6 +73,7 @@ class SyncReport:
             "inserted": dict(self.inserted),
             "updated": dict(self.updated),
             "unchanged": dict(self.unchanged),
+            "removed": dict(self.removed),
             "rejected": [r.as_dict() for r in self.rejected],
             "documents": dict(self.documents),
             "reconciliation": {
@@ -83,8 +87,10 @@ class SyncReport:
         parts = []
         for kind in COUNTED:
             i, u, n = self.inserted[kind], self.updated[kind], self.unchanged[kind]
-            if i or u or n:
-                parts.append(f"{kind}: {i} new, {u} updated, {n} unchanged")
+            r = self.removed[kind]
+            if i or u or n or r:
+                gone = f", {r} removed" if r else ""
+                parts.append(f"{kind}: {i} new, {u} updated, {n} unchanged{gone}")
         if self.documents["stored"] or self.documents["unchanged"]:
             parts.append(
                 f"original documents: {self.documents['stored']} stored, "

@@ -58,7 +58,12 @@ def invoice(db: Database, number: str) -> Invoice:
 
 
 def nothing_changed(report) -> bool:
-    return not any(report.inserted.values()) and not any(report.updated.values())
+    return not report.changed
+
+
+def invoice_gone(db: Database, number: str) -> bool:
+    with db.admin_session() as s:
+        return s.scalars(select(Invoice.id).where(Invoice.number == number)).first() is None
 
 
 @pytest.fixture

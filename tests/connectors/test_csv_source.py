@@ -16,6 +16,7 @@ from core.models import Account, Contact, Invoice, SyncRun
 from tests.connectors.conftest import (
     EXAMPLES,
     invoice,
+    invoice_gone,
     nothing_changed,
     snapshot,
     sync,
@@ -106,7 +107,7 @@ def test_a_changed_invoice_is_updated_and_the_rest_left_alone(db, example_dir):
     assert invoice(db, "RE-2026-0102").balance == Decimal("357")
 
 
-def test_deletions_in_the_erp_void_invoices_and_remove_payments(db, example_dir):
+def test_deletions_in_the_erp_remove_invoices_and_payments(db, example_dir):
     sources = example_dir / "sources.toml"
     sync(db, sources, "example")
     for name, gone in (("invoices.csv", "RE-2026-0102"), ("payments.csv", "PAY-9002")):
@@ -115,8 +116,8 @@ def test_deletions_in_the_erp_void_invoices_and_remove_payments(db, example_dir)
 
     report = sync(db, sources, "example", full=True)
 
-    assert report.updated["invoices"] == 1 and report.updated["payments"] == 1
-    assert invoice(db, "RE-2026-0102").status == "void"
+    assert report.removed["invoices"] == 1 and report.removed["payments"] == 1
+    assert invoice_gone(db, "RE-2026-0102")
     uk = invoice(db, "INV-UK-5001")  # its payment is gone: owed in full again
     assert (uk.amount_paid, uk.balance, uk.status) == (Decimal(0), Decimal("5040"), "open")
 
@@ -259,6 +260,7 @@ def test_the_command_prints_the_report_as_json(db, tmp_path):
         "source",
         "inserted",
         "updated",
+        "removed",
         "unchanged",
         "rejected",
         "documents",

@@ -21,11 +21,19 @@ from core.models import (
     Account,
     AuditEvent,
     Contact,
+    Invoice,
     LinkScope,
     PaymentAllocation,
     SyncRun,
 )
-from tests.connectors.conftest import invoice, snapshot, sync, write_sources
+from tests.connectors.conftest import (
+    invoice,
+    invoice_gone,
+    nothing_changed,
+    snapshot,
+    sync,
+    write_sources,
+)
 from tests.connectors.fake_erp import Reply
 
 STAMP = "2026-10-01T10:00:00Z"
@@ -161,7 +169,7 @@ def portal_link(db, email: str) -> str:
         return issued.id
 
 
-def test_a_deleted_invoice_leaves_with_nothing_owed_and_its_audit_trail_kept(db, ledger, sources):
+def test_a_deleted_invoice_leaves_the_portal_and_its_audit_trail_stays(db, ledger, sources):
     sync(db, sources, "erp", SECRET)
     gone = invoice(db, "INV-2")
     with db.admin_session() as s:
@@ -169,13 +177,26 @@ def test_a_deleted_invoice_leaves_with_nothing_owed_and_its_audit_trail_kept(db,
                target=f"invoice:{gone.id}")  # fmt: skip
     ledger.invoices = [i for i in ledger.invoices if i["id"] != "INV-2"]
 
-    sync(db, sources, "erp", SECRET, full=True)
+    report = sync(db, sources, "erp", SECRET, full=True)
 
-    deleted = invoice(db, "INV-2")
-    assert (deleted.status, deleted.total, deleted.balance) == ("void", Decimal(0), Decimal(0))
+    assert report.removed["invoices"] == 1
+    assert invoice_gone(db, "INV-2")
     with db.admin_session() as s:
-        trail = s.scalars(select(AuditEvent.target).where(AuditEvent.action == "document.download"))
-        assert list(trail) == [f"invoice:{gone.id}"]
+        assert gone.id not in s.scalars(
+            select(Invoice.id).where(Invoice.account_id == gone.account_id)
+        )
+        trail = s.execute(
+            select(AuditEvent.action, AuditEvent.target, AuditEvent.detail)
+            .where(AuditEvent.target == f"invoice:{gone.id}")
+            .order_by(AuditEvent.id)
+        ).all()
+    assert [(action, target) for action, target, _ in trail] == [
+        ("document.download", f"invoice:{gone.id}"),
+        ("invoice.removed", f"invoice:{gone.id}"),
+    ]
+    assert trail[1].detail["number"] == "INV-2"
+
+    assert nothing_changed(sync(db, sources, "erp", SECRET, full=True))  # removed once
 
 
 def test_a_credit_note_applied_to_an_invoice_is_an_allocation_on_both(db, ledger, sources):
