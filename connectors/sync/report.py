@@ -41,6 +41,8 @@ class SyncReport:
     inserted: dict[str, int] = field(default_factory=_zeros)
     updated: dict[str, int] = field(default_factory=_zeros)
     unchanged: dict[str, int] = field(default_factory=_zeros)
+    # Rows of addresses forgotten on request (core.suppression): skipped, as the person asked.
+    suppressed: dict[str, int] = field(default_factory=lambda: {"contacts": 0})
     rejected: list[Rejection] = field(default_factory=list)
     rejected_count: int = 0
     # ERP originals: stored anew, or fetched and found identical to the one stored.
@@ -70,6 +72,7 @@ class SyncReport:
             "inserted": dict(self.inserted),
             "updated": dict(self.updated),
             "unchanged": dict(self.unchanged),
+            "suppressed": dict(self.suppressed),
             "rejected": [r.as_dict() for r in self.rejected],
             "documents": dict(self.documents),
             "reconciliation": {
@@ -90,6 +93,8 @@ class SyncReport:
                 f"original documents: {self.documents['stored']} stored, "
                 f"{self.documents['unchanged']} unchanged"
             )
+        if self.suppressed["contacts"]:
+            parts.append(f"{self.suppressed['contacts']} contacts skipped (forgotten on request)")
         if self.reconciled or self.differences:
             parts.append(
                 f"balances: {self.reconciled} equal to the ERP's, {len(self.differences)} different"
