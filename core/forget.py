@@ -94,10 +94,10 @@ def forget(session, person: Selection, *, actor: str, now: datetime) -> ForgetRe
             report.cancelled += 1
         report.replies += redact_outbound(session, ids, now, scrub)
     for contact in person.contacts:
+        report.sessions_ended += end_all(session, "forgotten", contact_id=contact.id, now=now)
         report.links_revoked += revoke(
             session, active_links(session, contact_id=contact.id), by=actor
         )
-        report.sessions_ended += end_all(session, "forgotten", contact_id=contact.id, now=now)
         contact.email = pseudonym(contact.id)
         contact.name = FORGOTTEN_NAME
         contact.active = False

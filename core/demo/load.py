@@ -137,17 +137,22 @@ def load_demo(db: Database, spec: DemoSpec, *, append: bool = False,
 
 def _forgotten_filter(db: Database) -> Callable[[list[tuple]], list[tuple]] | None:
     """Drops generated contacts whose address was forgotten on request (``--append`` with the
-    same seed makes the same people); None when nobody was forgotten."""
+    same seed makes the same people); None when nobody was forgotten. The list is read before
+    loading: the loader holds the database meanwhile."""
     with db.admin_session() as session:
-        if session.scalar(select(SuppressedAddress.id).limit(1)) is None:
+        query = select(SuppressedAddress.digest, SuppressedAddress.account_id)
+        listed = set(session.execute(query))
+        if not listed:
             return None
         suppression = Suppression.load(session)
     account, address = CONTACT_COLUMNS.index("account_id"), CONTACT_COLUMNS.index("email")
 
     def keep(rows: list[tuple]) -> list[tuple]:
-        with db.admin_session() as session:
-            gone = suppression.suppressed(session, [(r[account], r[address]) for r in rows])
-        return [r for r in rows if (r[account], r[address]) not in gone]
+        def forgotten(row: tuple) -> bool:
+            digest = suppression.digest(row[address])
+            return (digest, None) in listed or (digest, row[account]) in listed
+
+        return [row for row in rows if not forgotten(row)]
 
     return keep
 

@@ -260,6 +260,7 @@ def test_the_command_prints_the_report_as_json(db, tmp_path):
         "inserted",
         "updated",
         "unchanged",
+        "suppressed",
         "rejected",
         "documents",
         "reconciliation",
