@@ -16,7 +16,9 @@ from ardesk.commands.documents import documents
 from ardesk.commands.intents import classify, intents_group
 from ardesk.commands.invoices import invoices
 from ardesk.commands.links import link
+from ardesk.commands.personal_data import export_data, forget
 from ardesk.commands.report import report
+from ardesk.commands.retention import retention
 from ardesk.commands.settings import settings_group
 from ardesk.commands.sources import sources
 from ardesk.commands.sync import sync
@@ -57,8 +59,11 @@ for command in (
     corrections,
     sync,
     sources,
+    retention,
     classify,
 ):
     main.add_command(command)
+contacts.add_command(export_data)
+contacts.add_command(forget)
 main.add_command(intents_group, "intents")
 main.add_command(settings_group, "settings")

@@ -61,6 +61,21 @@ def link_cleanup_job(db: Database, settings: Settings) -> Job:
     return Job("links.cleanup", settings.link_cleanup_interval.total_seconds(), run)
 
 
+def retention_job(db: Database, settings: Settings) -> Job:
+    from core import retention
+
+    def run() -> dict:
+        report = retention.run(db, days=settings.retention_days)
+        log.info(
+            "retention: redacted %s (kept %s open hand-offs)",
+            report.as_dict()["redacted"],
+            report.kept_open,
+        )
+        return report.as_dict()
+
+    return Job("retention.run", 24 * 3600, run)
+
+
 def sync_jobs(db: Database, settings: Settings) -> list[Job]:
     sources = settings.sources_file
     if not sources:
@@ -73,7 +88,7 @@ def sync_jobs(db: Database, settings: Settings) -> list[Job]:
 
 
 def all_jobs(db: Database, settings: Settings) -> list[Job]:
-    return [link_cleanup_job(db, settings), *sync_jobs(db, settings)]
+    return [link_cleanup_job(db, settings), retention_job(db, settings), *sync_jobs(db, settings)]
 
 
 def tick_of(job: Job, at: datetime) -> int:

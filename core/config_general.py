@@ -83,6 +83,20 @@ class GeneralSettings(SettingsGroup):
             "`90d`",
         ),
     )
+    retention_days: int = Field(
+        90,
+        ge=1,
+        le=36500,
+        json_schema_extra=doc(
+            "Days a message's text is kept: after that `ardesk retention run` (daily in `ardesk "
+            "clock`) removes the raw message, its subject, the decision's texts and reply texts, "
+            "the outbound payloads (they hold link tokens), attachment names, corrections' texts "
+            "and hand-off notes; decision records, delivery states and audit events stay. "
+            "Requests still open (waiting, in progress, or in the hand-off queue) are never "
+            "redacted ([operations.md](operations.md#retention-and-personal-data)).",
+            "`90`",
+        ),
+    )
 
     @field_validator("base_url")
     @classmethod

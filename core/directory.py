@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import Ambiguous, InvalidInput, NotFound
 from core.models import LANGUAGES, Account, Contact, Role
+from core.suppression import Suppression
 
 # Deliberately simple: one @, a dotted domain, no spaces. Deliverability is the mail server's call.
 _EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
@@ -75,7 +76,10 @@ def add_contact(
     name: str,
     role: str,
     language: str | None = None,
+    allow_forgotten: bool = False,
 ) -> Contact:
+    """Add a contact; an address forgotten on request only with ``allow_forgotten`` (which
+    takes it off the suppression list)."""
     address = normalise_email(email)
     name = (name or "").strip()
     if not name:
@@ -92,6 +96,14 @@ def add_contact(
     )
     if exists:
         raise InvalidInput(f"{address} is already a contact of account {account.erp_id}")
+    suppression = Suppression.load(session)
+    if suppression.is_suppressed(session, account.id, address):
+        if not allow_forgotten:
+            raise InvalidInput(
+                f"{address} was forgotten on request; add it again only if the person asks "
+                "(--allow-forgotten)"
+            )
+        suppression.lift(session, address, account.id)
     contact = Contact(account_id=account.id, email=address, name=name, role=role, language=language)
     session.add(contact)
     session.flush()

@@ -16,7 +16,7 @@ from ardesk.runtime import Runtime, clean_errors, pass_runtime
 @pass_runtime
 @clean_errors
 def clock(runtime: Runtime, list_jobs: bool) -> None:
-    """Run the periodic jobs: link clean-up, scheduled syncs."""
+    """Run the periodic jobs: link clean-up, retention, scheduled syncs."""
     from ardesk.clock import all_jobs, run_clock
 
     if list_jobs:

@@ -104,6 +104,11 @@ def list_contacts(runtime: Runtime, account_erp_id: str | None, as_json: bool) -
 @click.option("--name", required=True)
 @click.option("--role", required=True, help="ap_contact, finance_approver, account_manager, …")
 @click.option("--language", type=click.Choice(LANGUAGES), help="Preferred language.")
+@click.option(
+    "--allow-forgotten",
+    is_flag=True,
+    help="Add an address forgotten on request again (the person asked to come back).",
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_runtime
 @clean_errors
@@ -114,12 +119,21 @@ def add(
     name: str,
     role: str,
     language: str | None,
+    allow_forgotten: bool,
     as_json: bool,
 ) -> None:
     """Add a contact to an account."""
     with runtime.db.admin_session() as s:
         account = find_account(s, account_erp_id)
-        contact = add_contact(s, account, email=email, name=name, role=role, language=language)
+        contact = add_contact(
+            s,
+            account,
+            email=email,
+            name=name,
+            role=role,
+            language=language,
+            allow_forgotten=allow_forgotten,
+        )
         row = _contact_json(contact)
     if as_json:
         from ardesk.runtime import print_json

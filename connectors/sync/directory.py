@@ -12,6 +12,7 @@ from connectors.records import AccountRecord, ContactRecord
 from connectors.sync.context import AccountRef, WriteContext, chunks, update_rows
 from core.links import active_links, revoke
 from core.models import LANGUAGES, Account, AccountStatus, Contact, utcnow
+from core.suppression import Suppression
 
 ACCOUNTS = Account.__table__
 CONTACTS = Contact.__table__
@@ -96,6 +97,7 @@ def write_contacts(ctx: WriteContext, batch: list[ContactRecord]) -> None:
             ctx.reject("contacts", rec.row, "role", f"unknown role {rec.role!r}")
             continue
         wanted.append((rec, account.id))
+    wanted = _without_forgotten(ctx, wanted)
     if not wanted:
         return
     by_erp, by_email = _existing_contacts(ctx, wanted)
@@ -153,6 +155,23 @@ def write_contacts(ctx: WriteContext, batch: list[ContactRecord]) -> None:
     if updates:
         update_rows(ctx.conn, CONTACTS, updates)
         ctx.report.updated["contacts"] += len(updates)
+
+
+def _without_forgotten(
+    ctx: WriteContext, wanted: list[tuple[ContactRecord, int]]
+) -> list[tuple[ContactRecord, int]]:
+    """The records whose address was not forgotten on request (``ardesk contacts forget``):
+    the ERP still lists the person, ardesk must not hold them again. Counted, never listed."""
+    if not wanted:
+        return wanted
+    forgotten = Suppression.load(ctx.conn).suppressed(
+        ctx.conn, [(account_id, rec.email) for rec, account_id in wanted]
+    )
+    if not forgotten:
+        return wanted
+    kept = [(rec, a) for rec, a in wanted if (a, rec.email) not in forgotten]
+    ctx.report.suppressed["contacts"] += len(wanted) - len(kept)
+    return kept
 
 
 def _existing_contacts(ctx: WriteContext, wanted: list[tuple[ContactRecord, int]]):

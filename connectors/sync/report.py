@@ -44,6 +44,8 @@ class SyncReport:
     # Deleted in the ERP, so deleted here (invoices, payments); accounts and contacts are closed
     # or deactivated instead, which counts as updated.
     removed: dict[str, int] = field(default_factory=_zeros)
+    # Rows of addresses forgotten on request (core.suppression): skipped, as the person asked.
+    suppressed: dict[str, int] = field(default_factory=lambda: {"contacts": 0})
     rejected: list[Rejection] = field(default_factory=list)
     rejected_count: int = 0
     # ERP originals: stored anew, or fetched and found identical to the one stored.
@@ -74,6 +76,7 @@ class SyncReport:
             "updated": dict(self.updated),
             "unchanged": dict(self.unchanged),
             "removed": dict(self.removed),
+            "suppressed": dict(self.suppressed),
             "rejected": [r.as_dict() for r in self.rejected],
             "documents": dict(self.documents),
             "reconciliation": {
@@ -96,6 +99,8 @@ class SyncReport:
                 f"original documents: {self.documents['stored']} stored, "
                 f"{self.documents['unchanged']} unchanged"
             )
+        if self.suppressed["contacts"]:
+            parts.append(f"{self.suppressed['contacts']} contacts skipped (forgotten on request)")
         if self.reconciled or self.differences:
             parts.append(
                 f"balances: {self.reconciled} equal to the ERP's, {len(self.differences)} different"

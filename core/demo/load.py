@@ -22,12 +22,22 @@ from sqlalchemy import func, select
 import core
 from core.bulkload import BulkLoader
 from core.db import Database
+from core.demo.accounts import CONTACT_COLUMNS
 from core.demo.batch import Batch
 from core.demo.generate import DEFAULT_CHUNK, DemoSpec, generate
 from core.demo.numbering import ERP_STYLES, Counters
 from core.demo.producer import read_batches
 from core.migrate import upgrade
-from core.models import Account, Contact, Invoice, InvoiceLine, Payment, PaymentAllocation
+from core.models import (
+    Account,
+    Contact,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    PaymentAllocation,
+    SuppressedAddress,
+)
+from core.suppression import Suppression
 
 # Below this many invoices starting a second process costs more than it saves.
 CHILD_PROCESS_THRESHOLD = 50_000
@@ -109,10 +119,13 @@ def load_demo(db: Database, spec: DemoSpec, *, append: bool = False,
         batches = _generated_elsewhere(spec, db.dialect, counters, chunk)
     else:
         batches = generate(spec, db.dialect, counters, chunk)
+    forgotten = _forgotten_filter(db)
     # closing(): a failed load stops the child process at once, not when garbage is collected.
     with closing(batches), BulkLoader(db) as loader:
         for batch in batches:
             for table, columns, rows in batch.tables():
+                if table == "contacts" and forgotten is not None:
+                    rows = forgotten(rows)
                 if rows:
                     loader.load(table, columns, rows)
             if on_invoices is not None:
@@ -120,6 +133,28 @@ def load_demo(db: Database, spec: DemoSpec, *, append: bool = False,
         if on_stage is not None:
             on_stage("building indexes")
     return LoadResult(spec, db.dialect, dict(loader.rows_loaded), time.perf_counter() - started)
+
+
+def _forgotten_filter(db: Database) -> Callable[[list[tuple]], list[tuple]] | None:
+    """Drops generated contacts whose address was forgotten on request (``--append`` with the
+    same seed makes the same people); None when nobody was forgotten. The list is read before
+    loading: the loader holds the database meanwhile."""
+    with db.admin_session() as session:
+        query = select(SuppressedAddress.digest, SuppressedAddress.account_id)
+        listed = set(session.execute(query))
+        if not listed:
+            return None
+        suppression = Suppression.load(session)
+    account, address = CONTACT_COLUMNS.index("account_id"), CONTACT_COLUMNS.index("email")
+
+    def keep(rows: list[tuple]) -> list[tuple]:
+        def forgotten(row: tuple) -> bool:
+            digest = suppression.digest(row[address])
+            return (digest, None) in listed or (digest, row[account]) in listed
+
+        return [row for row in rows if not forgotten(row)]
+
+    return keep
 
 
 def _generated_elsewhere(spec: DemoSpec, dialect: str, counters: Counters,

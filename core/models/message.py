@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -43,6 +44,13 @@ class InboundMessage(AccountScoped, Base):
         Index("ix_inbound_messages_sender_received", "channel", "sender", "received_at"),
         # The AR console's request log: newest first, cut by (received_at, id).
         Index("ix_inbound_messages_received_id", "received_at", "id"),
+        # Retention walks the messages whose text is still there: a few among a million.
+        Index(
+            "ix_inbound_messages_unredacted",
+            "received_at",
+            sqlite_where=text("redacted_at IS NULL"),
+            postgresql_where=text("redacted_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -63,6 +71,8 @@ class InboundMessage(AccountScoped, Base):
     )
     decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
+    # When its text (raw, subject, the decision's texts) was removed (core.redaction).
+    redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class OutboundStatus(enum.StrEnum):
@@ -78,6 +88,12 @@ class OutboundMessage(AccountScoped, Base):
         Index("ix_outbound_messages_status_next", "status", "next_attempt_at"),
         # The reply rate limits count an address's replies of the last hour.
         Index("ix_outbound_messages_recipient_created", "recipient", "created_at"),
+        Index(
+            "ix_outbound_messages_unredacted",
+            "created_at",
+            sqlite_where=text("redacted_at IS NULL"),
+            postgresql_where=text("redacted_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -96,3 +112,5 @@ class OutboundMessage(AccountScoped, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # When its subject and payload (which held link tokens) were removed (core.redaction).
+    redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

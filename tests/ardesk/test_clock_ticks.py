@@ -91,7 +91,8 @@ def test_two_clocks_run_each_tick_once_and_a_standby_takes_over(db, tmp_path):
                 clock.send_signal(signal.SIGTERM)
         for clock in clocks:
             clock.wait(timeout=15)
-    runs = _runs(db)
+    # The one-second job's ticks (the daily retention job runs once, in the first clock).
+    runs = [run for run in _runs(db) if run.job == "links.cleanup"]
     assert len({run.leader for run in runs}) == 2
     ticks = [run.tick for run in runs]
     assert len(ticks) == len(set(ticks))

@@ -262,6 +262,7 @@ def test_the_command_prints_the_report_as_json(db, tmp_path):
         "updated",
         "removed",
         "unchanged",
+        "suppressed",
         "rejected",
         "documents",
         "reconciliation",

@@ -46,7 +46,9 @@ def sign_in():
             require_totp=settings.ar_require_totp,
         )
         target = f"ar_user:{result.user_id}" if result.user_id else None
-        actor = f"ar:{email[:190]}"
+        # Whatever was typed is kept only when it names an AR user: a stranger's (or a
+        # customer's) address never enters the append-only audit trail.
+        actor = f"ar:{email[:190]}" if result.user_id else "ar:unknown"
         if not result.ok:
             staff.audit(session, "ar.sign_in_failed", target, actor=actor, reason=result.outcome)
         else:

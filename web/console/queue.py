@@ -105,6 +105,8 @@ def close(message_id: int):
         except handoffs.AlreadyResolved:
             flash(_("This request was already answered or closed."), "error")
             return _back(message_id)
+        # The reason is AR's free text (it may quote the customer): it stays on the hand-off,
+        # where retention and forgetting reach it, never in the append-only audit trail.
         staff.audit(session, "handoff.close", f"inbound:{message_id}",
-                    account_id=message.account_id, reason=reason[:200])  # fmt: skip
+                    account_id=message.account_id)  # fmt: skip
     return _back(message_id)

@@ -47,10 +47,14 @@ def test_it_refuses_a_wrong_password_and_audits_why(db, client, team):
     assert "not the password" not in str(event.detail)
 
 
-def test_an_unknown_email_reads_like_a_wrong_password(client, team):
+def test_an_unknown_email_reads_like_a_wrong_password(db, client, team):
     response = sign_in(client, "nobody@supplier.example")
     assert response.status_code == 401
     assert "Wrong email, password or code" in response.text
+    # The append-only trail keeps no address that names nobody on the AR team.
+    (event,) = _audit(db, "ar.sign_in_failed")
+    assert event.actor == "ar:unknown"
+    assert "nobody@" not in f"{event.actor} {event.target} {event.detail}"
 
 
 def test_it_locks_out_after_repeated_failures_even_with_the_right_password(db, client, team):

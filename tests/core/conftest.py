@@ -1,0 +1,3 @@
+"""The bot scenarios' supplier and customers serve the retention and personal-data tests too."""
+
+from tests.bot.conftest import world  # noqa: F401
