@@ -12,6 +12,7 @@ from typing import Any
 import click
 from sqlalchemy.exc import OperationalError
 
+from core import metrics
 from core.config import ConfigError, Settings, load_settings
 from core.db import Database
 from core.errors import ArdeskError
@@ -32,6 +33,7 @@ class Runtime:
         if self._settings is None:
             settings = load_settings()
             load_brand(settings)  # read at start: a bad brand file (a mistyped IBAN) stops here
+            metrics.configure(settings)
             self._settings = settings
         return self._settings
 

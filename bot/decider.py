@@ -98,7 +98,10 @@ def _serve(settings: Settings, conn: Connection) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     from bot.channels.email.parse import parse_email
     from bot.process import decide, process
+    from core import metrics
     from core.db import Database
+
+    metrics.configure(settings)
 
     db = Database.connect(settings)
     # Load what the first message would load lazily (the model, templates, a connection), so

@@ -17,6 +17,7 @@ from bot.render import render
 from bot.resolve import resolve
 from bot.resolve.issuer import LinkIssuer
 from bot.understand import understand
+from core import metrics
 
 
 @dataclass(frozen=True)
@@ -54,4 +55,5 @@ def run_pipeline(ctx: Context, issuer: LinkIssuer) -> None:
     for step in PIPELINE:
         if ctx.stopped and not step.always:
             continue
-        step.run(ctx, issuer)
+        with metrics.step_timer(step.name, record=not ctx.dry_run):
+            step.run(ctx, issuer)

@@ -18,6 +18,7 @@ from bot.pipeline import run_pipeline
 from bot.record import decision_record
 from bot.resolve.issuer import LinkIssuer
 from bot.store import record_failure
+from core import metrics
 from core.config import Settings
 from core.db import Database
 from core.links import LinkSigner
@@ -101,6 +102,8 @@ def decide(
             if ctx.contacts:
                 row.account_id = ctx.contacts[0].account_id
                 row.contact_id = ctx.contacts[0].contact_id
+    intents = ctx.understanding.intents if ctx.understanding else ()
+    metrics.count_request(inbound.channel, intents, ctx.action.value, ctx.status.value)
     return decision
 
 
@@ -121,6 +124,7 @@ def process(db: Database, settings: Settings, message_id: int, now: datetime | N
     except Exception as error:
         log.exception("processing message %s failed (attempt %s)", message_id, attempts)
         record_failure(db, message_id, error)
+        metrics.count_error(metrics.ErrorKind.processing)
         return None
 
 
@@ -176,4 +180,5 @@ def give_up(
         row.status = status
         row.decision = decision
         index_decision(session, message_id, decision)
+    metrics.count_request(channel, (), "handoff", "unknown")
     return decision

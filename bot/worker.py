@@ -24,6 +24,7 @@ from bot.login_links import send_login_links
 from bot.outbox import DeliveryReport, deliver_due
 from bot.process import give_up
 from bot.store import claim, record_failure, release, renew
+from core import metrics
 from core.config import Settings
 from core.db import Database
 from core.links import LinkSigner
@@ -76,9 +77,11 @@ class Worker:
             seconds = self.settings.message_deadline.total_seconds()
             log.warning("message %s not decided within %g s: handed to AR", message_id, seconds)
             give_up(self.db, self.settings, message_id, f"not decided within {seconds:g} s")
+            metrics.count_error(metrics.ErrorKind.decision_overdue)
         elif outcome is Outcome.crashed:
             log.warning("the decision process died on message %s", message_id)
             record_failure(self.db, message_id, "the decision process died")
+            metrics.count_error(metrics.ErrorKind.decision_crashed)
         return outcome
 
     def deliver(self, chunk: int = 1) -> DeliveryReport:
@@ -94,6 +97,7 @@ class Worker:
                 setattr(total, name, getattr(total, name) + getattr(report, name))
             if report.sent + report.retried + report.failed < chunk:
                 break
+        metrics.count_deliveries(**vars(total))
         return total
 
     def run_once(self, *, intake: bool = True) -> tuple[int, DeliveryReport]:

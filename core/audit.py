@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from core import metrics
 from core.models import AuditEvent
 
 
@@ -35,4 +36,5 @@ def record(
         detail=detail,
     )
     session.add(event)
+    metrics.audited(session, action, target, detail)
     return event

@@ -29,6 +29,7 @@ from pydantic import ValidationError, model_validator
 
 from core.config_general import GeneralSettings, SourcesSettings, WebSettings
 from core.config_mail import MailSettings
+from core.config_metrics import MetricsSettings
 from core.config_processes import ChatSettings, WorkerSettings
 from core.config_types import (
     ENVIRONMENTS,
@@ -58,7 +59,13 @@ def _development_secret(var_dir: Path) -> str:
 
 
 class Settings(
-    GeneralSettings, WebSettings, MailSettings, WorkerSettings, ChatSettings, SourcesSettings
+    GeneralSettings,
+    WebSettings,
+    MailSettings,
+    WorkerSettings,
+    ChatSettings,
+    SourcesSettings,
+    MetricsSettings,
 ):
     """Every setting, typed. Build it with ``load_settings``; change one with ``replace``."""
 

@@ -6,7 +6,11 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from core.models import Handoff, Resolution, utcnow
+from core.models import Handoff, InboundStatus, Resolution, utcnow
+
+# A hand-off gets its queue row when its decision is stored (``core.request_index``); a message
+# given up without one (a store that marks it failed directly) is queued by its state alone.
+UNRECORDED_STATES = tuple(s for s in InboundStatus if s.value == "failed")
 
 
 class AlreadyResolved(Exception):

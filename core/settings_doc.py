@@ -15,6 +15,7 @@ GROUPS = (
     ("worker", "Worker and clock"),
     ("chat", "Slack and Teams"),
     ("sources", "Data sources"),
+    ("metrics", "Metrics"),
 )
 
 INTRO = f"""# Configuration

@@ -9,6 +9,8 @@ have_postgres || missing+=(postgresql)
 command -v dovecot >/dev/null || [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
 # The SQL source's tests run a throwaway MariaDB as the mysql user.
 command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
+# The alert rules are checked and unit-tested with promtool (it comes with Debian's prometheus).
+command -v promtool >/dev/null || missing+=(prometheus)
 # The portal's browser tests and PDF rendering (WeasyPrint needs Pango and a font).
 for package in chromium fonts-dejavu-core poppler-utils libpango-1.0-0 libpangoft2-1.0-0; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")

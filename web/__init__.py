@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["ardesk.db"] = database
     app.extensions["ardesk.signer"] = LinkSigner(*settings.verifying_keys)
 
-    from web import errors, i18n, security, visitor
+    from web import errors, i18n, metrics, security, visitor
     from web.console import blueprint as console
     from web.documents import blueprint as documents
     from web.extensions import babel, csrf
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app, hsts=not development, proxy_hops=settings.proxy_hops)
     errors.init_app(app)
+    metrics.init_app(app, settings, database)
     app.teardown_request(visitor.close_scope)
     for blueprint in (health, landing, portal, documents, verify, slack, console):
         app.register_blueprint(blueprint)

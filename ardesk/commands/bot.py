@@ -12,6 +12,7 @@ import click
 
 from ardesk.runtime import Runtime, clean_errors, pass_runtime, print_json
 from core.errors import InvalidInput
+from core.metrics.exposition import serve as serve_metrics
 
 
 @click.command("handle-eml")
@@ -85,6 +86,7 @@ def worker(runtime: Runtime, once: bool, no_intake: bool) -> None:
         return
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: bot_worker.stop())
+    serve_metrics(runtime.settings, runtime.db)
     bot_worker.run(intake=not no_intake)
 
 
@@ -99,6 +101,7 @@ def smtpd(runtime: Runtime, host: str | None, port: int | None) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     controller = make_controller(runtime.db, runtime.settings, host=host, port=port)
+    serve_metrics(runtime.settings, runtime.db)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

@@ -13,6 +13,7 @@ from ardesk.runtime import Runtime, clean_errors, pass_runtime, print_json_array
 from core import audit
 from core.directory import find_account
 from core.errors import InvalidInput
+from core.metrics.exposition import serve as serve_metrics
 from core.models import Account, ChatMapping, ChatPlace
 
 
@@ -34,6 +35,7 @@ def slack(runtime: Runtime) -> None:
         raise InvalidInput("ARDESK_SLACK_APP_TOKEN is not set (an xapp-… app-level token)")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     handler = SocketModeHandler(slack_app(runtime.db, settings), settings.slack_app_token)
+    serve_metrics(settings, runtime.db)
     handler.start()  # blocks; SIGTERM ends the process
 
 
@@ -55,6 +57,7 @@ def teams(runtime: Runtime) -> None:
     except LookupError as error:
         raise InvalidInput(str(error)) from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    serve_metrics(settings, runtime.db)
     web.run_app(app, host=host, port=int(port), print=None, access_log=None)
 
 

@@ -9,6 +9,7 @@ import threading
 import click
 
 from ardesk.runtime import Runtime, clean_errors, pass_runtime
+from core.metrics.exposition import serve as serve_metrics
 
 
 @click.command()
@@ -27,4 +28,5 @@ def clock(runtime: Runtime, list_jobs: bool) -> None:
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())
+    serve_metrics(runtime.settings, runtime.db)
     run_clock(runtime.db, runtime.settings, stopping)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, select
 
+from core import metrics
 from core.models import SyncRun, utcnow
 from core.models.sync_run import SyncStatus
 
@@ -48,6 +49,7 @@ def record_run(
             "error": error,
         },
     )
+    metrics.count_sync_run(source, status is SyncStatus.succeeded, report)
 
 
 def recent_runs(conn: Connection, source: str, limit: int = 20) -> list[SyncRun]:

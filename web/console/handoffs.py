@@ -18,7 +18,7 @@ import mailers
 from bot.channels import channel_for
 from core.config import Settings
 from core.decisions import Decision
-from core.handoff_state import AlreadyResolved, handoff, resolve
+from core.handoff_state import UNRECORDED_STATES, AlreadyResolved, handoff, resolve
 from core.models import (
     Account,
     ARUser,
@@ -26,14 +26,10 @@ from core.models import (
     Handoff,
     HandoffNote,
     InboundMessage,
-    InboundStatus,
     Resolution,
     utcnow,
 )
 
-# A hand-off gets its queue row when its decision is stored (``core.request_index``); a message
-# given up without one (a store that marks it failed directly) is queued by its state alone.
-UNRECORDED_STATES = tuple(s for s in InboundStatus if s.value == "failed")
 DUE_SOON = timedelta(hours=1)
 
 

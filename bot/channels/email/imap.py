@@ -19,11 +19,13 @@ from datetime import UTC, datetime
 from urllib.parse import unquote, urlsplit
 
 from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError, LoginError
 
 from bot import failpoints
-from bot.channels.email.oauth2 import access_token
+from bot.channels.email.oauth2 import OAuth2Error, access_token
 from bot.channels.email.parse import parse_email
 from bot.store import store
+from core import metrics
 from core.config import ConfigError, Settings
 from core.db import Database
 from core.models import MailboxState
@@ -155,6 +157,7 @@ class ImapIntake:
                 self._mark_processed(client, uid)
             if stored:
                 self.on_stored()
+        metrics.imap_fetched()
         return stored
 
     def _position(self, uidvalidity: int) -> int:
@@ -230,6 +233,7 @@ class ImapIntake:
                 finally:
                     _logout(client)
             except Exception as error:  # intake never dies: it logs, waits and tries again
+                metrics.imap_failed(_failure(error))
                 log.warning(
                     "IMAP %s: %s; reconnecting in %.0f s",
                     self.config.host,
@@ -241,6 +245,17 @@ class ImapIntake:
 
     def stop(self) -> None:
         self.stopping.set()
+
+
+def _failure(error: Exception) -> str:
+    """The reason a pass failed, as ``ardesk_imap_fetch_failures_total`` labels it."""
+    if isinstance(error, OAuth2Error):
+        return "oauth"
+    if isinstance(error, ConfigError | ssl.SSLError):  # an untrusted certificate, say
+        return "tls"
+    if isinstance(error, LoginError):
+        return "login"
+    return "connection" if isinstance(error, OSError | IMAPClientError) else "other"
 
 
 def _announced(client: IMAPClient) -> bool:

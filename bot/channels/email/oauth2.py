@@ -9,6 +9,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from core import metrics
 from core.config import ConfigError, Settings
 
 _cache: dict[str, tuple[str, float]] = {}
@@ -30,6 +31,14 @@ def access_token(settings: Settings) -> str:
     cached = _cache.get(url)
     if cached and cached[1] > time.monotonic():
         return cached[0]
+    try:
+        return _fetch(settings, url)
+    except Exception:  # the endpoint refused, answered nonsense or could not be reached
+        metrics.oauth_failed()
+        raise
+
+
+def _fetch(settings: Settings, url: str) -> str:
     form = {
         "client_id": settings.imap_oauth2_client_id or "",
         "client_secret": settings.imap_oauth2_client_secret or "",
@@ -57,6 +66,6 @@ def access_token(settings: Settings) -> str:
         ) from None
     token = payload.get("access_token")
     if not token:
-        raise ConfigError("the IMAP OAuth2 token endpoint returned no access_token")
+        raise OAuth2Error("the IMAP OAuth2 token endpoint returned no access_token")
     _cache[url] = (token, time.monotonic() + max(60, int(payload.get("expires_in", 3600)) - 60))
     return token

@@ -14,6 +14,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from bot.channels.email.parse import parse_email
 from bot.store import store
+from core import metrics
 from core.config import ConfigError, Settings
 from core.db import Database
 
@@ -34,6 +35,7 @@ class IntakeHandler:
             _, created = store(self.db, parse_email(raw))
         except Exception as error:  # the sending server keeps the message and retries
             log.error("could not store an SMTP message: %s", type(error).__name__)
+            metrics.smtp_intake_failed()
             return "451 4.3.0 Temporary failure storing the message, try again later"
         if created:
             self.on_stored()
