@@ -19,6 +19,7 @@ from ardesk.commands.links import link
 from ardesk.commands.report import report
 from ardesk.commands.settings import settings_group
 from ardesk.commands.sources import sources
+from ardesk.commands.status import status
 from ardesk.commands.sync import sync
 from ardesk.commands.users import users
 from ardesk.commands.web import web
@@ -57,6 +58,7 @@ for command in (
     corrections,
     sync,
     sources,
+    status,
     classify,
 ):
     main.add_command(command)

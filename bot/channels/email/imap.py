@@ -26,6 +26,7 @@ from bot.channels.email.parse import parse_email
 from bot.store import store
 from core.config import ConfigError, Settings
 from core.db import Database
+from core.heartbeats import IntakeHealth
 from core.models import MailboxState
 
 log = logging.getLogger(__name__)
@@ -94,8 +95,10 @@ class ImapIntake:
         *,
         on_stored: Callable[[], None] = lambda: None,
         ssl_context: ssl.SSLContext | None = None,
+        health: IntakeHealth | None = None,
     ) -> None:
         self.db = db
+        self.health = health or IntakeHealth()  # the worker's heartbeat reports it
         self.settings = settings
         self.config = imap_config(settings)
         self.on_stored = on_stored
@@ -155,6 +158,7 @@ class ImapIntake:
                 self._mark_processed(client, uid)
             if stored:
                 self.on_stored()
+        self.health.imap_fetched()
         return stored
 
     def _position(self, uidvalidity: int) -> int:
@@ -230,6 +234,7 @@ class ImapIntake:
                 finally:
                     _logout(client)
             except Exception as error:  # intake never dies: it logs, waits and tries again
+                self.health.imap_failed(error)
                 log.warning(
                     "IMAP %s: %s; reconnecting in %.0f s",
                     self.config.host,

@@ -17,6 +17,8 @@ _cache: dict[str, tuple[str, float]] = {}
 class OAuth2Error(ConfigError):
     """No access token could be had; the message says what the endpoint answered."""
 
+    failure_kind = "oauth2"  # what the heartbeat records (core.heartbeats)
+
 
 def access_token(settings: Settings) -> str:
     """``ARDESK_IMAP_OAUTH2_TOKEN``, else a token from ``ARDESK_IMAP_OAUTH2_TOKEN_URL`` with
@@ -57,6 +59,6 @@ def access_token(settings: Settings) -> str:
         ) from None
     token = payload.get("access_token")
     if not token:
-        raise ConfigError("the IMAP OAuth2 token endpoint returned no access_token")
+        raise OAuth2Error("the IMAP OAuth2 token endpoint returned no access_token")
     _cache[url] = (token, time.monotonic() + max(60, int(payload.get("expires_in", 3600)) - 60))
     return token
