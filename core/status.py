@@ -63,7 +63,7 @@ class OutboxStatus:
 
 
 @dataclass(frozen=True)
-class SyncStatusLine:
+class SourceSync:
     source: str
     status: SyncStatus
     started_at: datetime
@@ -88,7 +88,7 @@ class Status:
     processes: tuple[ProcessStatus, ...]
     outbox: OutboxStatus
     handoffs: Backlog
-    syncs: tuple[SyncStatusLine, ...]
+    syncs: tuple[SourceSync, ...]
     intake: IntakeStatus
     problems: tuple[str, ...]  # one line each; none means healthy
 
@@ -203,7 +203,7 @@ def _handoffs(session: Session) -> Backlog:
     return Backlog(sum(n for n, _ in counts), min(oldest) if oldest else None)
 
 
-def _syncs(session: Session) -> tuple[SyncStatusLine, ...]:
+def _syncs(session: Session) -> tuple[SourceSync, ...]:
     latest = (
         select(SyncRun.source, func.max(SyncRun.id).label("id")).group_by(SyncRun.source).subquery()
     )
@@ -211,7 +211,7 @@ def _syncs(session: Session) -> tuple[SyncStatusLine, ...]:
         select(SyncRun).join(latest, latest.c.id == SyncRun.id).order_by(SyncRun.source)
     )
     return tuple(
-        SyncStatusLine(run.source, run.status, run.started_at, run.finished_at, run.error)
+        SourceSync(run.source, run.status, run.started_at, run.finished_at, run.error)
         for run in runs
     )
 
