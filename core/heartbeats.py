@@ -36,12 +36,17 @@ PRUNE_AFTER = timedelta(days=1)
 
 def failure_kind(error: BaseException) -> str:
     """What kind of failure stopped intake, in a word an operator can act on (never the
-    error's text: a server's answer or a token endpoint's may quote what should stay private)."""
+    error's text: a server's answer or a token endpoint's may quote what should stay private):
+    oauth2, login, imap (a command refused), tls, configuration, timeout, connection."""
     declared = getattr(error, "failure_kind", None)  # an error that names its kind (oauth2)
     if isinstance(declared, str):
         return declared
+    if isinstance(error, IMAP4.abort):
+        return "connection"  # the server hung up
     if isinstance(error, IMAP4.error):
-        return "login"  # the server refused a command: almost always the credentials
+        from imapclient.exceptions import LoginError
+
+        return "login" if isinstance(error, LoginError) else "imap"
     if isinstance(error, ssl.SSLError) or "certificate" in str(error):
         return "tls"
     if isinstance(error, ConfigError):

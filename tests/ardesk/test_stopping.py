@@ -95,7 +95,10 @@ def test_teams_answers_the_request_in_hand_then_stops(world, tmp_path):
             )
             time.sleep(0.5)  # the request is in the server's hands
             process.send_signal(signal.SIGTERM)
-            time.sleep(0.5)  # the server is stopping
+            wait_for(
+                lambda: heartbeat_states(world, ProcessKind.teams) == [ProcessState.stopping],
+                what="ardesk teams to say it is stopping",
+            )
             client.sendall(body[10:])
             answer = client.recv(4096)
         assert answer.startswith(b"HTTP/1.1 401"), answer[:80]  # answered, not cut
