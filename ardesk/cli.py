@@ -21,6 +21,7 @@ from ardesk.commands.report import report
 from ardesk.commands.retention import retention
 from ardesk.commands.settings import settings_group
 from ardesk.commands.sources import sources
+from ardesk.commands.status import status
 from ardesk.commands.sync import sync
 from ardesk.commands.users import users
 from ardesk.commands.web import web
@@ -60,6 +61,7 @@ for command in (
     sync,
     sources,
     retention,
+    status,
     classify,
 ):
     main.add_command(command)

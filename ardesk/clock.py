@@ -224,14 +224,26 @@ def _lead(
         scheduler.shutdown(wait=True)  # a job in hand finishes and records its end
 
 
-def run_clock(db: Database, settings: Settings, stopping: threading.Event) -> None:
+def run_clock(
+    db: Database,
+    settings: Settings,
+    stopping: threading.Event,
+    leading: threading.Event | None = None,
+) -> None:
+    """Until ``stopping``: lead when this clock may, stand by otherwise; ``leading`` is set
+    while it leads (its heartbeat says so)."""
     leader = f"{socket.gethostname()}:{os.getpid()}"[:100]
+    leading = leading or threading.Event()
     while not stopping.is_set():
         try:
             with leadership(db, settings, stopping) as holding:
                 if holding is None:
                     return
-                _lead(db, settings, stopping, holding, leader)
+                leading.set()
+                try:
+                    _lead(db, settings, stopping, holding, leader)
+                finally:
+                    leading.clear()
         except SQLAlchemyError as error:
             log.warning("clock: database unavailable (%s); retrying", type(error).__name__)
             stopping.wait(STANDBY_POLL)

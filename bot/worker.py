@@ -27,6 +27,7 @@ from bot.store import claim, record_failure, release, renew
 from core import metrics
 from core.config import Settings
 from core.db import Database
+from core.heartbeats import IntakeHealth
 from core.links import LinkSigner
 from core.models import OutboundMessage
 
@@ -43,6 +44,7 @@ class Worker:
     wake: threading.Event = field(default_factory=threading.Event)
     stopping: threading.Event = field(default_factory=threading.Event)
     decider: DecisionProcess | None = None
+    health: IntakeHealth = field(default_factory=IntakeHealth)  # IMAP's, for the heartbeat
 
     def __post_init__(self) -> None:
         if self.send is None:  # each row through its own channel's transport
@@ -105,7 +107,7 @@ class Worker:
         if intake and self.settings.imap_url:
             from bot.channels.email.imap import ImapIntake
 
-            ImapIntake(self.db, self.settings).poll_once()
+            ImapIntake(self.db, self.settings, health=self.health).poll_once()
         try:
             return self.process_pending(), self.deliver()
         finally:
@@ -116,7 +118,7 @@ class Worker:
         if intake and self.settings.imap_url:
             from bot.channels.email.imap import ImapIntake
 
-            imap = ImapIntake(self.db, self.settings, on_stored=self.wake.set)
+            imap = ImapIntake(self.db, self.settings, on_stored=self.wake.set, health=self.health)
             threads.append((imap, threading.Thread(target=imap.run, name="imap", daemon=True)))
         for _, thread in threads:
             thread.start()

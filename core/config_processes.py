@@ -70,6 +70,43 @@ class WorkerSettings(SettingsGroup):
             group="worker",
         ),
     )
+    heartbeat_interval: Duration = Field(
+        timedelta(seconds=5),
+        json_schema_extra=doc(
+            "How often each long-running process (worker, clock, smtpd, slack, teams) records "
+            "in the database that it is alive, with its intake's health.",
+            "`5s`",
+            group="worker",
+        ),
+    )
+    heartbeat_stale: Duration = Field(
+        timedelta(seconds=30),
+        json_schema_extra=doc(
+            "A process whose last heartbeat is older than this, and that did not say it "
+            "stopped, is reported dead by `ardesk status`. Several heartbeat intervals.",
+            "`30s`",
+            group="worker",
+        ),
+    )
+    intake_stale: Duration = Field(
+        timedelta(minutes=10),
+        json_schema_extra=doc(
+            "With IMAP configured, no successful fetch for this long is unhealthy intake "
+            "(`ardesk status` fails, `/readyz` reports it degraded); IMAP, OAuth2 and SMTP "
+            "intake failures within this window are reported too.",
+            "`10m`",
+            group="worker",
+        ),
+    )
+    outbox_stuck: Duration = Field(
+        timedelta(minutes=15),
+        json_schema_extra=doc(
+            "A reply due for delivery this long and still not sent means the outbox is stuck "
+            "(`ardesk status` fails). Replies waiting for a retry are not due.",
+            "`15m`",
+            group="worker",
+        ),
+    )
 
 
 class ChatSettings(SettingsGroup):

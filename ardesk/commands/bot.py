@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import signal
 import sys
 import threading
 from pathlib import Path
@@ -12,7 +11,9 @@ import click
 
 from ardesk.runtime import Runtime, clean_errors, pass_runtime, print_json
 from core.errors import InvalidInput
+from core.heartbeats import IntakeHealth, beating
 from core.metrics.exposition import serve as serve_metrics
+from core.models import ProcessKind
 
 
 @click.command("handle-eml")
@@ -84,10 +85,10 @@ def worker(runtime: Runtime, once: bool, no_intake: bool) -> None:
             f"failed {report.failed}, unknown {report.unknown}"
         )
         return
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: bot_worker.stop())
-    serve_metrics(runtime.settings, runtime.db)
-    bot_worker.run(intake=not no_intake)
+    with beating(runtime.db, ProcessKind.worker, health=bot_worker.health) as beat:
+        beat.stop_on_signals(bot_worker.stop)
+        serve_metrics(runtime.settings, runtime.db)
+        bot_worker.run(intake=not no_intake)
 
 
 @click.command()
@@ -100,14 +101,15 @@ def smtpd(runtime: Runtime, host: str | None, port: int | None) -> None:
     from bot.channels.email.smtpd import make_controller
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    controller = make_controller(runtime.db, runtime.settings, host=host, port=port)
+    health = IntakeHealth()
+    controller = make_controller(runtime.db, runtime.settings, host=host, port=port, health=health)
     serve_metrics(runtime.settings, runtime.db)
     stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    controller.start()
-    click.echo(f"SMTP intake listening on {controller.hostname}:{controller.port}")
-    try:
-        stop.wait()
-    finally:
-        controller.stop()
+    with beating(runtime.db, ProcessKind.smtpd, health=health) as beat:
+        beat.stop_on_signals(stop.set)
+        controller.start()
+        click.echo(f"SMTP intake listening on {controller.hostname}:{controller.port}")
+        try:
+            stop.wait()
+        finally:
+            controller.stop()  # a session cut before its 250 is retried by the sending server

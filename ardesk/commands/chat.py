@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import getpass
 import logging
+import threading
 
 import click
 from sqlalchemy import select
@@ -13,8 +14,11 @@ from ardesk.runtime import Runtime, clean_errors, pass_runtime, print_json_array
 from core import audit
 from core.directory import find_account
 from core.errors import InvalidInput
+from core.heartbeats import beating
 from core.metrics.exposition import serve as serve_metrics
-from core.models import Account, ChatMapping, ChatPlace
+from core.models import Account, ChatMapping, ChatPlace, ProcessKind
+
+TEAMS_SHUTDOWN = 10.0  # seconds `ardesk teams` gives activities in hand when asked to stop
 
 
 def _actor() -> str:
@@ -35,8 +39,15 @@ def slack(runtime: Runtime) -> None:
         raise InvalidInput("ARDESK_SLACK_APP_TOKEN is not set (an xapp-… app-level token)")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     handler = SocketModeHandler(slack_app(runtime.db, settings), settings.slack_app_token)
-    serve_metrics(settings, runtime.db)
-    handler.start()  # blocks; SIGTERM ends the process
+    stop = threading.Event()
+    with beating(runtime.db, ProcessKind.slack) as beat:
+        beat.stop_on_signals(stop.set)
+        serve_metrics(settings, runtime.db)
+        handler.connect()
+        stop.wait()
+        # Closing waits for the events in hand to be stored; one stored after the socket went is
+        # not acknowledged, so Slack sends it again and the inbox's dedupe key drops the copy.
+        handler.close()
 
 
 @click.command()
@@ -57,8 +68,19 @@ def teams(runtime: Runtime) -> None:
     except LookupError as error:
         raise InvalidInput(str(error)) from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    serve_metrics(settings, runtime.db)
-    web.run_app(app, host=host, port=int(port), print=None, access_log=None)
+    with beating(runtime.db, ProcessKind.teams) as beat:
+
+        async def stopping(_app: web.Application) -> None:
+            beat.stopping()
+
+        app.on_shutdown.append(stopping)
+        serve_metrics(settings, runtime.db)
+        # aiohttp handles SIGTERM: it stops listening and gives the activities in hand (each is
+        # acknowledged only once stored) up to TEAMS_SHUTDOWN seconds before it returns.
+        web.run_app(
+            app, host=host, port=int(port), print=None, access_log=None,
+            shutdown_timeout=TEAMS_SHUTDOWN,
+        )  # fmt: skip
 
 
 @click.group("chat")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-import signal
 import threading
 
 import click
 
 from ardesk.runtime import Runtime, clean_errors, pass_runtime
+from core.heartbeats import beating
 from core.metrics.exposition import serve as serve_metrics
+from core.models import ProcessKind
 
 
 @click.command()
@@ -25,8 +26,8 @@ def clock(runtime: Runtime, list_jobs: bool) -> None:
             click.echo(f"{job.name}\tevery {job.interval_seconds:g} s")
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    stopping = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stopping.set())
-    serve_metrics(runtime.settings, runtime.db)
-    run_clock(runtime.db, runtime.settings, stopping)
+    stopping, leading = threading.Event(), threading.Event()
+    with beating(runtime.db, ProcessKind.clock, leads=leading.is_set) as beat:
+        beat.stop_on_signals(stopping.set)
+        serve_metrics(runtime.settings, runtime.db)
+        run_clock(runtime.db, runtime.settings, stopping, leading)

@@ -47,7 +47,10 @@ CHANNELS = ("email", "slack", "teams")
 ACTIONS = ("reply", "handoff", "ignore")
 VERIFICATIONS = ("verified", "unverified", "unknown")
 PIPELINE_STEPS = ("header_guards", "identify", "understand", "content_guards", "resolve", "render")
-IMAP_FAILURES = ("tls", "login", "oauth", "connection", "other")
+# core.heartbeats.failure_kind's words, so metrics and `ardesk status` name a failure alike.
+IMAP_FAILURES = (
+    "oauth2", "login", "imap", "tls", "configuration", "timeout", "connection", "other",
+)  # fmt: skip
 
 _enabled = True
 _instruments: Instruments | None = None

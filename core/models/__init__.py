@@ -9,6 +9,7 @@ from core.models.contact import LANGUAGES, Contact
 from core.models.correction import Correction
 from core.models.document import Document, DocumentKind
 from core.models.handoff import Handoff, HandoffNote, Resolution
+from core.models.heartbeat import Heartbeat, ProcessKind, ProcessState
 from core.models.invoice import (
     OPEN_STATUSES,
     Invoice,
@@ -61,6 +62,7 @@ __all__ = [
     "Exact",
     "Handoff",
     "HandoffNote",
+    "Heartbeat",
     "InboundMessage",
     "InboundStatus",
     "Invoice",
@@ -73,6 +75,8 @@ __all__ = [
     "OutboundStatus",
     "Payment",
     "PaymentAllocation",
+    "ProcessKind",
+    "ProcessState",
     "RequestTerm",
     "Resolution",
     "Role",

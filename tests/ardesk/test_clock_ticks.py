@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import os
-import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
 
@@ -14,8 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from ardesk.clock import Job, run_once_per_tick
-from core.models import JobRun, utcnow
+from core.models import Heartbeat, JobRun, ProcessKind, ProcessState, utcnow
 from tests.support.cli import cli_env
+from tests.support.processes import ardesk, heartbeat_states, sigterm, wait_for
 
 
 def _runs(db) -> list[JobRun]:
@@ -50,47 +47,36 @@ def test_it_records_a_failed_run_by_its_error_type_only(db):
 @pytest.mark.parametrize("db", ["postgresql"], indirect=True)
 def test_two_clocks_run_each_tick_once_and_a_standby_takes_over(db, tmp_path):
     env = {
-        **os.environ,
         **cli_env(db.settings),
         "ARDESK_LINK_CLEANUP_INTERVAL": "1s",
+        "ARDESK_HEARTBEAT_INTERVAL": "1s",
     }
-
-    def start() -> subprocess.Popen:
-        return subprocess.Popen(
-            [sys.executable, "-m", "ardesk", "clock"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
 
     def leaders() -> set[str]:
         return {run.leader for run in _runs(db)}
 
-    def wait_for(predicate, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout  # start-up on a busy machine takes a while
-        while not predicate() and time.monotonic() < deadline:
-            time.sleep(0.5)
+    def leads() -> list[bool | None]:
+        with db.admin_session() as s:
+            return list(s.scalars(select(Heartbeat.leads).order_by(Heartbeat.pid)))
 
-    clocks = [start(), start()]
+    clocks = [ardesk(env, "clock"), ardesk(env, "clock")]
     try:
-        wait_for(lambda: leaders())
+        wait_for(lambda: leaders(), what="a clock to lead")
         time.sleep(3)  # a few ticks
         leaders_seen = leaders()
         assert len(leaders_seen) == 1, leaders_seen  # one leads, the other stands by
         leader_pid = int(leaders_seen.pop().rsplit(":", 1)[1])
         [leading] = [c for c in clocks if c.pid == leader_pid]
-        leading.send_signal(signal.SIGTERM)
-        started = time.monotonic()
-        leading.wait(timeout=15)
-        assert leading.returncode == 0 and time.monotonic() - started < 15
-        wait_for(lambda: len(leaders()) == 2)  # the standby takes over
+        [standby] = [c for c in clocks if c is not leading]
+        assert sorted(leads(), key=bool) == [False, True]  # the heartbeats say which
+        assert sigterm(leading, within=15) == 0
+        wait_for(lambda: len(leaders()) == 2, what="the standby to take over")
         time.sleep(2)
+        assert sigterm(standby, within=15) == 0
     finally:
         for clock in clocks:
             if clock.poll() is None:
-                clock.send_signal(signal.SIGTERM)
-        for clock in clocks:
-            clock.wait(timeout=15)
+                clock.kill()
     # The one-second job's ticks (the daily retention job runs once, in the first clock).
     runs = [run for run in _runs(db) if run.job == "links.cleanup"]
     assert len({run.leader for run in runs}) == 2
@@ -99,3 +85,5 @@ def test_two_clocks_run_each_tick_once_and_a_standby_takes_over(db, tmp_path):
     assert all(run.finished_at is not None for run in runs), "a stopped clock left a run open"
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
     assert max(gaps) <= 1 + 5, f"the standby took too long to take over: {gaps}"
+    assert heartbeat_states(db, ProcessKind.clock) == [ProcessState.stopped] * 2
+    assert leads() == [False, False]

@@ -105,6 +105,9 @@ def test_it_reconnects_when_the_server_drops_the_connection(imap_db, mailbox):  
     finally:
         intake.stop()
         thread.join(timeout=15)
+    # What the worker's heartbeat reports: it fetched, and a drop is a connection failure.
+    assert intake.health.imap_fetched_at is not None
+    assert intake.health.imap_failure in (None, "connection")
 
 
 def test_it_refuses_bad_or_insecure_mailbox_settings(world):
@@ -228,3 +231,30 @@ def test_it_says_what_the_token_endpoint_refused(world, oauth_imap):
     with pytest.raises(OAuth2Error, match=r"HTTP 400 \(invalid_grant\)") as error:
         ImapIntake(world, world.settings).poll_once()
     assert "wrong" not in str(error.value)
+
+
+def _first_failure(db) -> ImapIntake:
+    """Run intake until its first failure; the intake, with its health, for the heartbeat."""
+    intake = ImapIntake(db, db.settings)
+    thread = threading.Thread(target=intake.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while intake.health.imap_failed_at is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        intake.stop()
+        thread.join(timeout=15)
+    return intake
+
+
+def test_a_refused_token_is_reported_as_an_oauth2_failure(world, oauth_imap):
+    _with_oauth(world, oauth_imap, client_secret="wrong")
+    health = _first_failure(world).health
+    # The worker's heartbeat, `ardesk status` and /readyz say "oauth2", never the answer's text.
+    assert (health.imap_failure, health.imap_fetched_at) == ("oauth2", None)
+
+
+def test_a_wrong_password_is_reported_as_a_login_failure(world, mailbox):  # noqa: F811
+    _settings(world, IMAP_URL=mailbox.url, IMAP_PASSWORD="not-the-password")
+    assert _first_failure(world).health.imap_failure == "login"

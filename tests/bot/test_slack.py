@@ -10,7 +10,15 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.failpoints import EXIT_CODE
-from core.models import ChatMapping, ChatPlace, Contact, InboundMessage, OutboundMessage
+from core.models import (
+    ChatMapping,
+    ChatPlace,
+    Contact,
+    InboundMessage,
+    OutboundMessage,
+    ProcessKind,
+    ProcessState,
+)
 from tests.bot.fake_slack import TEAM, FakeSlack
 from tests.bot.slack_support import SlackUser, event, slack_settings
 from tests.support.smtp_server import SmtpTestServer
@@ -273,6 +281,7 @@ def test_socket_mode_receives_an_event_and_the_worker_answers_it(slack, fake):
     from tests.bot.fake_slack import APP_TOKEN
     from tests.bot.fake_slack_socket import FakeSocketMode
     from tests.support.cli import cli_env
+    from tests.support.processes import heartbeat_states, sigterm
 
     with FakeSocketMode() as socket_mode:
         fake.socket_url = socket_mode.url
@@ -292,10 +301,13 @@ def test_socket_mode_receives_an_event_and_the_worker_answers_it(slack, fake):
             while envelope not in socket_mode.acked and time.monotonic() < deadline:
                 time.sleep(0.05)
             assert envelope in socket_mode.acked
+            assert heartbeat_states(slack.db, ProcessKind.slack) == [ProcessState.running]
+            assert sigterm(process, within=15) == 0  # closes its socket, and stops
         finally:
-            process.terminate()
-            process.wait(10)
+            if process.poll() is None:
+                process.kill()
     assert len(_inbox(slack.db)) == 1  # acknowledged once stored
+    assert heartbeat_states(slack.db, ProcessKind.slack) == [ProcessState.stopped]
     slack.work()
     [post] = fake.posts
     assert post.args["channel"] == KAREN_DM and "Open balance: €1,690.00" in post.text

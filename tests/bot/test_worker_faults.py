@@ -3,10 +3,6 @@ keeps failing, two deliverers at once, and a stop in the middle of work."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 from datetime import timedelta
@@ -26,11 +22,14 @@ from core.models import (
     InboundStatus,
     OutboundMessage,
     OutboundStatus,
+    ProcessKind,
+    ProcessState,
     utcnow,
 )
 from tests.bot.conftest import eml
 from tests.bot.support import outbox, with_headers
 from tests.support.cli import cli_env
+from tests.support.processes import ardesk, heartbeat_states, sigterm, wait_for
 from tests.support.smtp_server import SmtpTestServer
 
 STALL = "hangs-on-purpose"
@@ -161,46 +160,32 @@ def test_two_deliverers_on_postgresql_never_send_one_reply_twice(pg_db):
     assert statuses == {OutboundStatus.sent}
 
 
-def _wait_for(predicate, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError("timed out")
-
-
 @pytest.mark.parametrize("db", ["postgresql"], indirect=True)
 def test_sigterm_stops_a_worker_within_a_deadline_leaving_nothing_claimed(world, tmp_path):
     world.settings = world.settings.replace(message_deadline="3s", worker_lease="1m")
     stuck = _store(world, f"Copy of invoice INV-10423 {STALL}", 1)
     others = [_store(world, None, n) for n in range(2, 12)]
     env = {
-        **os.environ,
         **cli_env(world.settings),
         "ARDESK_TEST_STALL_SUBJECT": STALL,
         "ARDESK_SMTP_URL": "smtp://127.0.0.1:9",  # nothing listens: replies wait in the outbox
+        "ARDESK_HEARTBEAT_INTERVAL": "1s",
     }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "ardesk", "worker", "--no-intake"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    worker = ardesk(env, "worker", "--no-intake")
     try:
-        _wait_for(lambda: _status(world, stuck).status is InboundStatus.processing, 60)
+        wait_for(lambda: _status(world, stuck).status is InboundStatus.processing, 60)
+        assert heartbeat_states(world, ProcessKind.worker) == [ProcessState.running]
         time.sleep(0.5)  # deciding the message that hangs
-        worker.send_signal(signal.SIGTERM)
-        started = time.monotonic()
-        worker.wait(timeout=3 + 15)
-        stopped_in = time.monotonic() - started
+        assert sigterm(worker, within=3 + 15) == 0
     finally:
         if worker.poll() is None:
             worker.kill()
-    assert worker.returncode == 0 and stopped_in < 3 + 15
     statuses = {_status(world, m).status for m in [stuck, *others]}
     assert InboundStatus.processing not in statuses, "a claim was left behind"
     assert _status(world, stuck).status is InboundStatus.handed_off
+    with world.admin_session() as s:
+        assert OutboundStatus.sending not in set(s.scalars(select(OutboundMessage.status)))
+    assert heartbeat_states(world, ProcessKind.worker) == [ProcessState.stopped]
 
 
 def test_a_request_understanding_cannot_read_goes_to_ar_at_once(world, monkeypatch):

@@ -19,15 +19,15 @@ from datetime import UTC, datetime
 from urllib.parse import unquote, urlsplit
 
 from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientError, LoginError
 
 from bot import failpoints
-from bot.channels.email.oauth2 import OAuth2Error, access_token
+from bot.channels.email.oauth2 import access_token
 from bot.channels.email.parse import parse_email
 from bot.store import store
 from core import metrics
 from core.config import ConfigError, Settings
 from core.db import Database
+from core.heartbeats import IntakeHealth, failure_kind
 from core.models import MailboxState
 
 log = logging.getLogger(__name__)
@@ -96,8 +96,10 @@ class ImapIntake:
         *,
         on_stored: Callable[[], None] = lambda: None,
         ssl_context: ssl.SSLContext | None = None,
+        health: IntakeHealth | None = None,
     ) -> None:
         self.db = db
+        self.health = health or IntakeHealth()  # the worker's heartbeat reports it
         self.settings = settings
         self.config = imap_config(settings)
         self.on_stored = on_stored
@@ -158,6 +160,8 @@ class ImapIntake:
             if stored:
                 self.on_stored()
         metrics.imap_fetched()
+
+        self.health.imap_fetched()
         return stored
 
     def _position(self, uidvalidity: int) -> int:
@@ -233,7 +237,8 @@ class ImapIntake:
                 finally:
                     _logout(client)
             except Exception as error:  # intake never dies: it logs, waits and tries again
-                metrics.imap_failed(_failure(error))
+                metrics.imap_failed(failure_kind(error))
+                self.health.imap_failed(error)
                 log.warning(
                     "IMAP %s: %s; reconnecting in %.0f s",
                     self.config.host,
@@ -245,17 +250,6 @@ class ImapIntake:
 
     def stop(self) -> None:
         self.stopping.set()
-
-
-def _failure(error: Exception) -> str:
-    """The reason a pass failed, as ``ardesk_imap_fetch_failures_total`` labels it."""
-    if isinstance(error, OAuth2Error):
-        return "oauth"
-    if isinstance(error, ConfigError | ssl.SSLError):  # an untrusted certificate, say
-        return "tls"
-    if isinstance(error, LoginError):
-        return "login"
-    return "connection" if isinstance(error, OSError | IMAPClientError) else "other"
 
 
 def _announced(client: IMAPClient) -> bool:

@@ -18,6 +18,8 @@ _cache: dict[str, tuple[str, float]] = {}
 class OAuth2Error(ConfigError):
     """No access token could be had; the message says what the endpoint answered."""
 
+    failure_kind = "oauth2"  # what the heartbeat records (core.heartbeats)
+
 
 def access_token(settings: Settings) -> str:
     """``ARDESK_IMAP_OAUTH2_TOKEN``, else a token from ``ARDESK_IMAP_OAUTH2_TOKEN_URL`` with

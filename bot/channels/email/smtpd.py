@@ -17,14 +17,21 @@ from bot.store import store
 from core import metrics
 from core.config import ConfigError, Settings
 from core.db import Database
+from core.heartbeats import IntakeHealth
 
 log = logging.getLogger(__name__)
 
 
 class IntakeHandler:
-    def __init__(self, db: Database, on_stored: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        on_stored: Callable[[], None] = lambda: None,
+        health: IntakeHealth | None = None,
+    ) -> None:
         self.db = db
         self.on_stored = on_stored
+        self.health = health or IntakeHealth()  # smtpd's heartbeat reports it
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         raw = envelope.original_content or envelope.content
@@ -36,6 +43,8 @@ class IntakeHandler:
         except Exception as error:  # the sending server keeps the message and retries
             log.error("could not store an SMTP message: %s", type(error).__name__)
             metrics.smtp_intake_failed()
+
+            self.health.smtp_failed()
             return "451 4.3.0 Temporary failure storing the message, try again later"
         if created:
             self.on_stored()
@@ -57,11 +66,12 @@ def make_controller(
     on_stored: Callable[[], None] = lambda: None,
     host: str | None = None,
     port: int | None = None,
+    health: IntakeHealth | None = None,
 ) -> Controller:
     default_host, default_port = intake_address(settings)
     max_bytes = settings.smtp_intake_max_bytes
     return Controller(
-        IntakeHandler(db, on_stored),
+        IntakeHandler(db, on_stored, health),
         hostname=host or default_host,
         port=port if port is not None else default_port,
         data_size_limit=max_bytes,
