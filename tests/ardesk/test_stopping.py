@@ -5,6 +5,7 @@ tests/ardesk/test_clock_ticks.py; Slack Socket Mode's in tests/bot/test_slack.py
 
 from __future__ import annotations
 
+import re
 import signal
 import smtplib
 import socket
@@ -41,9 +42,11 @@ def _inbox(db) -> int:
 
 
 def _graceful_timeout() -> float:
-    namespace: dict = {}
-    exec(CONFIG.read_text(), namespace)  # noqa: S102 - the repository's own gunicorn config
-    return float(namespace["graceful_timeout"])
+    # Read, not executed: running the config would switch this process into metrics'
+    # multiprocess mode (it sets PROMETHEUS_MULTIPROC_DIR for gunicorn's workers).
+    found = re.search(r"^graceful_timeout = ([0-9.]+)", CONFIG.read_text(), re.MULTILINE)
+    assert found, "deploy/gunicorn.conf.py sets no graceful_timeout"
+    return float(found.group(1))
 
 
 def test_smtpd_stores_what_it_accepted_and_cuts_an_unfinished_session(world, tmp_path):
