@@ -1,12 +1,17 @@
 """`ardesk clock`: the periodic jobs of every package, on one APScheduler.
 
 Only one clock fires at a time, however many run (a standby takes over when the active one
-dies): on PostgreSQL the active clock holds an advisory lock on a connection of its own, and
-checks every few seconds that the connection (and so the lock) is still there; on SQLite it holds
-an exclusive lock on a file beside the database. Each job's time is cut into ticks of its
-interval, counted from the epoch, and a run is first recorded in ``job_runs``, unique on (job,
-tick): so even two clocks that both believe they lead (one cut off while the database restarted)
-never run the same tick twice, and a clock that takes over runs the tick in progress at once.
+dies): on PostgreSQL the active clock holds a transaction-level advisory lock in a transaction
+it keeps open on a connection of its own, and checks every few seconds that the connection (and
+so the lock) is still there; on SQLite it holds an exclusive lock on a file beside the database.
+A transaction-level lock, not a session one, so that it holds through a pooler in transaction
+mode (PgBouncer keeps a transaction on one server connection; a session lock would stay on a
+server connection other clients share once the transaction ends).
+
+Each job's time is cut into ticks of its interval, counted from the epoch, and a run is first
+recorded in ``job_runs``, unique on (job, tick): so even two clocks that both believe they lead
+(one cut off while the database restarted) never run the same tick twice, and a clock that takes
+over runs the tick in progress at once.
 """
 
 from __future__ import annotations
@@ -145,14 +150,16 @@ def leadership(
     if db.dialect == "postgresql":
         with db.engine.connect() as conn:
             while not stopping.is_set():
-                got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": CLOCK_LOCK_KEY})
+                got = conn.execute(
+                    text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": CLOCK_LOCK_KEY}
+                )
                 if got.scalar_one():
-                    conn.commit()
+                    # The transaction stays open while this clock leads: ending it (or losing
+                    # the connection, however the process dies) ends the lock.
 
                     def holding() -> bool:
                         try:
                             conn.execute(text("SELECT 1")).scalar_one()
-                            conn.commit()
                             return True
                         except SQLAlchemyError:
                             return False
@@ -161,10 +168,7 @@ def leadership(
                         yield holding
                     finally:
                         with contextlib.suppress(SQLAlchemyError):
-                            conn.execute(
-                                text("SELECT pg_advisory_unlock(:k)"), {"k": CLOCK_LOCK_KEY}
-                            )
-                            conn.commit()
+                            conn.rollback()
                     return
                 conn.rollback()
                 log.info("another clock is active; standing by")

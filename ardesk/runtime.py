@@ -48,21 +48,33 @@ class Runtime:
     def db(self) -> Database:
         """The database, refusing a schema that is missing or behind the code."""
         if not self._checked:
-            from core.migrate import current_revision, head_revision
+            from core.migrate import current_revision, head_revision, is_known
 
             current, head = current_revision(self.database.engine), head_revision()
             if current is None:
                 raise ArdeskError("the database has no schema yet: run `ardesk init`")
-            if current != head:
+            log = logging.getLogger("ardesk")
+            if current != head and is_known(current):
                 raise ArdeskError(
                     f"the database schema is at revision {current}, this version needs {head}: "
                     "run `ardesk init`"
                 )
+            if current != head:
+                # Migrations only add (expand) until no running version needs what they would
+                # remove: during an upgrade the previous version runs on the new schema.
+                log.warning(
+                    "database schema at revision %s, newer than this version's %s: running on "
+                    "it (an upgrade in progress); this process does not migrate",
+                    current,
+                    head,
+                )
+            else:
+                log.info(
+                    "database schema at revision %s; this process does not migrate "
+                    "(ardesk init does)",
+                    current,
+                )
             self._checked = True
-            logging.getLogger("ardesk").info(
-                "database schema at revision %s; this process does not migrate (ardesk init does)",
-                current,
-            )
         return self.database
 
     def close(self) -> None:

@@ -64,6 +64,16 @@ class GeneralSettings(SettingsGroup):
             "same as `ARDESK_DATABASE_URL`",
         ),
     )
+    database_transaction_pooling: bool = Field(
+        False,
+        json_schema_extra=doc(
+            "`true` when both database URLs lead through a pooler in transaction mode (PgBouncer "
+            "`pool_mode = transaction`): statements are then never prepared on the server, since "
+            "the next transaction may run on another server connection "
+            "([operations.md](operations.md#pgbouncer)).",
+            "`false`",
+        ),
+    )
     base_url: str = Field(
         "http://127.0.0.1:8000",
         json_schema_extra=doc(

@@ -31,7 +31,8 @@ class ScopeViolation(Exception):
     """Code tried to write a row of another account inside an account scope."""
 
 
-def make_engine(url: str, **kwargs) -> Engine:
+def make_engine(url: str, pooled: bool = False, **kwargs) -> Engine:
+    """An engine for ``url``; ``pooled``: PostgreSQL is behind a pooler in transaction mode."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -47,6 +48,10 @@ def make_engine(url: str, **kwargs) -> Engine:
         engine = create_engine(parsed, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    if pooled:
+        # A pooler in transaction mode hands each transaction whichever server connection is
+        # free: a statement psycopg prepared on one would be unknown on the next.
+        kwargs["connect_args"] = {**kwargs.get("connect_args", {}), "prepare_threshold": None}
     return create_engine(parsed, pool_pre_ping=True, **kwargs)
 
 
@@ -71,11 +76,12 @@ class Database:
 
     @classmethod
     def connect(cls, settings: Settings) -> Database:
-        engine = make_engine(settings.database_url)
+        pooled = settings.database_transaction_pooling
+        engine = make_engine(settings.database_url, pooled=pooled)
         if settings.portal_database_url == settings.database_url:
             portal_engine = engine
         else:
-            portal_engine = make_engine(settings.portal_database_url)
+            portal_engine = make_engine(settings.portal_database_url, pooled=pooled)
         return cls(settings, engine, portal_engine)
 
     @property

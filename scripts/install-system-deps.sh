@@ -7,6 +7,8 @@ have_postgres() { compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null; }
 have_postgres || missing+=(postgresql)
 # The email bot's IMAP tests run a throwaway Dovecot.
 command -v dovecot >/dev/null || [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
+# The tests through a connection pooler in transaction mode run a throwaway PgBouncer.
+command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
 # The SQL source's tests run a throwaway MariaDB as the mysql user.
 command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
 # The alert rules are checked and unit-tested with promtool (it comes with Debian's prometheus).

@@ -12,6 +12,7 @@ import pytest
 from core.config import Settings, load_settings
 from core.db import Database
 from core.migrate import upgrade
+from tests.support.pgbouncer import PgBouncer, find_pgbouncer
 from tests.support.postgres import PostgresServer, find_bindir
 from tests.support.services import missing
 
@@ -40,6 +41,18 @@ def postgres() -> Iterator[PostgresServer]:
     server.create_roles()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def pgbouncer(postgres: PostgresServer) -> Iterator[PgBouncer]:
+    """PgBouncer in transaction mode in front of the test cluster."""
+    binary = find_pgbouncer()
+    if binary is None:
+        missing("PgBouncer", "apt-get install pgbouncer")
+    bouncer = PgBouncer(binary, postgres)
+    bouncer.start()
+    yield bouncer
+    bouncer.stop()
 
 
 @pytest.fixture(scope="session")
@@ -75,6 +88,17 @@ def fresh_postgres(postgres: PostgresServer, template: str, tmp_path: Path) -> D
     )
 
 
+def through_pgbouncer(database: Database, bouncer: PgBouncer) -> Database:
+    """The same database reached through PgBouncer in transaction mode, set up for it."""
+    settings = database.settings.replace(
+        database_url=bouncer.through(database.settings.database_url),
+        portal_database_url=bouncer.through(database.settings.portal_database_url),
+        database_transaction_pooling=True,
+    )
+    database.dispose()
+    return Database.connect(settings)
+
+
 def fresh_sqlite(template: Path, tmp_path: Path) -> Database:
     path = tmp_path / "ardesk.db"
     shutil.copyfile(template, path)
@@ -83,12 +107,15 @@ def fresh_sqlite(template: Path, tmp_path: Path) -> Database:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request, tmp_path: Path) -> Iterator[Database]:
-    """A freshly migrated database, once on SQLite and once on PostgreSQL."""
+    """A freshly migrated database, once on SQLite and once on PostgreSQL (and, for a test that
+    asks with ``indirect`` parametrization, on PostgreSQL through PgBouncer: ``pgbouncer``)."""
     if request.param == "sqlite":
         database = fresh_sqlite(request.getfixturevalue("sqlite_template"), tmp_path)
     else:
         server = request.getfixturevalue("postgres")
         database = fresh_postgres(server, request.getfixturevalue("postgres_template"), tmp_path)
+        if request.param == "pgbouncer":
+            database = through_pgbouncer(database, request.getfixturevalue("pgbouncer"))
     yield database
     database.dispose()
 

@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     app.session_interface = ChangedOnlySessionInterface()
     database = Database.connect(settings)
-    plan_with_values(database.portal_engine)
+    plan_with_values(database.portal_engine, settings.database_transaction_pooling)
     app.extensions["ardesk.settings"] = settings
     app.extensions["ardesk.db"] = database
     app.extensions["ardesk.signer"] = LinkSigner(*settings.verifying_keys)

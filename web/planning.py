@@ -12,9 +12,12 @@ from __future__ import annotations
 from sqlalchemy import Engine, event
 
 
-def plan_with_values(engine: Engine) -> None:
-    """Have every connection of ``engine`` (PostgreSQL only) use custom plans."""
-    if engine.dialect.name != "postgresql":
+def plan_with_values(engine: Engine, pooled: bool = False) -> None:
+    """Have every connection of ``engine`` (PostgreSQL only) use custom plans.
+
+    Not behind a pooler in transaction mode: nothing is prepared there (so every plan is
+    custom), and a session setting would stay on a server connection other clients share."""
+    if engine.dialect.name != "postgresql" or pooled:
         return
 
     @event.listens_for(engine, "connect")

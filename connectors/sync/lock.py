@@ -1,7 +1,9 @@
 """One sync of a source at a time: a second run fails fast instead of writing beside the first.
 
-PostgreSQL: a session advisory lock keyed by the source name, held on a connection of its own for
-the whole run (retries and the stored report included); the server drops it if the process dies.
+PostgreSQL: a transaction-level advisory lock keyed by the source name, in a transaction kept open
+on a connection of its own for the whole run (retries and the stored report included); the server
+drops it if the process dies. Transaction-level so that it holds through a pooler in transaction
+mode, which keeps one transaction on one server connection but not a session.
 SQLite: an exclusive ``flock`` on a file under the var dir; the kernel drops it with the process.
 """
 
@@ -52,18 +54,15 @@ def lock_path(db: Database, source: str) -> Path:
 def _advisory_lock(db: Database, source: str) -> Iterator[None]:
     keys = {"namespace": _NAMESPACE, "source": source}
     with db.engine.connect() as conn:
-        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
         taken = conn.execute(
-            text("SELECT pg_try_advisory_lock(hashtext(:namespace), hashtext(:source))"), keys
+            text("SELECT pg_try_advisory_xact_lock(hashtext(:namespace), hashtext(:source))"), keys
         ).scalar()
         if not taken:
             raise SyncAlreadyRunning(source)
         try:
             yield
         finally:
-            conn.execute(
-                text("SELECT pg_advisory_unlock(hashtext(:namespace), hashtext(:source))"), keys
-            )
+            conn.rollback()  # ends the transaction, and so the lock
 
 
 @contextlib.contextmanager

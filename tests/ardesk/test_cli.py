@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import create_engine, text
 
 from ardesk.cli import main
 from core.models import InvoiceKind
@@ -204,3 +205,18 @@ def test_init_refuses_a_production_setup_before_touching_the_schema(postgres, tm
     db = Database.connect(load_settings(environ))
     assert current_revision(db.engine) is None  # nothing was migrated
     db.dispose()
+
+
+def test_it_runs_on_a_newer_schema_but_not_on_an_older_one(tmp_path):
+    """During an upgrade the previous version keeps running on the migrated (expanded) schema;
+    a schema behind the code still asks for `ardesk init`."""
+    env = {"ARDESK_VAR_DIR": str(tmp_path), "ARDESK_DATABASE_URL": f"sqlite:///{tmp_path}/u.db"}
+    assert CliRunner().invoke(main, ["init"], env=env).exit_code == 0
+    engine = create_engine(env["ARDESK_DATABASE_URL"])
+    for revision, works in (("9999_from_a_newer_version", True), ("0001", False)):
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": revision})
+        result = CliRunner().invoke(main, ["contacts", "list"], env=env)
+        assert (result.exit_code == 0) is works, result.output
+    assert "schema is at revision 0001" in result.output and "run `ardesk init`" in result.output
+    engine.dispose()

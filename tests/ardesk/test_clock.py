@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from ardesk.clock import leadership, link_cleanup_job
@@ -13,6 +14,7 @@ from core.models import AccessLink, LinkScope, utcnow
 from tests.support import builders as b
 
 
+@pytest.mark.parametrize("db", ["sqlite", "postgresql", "pgbouncer"], indirect=True)
 def test_it_lets_one_clock_lead_and_the_other_stand_by(db):
     stop_first, stop_second = threading.Event(), threading.Event()
     events: list[str] = []

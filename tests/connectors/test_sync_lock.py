@@ -19,6 +19,9 @@ def count(db, model) -> int:
         return s.scalar(select(func.count()).select_from(model))
 
 
+# Through PgBouncer in transaction mode too: the lock lives in a transaction, which the pooler
+# keeps on one server connection (a session lock would not survive it).
+@pytest.mark.parametrize("db", ["sqlite", "postgresql", "pgbouncer"], indirect=True)
 def test_a_second_sync_of_a_running_source_fails_fast(db, example_dir):
     with source_lock(db, "example"):  # the first sync, still running
         with pytest.raises(SyncAlreadyRunning, match=r"^sync of example is already running$"):

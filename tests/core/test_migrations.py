@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
@@ -20,3 +23,36 @@ def test_it_upgrades_idempotently(db):
     assert current_revision(db.engine) == head_revision()
     upgrade(db.engine)  # nothing to do, nothing breaks
     assert current_revision(db.engine) == head_revision()
+
+
+# The head of the last release (git tag release-0.1). Migrations after it may only expand the
+# schema, so that the release keeps running while they are applied (docs/operations.md,
+# Upgrading); what they would remove waits for a release no running version needs it in.
+RELEASED = "0013"
+CONTRACTING = {"drop_table", "drop_column", "drop_constraint", "rename_table", "alter_column"}
+
+
+def test_migrations_since_the_last_release_only_expand_the_schema():
+    from alembic.script import ScriptDirectory
+
+    from core.migrate import alembic_config
+
+    scripts = ScriptDirectory.from_config(alembic_config())
+    unreleased = [
+        script
+        for script in scripts.walk_revisions(base=RELEASED, head="heads")
+        if script.revision != RELEASED
+    ]
+    for script in unreleased:
+        tree = ast.parse(Path(script.path).read_text())
+        [upgrade_fn] = [
+            n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "upgrade"
+        ]
+        calls = {
+            node.func.attr
+            for node in ast.walk(upgrade_fn)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        }
+        assert not calls & CONTRACTING, (
+            f"{script.revision} removes or changes: {calls & CONTRACTING}"
+        )

@@ -32,6 +32,7 @@ class Role:
 class Fleet:
     env: dict[str, str]
     logs: Path
+    cwd: Path | None = None  # where the processes start (their code, for an older version's)
     roles: dict[str, Role] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -44,7 +45,7 @@ class Fleet:
         role.starts += 1
         with open(self.logs / f"{name}.log", "ab") as log:
             role.process = subprocess.Popen(
-                role.args, env=self.env, stdout=log, stderr=subprocess.STDOUT
+                role.args, env=self.env, cwd=self.cwd, stdout=log, stderr=subprocess.STDOUT
             )
 
     def kill(self, name: str) -> None:

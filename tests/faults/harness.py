@@ -24,37 +24,27 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from core.config import load_settings
 from core.db import Database
 from core.demo.generate import DemoSpec
 from core.demo.load import load_demo
 from core.migrate import upgrade
-from core.models import InboundMessage, InboundStatus, JobRun, OutboundMessage
+from core.models import InboundMessage, JobRun, OutboundMessage
 from tests.faults.account import Tally, tally
 from tests.faults.feed import Feeder
 from tests.faults.fleet import Fault, Fleet, drop_imap_sessions, kill_workers_at_random
 from tests.support.ap_requests import ap_requests
-from tests.support.dovecot import PASSWORD, DovecotServer, find_dovecot
-from tests.support.postgres import PostgresServer, find_bindir
+from tests.support.deployment import AR, deployment, settled, unfinished
 from tests.support.smtp_server import SmtpTestServer
 
-AR = "ar-team@supplier.example"
 JOB_INTERVAL = 5  # seconds: the clocks' link clean-up runs every tick of this length
+# Recovery sized to the run: a dead worker's claims return after 20 s, a reply left "sending" by
+# one is declared in doubt after 40 s, refused deliveries retry from 1 s.
 SETTINGS = {
-    "ARDESK_ENV": "test",
-    "ARDESK_SECRET_KEY": "f" * 48,
-    "ARDESK_FROM_ADDRESS": "ar@supplier.example",
-    "ARDESK_AR_ADDRESS": AR,
-    "ARDESK_REPLIES_PER_SENDER_HOUR": "1000000",
-    "ARDESK_REPLIES_PER_ACCOUNT_HOUR": "1000000",
-    # Recovery sized to the run: a dead worker's claims return after 20 s, a reply left
-    # "sending" by one is declared in doubt after 40 s, refused deliveries retry from 1 s.
     "ARDESK_WORKER_LEASE": "20s",
     "ARDESK_MESSAGE_DEADLINE": "10s",
     "ARDESK_SENDING_LEASE": "40s",
     "ARDESK_SMTP_TIMEOUT": "10",
     "ARDESK_DELIVERY_RETRY_BASE": "1s",
-    "ARDESK_IMAP_POLL_INTERVAL": "1",
     "ARDESK_LINK_CLEANUP_INTERVAL": f"{JOB_INTERVAL}s",
 }
 
@@ -103,29 +93,6 @@ class Report:
         )
 
 
-OPEN = (InboundStatus.received, InboundStatus.processing)
-
-
-def _unfinished(db: Database) -> int:
-    with db.admin_session() as s:
-        return s.scalar(
-            select(func.count()).select_from(InboundMessage).where(InboundMessage.status.in_(OPEN))
-        )
-
-
-def _settled(db: Database) -> bool:
-    try:
-        with db.admin_session() as s:
-            open_out = s.scalar(
-                select(func.count())
-                .select_from(OutboundMessage)
-                .where(OutboundMessage.status.in_(["pending", "sending"]))
-            )
-        return open_out == 0 and _unfinished(db) == 0
-    except Exception:  # the database may be restarting: not settled yet
-        return False
-
-
 def _job_ticks(db: Database, since: float, until: float) -> tuple[int, int, int]:
     with db.admin_session() as s:
         rows = s.execute(select(JobRun.tick, func.count()).group_by(JobRun.tick)).all()
@@ -146,102 +113,78 @@ def run(
     drain_rate: float = 10.0,
 ) -> Report:
     rng = random.Random(seed)
-    pg = PostgresServer(find_bindir())
-    pg.start()
-    pg.create_roles()
-    url, portal = pg.create_database("faults")
-    dovecot = DovecotServer(find_dovecot())
-    dovecot.start()
-    smtp = SmtpTestServer().start()
-    intake_port = Feeder.free_port()
-    env_settings = {
-        **SETTINGS,
-        "ARDESK_VAR_DIR": str(workdir),
-        "ARDESK_DATABASE_URL": url,
-        "ARDESK_PORTAL_DATABASE_URL": portal,
-        "ARDESK_IMAP_URL": dovecot.url,
-        "ARDESK_IMAP_PASSWORD": PASSWORD,
-        "ARDESK_SMTP_URL": smtp.url,
-        "ARDESK_SMTP_INTAKE": f"127.0.0.1:{intake_port}",
-    }
-    db = Database.connect(load_settings(env_settings, read_dotenv=False))
-    fleet: Fleet | None = None
-    try:
-        upgrade(db.engine)
-        load_demo(db, DemoSpec(accounts=20, invoices_per_account=30, seed=11, as_of=date.today()))
-        batch = ap_requests(db, count, rng, "fault")
-        import os
-
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ARDESK_")}
-        fleet = Fleet({**env, **env_settings}, workdir)
-        fleet.add("smtpd", "smtpd")
-        for index in range(3):
-            fleet.add(f"worker-{index + 1}", "worker", *(["--no-intake"] if index == 2 else []))
-        fleet.add("clock-1", "clock")
-        time.sleep(1)
-        fleet.add("clock-2", "clock")
-        for name in fleet.names("worker"):
-            fleet.wait_ready(name, "decision process ready")
-        fleet.wait_ready("smtpd", "listening")
-        started = time.time()
-        feeder = Feeder(dovecot, intake_port, batch, rate)
-        feeding = threading.Thread(target=feeder.run, name="feed")
-        feeding.start()
-        window = count / rate
-        faults: list[Fault] = []
-        stop = threading.Event()
-        killer = threading.Thread(
-            target=kill_workers_at_random,
-            args=(fleet, rng, started + window, faults, stop),
-            name="kill",
-        )
-        killer.start()
-        supervising = threading.Event()
-        supervisor = threading.Thread(target=fleet.supervise, args=(supervising,), name="super")
-        supervisor.start()
-        _system_faults(fleet, dovecot, smtp, pg, db, started, window, faults)
-        feeding.join()
-        stop.set()
-        killer.join()
-        fed_until = time.time()
-        deadline = fed_until + 180 + count / drain_rate
-        while time.time() < deadline and not _settled(db):
+    with deployment(workdir, **SETTINGS) as stack:
+        db = stack.db
+        fleet: Fleet | None = None
+        try:
+            upgrade(db.engine)
+            spec = DemoSpec(accounts=20, invoices_per_account=30, seed=11, as_of=date.today())
+            load_demo(db, spec)
+            batch = ap_requests(db, count, rng, "fault")
+            fleet = Fleet(stack.environ(), workdir)
+            fleet.add("smtpd", "smtpd")
+            for index in range(3):
+                fleet.add(f"worker-{index + 1}", "worker", *(["--no-intake"] if index == 2 else []))
+            fleet.add("clock-1", "clock")
             time.sleep(1)
-        time.sleep(2)  # the last replies leave the SMTP server's queue
-        drained = time.time() - fed_until
-        supervising.set()
-        supervisor.join()
-        stop_times = fleet.stop_all()
-        ended = time.time()
-        result = tally(db, feeder.fed, smtp.messages, AR)
-        ticks, missed, twice = _job_ticks(db, started, ended - 2 * JOB_INTERVAL)
-        recovery = {
-            fault.kind: _next_reply_after(smtp, fault.lifted)
-            for fault in faults
-            if fault.kind != "worker killed"
-        }
-        unfinished = _unfinished(db)
-        if timeline:
-            _print_timeline(db, feeder.fed, smtp, started)
-        return Report(
-            tally=result,
-            faults=faults,
-            recovery=recovery,
-            drain=drained,
-            elapsed=ended - started,
-            job_ticks=ticks,
-            job_ticks_missed=missed,
-            job_ticks_twice=twice,
-            stop_seconds=max(stop_times.values()),
-            unfinished=unfinished,
-        )
-    finally:
-        if fleet is not None:
-            fleet.stop_all(timeout=10)
-        db.dispose()
-        smtp.stop()
-        dovecot.stop()
-        pg.stop()
+            fleet.add("clock-2", "clock")
+            for name in fleet.names("worker"):
+                fleet.wait_ready(name, "decision process ready")
+            fleet.wait_ready("smtpd", "listening")
+            started = time.time()
+            feeder = Feeder(stack.dovecot, stack.intake_port, batch, rate)
+            feeding = threading.Thread(target=feeder.run, name="feed")
+            feeding.start()
+            window = count / rate
+            faults: list[Fault] = []
+            stop = threading.Event()
+            killer = threading.Thread(
+                target=kill_workers_at_random,
+                args=(fleet, rng, started + window, faults, stop),
+                name="kill",
+            )
+            killer.start()
+            supervising = threading.Event()
+            supervisor = threading.Thread(target=fleet.supervise, args=(supervising,), name="super")
+            supervisor.start()
+            _system_faults(fleet, stack.dovecot, stack.smtp, stack.pg, db, started, window, faults)
+            feeding.join()
+            stop.set()
+            killer.join()
+            fed_until = time.time()
+            deadline = fed_until + 180 + count / drain_rate
+            while time.time() < deadline and not settled(db):
+                time.sleep(1)
+            time.sleep(2)  # the last replies leave the SMTP server's queue
+            drained = time.time() - fed_until
+            supervising.set()
+            supervisor.join()
+            stop_times = fleet.stop_all()
+            ended = time.time()
+            result = tally(db, feeder.fed, stack.smtp.messages, AR)
+            ticks, missed, twice = _job_ticks(db, started, ended - 2 * JOB_INTERVAL)
+            recovery = {
+                fault.kind: _next_reply_after(stack.smtp, fault.lifted)
+                for fault in faults
+                if fault.kind != "worker killed"
+            }
+            if timeline:
+                _print_timeline(db, feeder.fed, stack.smtp, started)
+            return Report(
+                tally=result,
+                faults=faults,
+                recovery=recovery,
+                drain=drained,
+                elapsed=ended - started,
+                job_ticks=ticks,
+                job_ticks_missed=missed,
+                job_ticks_twice=twice,
+                stop_seconds=max(stop_times.values()),
+                unfinished=unfinished(db),
+            )
+        finally:
+            if fleet is not None:
+                fleet.stop_all(timeout=10)
 
 
 def _print_timeline(db: Database, fed: dict[str, float], smtp: SmtpTestServer, start: float):
