@@ -50,6 +50,8 @@ class Understood:
     po_numbers: tuple[str, ...]
     period: str  # "2026-07-01 – 2026-09-30", or empty
     needs_human: bool
+    #: The invoice numbers came from the quoted thread the sender pointed at ("copies of those").
+    references_from_thread: bool = False
 
 
 @dataclass(frozen=True)
@@ -135,4 +137,5 @@ def _understood(value: Any) -> Understood | None:
         po_numbers=_texts(data.get("po_numbers")),
         period=f"{period['from']} – {period['to']}" if {"from", "to"} <= period.keys() else "",
         needs_human=bool(data.get("needs_human")),
+        references_from_thread=bool(data.get("references_from_thread")),
     )

@@ -219,6 +219,19 @@ def _looks_forwarded(quoted: str) -> bool:
 def _strip_headers(quoted: str) -> str:
     """Drop the header lines of a forwarded message, keep its body."""
     lines = quoted.split("\n")
+    body_start = header_length(lines)
+    return "\n".join(line.lstrip("> ") for line in lines[body_start:])
+
+
+def quote_head_length(lines: list[str]) -> int:
+    """How many of a quoted message's first lines are its attribution line or header block."""
+    if lines and _WROTE.match(lines[0]):
+        return 1
+    return max(is_attribution(lines, 0), header_length(lines))
+
+
+def header_length(lines: list[str]) -> int:
+    """How many of the first lines are a quoted message's headers (and blank lines among them)."""
     body_start = 0
     after_header = False
     for index, line in enumerate(lines[:15]):
@@ -235,7 +248,7 @@ def _strip_headers(quoted: str) -> str:
             body_start = index + 1
             continue
         break
-    return "\n".join(line.lstrip("> ") for line in lines[body_start:])
+    return body_start
 
 
 def strip_signature(text: str) -> str:
@@ -268,14 +281,30 @@ def _drop_disclaimers(text: str) -> str:
     return "\n\n".join(kept)
 
 
-def new_text(body: str) -> str:
-    """The text the sender wrote this time, without history, signature or footers.
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A body read: the sender's new text, and the history quoted with it (for the thread)."""
 
-    Reads at most MAX_BODY_CHARS of the body and returns at most MAX_NEW_TEXT_CHARS. Never
-    recursive: forwards are unwrapped a bounded number of levels, each level a shorter text.
+    new: str
+    #: The quoted or forwarded history the new text answers, as written (quote marks included);
+    #: at most MAX_BODY_CHARS. Empty when nothing was quoted.
+    quoted: str = ""
+
+
+def new_text(body: str) -> str:
+    """The text the sender wrote this time, without history, signature or footers."""
+    return read_body(body).new
+
+
+def read_body(body: str) -> Body:
+    """The new text and the quoted history of a body.
+
+    Reads at most MAX_BODY_CHARS of the body and returns at most MAX_NEW_TEXT_CHARS of new text.
+    Never recursive: forwards are unwrapped a bounded number of levels, each level a shorter text.
     """
     text = clean(body[:MAX_BODY_CHARS])
     kept = ""  # a "please see below" note, kept before the forwarded request it points to
+    history = ""  # the first quote met: what a reply written above or below it answers
     for _ in range(_MAX_UNWRAP):
         split = split_quote(text)
         own = strip_signature(split.new)
@@ -283,6 +312,7 @@ def new_text(body: str) -> str:
             # "Please see below": the forwarded request is what we are asked to act on.
             kept, text = _joined(kept, own), _strip_headers(split.quoted)
             continue
+        history = history or split.quoted
         if own and split.reply_quote and _GREETING_ONLY.match(own):
             # "Hi," above the quote and the answer under it: the greeting opens the answer.
             below = _reply_below(split.quoted)
@@ -290,7 +320,7 @@ def new_text(body: str) -> str:
                 kept, text = _joined(kept, own), below
                 continue
         if own or not split.quoted:
-            return _joined(kept, own)[:MAX_NEW_TEXT_CHARS]
+            return Body(_joined(kept, own)[:MAX_NEW_TEXT_CHARS], history)
         # Nothing above the boundary: a reply written below the quote it answers, or a bare
         # forward whose inner text is the request.
         inner = _reply_below(split.quoted) if split.reply_quote else ""
@@ -298,7 +328,7 @@ def new_text(body: str) -> str:
         if len(inner) >= len(text):
             break  # nothing was unwrapped: reading it again would find the same boundary
         text = inner
-    return kept[:MAX_NEW_TEXT_CHARS]
+    return Body(kept[:MAX_NEW_TEXT_CHARS], history)
 
 
 def _reply_below(quoted: str) -> str:

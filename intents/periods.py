@@ -298,3 +298,17 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
 
 def _int(value: str | None) -> int | None:
     return int(value) if value else None
+
+
+def dates_in(text: str, received: date, language: str = "en") -> list[tuple[int, date]]:
+    """The whole dates (a day, a month, a year or not) the text names, with their offsets; a date
+    without a year is the most recent one by the received date."""
+    found = []
+    for mention in _mentions(text, language):
+        if mention.day is None:
+            continue
+        year = mention.year or _resolve_year(mention.month, mention.day, received)
+        day = _safe_date(year, mention.month, mention.day)
+        if day is not None:
+            found.append((mention.start, day))
+    return found

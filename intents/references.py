@@ -244,15 +244,16 @@ def _classify(
     if series:
         return series
     if candidate.prefix:
-        # An unknown prefix (GS-, PSI-, CN-, Q- ...) needs a cue or a copy request right before it.
+        # An unknown prefix (GS-, PSI-, CN-, Q- ...) needs a cue or a copy request right before it,
+        # or continues a list of its own series ("Rechnungen AH-26-0771 und AH-26-0790").
         if _COPY_VERB_AT_END.search(window) and _plausible_bare(candidate.num):
             return INVOICE
+        if _continues(masked, previous, candidate) and previous.prefix.upper() == (
+            candidate.prefix.upper()
+        ):
+            return previous.kind
         return None
-    if (
-        previous is not None
-        and previous.kind in (INVOICE, PO)
-        and _CONNECTOR.match(masked[previous.end : candidate.start])
-    ):
+    if _continues(masked, previous, candidate):
         return previous.kind
     if window.endswith("#") and not _plausible_year(candidate.num):
         return INVOICE
@@ -262,6 +263,15 @@ def _classify(
     if _COPY_VERB_AFTER.match(after) and _plausible_bare(candidate.num):
         return INVOICE
     return None
+
+
+def _continues(masked: str, previous: _Candidate | None, candidate: _Candidate) -> bool:
+    """The candidate continues a list of references ("invoices 1043, 1047 and 1052")."""
+    return (
+        previous is not None
+        and previous.kind in (INVOICE, PO)
+        and bool(_CONNECTOR.match(masked[previous.end : candidate.start]))
+    )
 
 
 def _series(prefix: str) -> str | None:

@@ -57,6 +57,12 @@ class Understanding:
     numbers_in_attachment: bool = False
     # The document format asked for ("as XRechnung"): an ``intents.formats`` code, or None.
     document_format: str | None = None
+    #: The invoice numbers are the thread's: the new text points at documents only the quoted
+    #: history (or a reply's subject) names ("please send copies of those").
+    references_from_thread: bool = False
+    #: The new text points at the thread's documents but cannot be tied to specific ones (one
+    #: of several, or too many): a person decides, `needs_human` is set.
+    thread_ambiguous: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -71,6 +77,8 @@ class Understanding:
             "candidates": list(self.candidates),
             "numbers_in_attachment": self.numbers_in_attachment,
             "document_format": self.document_format,
+            "references_from_thread": self.references_from_thread,
+            "thread_ambiguous": self.thread_ambiguous,
         }
 
     def to_json(self) -> str:

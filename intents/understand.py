@@ -17,11 +17,12 @@ from intents import model
 from intents.autoreply import is_auto_reply
 from intents.formats import requested_format
 from intents.language import detect
-from intents.newtext import clean, new_text, strip_reply_prefix
+from intents.newtext import clean, read_body, strip_reply_prefix
 from intents.notices import changes_bank_details, points_to_attachment
 from intents.periods import find_period
 from intents.references import References, extract
 from intents.result import ANSWERABLE, INTENTS, STANDALONE, Understanding
+from intents.thread import from_thread
 from intents.thresholds import Thresholds
 from intents.thresholds import load as load_thresholds
 
@@ -49,6 +50,8 @@ _ASKS = re.compile(
 )
 _MIN_CLAUSE_WORDS = 3
 _MAX_CLAUSES = 4
+#: Intents whose documents a reply may name by pointing at the thread ("that one was paid").
+THREAD_INTENTS = frozenset({"invoice_copy", "payment_status", "dispute"})
 #: Below this, the best intent is a guess: a person should read the message.
 CONFIDENT = 0.6
 #: An answerable intent this sure is clear enough to answer beside an ambiguous runner-up.
@@ -78,6 +81,9 @@ class _Reading:
     references: References
     subject_usable: bool
     search_text: str
+    #: The history quoted with the new text, and a reply's subject: the thread it answers.
+    quoted: str = ""
+    thread_subject: str = ""
 
 
 def understand(
@@ -156,7 +162,8 @@ def _clauses(text: str) -> list[str]:
 
 
 def _read(message: Message) -> _Reading:
-    text = new_text(message.body)
+    body = read_body(message.body)
+    text = body.new
     subject, is_reply = strip_reply_prefix(clean(message.subject[:MAX_SUBJECT_CHARS]))
     # A reply's subject echoes our own mail ("RE: Payment reminder 123"): not the sender's words.
     subject_usable = bool(subject) and not is_reply
@@ -169,6 +176,8 @@ def _read(message: Message) -> _Reading:
         references=extract(search_text, message.invoice_patterns),
         subject_usable=subject_usable,
         search_text=search_text,
+        quoted=body.quoted,
+        thread_subject=subject if is_reply else "",
     )
 
 
@@ -190,6 +199,21 @@ def decide(message: Message, scored: Scored, thresholds: Thresholds) -> Understa
     references = reading.references
     if set(intents) & STANDALONE:
         references = References()
+    thread = None
+    if set(intents) & THREAD_INTENTS and not references.invoices and not references.candidates:
+        # "Please send copies of those": the new text names no number but points at the thread.
+        thread = from_thread(
+            reading.new_text,
+            reading.quoted,
+            reading.thread_subject,
+            message.received,
+            reading.language,
+            message.invoice_patterns,
+        )
+        if thread and thread.invoices:
+            references = References(thread.invoices, references.purchase_orders)
+        elif thread and thread.ambiguous:
+            needs_human = True  # it cannot be tied to specific documents: never a guess
     period = None
     wants_list = "statement" in intents or ("invoice_copy" in intents and not references.invoices)
     if wants_list:
@@ -210,6 +234,8 @@ def decide(message: Message, scored: Scored, thresholds: Thresholds) -> Understa
             and points_to_attachment(reading.new_text)
         ),
         document_format=requested_format(reading.search_text),
+        references_from_thread=bool(thread and thread.invoices),
+        thread_ambiguous=bool(thread and thread.ambiguous),
     )
 
 

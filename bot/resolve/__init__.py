@@ -17,6 +17,9 @@ from core.permissions import Surface, allows, missing
 
 Resolver = Callable[..., list[Answer]]
 
+#: Hand-off reason: the reply points at documents of the thread ("that one") among several.
+THREAD_AMBIGUOUS = "points at documents in the thread without saying which"
+
 # Which resolver answers an intent, and the surface (core.permissions) its answer shows.
 # Anyone may send a dispute: a customer must be able to complain. It only reaches AR, and the
 # acknowledgement carries a link only where the role may open it.
@@ -52,7 +55,13 @@ def resolve(ctx: Context, issuer: LinkIssuer) -> None:
     understanding = ctx.understanding
     wanted = [i for i in understanding.intents if i in RESOLVERS]
     if understanding.needs_human or not wanted:
-        reason = "needs a person" if understanding.needs_human else "not an answerable request"
+        reason = (
+            THREAD_AMBIGUOUS
+            if understanding.thread_ambiguous
+            else "needs a person"
+            if understanding.needs_human
+            else "not an answerable request"
+        )
         if _acknowledge_handoffs(ctx):
             for contact in ctx.contacts:
                 ctx.answers[contact.account_id] = [HandedOff("needs_human")]

@@ -188,3 +188,58 @@ def test_a_thunderbird_reply_written_below_the_quote_is_answered(example):
     assert decision["understanding"]["new_text"].startswith("Hallo,\nbitte schicken Sie uns")
     assert decision["understanding"]["invoice_numbers"] == ["RE-2026-0102"]
     assert linked(decision) == ["RE-2026-0102"]
+
+
+_REMINDER = (
+    "\n\nVon: Buchhaltung <ar@supplier.example>\n"
+    "Gesendet: Montag, 26. Oktober 2026 09:00\n"
+    "An: Jonas Weber <ap@northwind.example>\n"
+    "Betreff: Zahlungserinnerung\n\n"
+    "Sehr geehrte Damen und Herren,\n\n"
+    "die Rechnungen {numbers} sind überfällig.\n\n"
+    "Mit freundlichen Grüßen\nBuchhaltung"
+)
+
+
+def test_a_reply_pointing_at_the_reminders_invoices_links_exactly_those(example):
+    decision = example(
+        "Jonas Weber <ap@northwind.example>",
+        "AW: Zahlungserinnerung",
+        "Hallo,\n\nbitte senden Sie uns eine Kopie dieser beiden Rechnungen, sie sind nie bei "
+        "uns angekommen.\n\nGruß\nJonas"
+        + _REMINDER.format(numbers="RE-2026-0101 und RE-2026-0102"),
+    )
+    understood = decision["understanding"]
+    assert understood["new_text"].startswith("Hallo")
+    assert understood["invoice_numbers"] == ["RE-2026-0101", "RE-2026-0102"]
+    assert understood["references_from_thread"] is True
+    assert decision["action"] == "reply"
+    assert set(linked(decision)) == {"RE-2026-0101", "RE-2026-0102"}  # and the link to both
+
+
+def test_a_pointed_at_number_of_another_account_is_not_found_on_the_senders(example):
+    # The quoted text is the sender's to write: a number of another account in it stays unknown.
+    decision = example(
+        "Jonas Weber <ap@northwind.example>",
+        "AW: Zahlungserinnerung",
+        "Hallo, bitte schicken Sie uns diese Rechnungen noch einmal."
+        + _REMINDER.format(numbers="INV-UK-5001 und RE-2026-0102"),
+    )
+    assert decision["understanding"]["references_from_thread"] is True
+    assert linked(decision) == ["RE-2026-0102"]
+    assert "Contoso" not in json.dumps(decision)
+
+
+def test_one_invoice_pointed_at_among_several_goes_to_a_person(example):
+    decision = example(
+        "Jonas Weber <ap@northwind.example>",
+        "AW: Zahlungserinnerung",
+        "Hallo, können Sie mir diese Rechnung nochmal schicken? Das PDF ist leer."
+        + _REMINDER.format(numbers="RE-2026-0101 und RE-2026-0102"),
+    )
+    understood = decision["understanding"]
+    assert understood["invoice_numbers"] == []
+    assert understood["thread_ambiguous"] is True
+    assert decision["handoff"] is True
+    assert decision["handoff_reason"] == "points at documents in the thread without saying which"
+    assert linked(decision) == []

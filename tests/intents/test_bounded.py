@@ -68,6 +68,14 @@ HOSTILE_BODIES = {
     "a table header padded with 2 MB of spaces": "Invoice" + " " * TWO_MB + "Date Amount",
     "2 MB of phone-like groups": "+1 " * (TWO_MB // 3),
     "2 MB of header lines": "From: x\nDate: y\n" * (TWO_MB // 16),
+    "a pointer at 2 MB of quoted invoice numbers": "Please send copies of those.\n\n"
+    "On Mon, 23 Nov 2026, AR <ar@x.example> wrote:\n"
+    + "> invoice 10423 of 12/11/2026, 10424 and\n"
+    * (TWO_MB // 40),
+    "a pointer at 2 MB of one quoted line": "Could you resend that one?\n\n"
+    "On Mon, 23 Nov 2026, AR <ar@x.example> wrote:\n> invoices "
+    + "10423 12/11/2026, "
+    * (TWO_MB // 18),
 }
 
 
@@ -100,6 +108,7 @@ def _all_patterns() -> list[tuple[str, re.Pattern[str]]]:
     import intents.periods
     import intents.references
     import intents.tables
+    import intents.thread
     import intents.understand
 
     found = []
@@ -114,14 +123,27 @@ def _all_patterns() -> list[tuple[str, re.Pattern[str]]]:
         intents.periods,
         intents.references,
         intents.tables,
+        intents.thread,
         intents.understand,
     )
     for module in modules:
         for name, value in vars(module).items():
-            for pattern in value if isinstance(value, tuple) else (value,):
-                if isinstance(pattern, re.Pattern):
-                    found.append((f"{module.__name__}.{name}", pattern))
+            for pattern in _patterns_in(value):
+                found.append((f"{module.__name__}.{name}", pattern))
     return found
+
+
+def _patterns_in(value: object) -> list[re.Pattern[str]]:
+    """The patterns in a module value: one, or in a tuple, list or dict (and pairs in them)."""
+    if isinstance(value, re.Pattern):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, tuple | list):
+        return [
+            p for item in value if isinstance(item, re.Pattern | tuple) for p in _patterns_in(item)
+        ]
+    return []
 
 
 PATTERN_ATTACKS = (

@@ -49,7 +49,10 @@ def test_it_understands_a_copy_request_end_to_end():
         "candidates",
         "numbers_in_attachment",
         "document_format",
+        "references_from_thread",
+        "thread_ambiguous",
     }
+    assert data["references_from_thread"] is False  # the number came from the subject
     assert data["document_format"] is None  # a copy, no e-invoice format asked for
 
 

@@ -166,3 +166,36 @@ def test_states_come_from_the_enum(db, admin):
 def test_an_unknown_request_is_not_found(db, admin):
     assert admin.get("/ar/requests/999999").status_code == 404
     assert admin.get("/ar/requests?since=yesterday&after=junk").status_code == 200
+
+
+POINTING = b"""From: Karen Whitlock <karen.whitlock@brookfield.example>
+To: ar@supplier.example
+Subject: RE: Payment reminder
+Message-ID: <pointing-1@brookfield.example>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+
+Hi,
+
+Could you send me a copy of that one? It never reached us.
+
+Karen
+
+From: Accounts Receivable <ar@supplier.example>
+Sent: Monday, November 23, 2026 9:00 AM
+To: Karen Whitlock <karen.whitlock@brookfield.example>
+Subject: Payment reminder
+
+Dear Karen,
+
+Invoice INV-10423 is now overdue.
+"""
+
+
+def test_the_request_page_says_the_invoices_came_from_the_quoted_thread(db, admin):
+    decision = handle(db, POINTING)
+    assert decision["understanding"]["invoice_numbers"] == ["INV-10423"]
+    with db.admin_session() as s:
+        message_id = s.scalars(select(InboundMessage.id)).one()
+    text = admin.get(f"/ar/requests/{message_id}").text
+    assert "INV-10423 (from the quoted thread)" in text
