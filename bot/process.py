@@ -5,6 +5,7 @@ commit leaves no trace but the claim; a crash after it loses nothing and sends n
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm import undefer
 from bot.channels import channel_for
 from bot.context import Action, Context
 from bot.inbound import Inbound
+from bot.logbook import log_decision, log_given_up
 from bot.pipeline import run_pipeline
 from bot.record import decision_record
 from bot.resolve.issuer import LinkIssuer
@@ -60,6 +62,7 @@ def decide(
     """Run the pipeline and commit its outcome (or, dry, roll everything back); with
     ``understanding`` (a person's corrected reading, ``bot.corrected``) instead of reading the
     text again."""
+    started = time.monotonic()
     now = now or utcnow()
     ctx = Context(inbound=inbound, settings=settings, db=db, now=now, dry_run=dry_run)
     ctx.understanding = understanding
@@ -101,6 +104,7 @@ def decide(
             if ctx.contacts:
                 row.account_id = ctx.contacts[0].account_id
                 row.contact_id = ctx.contacts[0].contact_id
+    log_decision(ctx, links=len(issuer.issued), started=started)
     return decision
 
 
@@ -176,4 +180,5 @@ def give_up(
         row.status = status
         row.decision = decision
         index_decision(session, message_id, decision)
+    log_given_up(channel, sender, reason, outcome=status.value)
     return decision

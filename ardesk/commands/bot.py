@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import signal
 import sys
 import threading
@@ -74,7 +73,7 @@ def worker(runtime: Runtime, once: bool, no_intake: bool) -> None:
     """Run intake (IMAP IDLE or polling), the pipeline and outbox delivery."""
     from bot.worker import Worker
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    runtime.start_logging()
     bot_worker = Worker(runtime.db, runtime.settings)
     if once:
         processed, report = bot_worker.run_once(intake=not no_intake)
@@ -97,7 +96,7 @@ def smtpd(runtime: Runtime, host: str | None, port: int | None) -> None:
     """Receive mail over SMTP into the inbox (for mail routed or forwarded to ardesk)."""
     from bot.channels.email.smtpd import make_controller
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    runtime.start_logging()
     controller = make_controller(runtime.db, runtime.settings, host=host, port=port)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import signal
 import threading
 
@@ -23,7 +22,7 @@ def clock(runtime: Runtime, list_jobs: bool) -> None:
         for job in all_jobs(runtime.db, runtime.settings):
             click.echo(f"{job.name}\tevery {job.interval_seconds:g} s")
         return
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    runtime.start_logging()
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())

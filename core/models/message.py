@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.logs import request_id
 from core.models.base import AccountScoped, Base, BigId, UTCDateTime, utcnow
 
 
@@ -63,6 +64,9 @@ class InboundMessage(AccountScoped, Base):
     )
     decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
+    # The id of the web request that brought it in (Slack, Teams, a portal dispute), taken from
+    # the log context wherever the row is stored, so the worker's log lines carry it too.
+    request_id: Mapped[str | None] = mapped_column(String(64), default=request_id)
 
 
 class OutboundStatus(enum.StrEnum):
