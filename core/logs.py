@@ -235,6 +235,10 @@ class LogSetup:
 
 _configured: LogSetup | None = None
 
+# Libraries that narrate every step at INFO (each SMTP command of a session, each stage of a
+# PDF): their warnings still show, their steps only at DEBUG.
+_CHATTY = ("mail.log", "weasyprint", "fontTools")
+
 
 def configure(log_format: LogFormat, level: str = "INFO") -> LogSetup:
     """Send every logger's records to stderr in ``log_format`` from ``level`` up. Idempotent:
@@ -246,6 +250,10 @@ def configure(log_format: LogFormat, level: str = "INFO") -> LogSetup:
             root.removeHandler(handler)
     root.addHandler(prepare(_Stderr(), log_format))
     root.setLevel(level)
+    for name in _CHATTY:
+        quiet = logging.NOTSET if root.level <= logging.DEBUG else max(logging.WARNING, root.level)
+        logging.getLogger(name).setLevel(quiet)
+    logging.captureWarnings(True)  # a library's warning is a log line too, not a stray one
     _configured = LogSetup(log_format, level)
     return _configured
 
