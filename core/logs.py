@@ -258,6 +258,19 @@ def configure(log_format: LogFormat, level: str = "INFO") -> LogSetup:
     return _configured
 
 
+def unconfigure() -> None:
+    """Undo ``configure``: for a command that ran inside another program (a test's)."""
+    global _configured
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, _Stderr):
+            root.removeHandler(handler)
+    for name in _CHATTY:
+        logging.getLogger(name).setLevel(logging.NOTSET)
+    logging.captureWarnings(False)
+    _configured = None
+
+
 def configured() -> LogSetup | None:
     """The set-up of this process, None if it has none (a library use, a test)."""
     return _configured

@@ -101,24 +101,19 @@ def test_an_inbound_request_id_is_kept_only_when_it_is_a_short_safe_token():
         assert replaced != unsafe and len(replaced) == 32
 
 
-def test_configure_replaces_its_own_handler_and_follows_the_settings(tmp_path, monkeypatch):
+def test_configure_replaces_its_own_handler_and_follows_the_settings(tmp_path):
     from core.config import load_settings
 
-    monkeypatch.setattr(logs, "_configured", None)  # this process's own set-up, restored after
     root = logging.getLogger()
     before = list(root.handlers)
-    level = root.level
-    try:
-        settings = load_settings({"ARDESK_ENV": "test", "ARDESK_VAR_DIR": str(tmp_path)})
-        assert settings.log_format_in_effect == "text"
-        chosen = settings.replace(log_format="json", log_level="WARNING")
-        logs.configure_from(chosen)
-        logs.configure_from(chosen)
-        added = [h for h in root.handlers if h not in before]
-        assert len(added) == 1 and root.level == logging.WARNING
-        assert logs.configured() == logs.LogSetup("json", "WARNING")
-    finally:
-        for handler in root.handlers[:]:
-            if handler not in before:
-                root.removeHandler(handler)
-        root.setLevel(level)
+    settings = load_settings({"ARDESK_ENV": "test", "ARDESK_VAR_DIR": str(tmp_path)})
+    assert settings.log_format_in_effect == "text"
+    assert settings.replace(env="production").log_format_in_effect == "json"
+    chosen = settings.replace(log_format="json", log_level="WARNING")
+    logs.configure_from(chosen)
+    logs.configure_from(chosen)
+    added = [h for h in root.handlers if h not in before]
+    assert len(added) == 1 and root.level == logging.WARNING
+    assert logs.configured() == logs.LogSetup("json", "WARNING")
+    logs.unconfigure()
+    assert root.handlers == before and logs.configured() is None
