@@ -42,15 +42,21 @@ def since(started: float) -> int:
     return round((time.monotonic() - started) * 1000)
 
 
+def _request_id_of(db: Database, message_id: int | None) -> str | None:
+    """The id of the web request a message came in with (None for mail)."""
+    if message_id is None:
+        return None
+    with db.admin_session() as session:
+        return session.scalar(
+            select(InboundMessage.request_id).where(InboundMessage.id == message_id)
+        )
+
+
 @contextmanager
 def message_scope(db: Database, message_id: int) -> Iterator[None]:
     """Every line logged while a message is worked on carries its id and, when it came in over
     HTTP, the request id it was stored with."""
-    with db.admin_session() as session:
-        request_id = session.scalar(
-            select(InboundMessage.request_id).where(InboundMessage.id == message_id)
-        )
-    with bound(message_id=message_id, request_id=request_id):
+    with bound(message_id=message_id, request_id=_request_id_of(db, message_id)):
         yield
 
 
@@ -96,12 +102,7 @@ def delivery_scope(db: Database, row: OutboundMessage, report: DeliveryReport) -
     """Binds the outbox id, the message id and its request id around one delivery and logs its
     result (the ``report`` counter it moved) when it ends."""
     before = {f.name: getattr(report, f.name) for f in fields(report)}
-    request_id = None
-    if row.inbound_message_id is not None:
-        with db.admin_session() as session:
-            request_id = session.scalar(
-                select(InboundMessage.request_id).where(InboundMessage.id == row.inbound_message_id)
-            )
+    request_id = _request_id_of(db, row.inbound_message_id)
     started = time.monotonic()
     with bound(outbox_id=row.id, message_id=row.inbound_message_id, request_id=request_id):
         try:

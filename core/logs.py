@@ -96,12 +96,13 @@ _LINK_PATH = re.compile(r"/l/[^/\s?#\"'<>]+")
 _SIGNED = re.compile(r"\b[\w-]{10,}\.[\w-]{4,}\.[\w-]{16,}\b")
 _BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[\w.~+/=-]+")
 _SLACK_TOKEN = re.compile(r"\bx(?:ox[abposr]|app)-[\w-]+")
-_QUERY = re.compile(r"(https?://[^\s?#\"'<>]*)\?[^\s\"'<>]*")
+# The query of a URL or of a path ("GET /verify?code=…"): codes and searches travel there.
+_QUERY = re.compile(r"((?:https?:/|(?<![^\s\"'(\[=])/)[^\s?#\"'<>]*)\?[^\s\"'<>]*")
 
 
 def mask(text: str) -> str:
     """``text`` as a log may show it: addresses reduced to ``…@domain``, link, bearer and Slack
-    tokens to ``…``, query strings of URLs dropped."""
+    tokens to ``…``, query strings of URLs and paths dropped."""
     text = _ADDRESS.sub(r"…@\1", text)
     text = _LINK_PATH.sub("/l/…", text)
     text = _BEARER.sub(r"\1 …", text)

@@ -67,6 +67,7 @@ def test_addresses_become_their_domain_and_tokens_disappear_everywhere_in_a_reco
             },
         )
     log.info("slack said xoxb-1234-5678-abcdef and the bare token %s", TOKEN)
+    log.warning('"GET /verify?code=WXYZ-1234 HTTP/1.1" 400')
     text = lines.getvalue()
     for secret in (
         "Karen.Whitlock",
@@ -76,13 +77,15 @@ def test_addresses_become_their_domain_and_tokens_disappear_everywhere_in_a_reco
         "ABCD-EFGH",
         "eyJhbGciOiJIUzI1NiJ9",
         "xoxb-1234",
+        "WXYZ-1234",
     ):
         assert secret not in text
-    failed, slack = records(lines)
+    failed, slack, request = records(lines)
     assert "…@muehlbauer.example" in failed["event"] and "/l/…" in failed["event"]
     assert "…@Brookfield.example" in failed["exception"] and "ValueError" in failed["exception"]
     assert failed["who"] == ["…@shared.example"] and failed["auth"] == "Bearer …"
     assert "the bare token …" in slack["event"]
+    assert request["event"] == '"GET /verify?… HTTP/1.1" 400'
 
 
 def test_the_text_format_shows_the_bound_ids_after_the_message():
