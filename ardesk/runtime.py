@@ -77,6 +77,12 @@ class Runtime:
             self._checked = True
         return self.database
 
+    def start_logging(self) -> None:
+        """A long-running process's logs on stderr (``ARDESK_LOG_FORMAT``, ``_LOG_LEVEL``)."""
+        from core.logs import configure_from
+
+        configure_from(self.settings)
+
     def close(self) -> None:
         if self._db is not None:
             self._db.dispose()

@@ -17,6 +17,7 @@ import signal
 import time
 from multiprocessing.connection import Connection
 
+from core import logs
 from core.config import Settings
 
 log = logging.getLogger(__name__)
@@ -44,13 +45,17 @@ class DecisionProcess:
         self.deadline = settings.message_deadline.total_seconds()
         # "spawn": a fresh interpreter shares no database connection or lock with the worker.
         self._context = multiprocessing.get_context("spawn")
+        self._logs = logs.configured()  # the child writes its lines as this process does
         self._process: multiprocessing.process.BaseProcess | None = None
         self._conn: Connection | None = None
 
     def start(self) -> None:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=_serve, args=(self.settings, child), name="ardesk-decide", daemon=True
+            target=_serve,
+            args=(self.settings, child, self._logs),
+            name="ardesk-decide",
+            daemon=True,
         )
         process.start()
         child.close()
@@ -90,13 +95,16 @@ class DecisionProcess:
         self._process = self._conn = None
 
 
-def _serve(settings: Settings, conn: Connection) -> None:
+def _serve(settings: Settings, conn: Connection, setup: logs.LogSetup | None = None) -> None:
     """The child: decide each id received until the worker closes the pipe."""
+    if setup is not None:
+        logs.configure(setup.format, setup.level)
     # Stopping is the worker's call: a Ctrl-C or SIGTERM sent to the whole process group must
     # not cut a decision short, only the worker's stop (which waits at most one deadline).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     from bot.channels.email.parse import parse_email
+    from bot.logbook import message_scope
     from bot.process import decide, process
     from core import metrics
     from core.db import Database
@@ -118,7 +126,8 @@ def _serve(settings: Settings, conn: Connection) -> None:
         except (EOFError, OSError):  # the worker is gone
             break
         try:
-            decided = process(db, settings, message_id) is not None
+            with message_scope(db, message_id):
+                decided = process(db, settings, message_id) is not None
         except Exception:  # process() records what it can; never let the child die of it
             log.exception("deciding message %s failed", message_id)
             decided = False

@@ -18,8 +18,10 @@ from sqlalchemy.orm import undefer
 
 from bot import failpoints
 from bot.channels import Send, dispatch
+from bot.logbook import delivery_scope, log_delivery
 from core.config import Settings
 from core.db import Database
+from core.logs import bound
 from core.models import OutboundMessage, OutboundStatus, utcnow
 from mailers.smtp import PermanentDeliveryError, TransientDeliveryError, next_attempt_delay
 
@@ -107,6 +109,8 @@ def recover_interrupted(db: Database, settings: Settings, now: datetime | None =
             row = session.get(OutboundMessage, outbound_id)
             row.status = OutboundStatus.failed
             row.last_error = "delivery outcome unknown: the worker stopped while sending"
+            with bound(outbox_id=row.id, message_id=row.inbound_message_id):
+                log_delivery(row, "unknown")
     for outbound_id in stuck:
         _escalate(db, settings, outbound_id, "the outcome of delivery is unknown (worker stopped)")
     return len(stuck)
@@ -130,29 +134,32 @@ def deliver_due(
                 OutboundMessage, outbound_id, options=[undefer(OutboundMessage.payload)]
             )
             session.expunge(row)
-        try:
-            send(row)
-            failpoints.reach("after_send")
-        except TransientDeliveryError as error:
-            if row.attempts >= MAX_ATTEMPTS:
+        with delivery_scope(db, row, report):
+            try:
+                send(row)
+                failpoints.reach("after_send")
+            except TransientDeliveryError as error:
+                if row.attempts >= MAX_ATTEMPTS:
+                    _finish(db, outbound_id, status=OutboundStatus.failed, last_error=str(error))
+                    _escalate(db, settings, outbound_id, f"gave up after {row.attempts} attempts")
+                    report.failed += 1
+                else:
+                    _finish(
+                        db,
+                        outbound_id,
+                        status=OutboundStatus.pending,
+                        last_error=str(error),
+                        next_attempt_at=utcnow()
+                        + next_attempt_delay(row.attempts, base=settings.delivery_retry_base),
+                    )
+                    report.retried += 1
+            except PermanentDeliveryError as error:
                 _finish(db, outbound_id, status=OutboundStatus.failed, last_error=str(error))
-                _escalate(db, settings, outbound_id, f"gave up after {row.attempts} attempts")
+                _escalate(db, settings, outbound_id, f"refused: {error}")
                 report.failed += 1
             else:
                 _finish(
-                    db,
-                    outbound_id,
-                    status=OutboundStatus.pending,
-                    last_error=str(error),
-                    next_attempt_at=utcnow()
-                    + next_attempt_delay(row.attempts, base=settings.delivery_retry_base),
+                    db, outbound_id, status=OutboundStatus.sent, sent_at=utcnow(), last_error=None
                 )
-                report.retried += 1
-        except PermanentDeliveryError as error:
-            _finish(db, outbound_id, status=OutboundStatus.failed, last_error=str(error))
-            _escalate(db, settings, outbound_id, f"refused: {error}")
-            report.failed += 1
-        else:
-            _finish(db, outbound_id, status=OutboundStatus.sent, sent_at=utcnow(), last_error=None)
-            report.sent += 1
+                report.sent += 1
     return report

@@ -5,6 +5,7 @@ commit leaves no trace but the claim; a crash after it loses nothing and sends n
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm import undefer
 from bot.channels import channel_for
 from bot.context import Action, Context
 from bot.inbound import Inbound
+from bot.logbook import log_decision, log_given_up
 from bot.pipeline import run_pipeline
 from bot.record import decision_record
 from bot.resolve.issuer import LinkIssuer
@@ -61,6 +63,7 @@ def decide(
     """Run the pipeline and commit its outcome (or, dry, roll everything back); with
     ``understanding`` (a person's corrected reading, ``bot.corrected``) instead of reading the
     text again."""
+    started = time.monotonic()
     now = now or utcnow()
     ctx = Context(inbound=inbound, settings=settings, db=db, now=now, dry_run=dry_run)
     ctx.understanding = understanding
@@ -104,6 +107,7 @@ def decide(
                 row.contact_id = ctx.contacts[0].contact_id
     intents = ctx.understanding.intents if ctx.understanding else ()
     metrics.count_request(inbound.channel, intents, ctx.action.value, ctx.status.value)
+    log_decision(ctx, links=len(issuer.issued), started=started)
     return decision
 
 
@@ -181,4 +185,5 @@ def give_up(
         row.decision = decision
         index_decision(session, message_id, decision)
     metrics.count_request(channel, (), "handoff", "unknown")
+    log_given_up(channel, sender, reason, outcome=status.value)
     return decision

@@ -8,14 +8,18 @@ several workers claim with FOR UPDATE SKIP LOCKED.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.inbound import Inbound
+from bot.logbook import domain_of
 from core.db import Database
 from core.models import InboundMessage, InboundStatus, utcnow
+
+log = logging.getLogger("ardesk.intake")
 
 LEASE = timedelta(minutes=5)  # the setting's default, for callers without settings
 
@@ -35,7 +39,7 @@ def store(db: Database, inbound: Inbound) -> tuple[int, bool]:
             )
             session.add(row)
             session.flush()
-            return row.id, True
+            message_id = row.id
     except IntegrityError:
         with db.admin_session() as session:
             existing = session.scalar(
@@ -47,6 +51,16 @@ def store(db: Database, inbound: Inbound) -> tuple[int, bool]:
         if existing is None:  # the conflict was something else: let it surface
             raise
         return existing, False
+    # The line that ties the request id (a web request's, bound here) to the message id.
+    log.info(
+        "stored",
+        extra={
+            "message_id": message_id,
+            "channel": inbound.channel,
+            "sender_domain": domain_of(inbound.sender),
+        },
+    )
+    return message_id, True
 
 
 def claim(

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from bot import failpoints
 from bot.channels import dispatch
 from bot.decider import DecisionProcess, Outcome
+from bot.logbook import message_scope
 from bot.login_links import send_login_links
 from bot.outbox import DeliveryReport, deliver_due
 from bot.process import give_up
@@ -74,16 +75,17 @@ class Worker:
 
     def decide(self, message_id: int) -> Outcome:
         assert self.decider is not None
-        outcome = self.decider.decide(message_id)
-        if outcome is Outcome.overdue:
-            seconds = self.settings.message_deadline.total_seconds()
-            log.warning("message %s not decided within %g s: handed to AR", message_id, seconds)
-            give_up(self.db, self.settings, message_id, f"not decided within {seconds:g} s")
-            metrics.count_error(metrics.ErrorKind.decision_overdue)
-        elif outcome is Outcome.crashed:
-            log.warning("the decision process died on message %s", message_id)
-            record_failure(self.db, message_id, "the decision process died")
-            metrics.count_error(metrics.ErrorKind.decision_crashed)
+        with message_scope(self.db, message_id):
+            outcome = self.decider.decide(message_id)
+            if outcome is Outcome.overdue:
+                seconds = self.settings.message_deadline.total_seconds()
+                log.warning("message %s not decided within %g s: handed to AR", message_id, seconds)
+                give_up(self.db, self.settings, message_id, f"not decided within {seconds:g} s")
+                metrics.count_error(metrics.ErrorKind.decision_overdue)
+            elif outcome is Outcome.crashed:
+                log.warning("the decision process died on message %s", message_id)
+                record_failure(self.db, message_id, "the decision process died")
+                metrics.count_error(metrics.ErrorKind.decision_crashed)
         return outcome
 
     def deliver(self, chunk: int = 1) -> DeliveryReport:

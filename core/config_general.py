@@ -108,10 +108,43 @@ class GeneralSettings(SettingsGroup):
         ),
     )
 
+    log_format: Literal["json", "text"] | None = Field(
+        None,
+        json_schema_extra=doc(
+            "`json`: one JSON object per line on stderr (time in UTC, level, logger, event and "
+            "the request, message and outbox ids); `text`: one readable line. See "
+            "[operations.md](operations.md#logs).",
+            "`json` in production, `text` otherwise",
+        ),
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO",
+        json_schema_extra=doc(
+            "The least severe log lines written: `DEBUG`, `INFO`, `WARNING` or `ERROR`.", "`INFO`"
+        ),
+    )
+
     @field_validator("base_url")
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:
         return value.strip().rstrip("/")
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _format_any_case(cls, value: object) -> object:
+        return (value.strip().lower() or None) if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_any_case(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @property
+    def log_format_in_effect(self) -> Literal["json", "text"]:
+        """Machines read production's logs; people read development's."""
+        if self.log_format is not None:
+            return self.log_format
+        return "json" if self.env == "production" else "text"
 
 
 class WebSettings(SettingsGroup):

@@ -15,7 +15,8 @@ workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 
 timeout = 60
 graceful_timeout = 20
 keepalive = 5
-# The access log never holds link tokens, query strings, cookies or the Referer.
+# The access log never holds link tokens, query strings, cookies or the Referer; this logger
+# class also sets up the app's own logs (ARDESK_LOG_FORMAT: JSON lines with the request id).
 logger_class = "web.access_log.RedactingLogger"
 accesslog = "-"
 access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import logging
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from core import logs
 from core.config import Settings, load_settings
 from core.db import Database
 from core.migrate import upgrade
@@ -29,6 +31,16 @@ def make_settings(tmp_path: Path, database_url: str, portal_url: str | None = No
     if portal_url:
         environ["ARDESK_PORTAL_DATABASE_URL"] = portal_url
     return load_settings(environ)
+
+
+@pytest.fixture(autouse=True)
+def _own_logging() -> Iterator[None]:
+    """A command run in-process (CliRunner) sets up the process's logging as a real process
+    does; each test ends with the set-up undone, so no test writes into another's output."""
+    level = logging.getLogger().level
+    yield
+    logs.unconfigure()
+    logging.getLogger().setLevel(level)
 
 
 @pytest.fixture(scope="session")

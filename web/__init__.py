@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["ardesk.db"] = database
     app.extensions["ardesk.signer"] = LinkSigner(*settings.verifying_keys)
 
-    from web import errors, i18n, metrics, security, visitor
+    from web import errors, i18n, metrics, request_ids, security, visitor
     from web.console import blueprint as console
     from web.documents import blueprint as documents
     from web.extensions import babel, csrf
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from web.slack import blueprint as slack
     from web.verify import blueprint as verify
 
+    request_ids.init_app(app)  # first: every other hook's log lines carry the id
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)

@@ -1,13 +1,18 @@
-"""gunicorn's access log without credentials: link tokens masked, no query strings, no Referer.
+"""gunicorn's logs as every ardesk process writes them, and its access log without credentials:
+link tokens masked, no query strings, no Referer.
 
-``deploy/gunicorn.conf.py`` names this logger; the format it ships logs the client, the time, the
-request line and status, the size, the duration and the user agent.
+``deploy/gunicorn.conf.py`` names this logger class. It sets up the app's own log lines
+(``core.logs``) and gives gunicorn's error and access logs the same format, context and masking.
+In the text format the access log is gunicorn's line (the client, the time, the request line and
+status, the size, the duration and the user agent); in JSON it is one object with those fields
+and the request id the app returned.
 """
 
 from __future__ import annotations
 
 from gunicorn.glogging import Logger
 
+from core import logs
 from web.serving import redact, redact_text
 
 # Every atom that can carry a URL is rewritten; the Referer is dropped whole (a same-origin
@@ -16,7 +21,25 @@ _URL_ATOMS = {"U": redact, "r": redact_text}
 _DROPPED = ("q", "f", "{referer}i", "{cookie}i", "{authorization}i", "{x-slack-signature}i")
 
 
+def _log_format() -> logs.LogFormat:
+    from core.config import ConfigError, load_settings
+
+    try:
+        return logs.configure_from(load_settings()).format
+    except ConfigError:
+        return "text"  # the app's start names the bad setting; until then gunicorn's own lines
+
+
 class RedactingLogger(Logger):
+    def setup(self, cfg) -> None:  # type: ignore[no-untyped-def]
+        super().setup(cfg)
+        self.log_format = _log_format()
+        for handler in (*self.error_log.handlers, *self.access_log.handlers):
+            if self.log_format == "json":
+                logs.prepare(handler, "json")
+            elif not any(isinstance(f, logs.ContextAndMasking) for f in handler.filters):
+                handler.addFilter(logs.ContextAndMasking())
+
     def atoms(self, resp, req, environ, request_time):  # type: ignore[no-untyped-def]
         atoms = super().atoms(resp, req, environ, request_time)
         for name, clean in _URL_ATOMS.items():
@@ -26,3 +49,24 @@ class RedactingLogger(Logger):
             if name in atoms:
                 atoms[name] = "-"
         return atoms
+
+    def access(self, resp, req, environ, request_time) -> None:  # type: ignore[no-untyped-def]
+        if self.log_format != "json":
+            return super().access(resp, req, environ, request_time)
+        if not self.access_log_enabled:
+            return None
+        atoms = self.atoms(resp, req, environ, request_time)
+        self.access_log.info(
+            "request",
+            extra={
+                "client": atoms["h"],
+                "method": atoms["m"],
+                "path": atoms["U"],
+                "status": atoms["s"],
+                "bytes": atoms["B"],
+                "duration_ms": atoms["M"],
+                "user_agent": atoms["a"],
+                "request_id": atoms.get("{x-request-id}o"),
+            },
+        )
+        return None

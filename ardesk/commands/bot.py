@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 import threading
 from pathlib import Path
@@ -76,7 +75,7 @@ def worker(runtime: Runtime, once: bool, no_intake: bool) -> None:
     """Run intake (IMAP IDLE or polling), the pipeline and outbox delivery."""
     from bot.worker import Worker
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    runtime.start_logging()
     bot_worker = Worker(runtime.db, runtime.settings)
     if once:
         processed, report = bot_worker.run_once(intake=not no_intake)
@@ -100,7 +99,7 @@ def smtpd(runtime: Runtime, host: str | None, port: int | None) -> None:
     """Receive mail over SMTP into the inbox (for mail routed or forwarded to ardesk)."""
     from bot.channels.email.smtpd import make_controller
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    runtime.start_logging()
     health = IntakeHealth()
     controller = make_controller(runtime.db, runtime.settings, host=host, port=port, health=health)
     serve_metrics(runtime.settings, runtime.db)

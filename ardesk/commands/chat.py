@@ -4,7 +4,6 @@ mappings."""
 from __future__ import annotations
 
 import getpass
-import logging
 import threading
 
 import click
@@ -37,7 +36,7 @@ def slack(runtime: Runtime) -> None:
     settings = runtime.settings
     if not settings.slack_app_token:
         raise InvalidInput("ARDESK_SLACK_APP_TOKEN is not set (an xapp-… app-level token)")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    runtime.start_logging()
     handler = SocketModeHandler(slack_app(runtime.db, settings), settings.slack_app_token)
     stop = threading.Event()
     with beating(runtime.db, ProcessKind.slack) as beat:
@@ -63,11 +62,11 @@ def teams(runtime: Runtime) -> None:
     host, _, port = settings.teams_listen.rpartition(":")
     if not host or not port.isdigit():
         raise InvalidInput(f"ARDESK_TEAMS_LISTEN must be host:port, not {settings.teams_listen!r}")
+    runtime.start_logging()
     try:
         app = teams_app(runtime.db, settings)
     except LookupError as error:
         raise InvalidInput(str(error)) from None
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     with beating(runtime.db, ProcessKind.teams) as beat:
 
         async def stopping(_app: web.Application) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 
 import click
@@ -25,7 +24,7 @@ def clock(runtime: Runtime, list_jobs: bool) -> None:
         for job in all_jobs(runtime.db, runtime.settings):
             click.echo(f"{job.name}\tevery {job.interval_seconds:g} s")
         return
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    runtime.start_logging()
     stopping, leading = threading.Event(), threading.Event()
     with beating(runtime.db, ProcessKind.clock, leads=leading.is_set) as beat:
         beat.stop_on_signals(stopping.set)

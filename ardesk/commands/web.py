@@ -17,6 +17,7 @@ def web(runtime: Runtime, host: str, port: int) -> None:
     from web import create_app
     from web.serving import serve_until_interrupted
 
+    runtime.start_logging()
     # Refuses a database without the current schema, naming the command that fixes it.
     _ = runtime.db
     serve_until_interrupted(create_app(runtime.settings), host, port, click.echo)

@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.logs import request_id
 from core.models.base import AccountScoped, Base, BigId, UTCDateTime, utcnow
 
 
@@ -73,6 +74,9 @@ class InboundMessage(AccountScoped, Base):
     error: Mapped[str | None] = mapped_column(Text)
     # When its text (raw, subject, the decision's texts) was removed (core.redaction).
     redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The id of the web request that brought it in (Slack, Teams, a portal dispute), taken from
+    # the log context wherever the row is stored, so the worker's log lines carry it too.
+    request_id: Mapped[str | None] = mapped_column(String(64), default=request_id)
 
 
 class OutboundStatus(enum.StrEnum):

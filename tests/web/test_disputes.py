@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import json
+import logging
+import re
 from collections.abc import Iterator
 from email import policy
 from email.parser import BytesParser
@@ -10,6 +14,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from bot.outbox import deliver_due
+from core import logs
 from core.db import Database
 from core.models import InboundMessage, OutboundMessage, OutboundStatus
 from tests.web.conftest import csrf_token, https_client, open_portal, portal_settings
@@ -59,3 +65,46 @@ def test_a_refused_dispute_queues_no_email(ar_app, db, world):
     with db.admin_session() as s:
         assert s.scalars(select(OutboundMessage)).all() == []
         assert s.scalars(select(InboundMessage)).all() == []
+
+
+def test_the_request_id_of_a_dispute_follows_its_email_through_delivery(ar_app, db, world):
+    client = https_client(ar_app)
+    client.environ_base["HTTP_X_REQUEST_ID"] = "edge-proxy-7f3a9c"  # as a proxy would set it
+    open_portal(ar_app, client, world.approver)
+    page = client.get(f"/invoices/{world.invoices['A-100']}")
+    assert page.headers["X-Request-ID"] == "edge-proxy-7f3a9c"
+    sent = client.post(
+        f"/invoices/{world.invoices['A-100']}/dispute",
+        data={"csrf_token": csrf_token(page.text), "comment": "Never delivered."},
+    )
+    assert sent.status_code == 303
+    with db.admin_session() as s:
+        (handoff,) = s.scalars(select(InboundMessage)).all()
+        (email,) = s.scalars(select(OutboundMessage)).all()
+    assert handoff.request_id == "edge-proxy-7f3a9c"
+
+    out = io.StringIO()
+    handler = logs.prepare(logging.StreamHandler(out), "json")
+    deliveries = logging.getLogger("ardesk.delivery")
+    deliveries.addHandler(handler)
+    level, deliveries.level = deliveries.level, logging.INFO
+    try:
+        deliver_due(db, ar_app.extensions["ardesk.settings"], lambda _row: None)
+    finally:
+        deliveries.removeHandler(handler)
+        deliveries.setLevel(level)
+    (line,) = [json.loads(text) for text in out.getvalue().splitlines()]
+    assert line["request_id"] == "edge-proxy-7f3a9c" and line["result"] == "sent"
+    assert line["message_id"] == handoff.id and line["outbox_id"] == email.id
+    assert line["recipient_domain"] == "supplier.example" and AR not in out.getvalue()
+
+
+def test_every_response_names_its_request_and_an_unsafe_id_is_replaced(ar_app):
+    client = https_client(ar_app)
+    kept = client.get("/healthz", headers={"X-Request-ID": "lb-0a1b2c3d"})
+    assert kept.headers["X-Request-ID"] == "lb-0a1b2c3d"
+    for unsafe in ("fa@alice.example", "<script>alert(1)</script>", "x" * 200):
+        given = client.get("/healthz", headers={"X-Request-ID": unsafe}).headers["X-Request-ID"]
+        assert re.fullmatch(r"[0-9a-f]{32}", given)
+    first, second = (client.get("/healthz").headers["X-Request-ID"] for _ in range(2))
+    assert first != second

@@ -20,6 +20,7 @@ from slack_sdk import WebClient
 from bot.channels.chat import HELP
 from bot.channels.slack.message import SlackRequest
 from bot.store import store
+from core import logs
 from core.config import Settings
 from core.db import Database
 
@@ -46,7 +47,9 @@ def slack_app(db: Database, settings: Settings) -> App:
     )
 
     def keep(request: SlackRequest) -> None:
-        store(db, request.inbound())  # a copy already stored (a retry) is not stored again
+        # Over HTTP the web bound this request's id; over Socket Mode each event gets its own.
+        with logs.bound(request_id=logs.request_id() or logs.new_request_id()):
+            store(db, request.inbound())  # a copy already stored (a retry) is not stored again
 
     def message(kind: str, event: dict, context: BoltContext) -> SlackRequest:
         return SlackRequest(

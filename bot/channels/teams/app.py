@@ -22,6 +22,7 @@ from microsoft_agents.hosting.core.security import OutboundHostValidator
 
 from bot.channels.teams.activity import TeamsRequest
 from bot.store import store
+from core import logs
 from core.config import Settings
 from core.db import Database
 
@@ -45,13 +46,24 @@ def auth_configuration(settings: Settings) -> AgentAuthConfiguration:
     )
 
 
+@web.middleware
+async def request_ids(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Each activity's request id, as the portal's (``web.request_ids``): bound to its log lines
+    and stored with the message, so the worker's lines about it carry it too."""
+    request_id = logs.accept_request_id(request.headers.get("X-Request-ID"))
+    with logs.bound(request_id=request_id):
+        response = await handler(request)
+    response.headers["X-Request-ID"] = request_id
+    return response
+
+
 def teams_app(
     db: Database,
     settings: Settings,
     *,
     key_source: KeySource | None = None,
 ) -> web.Application:
-    app = web.Application(middlewares=[jwt_authorization_middleware])
+    app = web.Application(middlewares=[request_ids, jwt_authorization_middleware])
     app["agent_configuration"] = auth_configuration(settings)
     if key_source is not None:
         JwtTokenValidator._jwk_client_manager = key_source
