@@ -252,5 +252,6 @@ class EntitySet:
         }
         for name in expanded:
             nested = row.get(name, [])
-            shaped[name] = {"results": nested} if self.v2 else nested
+            # v2 wraps an expanded collection in "results"; a single entity comes as it is.
+            shaped[name] = {"results": nested} if self.v2 and isinstance(nested, list) else nested
         return shaped
