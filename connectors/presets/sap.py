@@ -10,9 +10,10 @@
 
 Customers from ``A_BusinessPartner`` (those with a customer number) with ``to_Customer`` and
 ``to_BusinessPartnerAddress``; billing documents (F2 invoices, G2 credit memos; cancelled ones
-void) with ``to_Item`` and each item's ``to_PricingElement`` (its tax condition); changes by ``LastChangeDateTime``; paging by ``__next`` ($skiptoken);
-the original PDF through the ``GetPDF`` function import. SAP's amounts arrive as strings and
-its dates as ``/Date(ms)/``, which the mapping reads as they are.
+void) with ``to_Item`` and each item's ``to_PricingElement`` (its tax condition); changes by
+``LastChangeDateTime``; paging by ``__next`` ($skiptoken); the original PDF through the
+``GetPDF`` function import. SAP's amounts arrive as strings and its dates as ``/Date(ms)/``,
+which the mapping reads as they are.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""SAP S/4HANA preset against a local server replaying OData v2: A_BusinessPartner with to_Customer
-and its addresses, A_BillingDocument with to_Item and their pricing elements, /Date()/ values, __next paging, GetPDF and the error body of the SAP Gateway."""
+"""SAP S/4HANA preset against a local server replaying OData v2: A_BusinessPartner with
+to_Customer and its addresses, A_BillingDocument with to_Item and their pricing elements,
+/Date()/ values, __next paging, GetPDF and the error body of the SAP Gateway."""
 
 from __future__ import annotations
 
