@@ -128,7 +128,12 @@ class MappedConnector(Connector):
                 if record.erp_id in bad_parents:
                     yield Rejection(entity, label, child, f"a row of {child} was rejected")
                     continue
-                children = [c for _, c in flat.pop(record.erp_id, [])]
+                group = flat.pop(record.erp_id, None)
+                # A changes-only line listing may filter lines by their own change time: an
+                # invoice it lists without lines keeps those stored instead of losing them.
+                # A complete listing is believed: no lines there means none.
+                keep = group is None and since is not None and isinstance(record, InvoiceRecord)
+                children = None if keep else [c for _, c in group or []]
             if isinstance(record, InvoiceRecord):
                 record.lines = children
             elif children is not None:

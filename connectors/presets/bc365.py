@@ -42,11 +42,11 @@ DEFAULTS = {
         "contacts": {"path": "customers", "params": CHANGED},
         "invoices": {
             "path": "salesInvoices",
-            "params": {**CHANGED, "$expand": "salesInvoiceLines"},
+            "params": {**CHANGED, "$expand": "salesInvoiceLines,paymentTerm"},
         },
         "credit_notes": {
             "path": "salesCreditMemos",
-            "params": {**CHANGED, "$expand": "salesCreditMemoLines"},
+            "params": {**CHANGED, "$expand": "salesCreditMemoLines,paymentTerm"},
         },
         "payments": {
             "path": LEDGER,
@@ -80,6 +80,8 @@ DOCUMENT = {
     "balance": "remainingAmount",
     "status": {"field": "status", **STATUS},
     "updated_at": "lastModifiedDateTime",
+    # The document gives only paymentTermsId: the expanded paymentTerm gives its name.
+    "payment_terms": "paymentTerm.displayName",
 }
 LINES = {
     "line_no": "sequence",
@@ -136,7 +138,7 @@ MAPPING = {
 
 
 def connect(config: SourceConfig) -> RestConnector:
-    from connectors.presets import fill
+    from connectors.presets import fill, legal_entity, tax_categories
 
     parts = {
         "tenant": config.require("tenant"),
@@ -146,4 +148,15 @@ def connect(config: SourceConfig) -> RestConnector:
     }
     # Where the tenant's APIs live: the standard API and the finance reports API beside it.
     parts["api_root"] = str(config.get("api_root") or fill(ROOT, parts)).rstrip("/")
-    return RestConnector(config, defaults=fill(DEFAULTS, parts), mapping=fill(MAPPING, parts))
+    mapping = fill(MAPPING, parts)
+    # A line's taxCode is the company's own VAT identifier (or tax group): which UNTDID 5305
+    # category each one is, the source says. The company is the issuer.
+    category = tax_categories(config, "taxCode")
+    for lines in ("lines", "credit_note_lines"):
+        if category:
+            mapping[lines] = {**mapping[lines], "tax_category": category}
+    issuer = legal_entity(config)
+    for documents in ("invoices", "credit_notes"):
+        if issuer:
+            mapping[documents] = {**mapping[documents], "legal_entity": issuer}
+    return RestConnector(config, defaults=fill(DEFAULTS, parts), mapping=mapping)

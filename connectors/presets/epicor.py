@@ -7,7 +7,8 @@
     auth = { type = "basic", username = "ardesk", password_env = "KINETIC_PASSWORD",
              api_key_header = "X-API-Key", api_key_env = "KINETIC_API_KEY" }
 
-Customers from ``Erp.BO.CustomerSvc/Customers``; AR invoices and credit memos from
+Customers from ``Erp.BO.CustomerSvc/Customers`` (their country's ISO code from
+``Erp.BO.CountrySvc/Countries``); AR invoices and credit memos from
 ``Erp.BO.ARInvoiceSvc/ARInvoices`` with their ``InvcDtls``; cash receipts from
 ``Erp.BO.CashRecSvc/CashHeads``. Amounts in the document currency (the ``Doc…`` fields);
 the open balance is Kinetic's ``DocInvoiceBal``. Pages with ``$top`` / ``$skip`` in key order
@@ -20,9 +21,17 @@ changes and never misses one.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
 from connectors.config import SourceConfig
 from connectors.sources.rest import RestConnector
 
+COUNTRIES = {
+    "path": "Erp.BO.CountrySvc/Countries",
+    "params": {"$orderby": "CountryNum", "$select": "CountryNum,ISOCode"},
+}
 PAGE = {"type": "offset", "offset_param": "$skip", "limit_param": "$top", "limit": 500}
 POSTED = "Posted eq true"
 CHANGED = POSTED + " and ChangeDate ge {since}"
@@ -59,6 +68,10 @@ MAPPING = {
         "city": "City",
         "region": "State",
         "payment_terms": "TermsCode",
+        # The tax id Kinetic validates (VIES and the like) and prints; the ISO code of the
+        # customer's country comes from the Country table (EpicorConnector.rows).
+        "tax_id": "ResaleID",
+        "country_code": "country_iso",
     },
     "contacts": {
         "skip_empty": ["email"],
@@ -102,8 +115,22 @@ MAPPING = {
 }
 
 
+class EpicorConnector(RestConnector):
+    def rows(self, entity: str, since: datetime | None) -> Iterator[tuple[str, Any]]:
+        countries: dict[Any, str] | None = None
+        for label, row in super().rows(entity, since):
+            if entity == "accounts":
+                if countries is None:  # read once per listing, only when there are customers
+                    countries = {
+                        c.get("CountryNum"): c.get("ISOCode") or None
+                        for c in self.items(COUNTRIES, None)
+                    }
+                row = {**row, "country_iso": countries.get(row.get("CountryNum"))}
+            yield label, row
+
+
 def connect(config: SourceConfig) -> RestConnector:
-    from connectors.presets import fill
+    from connectors.presets import fill, tax_categories
 
     parts = {
         "server": str(config.require("server")).rstrip("/"),
@@ -111,4 +138,10 @@ def connect(config: SourceConfig) -> RestConnector:
         "currency": config.get("currency", "USD"),
         "timezone": config.get("timezone", "UTC"),  # Kinetic's dates are the server's local time
     }
-    return RestConnector(config, defaults=fill(DEFAULTS, parts), mapping=fill(MAPPING, parts))
+    mapping = fill(MAPPING, parts)
+    # A line's TaxCatID is the company's own tax category (SERV, FRT…): the source names its
+    # UNTDID 5305 category.
+    category = tax_categories(config, "TaxCatID")
+    if category:
+        mapping["lines"] = {**mapping["lines"], "tax_category": category}
+    return EpicorConnector(config, defaults=fill(DEFAULTS, parts), mapping=mapping)

@@ -28,6 +28,7 @@ import binascii
 import itertools
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from connectors.config import SourceConfig
@@ -106,6 +107,7 @@ MODELS: dict[str, tuple[str, list, list[str]]] = {
             "price_unit",
             "price_subtotal",
             "price_total",
+            "tax_ids",
         ],
     ),
     "payments": (
@@ -172,6 +174,11 @@ MAPPING = {
         "quantity": "quantity",
         "unit_price": "price_unit",
         "net_amount": "price_subtotal",
+        # Worked out from the line's taxes (see OdooConnector.taxed): Odoo stores no rate,
+        # category or tax amount on the line itself.
+        "tax_rate": "tax_rate",
+        "tax_amount": "tax_amount",
+        "tax_category": "tax_category",
     },
     "payments": {
         "erp_id": "id",
@@ -198,6 +205,8 @@ class OdooConnector(RestConnector):
             raise SourceConfigError(f"source {self.name!r}: api must be jsonrpc or json2")
         self.username = config.require("username") if self.api == "jsonrpc" else None
         self._uid: int | None = None
+        self._taxes: dict[int, dict] = {}
+        self._has_category_code: bool | None = None
         self._ids = itertools.count(1)
 
     # The two protocols
@@ -206,7 +215,8 @@ class OdooConnector(RestConnector):
         """One model method, called the way the server's version wants."""
         if self.api == "json2":
             # JSON-2 names every argument; the key says who calls, the header which database.
-            body = {**({"ids": args[0]} if method == "read" else {"domain": args[0]}), **options}
+            named = {"read": "ids", "search_read": "domain"}.get(method)
+            body = {**({named: args[0]} if named else {}), **options}
             return self.client.json(
                 "POST",
                 f"/json/2/{model}/{method}",
@@ -262,10 +272,51 @@ class OdooConnector(RestConnector):
             rows = self.execute(model, "search_read", [domain], options)
             if not isinstance(rows, list):
                 raise SourceError(f"{self.name}: Odoo's {model} search_read did not give a list")
+            if model == "account.move.line":
+                rows = self.taxed(rows)
             for row in rows:
                 yield f"{model} {row.get('id')}", row
             if len(rows) < PAGE:
                 return
+
+    # Taxes
+
+    def taxed(self, lines: list[dict]) -> list[dict]:
+        """Lines with the rate, amount and UNTDID 5305 category of their taxes.
+
+        The category is the tax's ``ubl_cii_tax_category_code`` where Odoo's e-invoicing module
+        (``account_edi_ubl_cii``, installed with most localisations) gives one; otherwise a
+        single percentage tax above zero is the standard rate (``S``). A zero rate could be
+        zero-rated, exempt, reverse charge or an export, so without the module's code it stays
+        empty — the invoice is then offered no e-invoice rather than a wrong one."""
+        wanted = {i for line in lines for i in line.get("tax_ids") or [] if i not in self._taxes}
+        if wanted:
+            fields = ["id", "amount", "amount_type"]
+            if self._has_category_code is None:
+                known = self.execute("account.tax", "fields_get", [], {"attributes": ["type"]})
+                self._has_category_code = "ubl_cii_tax_category_code" in (known or {})
+            if self._has_category_code:
+                fields.append("ubl_cii_tax_category_code")
+            found = self.execute("account.tax", "read", [sorted(wanted)], {"fields": fields})
+            self._taxes.update({tax["id"]: tax for tax in found or []})
+        return [self._with_tax(line) for line in lines]
+
+    def _with_tax(self, line: dict) -> dict:
+        taxes = [self._taxes[i] for i in line.get("tax_ids") or [] if i in self._taxes]
+        percent = [tax for tax in taxes if tax.get("amount_type") == "percent"]
+        category = None
+        if len(taxes) == 1 and len(percent) == 1:
+            code = percent[0].get("ubl_cii_tax_category_code")
+            if code:
+                category = code
+            elif Decimal(str(percent[0].get("amount") or 0)) > 0:
+                category = "S"
+        rate = sum((Decimal(str(tax.get("amount") or 0)) for tax in percent), Decimal(0))
+        try:
+            amount = Decimal(str(line["price_total"])) - Decimal(str(line["price_subtotal"]))
+        except (KeyError, ArithmeticError, ValueError):
+            amount = None  # the mapping reports the line's own bad amounts
+        return {**line, "tax_rate": rate, "tax_amount": amount, "tax_category": category}
 
     # Originals
 

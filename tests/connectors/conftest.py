@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,9 @@ from sqlalchemy import select
 from connectors.config import load_source
 from connectors.sync.engine import run_sync
 from core.db import Database
+from core.documents.eligibility import Missing, missing
+from core.documents.facts import entity_code, invoice_facts
+from core.documents.formats import Format
 from core.models import Account, Contact, Invoice, Payment
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "connectors" / "examples"
@@ -55,6 +59,20 @@ def invoice(db: Database, number: str) -> Invoice:
         found = s.scalars(select(Invoice).where(Invoice.number == number)).one()
         _ = found.lines
         return found
+
+
+def einvoice_gaps(db: Database, number: str, fmt: Format = Format.facturx) -> tuple[Missing, ...]:
+    """What ``fmt`` still lacks for a synced invoice: the seller is a brand-file entity known by
+    the code the ERP names (the brand file is the operator's), everything else is the ERP's."""
+    from tests.documents.samples import GERMAN_ENTITY
+
+    with db.admin_session() as s:
+        found = s.scalars(select(Invoice).where(Invoice.number == number)).one()
+        account = s.get(Account, found.account_id)
+        code = entity_code(found, account) or GERMAN_ENTITY.code
+        return missing(
+            invoice_facts(found, account, dataclasses.replace(GERMAN_ENTITY, code=code)), fmt
+        )
 
 
 def nothing_changed(report) -> bool:

@@ -167,6 +167,9 @@ class EntitySet:
     rows: list[dict]
     properties: Iterable[str] = ()
     navigation: Iterable[str] = ()
+    # The navigation properties of expanded entities ({"to_Item": ["to_PricingElement"]}): left
+    # out of them unless the path is expanded too ($expand=to_Item/to_PricingElement).
+    nested: dict[str, Iterable[str]] = field(default_factory=dict)
     page_size: int | None = None
     required: Iterable[str] = ()
     v2: bool = False
@@ -219,8 +222,10 @@ class EntitySet:
             if direction.strip() == "desc":
                 rows.reverse()
         expanded = {e.strip() for e in query.get("$expand", "").split(",") if e.strip()}
-        for name in expanded - navigation:
-            raise ODataRefusal(400, f"Could not find a navigation property named '{name}'.")
+        for path in expanded:
+            head, _, rest = path.partition("/")
+            if head not in navigation or (rest and rest not in self.nested.get(head, ())):
+                raise ODataRefusal(400, f"Could not find a navigation property named '{path}'.")
         selected = [s.strip() for s in query.get("$select", "").split(",") if s.strip()]
         for name in selected:
             known(name)
@@ -250,7 +255,24 @@ class EntitySet:
         shaped = {
             k: v for k, v in row.items() if k not in navigation and (not selected or k in selected)
         }
-        for name in expanded:
-            nested = row.get(name, [])
-            shaped[name] = {"results": nested} if self.v2 else nested
+        for name in {path.partition("/")[0] for path in expanded}:
+            hidden = {n for n in self.nested.get(name, ()) if f"{name}/{n}" not in expanded}
+            value = row.get(name, [])
+            if isinstance(value, list):
+                value = self._wrap([self._inner(r, hidden) for r in value])
+            elif isinstance(value, dict):
+                value = self._inner(value, hidden)
+            shaped[name] = value  # a single entity, or null where there is none
         return shaped
+
+    def _inner(self, row: dict, hidden: set[str]) -> dict:
+        """An expanded entity: its own collections as v2 writes them, unexpanded ones left out."""
+        return {
+            k: self._wrap(v) if isinstance(v, list) else v
+            for k, v in row.items()
+            if k not in hidden
+        }
+
+    def _wrap(self, rows: list) -> Any:
+        # v2 wraps an expanded collection in "results"; a single entity comes as it is.
+        return {"results": rows} if self.v2 else rows

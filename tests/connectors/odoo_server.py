@@ -41,8 +41,8 @@ class FakeOdoo:
     def __post_init__(self) -> None:
         self.erp.route("POST", "/jsonrpc", self.jsonrpc)
         for model in ("res.partner", "account.move", "account.move.line", "account.payment",
-                      "ir.attachment"):  # fmt: skip
-            for method in ("search_read", "read"):
+                      "account.tax", "ir.attachment"):  # fmt: skip
+            for method in ("search_read", "read", "fields_get"):
                 self.erp.route("POST", f"/json/2/{model}/{method}", self.json2)
         self.erp.route(
             "GET", "/web/login", Reply(200, LOGIN_PAGE, content_type="text/html; charset=utf-8")
@@ -85,7 +85,8 @@ class FakeOdoo:
             if request.headers.get("x-odoo-database") != self.database:
                 raise OdooRefusal("werkzeug.exceptions.NotFound", "Database not found", 404)
             body = dict(request.json())
-            args = [body.pop("ids")] if method == "read" else [body.pop("domain", [])]
+            named = {"read": "ids", "search_read": "domain"}.get(method)
+            args = [body.pop(named, [])] if named else []
             return Reply(200, self.execute(model, method, args, body))
         except OdooRefusal as refusal:
             return Reply(
@@ -95,10 +96,12 @@ class FakeOdoo:
 
     # The model layer both protocols share
 
-    def execute(self, model: str, method: str, args: list, options: dict) -> list[dict]:
+    def execute(self, model: str, method: str, args: list, options: dict) -> list[dict] | dict:
         self.calls.append((model, method, args, options))
         rows = self.records.get(model, [])
         known = MAGIC | self.fields.get(model, set()) | {k for row in rows for k in row}
+        if method == "fields_get":  # what this database's installed modules define
+            return {name: {"type": "char"} for name in sorted(known)}
         wanted = options.get("fields") or sorted(known)
         for name in wanted:
             if name not in known:

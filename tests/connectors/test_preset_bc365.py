@@ -10,12 +10,15 @@ import pytest
 from sqlalchemy import select
 
 from connectors.config import load_source
+from connectors.errors import SourceConfigError
 from connectors.records import Original
 from connectors.registry import open_connector
 from connectors.sync.engine import SyncFailed
 from connectors.sync.report import BalanceDifference
+from core.documents.eligibility import Missing
 from core.models import Account, Invoice, Payment
 from tests.connectors.conftest import (
+    einvoice_gaps,
     invoice,
     invoice_gone,
     nothing_changed,
@@ -55,6 +58,18 @@ def bc_invoice(number: str, total: str, remaining: str, status: str = "Open") ->
         "remainingAmount": Decimal(remaining),
         "status": status,
         "lastModifiedDateTime": "2026-10-01T09:30:12.47Z",
+        "paymentTermsId": "b2c9e8d1-0000-0000-0000-000000000030",
+        # A navigation property: in the answer only when $expand names it.
+        "paymentTerm": {
+            "id": "b2c9e8d1-0000-0000-0000-000000000030",
+            "code": "30 DAYS",
+            "displayName": "Net 30 days",
+            "dueDateCalculation": "30D",
+            "discountDateCalculation": "",
+            "discountPercent": 0,
+            "calculateDiscountOnCreditMemos": False,
+            "lastModifiedDateTime": "2026-01-05T10:00:00Z",
+        },
         "salesInvoiceLines": [
             {
                 "id": "a1",
@@ -65,6 +80,7 @@ def bc_invoice(number: str, total: str, remaining: str, status: str = "Open") ->
                 "description": "ATHENS Desk",
                 "quantity": 1,
                 "unitPrice": Decimal(total) / Decimal("1.25"),
+                "taxCode": "VAT25",
                 "taxPercent": 25,
                 "amountExcludingTax": Decimal(total) / Decimal("1.25"),
                 "totalTaxAmount": Decimal(total) - Decimal(total) / Decimal("1.25"),
@@ -146,11 +162,13 @@ class BusinessCentral:
                 bc_invoice("103003", "80.00", "80.00", "Draft"),
                 bc_invoice("103004", "90.00", "90.00", "In Review"),
             ],
-            navigation=["salesInvoiceLines"],
+            navigation=["salesInvoiceLines", "paymentTerm"],
             page_size=2,  # Business Central pages by itself and gives a next link
             **bearer,
         )
-        self.credit_memos = EntitySet([credit], navigation=["salesCreditMemoLines"], **bearer)
+        self.credit_memos = EntitySet(
+            [credit], navigation=["salesCreditMemoLines", "paymentTerm"], **bearer
+        )
         invoice_entry = {**ledger_payment(1, "1250.00"), "documentType": "Invoice"}
         self.ledger = EntitySet(
             [ledger_payment(2, "-1000.00"), invoice_entry],
@@ -254,8 +272,8 @@ def test_business_central(db, erp, company, bc):
         )
     # What was asked: lines expanded, the server's next link followed, payments only.
     first_page, second_page = company.invoices.requests
-    assert first_page == {"$expand": "salesInvoiceLines"}
-    assert second_page == {"$expand": "salesInvoiceLines", "$skiptoken": "2"}
+    assert first_page == {"$expand": "salesInvoiceLines,paymentTerm"}
+    assert second_page == {"$expand": "salesInvoiceLines,paymentTerm", "$skiptoken": "2"}
     assert company.ledger.requests == [{"$filter": "documentType eq 'Payment'"}]
 
     assert nothing_changed(sync(db, bc, "bc", BC_ENV))
@@ -353,3 +371,37 @@ def test_open_balances_are_reconciled_with_the_erps_own(db, erp, company, bc):
     assert report.as_dict()["reconciliation"]["differences"] == [
         {"account": "10000", "currency": "GBP", "erp": "-875.0000", "ardesk": "125.0000"}
     ]
+
+
+def test_what_an_einvoice_needs_comes_from_business_central(db, erp, company, bc):
+    """Terms by name through the expanded paymentTerm, each line's taxCode as the category the
+    source's table names, the company as the issuer: a Factur-X can be built."""
+    text = bc.read_text().replace(
+        "[sources.bc.auth]",
+        'legal_entity = "GB01"\ntax_categories = { VAT25 = "S", VAT0 = "Z" }\n[sources.bc.auth]',
+    )
+    bc.write_text(text)
+
+    sync(db, bc, "bc", BC_ENV)
+
+    first = invoice(db, "103001")
+    assert (first.payment_terms, first.legal_entity) == ("Net 30 days", "GB01")
+    assert [(line.tax_category, line.tax_rate) for line in first.lines] == [("S", Decimal(25))]
+    assert einvoice_gaps(db, "103001") == ()
+    # A tax code the table does not name leaves the category empty: no e-invoice is offered.
+    company.invoices.rows[0]["salesInvoiceLines"][0]["taxCode"] = "VAT-EXEMPT-X"
+    company.invoices.rows[0]["lastModifiedDateTime"] = "2026-10-05T09:00:00Z"
+    sync(db, bc, "bc", BC_ENV)
+    assert invoice(db, "103001").lines[0].tax_category is None
+    assert einvoice_gaps(db, "103001") == (Missing.tax_category,)
+
+
+def test_a_tax_category_that_is_not_untdid_5305_is_refused(erp, bc):
+    bc.write_text(
+        bc.read_text().replace(
+            "[sources.bc.auth]", 'tax_categories = { VAT25 = "standard" }\n[sources.bc.auth]'
+        )
+    )
+
+    with pytest.raises(SourceConfigError, match="'STANDARD' is no UNTDID 5305 tax category"):
+        open_connector(load_source(bc, "bc", BC_ENV))

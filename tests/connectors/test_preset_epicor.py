@@ -6,8 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
-from tests.connectors.conftest import invoice, nothing_changed, sync, write_sources
+from core.documents.eligibility import Missing
+from core.models import Account
+from tests.connectors.conftest import einvoice_gaps, invoice, nothing_changed, sync, write_sources
 from tests.connectors.fake_erp import Request
 from tests.connectors.odata import EntitySet, ODataRefusal
 
@@ -42,6 +45,15 @@ def epicor(erp, tmp_path):
             "Name": "Addison, Inc.",
             "CurrencyCode": "USD",
             "EMailAddress": "ap@addison.example",
+            "Address1": "1200 Addison Road",
+            "Address2": "",
+            "City": "Chicago",
+            "State": "IL",
+            "Zip": "60613",
+            "Country": "USA",
+            "CountryNum": 1,
+            "ResaleID": "36-4512789",
+            "TermsCode": "N30",
         },
         {
             "Company": "EPIC06",
@@ -50,6 +62,15 @@ def epicor(erp, tmp_path):
             "Name": "Dalton Manufacturing",
             "CurrencyCode": "USD",
             "EMailAddress": "",
+            "Address1": "",
+            "Address2": "",
+            "City": "",
+            "State": "",
+            "Zip": "",
+            "Country": "",
+            "CountryNum": 0,
+            "ResaleID": "",
+            "TermsCode": "N30",
         },
     ]
 
@@ -79,6 +100,7 @@ def epicor(erp, tmp_path):
                     "SellingShipQty": n + 1,
                     "DocUnitPrice": Decimal("100.00"),
                     "DocExtPrice": Decimal("100.00") * (n + 1),
+                    "TaxCatID": "GOODS",
                 }
             ],
         }
@@ -115,6 +137,10 @@ def epicor(erp, tmp_path):
             "ChangeDate": "2026-09-15T00:00:00",
         }
     ]
+    countries = [
+        {"Company": "EPIC06", "CountryNum": 1, "Description": "USA", "ISOCode": "US"},
+        {"Company": "EPIC06", "CountryNum": 2, "Description": "Germany", "ISOCode": "DE"},
+    ]
     unposted = {**invoices[0], "InvoiceNum": 300, "Posted": False, "DocInvoiceAmt": Decimal(9)}
     # Kinetic answers its own error body; the stricter fake wants the key, an order for every
     # page and knows only the fields the rows have.
@@ -124,6 +150,7 @@ def epicor(erp, tmp_path):
             [*invoices, unposted], navigation=["InvcDtls"], **KINETIC
         ),
         "Erp.BO.CashRecSvc/CashHeads": EntitySet(cash, **KINETIC),
+        "Erp.BO.CountrySvc/Countries": EntitySet(countries, **KINETIC),
     }
     for path, entity_set in sets.items():
         erp.route("GET", f"{base}/{path}", entity_set)
@@ -204,3 +231,36 @@ def test_kinetic_refuses_paging_without_an_order_or_a_key(erp, epicor):
     unknown = {"$top": "2", "$orderby": "InvoiceNum", "$filter": "ChangedOn ge 2026-01-01"}
     bad = invoices(Request("GET", ARINVOICES, unknown, with_key, b""))
     assert "Could not find a property named 'ChangedOn'" in bad.body["ErrorMessage"]
+
+
+def test_what_an_einvoice_needs_comes_from_kinetic(db, erp, epicor):
+    """The customer's address, ResaleID and country (by ISO code from the Country table), the
+    invoice's terms and company, each line's tax category through the source's table. Kinetic
+    keeps line tax rates in the invoice's tax records, which the preset does not read: an
+    invoice with tax is not offered as an e-invoice, one without is."""
+    categories = 'tax_categories = { GOODS = "S", EXPORT = "G" }\n[sources.kinetic.auth]'
+    epicor.write_text(epicor.read_text().replace("[sources.kinetic.auth]", categories))
+    erp.sets["Erp.BO.ARInvoiceSvc/ARInvoices"].rows[0]["InvcDtls"][0]["TaxCatID"] = "EXPORT"
+
+    report = sync(db, epicor, "kinetic", ENVIRON)
+
+    assert report.rejected == []
+    with db.admin_session() as s:
+        addison = s.scalars(select(Account).where(Account.erp_id == "1")).one()
+        assert (addison.tax_id, addison.address_line1, addison.postal_code) == (
+            "36-4512789",
+            "1200 Addison Road",
+            "60613",
+        )
+        assert (addison.city, addison.region, addison.country_code) == ("Chicago", "IL", "US")
+    # The countries were asked for their ISO codes only, in key order, with the key.
+    assert erp.sets["Erp.BO.CountrySvc/Countries"].requests[0] == (
+        {"$orderby": "CountryNum", "$select": "CountryNum,ISOCode", "$skip": "0", "$top": "2"}
+    )
+    export = invoice(db, "100")
+    assert (export.payment_terms, export.legal_entity) == ("N30", "EPIC06")
+    assert export.lines[0].tax_category == "G"
+    assert einvoice_gaps(db, "100") == ()  # an export: no tax, nothing missing
+    # A standard-rated line needs its rate, which the tax records hold.
+    assert invoice(db, "101").lines[0].tax_category == "S"
+    assert einvoice_gaps(db, "101") == (Missing.tax_category,)

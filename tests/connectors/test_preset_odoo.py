@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from connectors.sync.engine import SyncFailed
+from core.documents.eligibility import Missing
 from core.models import Account, Document
-from tests.connectors.conftest import invoice, nothing_changed, sync, write_sources
+from tests.connectors.conftest import einvoice_gaps, invoice, nothing_changed, sync, write_sources
 from tests.connectors.odoo_server import LOGIN_PAGE, FakeOdoo
 from tests.connectors.pdfs import pdf_bytes
 
@@ -75,18 +76,26 @@ def odoo(erp) -> FakeOdoo:
                 "id": 301, "move_id": [51, "INV/2026/00007"], "sequence": 10,
                 "product_id": [7, "[FURN_8888] Office Lamp"], "name": "Office Lamp",
                 "quantity": 10.0, "price_unit": 100.0, "price_subtotal": 1000.0,
-                "price_total": 1150.0, "display_type": "product",
+                "price_total": 1150.0, "display_type": "product", "tax_ids": [1],
             },
             {
                 "id": 302, "move_id": [52, "RINV/2026/00001"], "sequence": 10,
                 "product_id": False, "name": "Refund", "quantity": 1.0, "price_unit": 100.0,
                 "price_subtotal": 100.0, "price_total": 115.0, "display_type": "product",
+                "tax_ids": [1],
             },
             {
                 "id": 303, "move_id": [51, "INV/2026/00007"], "sequence": 20,
                 "product_id": False, "name": "Tax 15%", "quantity": 0.0, "price_unit": 0.0,
-                "price_subtotal": 0.0, "price_total": 0.0, "display_type": "tax",
+                "price_subtotal": 0.0, "price_total": 0.0, "display_type": "tax", "tax_ids": [],
             },
+        ],
+        # The e-invoicing module (account_edi_ubl_cii) adds each tax's UNTDID 5305 category.
+        "account.tax": [
+            {"id": 1, "name": "15%", "amount": 15.0, "amount_type": "percent",
+             "ubl_cii_tax_category_code": "S"},
+            {"id": 2, "name": "0% EU reverse charge", "amount": 0.0, "amount_type": "percent",
+             "ubl_cii_tax_category_code": "AE"},
         ],
         "account.payment": [
             {
@@ -123,6 +132,7 @@ def test_odoo(db, erp, odoo, tmp_path, version):
     path = sources(erp, tmp_path, version)
 
     report = sync(db, path, "odoo", ENVIRON)
+    first_run = len(odoo.calls)
 
     assert report.rejected == []
     assert report.inserted == {
@@ -169,7 +179,7 @@ def test_odoo(db, erp, odoo, tmp_path, version):
 
     again = sync(db, path, "odoo", ENVIRON)
     assert nothing_changed(again), again.updated
-    [changed] = [a[0] for m, me, a, _ in odoo.calls[len(searches) + 2 :] if m == "account.move"]
+    [changed] = [a[0] for m, _, a, _ in odoo.calls[first_run:] if m == "account.move"]
     assert changed[-1] == ["write_date", ">", "2026-10-02 07:50:00"]
 
 
@@ -218,3 +228,38 @@ def test_an_attachment_that_is_not_a_pdf_is_reported_never_stored(db, erp, odoo,
     )
     with db.admin_session() as s:
         assert [d.filename for d in s.scalars(select(Document))] == ["RINV_2026_00001.pdf"]
+
+
+def test_lines_carry_their_taxes_and_the_invoice_qualifies_for_an_einvoice(db, erp, odoo, tmp_path):
+    odoo.records["account.move.line"][1]["tax_ids"] = [2]  # the refund: reverse charge
+
+    report = sync(db, sources(erp, tmp_path, 19), "odoo", ENVIRON)
+
+    assert report.rejected == []
+    [line] = invoice(db, "INV/2026/00007").lines
+    assert (line.tax_category, line.tax_rate, line.tax_amount) == ("S", Decimal(15), Decimal(150))
+    assert invoice(db, "RINV/2026/00001").lines[0].tax_category == "AE"
+    # The taxes were read once, with the category the e-invoicing module adds.
+    [read] = [c for c in odoo.calls if c[:2] == ("account.tax", "read")]
+    assert (read[2], read[3]["fields"]) == (
+        [[1, 2]],
+        ["id", "amount", "amount_type", "ubl_cii_tax_category_code"],
+    )
+    # Buyer's address and VAT id, terms, issuer and categories: a Factur-X can be built.
+    assert einvoice_gaps(db, "INV/2026/00007") == ()
+
+
+def test_without_the_einvoicing_module_only_a_positive_rate_is_read_as_standard(
+    db, erp, odoo, tmp_path
+):
+    for tax in odoo.records["account.tax"]:
+        del tax["ubl_cii_tax_category_code"]  # the module is not installed: no such field
+    odoo.records["account.move.line"][1]["tax_ids"] = [2]
+
+    report = sync(db, sources(erp, tmp_path, 17), "odoo", ENVIRON)
+
+    assert report.rejected == []
+    assert invoice(db, "INV/2026/00007").lines[0].tax_category == "S"
+    # Zero-rated, exempt, reverse charge or export: Odoo does not say, so ardesk does not guess.
+    assert invoice(db, "RINV/2026/00001").lines[0].tax_category is None
+    assert einvoice_gaps(db, "RINV/2026/00001") == (Missing.tax_category,)

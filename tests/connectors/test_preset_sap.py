@@ -1,5 +1,6 @@
-"""SAP S/4HANA preset against a local server replaying OData v2: A_Customer, A_BillingDocument with
-to_Item, /Date()/ values, __next paging, GetPDF and the error body of the SAP Gateway."""
+"""SAP S/4HANA preset against a local server replaying OData v2: A_BusinessPartner with
+to_Customer and its addresses, A_BillingDocument with to_Item and their pricing elements,
+/Date()/ values, __next paging, GetPDF and the error body of the SAP Gateway."""
 
 from __future__ import annotations
 
@@ -7,11 +8,20 @@ import base64
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from connectors.config import load_source
 from connectors.registry import open_connector
 from connectors.sync.engine import SyncFailed
-from tests.connectors.conftest import invoice, nothing_changed, snapshot, sync, write_sources
+from core.models import Account
+from tests.connectors.conftest import (
+    einvoice_gaps,
+    invoice,
+    nothing_changed,
+    snapshot,
+    sync,
+    write_sources,
+)
 from tests.connectors.fake_erp import Reply
 from tests.connectors.odata import EntitySet, ODataRefusal
 from tests.connectors.pdfs import pdf_bytes
@@ -19,28 +29,66 @@ from tests.connectors.pdfs import pdf_bytes
 BILLING = "/sap/opu/odata/sap/API_BILLING_DOCUMENT_SRV/A_BillingDocument"
 EARLIER = "1790812800000"  # changed at midnight, eight hours before the first
 GET_PDF = "/sap/opu/odata/sap/API_BILLING_DOCUMENT_SRV/GetPDF"
+# The communication user's basic credentials and the client on every request.
+COMM_USER = {
+    "Authorization": "Basic " + base64.b64encode(b"COMM_USER:pw").decode(),
+    "sap-client": "100",
+}
 
 
 @pytest.fixture
 def sap(erp, tmp_path):
     base = "/sap/opu/odata/sap"
 
-    def customers(request):
-        assert request.headers["sap-client"] == "100"
-        assert request.headers["authorization"].startswith("Basic ")
-        return {
-            "d": {
-                "results": [
+    partners = EntitySet(
+        [
+            {
+                "__metadata": {"type": "API_BUSINESS_PARTNER.A_BusinessPartnerType"},
+                "BusinessPartner": "17100001",
+                "Customer": "17100001",
+                "Supplier": "",
+                "BusinessPartnerCategory": "2",
+                "BusinessPartnerFullName": "Domestic US Customer 1",
+                "BusinessPartnerName": "Domestic US Customer 1",
+                "to_Customer": {
+                    "__metadata": {"type": "API_BUSINESS_PARTNER.A_CustomerType"},
+                    "Customer": "17100001",
+                    "CustomerName": "Domestic US Customer 1",
+                    "CustomerFullName": "Domestic US Customer 1",
+                    "DeletionIndicator": False,
+                    "VATRegistration": "US123456789",
+                },
+                "to_BusinessPartnerAddress": [
                     {
-                        "__metadata": {"type": "API_BUSINESS_PARTNER.A_CustomerType"},
-                        "Customer": "17100001",
-                        "CustomerName": "Domestic US Customer 1",
-                        "CustomerFullName": "Domestic US Customer 1",
-                        "DeletionIndicator": False,
+                        "__metadata": {"type": "API_BUSINESS_PARTNER.A_BusinessPartnerAddressType"},
+                        "BusinessPartner": "17100001",
+                        "AddressID": "22860",
+                        "StreetName": "Dunmore Avenue",
+                        "HouseNumber": "3999",
+                        "PostalCode": "94043",
+                        "CityName": "Mountain View",
+                        "Region": "CA",
+                        "Country": "US",
                     }
-                ]
-            }
-        }
+                ],
+            },
+            {  # a supplier only: not a customer, never asked for
+                "BusinessPartner": "17300001",
+                "Customer": "",
+                "Supplier": "17300001",
+                "BusinessPartnerCategory": "2",
+                "BusinessPartnerFullName": "Domestic US Supplier 1",
+                "BusinessPartnerName": "Domestic US Supplier 1",
+                "to_Customer": None,
+                "to_BusinessPartnerAddress": [],
+            },
+        ],
+        navigation=["to_Customer", "to_BusinessPartnerAddress"],
+        # A listing of every business partner would bring suppliers and persons too.
+        required=["$format", "$filter", "$expand"],
+        v2=True,
+        headers=COMM_USER,
+    )
 
     def item(number: str, text: str, net: str) -> dict:
         return {
@@ -53,6 +101,34 @@ def sap(erp, tmp_path):
             "NetAmount": net,
             "TaxAmount": "0.00",
             "TransactionCurrency": "USD",
+            "to_PricingElement": [
+                {
+                    "BillingDocument": "90000001",
+                    "BillingDocumentItem": number,
+                    "PricingProcedureStep": "10",
+                    "PricingProcedureCounter": "1",
+                    "ConditionType": "PPR0",
+                    "ConditionCategory": "H",
+                    "ConditionRateValue": "100.000000000",
+                    "ConditionAmount": net,
+                    "TaxCode": "",
+                    "ConditionIsForStatistics": False,
+                    "ConditionInactiveReason": "",
+                },
+                {
+                    "BillingDocument": "90000001",
+                    "BillingDocumentItem": number,
+                    "PricingProcedureStep": "900",
+                    "PricingProcedureCounter": "1",
+                    "ConditionType": "TTX1",
+                    "ConditionCategory": "D",
+                    "ConditionRateValue": "0.000000000",
+                    "ConditionAmount": "0.00",
+                    "TaxCode": "O0",
+                    "ConditionIsForStatistics": False,
+                    "ConditionInactiveReason": "",
+                },
+            ],
         }
 
     def document(
@@ -84,15 +160,12 @@ def sap(erp, tmp_path):
             document("90000003", "F2", "10.00", True, [], EARLIER),
         ],
         navigation=["to_Item"],
+        nested={"to_Item": ["to_PricingElement"]},
         page_size=2,
         # The service needs the $format; ardesk must name the items it wants.
         required=["$format", "$expand"],
         v2=True,
-        # The communication user's basic credentials and the client on every request.
-        headers={
-            "Authorization": "Basic " + base64.b64encode(b"COMM_USER:pw").decode(),
-            "sap-client": "100",
-        },
+        headers=COMM_USER,
     )
 
     def pdf(request):
@@ -102,10 +175,10 @@ def sap(erp, tmp_path):
         encoded = base64.b64encode(pdf_bytes(f"SAP {key}")).decode()
         return {"d": {"GetPDF": {"__metadata": {}, "BillingDocumentBinary": encoded}}}
 
-    erp.route("GET", f"{base}/API_BUSINESS_PARTNER/A_Customer", customers)
+    erp.route("GET", f"{base}/API_BUSINESS_PARTNER/A_BusinessPartner", partners)
     erp.route("GET", f"{base}/API_BILLING_DOCUMENT_SRV/A_BillingDocument", billing)
     erp.route("GET", f"{base}/API_BILLING_DOCUMENT_SRV/GetPDF", pdf)
-    erp.billing = billing
+    erp.billing, erp.partners = billing, partners
     return write_sources(
         tmp_path,
         f"""
@@ -139,8 +212,14 @@ def test_sap_s4hana(db, erp, sap):
     assert invoice(db, "90000002").kind == "credit_note"
     assert invoice(db, "90000003").status == "void"
     first_page, second_page = erp.billing.requests
-    assert first_page == {"$format": "json", "$expand": "to_Item"}
-    assert second_page == {"$format": "json", "$expand": "to_Item", "$skiptoken": "2"}
+    expand = "to_Item,to_Item/to_PricingElement"
+    assert first_page == {"$format": "json", "$expand": expand}
+    assert second_page == {"$format": "json", "$expand": expand, "$skiptoken": "2"}
+    assert erp.partners.requests[0] == {
+        "$format": "json",
+        "$filter": "Customer ne ''",
+        "$expand": "to_Customer,to_BusinessPartnerAddress",
+    }
     # Each original asked for by its own key.
     assert sorted(r.query["BillingDocument"] for r in erp.calls(GET_PDF)) == [
         "'90000001'",
@@ -185,3 +264,36 @@ def test_sap_server_error_leaves_the_data(db, erp, sap):
         sync(db, sap, "s4", environ, full=True)
 
     assert snapshot(db) == before
+
+
+def test_what_an_einvoice_needs_comes_from_s4hana(db, erp, sap):
+    """The customer master's VAT number and the partner's address, the billing document's
+    terms, company code and tax, each item's tax condition: a Factur-X can be built."""
+    sap.write_text(sap.read_text() + 'tax_categories = { A1 = "S", O0 = "O" }\n')
+    taxed = erp.billing.rows[0]
+    taxed.update(TotalNetAmount="200.00", TaxAmount="38.00", TotalGrossAmount="238.00")
+    [tax] = [e for e in taxed["to_Item"][0]["to_PricingElement"] if e["ConditionCategory"] == "D"]
+    tax.update(ConditionType="MWST", ConditionRateValue="19.000000000", TaxCode="A1")
+    taxed["to_Item"][0]["TaxAmount"] = "38.00"
+
+    report = sync(db, sap, "s4", {"S4_PASSWORD": "pw"})
+
+    assert report.rejected == []
+    with db.admin_session() as s:
+        customer = s.scalars(select(Account)).one()  # the supplier was never listed
+        assert (customer.tax_id, customer.address_line1, customer.city) == (
+            "US123456789",
+            "Dunmore Avenue 3999",
+            "Mountain View",
+        )
+        assert (customer.postal_code, customer.region, customer.country_code) == (
+            "94043",
+            "CA",
+            "US",
+        )
+    first = invoice(db, "90000001")
+    assert (first.tax, first.payment_terms, first.legal_entity) == (Decimal(38), "0004", "1710")
+    assert [(x.tax_category, x.tax_rate, x.tax_amount) for x in first.lines] == [
+        ("S", Decimal(19), Decimal(38))
+    ]
+    assert einvoice_gaps(db, "90000001") == ()

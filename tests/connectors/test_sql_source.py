@@ -104,3 +104,61 @@ def test_a_missing_table_fails_cleanly_and_writes_nothing(db, tmp_path):
 def test_the_url_comes_from_the_environment(db):
     with pytest.raises(SourceConfigError, match="CHINOOK_DATABASE_URL"):
         sync(db, SOURCES, "chinook", {})
+
+
+def test_an_invoice_changed_without_its_lines_keeps_them(db, tmp_path):
+    """A line query that reads only lines changed since the watermark lists none for an invoice
+    whose header alone changed: its stored lines stay."""
+    ledger = tmp_path / "ledger.db"
+    with sqlite3.connect(ledger) as conn:
+        conn.executescript(
+            """
+            CREATE TABLE docs (no TEXT, cust TEXT, day TEXT, total NUMERIC, open NUMERIC,
+                               changed TEXT);
+            CREATE TABLE lines (no TEXT, pos INTEGER, text TEXT, amount NUMERIC, changed TEXT);
+            INSERT INTO docs VALUES ('D1', 'C1', '2026-09-01', 100, 100, '2026-09-01 08:00:00');
+            INSERT INTO lines VALUES ('D1', 1, 'Valve', 100, '2026-09-01 08:00:00');
+            """
+        )
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        f"""
+[sources.ledger]
+kind = "sql"
+url = "sqlite:///{ledger}"
+[sources.ledger.queries]
+accounts = "SELECT 'C1' AS cust, 'Contoso' AS name"
+invoices = "SELECT * FROM docs WHERE changed > :since"
+lines = "SELECT * FROM lines WHERE changed > :since"
+[sources.ledger.mapping.accounts]
+erp_id = "cust"
+name = "name"
+currency = {{ constant = "EUR" }}
+[sources.ledger.mapping.invoices]
+erp_id = "no"
+account = "cust"
+issue_date = "day"
+currency = {{ constant = "EUR" }}
+total = "total"
+balance = "open"
+updated_at = "changed"
+[sources.ledger.mapping.lines]
+invoice = "no"
+line_no = "pos"
+description = "text"
+net_amount = "amount"
+""",
+        encoding="utf-8",
+    )
+    sync(db, sources, "ledger")
+    with sqlite3.connect(ledger) as conn:  # a reminder sent: the header changes, not its lines
+        conn.execute("UPDATE docs SET changed = '2026-09-15 08:00:00'")
+    sync(db, sources, "ledger")
+    with sqlite3.connect(ledger) as conn:  # paid in full, long after the lines last changed
+        conn.execute("UPDATE docs SET open = 0, changed = '2026-09-20 08:00:00'")
+
+    report = sync(db, sources, "ledger")
+
+    assert report.updated["invoices"] == 1
+    paid = invoice(db, "D1")
+    assert paid.status == "paid" and [line.description for line in paid.lines] == ["Valve"]
