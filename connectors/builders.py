@@ -3,6 +3,7 @@ sign of credit notes, voids and deletions expressed as statuses."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -92,6 +93,18 @@ def build_line(v: dict[str, Any], position: int) -> LineRecord:
         tax_amount=v.get("tax_amount") or Decimal(0),
         sku=v.get("sku"),
         tax_category=(v.get("tax_category") or "").upper()[:4] or None,
+    )
+
+
+def credit_note_line(line: LineRecord) -> LineRecord:
+    """A credit note's line signed as ardesk stores credit notes, whatever the ERP's convention:
+    quantity, net and tax negative like the document's totals, the unit price positive."""
+    return replace(
+        line,
+        quantity=-abs(line.quantity),
+        unit_price=abs(line.unit_price),
+        net_amount=-abs(line.net_amount),
+        tax_amount=-abs(line.tax_amount),
     )
 
 

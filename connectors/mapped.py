@@ -135,6 +135,8 @@ class MappedConnector(Connector):
                 keep = group is None and since is not None and isinstance(record, InvoiceRecord)
                 children = None if keep else [c for _, c in group or []]
             if isinstance(record, InvoiceRecord):
+                if children and record.kind == "credit_note":
+                    children = [builders.credit_note_line(line) for line in children]
                 record.lines = children
             elif children is not None:
                 record.allocations = children

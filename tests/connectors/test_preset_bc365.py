@@ -396,6 +396,33 @@ def test_what_an_einvoice_needs_comes_from_business_central(db, erp, company, bc
     assert einvoice_gaps(db, "103001") == (Missing.tax_category,)
 
 
+def test_a_credit_memo_is_stored_signed_as_a_credit_note_and_qualifies_for_an_einvoice(
+    db, erp, company, bc
+):
+    """Business Central lists a credit memo's lines with positive amounts; ardesk stores a
+    credit note's lines negative like its totals, so they add up to them and the e-invoice's
+    totals check passes."""
+    bc.write_text(
+        bc.read_text().replace(
+            "[sources.bc.auth]",
+            'legal_entity = "GB01"\ntax_categories = { VAT25 = "S" }\n[sources.bc.auth]',
+        )
+    )
+
+    sync(db, bc, "bc", BC_ENV)
+
+    credit = invoice(db, "104001")
+    assert (credit.kind, credit.total, credit.subtotal) == (
+        "credit_note",
+        Decimal(-125),
+        Decimal(-100),
+    )
+    assert [
+        (line.quantity, line.unit_price, line.net_amount, line.tax_amount) for line in credit.lines
+    ] == [(Decimal(-1), Decimal(100), Decimal(-100), Decimal(-25))]
+    assert einvoice_gaps(db, "104001") == ()  # Factur-X: the lines add up to the totals
+
+
 def test_a_tax_category_that_is_not_untdid_5305_is_refused(erp, bc):
     bc.write_text(
         bc.read_text().replace(
