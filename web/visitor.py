@@ -20,12 +20,13 @@ from flask import abort, current_app, g, request, session
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from core import audit as audit_trail
 from core import permissions, sessions
-from core.audit import record
 from core.db import Database
 from core.models import (
     AccessLink,
     Account,
+    AuditEvent,
     Contact,
     LinkScope,
     RolePermission,
@@ -229,11 +230,19 @@ def _read_visitor(scoped_session: Session, key: str) -> Visitor:
 
 
 def close_scope(error: BaseException | None) -> None:
-    """Commit the request's scoped work (its audit events) or roll it back on an error."""
+    """Commit the request's scoped work, its audit events written last (so SQLite's write lock
+    is held only for the insert and the commit, not while the page renders), or roll it all
+    back on an error."""
     stack: ExitStack | None = g.pop("scope_stack", None)
+    events = g.pop("audit_events", None)
     if stack is None:
         return
     if error is None:
+        try:
+            audit_trail.write(g.scoped_session.connection(), events or [])
+        except BaseException as failed:
+            stack.__exit__(type(failed), failed, failed.__traceback__)
+            raise
         stack.close()
     else:
         stack.__exit__(type(error), error, error.__traceback__)
@@ -248,15 +257,19 @@ def client() -> dict[str, str | None]:
 
 
 def audit(action: str, target: str | None = None, **detail: Any) -> None:
-    """An audit event for the current visitor, in the request's scoped transaction."""
-    audit_in(scoped(), action, target, **detail)
+    """An audit event for the current visitor, committed with the request's scoped work (or
+    rolled back with it): written by ``close_scope``."""
+    g.setdefault("audit_events", []).append(_event(action, target, detail))
 
 
 def audit_in(session: Session, action: str, target: str | None = None, **detail: Any) -> None:
     """An audit event for the current visitor in ``session`` (a privileged write's own)."""
+    session.add(AuditEvent(**_event(action, target, detail)))
+
+
+def _event(action: str, target: str | None, detail: dict[str, Any]) -> dict[str, Any]:
     visitor: Visitor = g.visitor
-    record(
-        session,
+    return audit_trail.values(
         action,
         actor=visitor.actor,
         account_id=visitor.account_id,
