@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
-URLS = tuple(__import__("os").environ.get("URLS", "/invoices /invoices/1 /invoices/1/pdf /healthz").split())
+URLS = ("/invoices", "/invoices/1", "/invoices/1/pdf", "/healthz")
 
 
 @contextmanager
@@ -55,7 +55,9 @@ def main() -> None:
     parser.add_argument("--tree", type=Path, default=Path(__file__).resolve().parents[1])
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--postgresql", action="store_true")
+    parser.add_argument("--urls", nargs="+", default=URLS, metavar="URL")
     parser.add_argument("--profile", metavar="URL", help="profile this URL instead (cProfile)")
+    parser.add_argument("--profile-out", type=Path, help="also save the profile (for pstats)")
     args = parser.parse_args()
     sys.path.insert(0, str(args.tree.resolve()))
 
@@ -106,12 +108,13 @@ def main() -> None:
             for _ in range(args.requests):
                 client.get(args.profile)
             profiler.disable()
-            profiler.dump_stats("/tmp/pw/last.prof")
+            if args.profile_out:
+                profiler.dump_stats(args.profile_out)
             stats = pstats.Stats(profiler).sort_stats("cumulative")
             stats.print_stats(60)
             stats.sort_stats("tottime").print_stats(40)
         else:
-            for url in URLS:
+            for url in args.urls:
                 for _ in range(30):
                     client.get(url)
                 best = float("inf")
