@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import abort, current_app, g, request, session
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from core import audit as audit_trail
@@ -172,12 +172,15 @@ _VISITOR_QUERY = (
         Contact.active,
         Contact.account_id,
         Account.name,
-        RolePermission.permission,
+        # The role's permissions as one space-separated value: one row to read, not one per
+        # permission.
+        select(func.aggregate_strings(RolePermission.permission, " "))
+        .where(RolePermission.role == Contact.role)
+        .scalar_subquery(),
     )
     .join(AccessLink, AccessLink.id == WebSession.link_id)
     .join(Contact, Contact.id == WebSession.contact_id)
     .join(Account, Account.id == Contact.account_id)
-    .outerjoin(RolePermission, RolePermission.role == Contact.role)
     .where(
         WebSession.id == bindparam("key"),
         WebSession.kind == SessionKind.customer,
@@ -190,17 +193,17 @@ _VISITOR_QUERY = (
 
 def _read_visitor(scoped_session: Session, key: str) -> Visitor:
     """The session, its link, its contact, the account's name and the role's permissions, in
-    one query: one row per permission (one row, without permissions, for a role that has none)."""
+    one query and one row."""
     account_id = scoped_session.info["account_id"]
-    rows = (
+    row = (
         scoped_session.connection()
         .execute(_VISITOR_QUERY, {"key": key, "account_id": account_id})
-        .all()
+        .first()
     )
-    if not rows:
+    if row is None:
         raise NoVisitor("none")
-    (seen, session_expires, ended, link_id, revoked, link_expires, scope, targets) = rows[0][:8]
-    (contact_id, name, email, language, role, active, account_id, account_name) = rows[0][8:16]
+    (seen, session_expires, ended, link_id, revoked, link_expires, scope, targets) = row[:8]
+    (contact_id, name, email, language, role, active, account_id, account_name) = row[8:16]
     if ended is not None:
         raise NoVisitor("ended")
     now = utcnow()
@@ -222,7 +225,7 @@ def _read_visitor(scoped_session: Session, key: str) -> Visitor:
         contact_email=email,
         language=language,
         role=role,
-        permissions=frozenset(row[16] for row in rows if row[16] is not None),
+        permissions=frozenset((row[16] or "").split()),
         link_id=link_id,
         scope=LinkScope(scope),
         targets=dict(targets or {}),
