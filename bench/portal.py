@@ -148,8 +148,10 @@ def serve(app: str, port: int, env: dict[str, str]) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
-def request(port: int, path: str, cookie: str = "", method: str = "GET", body: str = ""):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+def request(
+    port: int, path: str, cookie: str = "", method: str = "GET", body: str = "", timeout=10.0
+):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     headers = {"Cookie": cookie} if cookie else {}
     if body:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -163,7 +165,9 @@ def request(port: int, path: str, cookie: str = "", method: str = "GET", body: s
 def open_session(port: int, link: str) -> str:
     """Follow the link as a person does: the interstitial, then its button."""
     path = urlsplit(link).path
-    response, page = request(port, path)
+    # A fresh worker's first request imports and compiles what it serves: on a busy machine
+    # that takes more than the 10 s the measured requests are allowed.
+    response, page = request(port, path, timeout=120)
     cookie = response.getheader("Set-Cookie").split(";")[0]
     token = re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()
     response, _ = request(port, path, cookie, "POST", f"csrf_token={token}")

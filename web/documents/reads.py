@@ -10,6 +10,7 @@ scope.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, exists, select
@@ -32,10 +33,17 @@ _ORIGINAL = exists().where(
     Document.invoice_id == Invoice.id,
     Document.kind == DocumentKind.erp_original,
 )
-_INVOICE = select(Invoice.__table__, _ORIGINAL.label("has_original")).where(
-    Invoice.id == _INVOICE_ID, Invoice.account_id == _ACCOUNT
+_INVOICE_COLUMNS = tuple(Invoice.__table__.c)
+_ACCOUNT_COLUMNS = tuple(Account.__table__.c)
+# The invoice and its account in one statement (one round trip less on PostgreSQL); the two
+# tables share column names, so each row is split by position into one tuple per table.
+InvoiceRow = namedtuple("InvoiceRow", [c.key for c in _INVOICE_COLUMNS] + ["has_original"])
+AccountRow = namedtuple("AccountRow", [c.key for c in _ACCOUNT_COLUMNS])
+_INVOICE = (
+    select(*_INVOICE_COLUMNS, _ORIGINAL.label("has_original"), *_ACCOUNT_COLUMNS)
+    .join(Account, Account.id == Invoice.account_id)
+    .where(Invoice.id == _INVOICE_ID, Invoice.account_id == _ACCOUNT)
 )
-_ACCOUNT_ROW = select(Account.__table__).where(Account.id == _ACCOUNT)
 _LINES = (
     select(InvoiceLine.__table__)
     .where(InvoiceLine.invoice_id == _INVOICE_ID, InvoiceLine.account_id == _ACCOUNT)
@@ -84,15 +92,18 @@ _CACHED_DOCUMENT = (
 )
 
 
-def invoice(connection: Connection, account_id: int, invoice_id: int, conditions=()) -> Row | None:
-    """The invoice's row (and ``has_original``: the ERP supplied its PDF), if ``conditions``
-    (a link's scope) hold for it."""
+def invoice(
+    connection: Connection, account_id: int, invoice_id: int, conditions=()
+) -> tuple[InvoiceRow, AccountRow] | None:
+    """The invoice (with ``has_original``: the ERP supplied its PDF) and its account, if
+    ``conditions`` (a link's scope) hold for it."""
     query = _INVOICE.where(*conditions) if conditions else _INVOICE
-    return connection.execute(query, {"invoice_id": invoice_id, "account_id": account_id}).first()
-
-
-def account(connection: Connection, account_id: int) -> Row:
-    return connection.execute(_ACCOUNT_ROW, {"account_id": account_id}).one()
+    params = {"invoice_id": invoice_id, "account_id": account_id}
+    row = connection.execute(query, params).first()
+    if row is None:
+        return None
+    split = len(_INVOICE_COLUMNS) + 1
+    return InvoiceRow(*row[:split]), AccountRow(*row[split:])
 
 
 def lines(connection: Connection, account_id: int, invoice_id: int) -> list[Row]:

@@ -94,13 +94,13 @@ def invoice_pdf(invoice_id: int) -> ResponseReturnValue:
     visitor = require(Surface.invoice_pdf)
     connection = scoped().connection()
     account_id = visitor.account_id
-    found = reads.invoice(connection, account_id, invoice_id, invoice_conditions(visitor))
-    if found is None:
+    read = reads.invoice(connection, account_id, invoice_id, invoice_conditions(visitor))
+    if read is None:
         abort(404)
+    found, account = read
     if found.has_original:
         require(Surface.erp_original)
         return _send(reads.original(connection, account_id, found.id), cached=True)  # as sent
-    account = reads.account(connection, account_id)
     lines = reads.lines(connection, account_id, found.id)
     facts = invoice_facts(found, account, seller_of(found, account), lines)
     key = _inputs_hash("invoice", facts, reads.payments(connection, account_id, found.id))
