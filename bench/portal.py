@@ -400,25 +400,10 @@ def main() -> None:
             url = f"sqlite:///{work / 'sqlite' / 'ardesk.db'}"
             run("SQLite", url, url, args, work / "sqlite")
         if args.only in (None, "postgresql"):
-            from tests.support.postgres import PORTAL, PRIVILEGED, PostgresServer, find_bindir
+            from tests.support.postgres import throwaway_database
 
-            bindir = find_bindir()
-            if bindir is None:
-                sys.exit("PostgreSQL server binaries not found: apt-get install postgresql")
-            server = PostgresServer(bindir)
-            server.start()
-            try:
-                server.create_roles()
-                server.sql("CREATE DATABASE ardesk_bench OWNER ardesk")
-                run(
-                    "PostgreSQL",
-                    server.url(*PRIVILEGED, database="ardesk_bench"),
-                    server.url(*PORTAL, database="ardesk_bench"),
-                    args,
-                    work / "postgresql",
-                )
-            finally:
-                server.stop()
+            with throwaway_database("ardesk_bench") as (url, portal_url):
+                run("PostgreSQL", url, portal_url, args, work / "postgresql")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -26,28 +26,21 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.support.postgres import throwaway_database
+
 URLS = ("/invoices", "/invoices/1", "/invoices/1/pdf", "/healthz")
 
 
 @contextmanager
 def database_urls(postgresql: bool, tmp: str):
     """(privileged URL, portal URL): a SQLite file, or a throwaway cluster's two roles."""
-    if not postgresql:
+    if postgresql:
+        with throwaway_database("ardesk_bench") as urls:
+            yield urls
+    else:
         url = f"sqlite:///{tmp}/ardesk.db"
         yield url, url
-        return
-    from tests.support.postgres import PostgresServer, find_bindir
-
-    bindir = find_bindir()
-    if bindir is None:
-        sys.exit("PostgreSQL server binaries not found: apt-get install postgresql")
-    server = PostgresServer(bindir)
-    server.start()
-    try:
-        server.create_roles()
-        yield server.create_database("ardesk_bench")
-    finally:
-        server.stop()
 
 
 def main() -> None:
@@ -60,6 +53,7 @@ def main() -> None:
     parser.add_argument("--profile-out", type=Path, help="also save the profile (for pstats)")
     args = parser.parse_args()
     sys.path.insert(0, str(args.tree.resolve()))
+    # The test helpers (this checkout's, imported above) serve any tree; the app is the tree's.
 
     from core import links
     from core.config import load_settings
