@@ -26,7 +26,6 @@ from core.db import Database
 from core.models import (
     AccessLink,
     Account,
-    AuditEvent,
     Contact,
     LinkScope,
     RolePermission,
@@ -267,7 +266,7 @@ def audit(action: str, target: str | None = None, **detail: Any) -> None:
 
 def audit_in(session: Session, action: str, target: str | None = None, **detail: Any) -> None:
     """An audit event for the current visitor in ``session`` (a privileged write's own)."""
-    session.add(AuditEvent(**_event(action, target, detail)))
+    audit_trail.record(session, **_event(action, target, detail))
 
 
 def _event(action: str, target: str | None, detail: dict[str, Any]) -> dict[str, Any]:
