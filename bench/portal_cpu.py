@@ -1,34 +1,59 @@
 """CPU per portal request, in-process: what the app itself costs, whatever shares the machine.
 
-    .venv/bin/python bench/portal_cpu.py                       # this checkout
+    .venv/bin/python bench/portal_cpu.py                       # this checkout, SQLite
+    .venv/bin/python bench/portal_cpu.py --postgresql          # a throwaway PostgreSQL cluster
     .venv/bin/python bench/portal_cpu.py --tree ../baseline     # another checkout, same run
+    .venv/bin/python bench/portal_cpu.py --profile /invoices/1/pdf   # where that request's CPU goes
 
-A fresh SQLite database with one account (300 invoices) and a portal session opened from a link;
+A fresh database with one account (300 invoices) and a portal session opened from a link;
 Flask's test client then requests each URL ``--requests`` times, five rounds, and the best round's
 process CPU per request is printed (no network, no server: ``bench/portal.py`` measures those).
-Process CPU time hardly moves when other programs load the cores, so a before/after comparison
-holds on a busy machine where request rates do not.
+On PostgreSQL the portal connects as the row-level-security role, and the database server's own
+CPU (another process) is not counted. Process CPU time hardly moves when other programs load the
+cores, so a before/after comparison holds on a busy machine where request rates do not.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import pstats
 import re
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.support.postgres import throwaway_database
+
 URLS = ("/invoices", "/invoices/1", "/invoices/1/pdf", "/healthz")
+
+
+@contextmanager
+def database_urls(postgresql: bool, tmp: str):
+    """(privileged URL, portal URL): a SQLite file, or a throwaway cluster's two roles."""
+    if postgresql:
+        with throwaway_database("ardesk_bench") as urls:
+            yield urls
+    else:
+        url = f"sqlite:///{tmp}/ardesk.db"
+        yield url, url
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tree", type=Path, default=Path(__file__).resolve().parents[1])
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--postgresql", action="store_true")
+    parser.add_argument("--urls", nargs="+", default=URLS, metavar="URL")
+    parser.add_argument("--profile", metavar="URL", help="profile this URL instead (cProfile)")
+    parser.add_argument("--profile-out", type=Path, help="also save the profile (for pstats)")
     args = parser.parse_args()
     sys.path.insert(0, str(args.tree.resolve()))
+    # The test helpers (this checkout's, imported above) serve any tree; the app is the tree's.
 
     from core import links
     from core.config import load_settings
@@ -39,13 +64,15 @@ def main() -> None:
     from web import create_app
 
     secret = "k" * 48
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, database_urls(args.postgresql, tmp) as urls:
         settings = load_settings(
             {
                 "ARDESK_ENV": "test",
                 "ARDESK_SECRET_KEY": secret,
                 "ARDESK_VAR_DIR": tmp,
                 "ARDESK_FROM_ADDRESS": "ar@bench.example",
+                "ARDESK_DATABASE_URL": urls[0],
+                "ARDESK_PORTAL_DATABASE_URL": urls[1],
             }
         )
         db = Database.connect(settings)
@@ -66,17 +93,31 @@ def main() -> None:
         page = client.get(f"/l/{link.token}")
         token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
         client.post(f"/l/{link.token}", data={"csrf_token": token})
-        print(f"tree: {args.tree.resolve()}")
-        for url in URLS:
+        print(f"tree: {args.tree.resolve()} ({db.dialect})")
+        if args.profile:
             for _ in range(30):
-                client.get(url)
-            best = float("inf")
-            for _ in range(5):
-                started = time.process_time()
-                for _ in range(args.requests):
-                    status = client.get(url).status_code
-                best = min(best, (time.process_time() - started) / args.requests)
-            print(f"  {url:18} {status}  {best * 1000:6.2f} ms CPU/request")
+                client.get(args.profile)
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(args.requests):
+                client.get(args.profile)
+            profiler.disable()
+            if args.profile_out:
+                profiler.dump_stats(args.profile_out)
+            stats = pstats.Stats(profiler).sort_stats("cumulative")
+            stats.print_stats(60)
+            stats.sort_stats("tottime").print_stats(40)
+        else:
+            for url in args.urls:
+                for _ in range(30):
+                    client.get(url)
+                best = float("inf")
+                for _ in range(5):
+                    started = time.process_time()
+                    for _ in range(args.requests):
+                        status = client.get(url).status_code
+                    best = min(best, (time.process_time() - started) / args.requests)
+                print(f"  {url:18} {status}  {best * 1000:6.2f} ms CPU/request")
         db.dispose()
 
 

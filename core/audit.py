@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from core import metrics
 from core.models import AuditEvent
 
+# The portal writes its events with this one statement (``write``): through the ORM's unit of
+# work an event cost more CPU than the rest of a cached PDF's request.
+_INSERT = insert(AuditEvent.__table__)
 
-def record(
-    session: Session,
+
+def values(
     action: str,
     *,
     actor: str,
@@ -22,19 +26,33 @@ def record(
     ip: str | None = None,
     user_agent: str | None = None,
     **detail: Any,
-) -> AuditEvent:
-    """Append an event. ``detail`` holds facts, never message bodies, tokens or secrets."""
-    event = AuditEvent(
-        action=action,
-        actor=actor,
-        account_id=account_id,
-        contact_id=contact_id,
-        link_id=link_id,
-        target=target,
-        ip=ip,
-        user_agent=(user_agent or "")[:400] or None,
-        detail=detail,
-    )
+) -> dict[str, Any]:
+    """An event's columns. ``detail`` holds facts, never message bodies, tokens or secrets."""
+    return {
+        "action": action,
+        "actor": actor,
+        "account_id": account_id,
+        "contact_id": contact_id,
+        "link_id": link_id,
+        "target": target,
+        "ip": ip,
+        "user_agent": (user_agent or "")[:400] or None,
+        "detail": detail,
+    }
+
+
+def record(session: Session, action: str, *, actor: str, **facts: Any) -> AuditEvent:
+    """Append an event (see ``values``) to ``session``, written with its next flush."""
+    event = AuditEvent(**values(action, actor=actor, **facts))
     session.add(event)
-    metrics.audited(session, action, target, detail)
+    metrics.audited(session, action, event.target, event.detail)
     return event
+
+
+def write(session: Session, events: list[dict[str, Any]]) -> None:
+    """Insert events made by ``values`` in one statement, in the session's transaction (counted
+    in the metrics if it commits, as ``record``'s are)."""
+    if events:
+        session.connection().execute(_INSERT, events)
+        for event in events:
+            metrics.audited(session, event["action"], event["target"], event["detail"])

@@ -17,11 +17,11 @@ from datetime import timedelta
 from typing import Any
 
 from flask import abort, current_app, g, request, session
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from core import audit as audit_trail
 from core import permissions, sessions
-from core.audit import record
 from core.db import Database
 from core.models import (
     AccessLink,
@@ -171,12 +171,15 @@ _VISITOR_QUERY = (
         Contact.active,
         Contact.account_id,
         Account.name,
-        RolePermission.permission,
+        # The role's permissions as one space-separated value: one row to read, not one per
+        # permission.
+        select(func.aggregate_strings(RolePermission.permission, " "))
+        .where(RolePermission.role == Contact.role)
+        .scalar_subquery(),
     )
     .join(AccessLink, AccessLink.id == WebSession.link_id)
     .join(Contact, Contact.id == WebSession.contact_id)
     .join(Account, Account.id == Contact.account_id)
-    .outerjoin(RolePermission, RolePermission.role == Contact.role)
     .where(
         WebSession.id == bindparam("key"),
         WebSession.kind == SessionKind.customer,
@@ -189,17 +192,17 @@ _VISITOR_QUERY = (
 
 def _read_visitor(scoped_session: Session, key: str) -> Visitor:
     """The session, its link, its contact, the account's name and the role's permissions, in
-    one query: one row per permission (one row, without permissions, for a role that has none)."""
+    one query and one row."""
     account_id = scoped_session.info["account_id"]
-    rows = (
+    row = (
         scoped_session.connection()
         .execute(_VISITOR_QUERY, {"key": key, "account_id": account_id})
-        .all()
+        .first()
     )
-    if not rows:
+    if row is None:
         raise NoVisitor("none")
-    (seen, session_expires, ended, link_id, revoked, link_expires, scope, targets) = rows[0][:8]
-    (contact_id, name, email, language, role, active, account_id, account_name) = rows[0][8:16]
+    (seen, session_expires, ended, link_id, revoked, link_expires, scope, targets) = row[:8]
+    (contact_id, name, email, language, role, active, account_id, account_name) = row[8:16]
     if ended is not None:
         raise NoVisitor("ended")
     now = utcnow()
@@ -221,7 +224,7 @@ def _read_visitor(scoped_session: Session, key: str) -> Visitor:
         contact_email=email,
         language=language,
         role=role,
-        permissions=frozenset(row[16] for row in rows if row[16] is not None),
+        permissions=frozenset((row[16] or "").split()),
         link_id=link_id,
         scope=LinkScope(scope),
         targets=dict(targets or {}),
@@ -229,11 +232,19 @@ def _read_visitor(scoped_session: Session, key: str) -> Visitor:
 
 
 def close_scope(error: BaseException | None) -> None:
-    """Commit the request's scoped work (its audit events) or roll it back on an error."""
+    """Commit the request's scoped work, its audit events written last (so SQLite's write lock
+    is held only for the insert and the commit, not while the page renders), or roll it all
+    back on an error."""
     stack: ExitStack | None = g.pop("scope_stack", None)
+    events = g.pop("audit_events", None)
     if stack is None:
         return
     if error is None:
+        try:
+            audit_trail.write(g.scoped_session, events or [])
+        except BaseException as failed:
+            stack.__exit__(type(failed), failed, failed.__traceback__)
+            raise
         stack.close()
     else:
         stack.__exit__(type(error), error, error.__traceback__)
@@ -248,15 +259,19 @@ def client() -> dict[str, str | None]:
 
 
 def audit(action: str, target: str | None = None, **detail: Any) -> None:
-    """An audit event for the current visitor, in the request's scoped transaction."""
-    audit_in(scoped(), action, target, **detail)
+    """An audit event for the current visitor, committed with the request's scoped work (or
+    rolled back with it): written by ``close_scope``."""
+    g.setdefault("audit_events", []).append(_event(action, target, detail))
 
 
 def audit_in(session: Session, action: str, target: str | None = None, **detail: Any) -> None:
     """An audit event for the current visitor in ``session`` (a privileged write's own)."""
+    audit_trail.record(session, **_event(action, target, detail))
+
+
+def _event(action: str, target: str | None, detail: dict[str, Any]) -> dict[str, Any]:
     visitor: Visitor = g.visitor
-    record(
-        session,
+    return audit_trail.values(
         action,
         actor=visitor.actor,
         account_id=visitor.account_id,

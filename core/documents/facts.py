@@ -7,13 +7,14 @@ database.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from core.documents.parties import LegalEntity, PostalAddress
 from core.documents.reference import structured_reference
-from core.models import Account, Invoice, InvoiceKind, InvoiceStatus
+from core.models import Account, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,15 @@ def entity_code(invoice: Invoice, account: Account) -> str | None:
     return invoice.legal_entity or account.legal_entity
 
 
-def invoice_facts(invoice: Invoice, account: Account, seller: LegalEntity | None) -> InvoiceFacts:
-    """The facts of ``invoice`` (lines loaded) billed to ``account`` by ``seller``."""
+def invoice_facts(
+    invoice: Invoice,
+    account: Account,
+    seller: LegalEntity | None,
+    lines: Iterable[InvoiceLine] | None = None,
+) -> InvoiceFacts:
+    """The facts of ``invoice`` billed to ``account`` by ``seller``: its ``lines``, or without
+    them its loaded ``lines`` relationship. (Rows of the same columns serve as well as the ORM
+    objects: the portal's cached-PDF path reads them with Core, ``web.documents.reads``.)"""
     return InvoiceFacts(
         number=invoice.number,
         credit_note=invoice.kind is InvoiceKind.credit_note,
@@ -106,7 +114,7 @@ def invoice_facts(invoice: Invoice, account: Account, seller: LegalEntity | None
                 tax_category=line.tax_category,
                 tax_amount=line.tax_amount,
             )
-            for line in invoice.lines
+            for line in (invoice.lines if lines is None else lines)
         ),
     )
 

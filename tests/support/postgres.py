@@ -15,6 +15,8 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -161,3 +163,19 @@ class PostgresServer:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+
+
+@contextmanager
+def throwaway_database(name: str) -> Iterator[tuple[str, str]]:
+    """A cluster started for the benchmarks, with the two roles and database ``name``:
+    (privileged URL, portal URL); stopped and removed afterwards."""
+    bindir = find_bindir()
+    if bindir is None:
+        raise SystemExit("PostgreSQL server binaries not found: apt-get install postgresql")
+    server = PostgresServer(bindir)
+    server.start()
+    try:
+        server.create_roles()
+        yield server.create_database(name)
+    finally:
+        server.stop()

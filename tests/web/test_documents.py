@@ -31,8 +31,10 @@ from core.models import (
 )
 from mailers.brand import EXAMPLE_BRAND_FILE
 from tests.documents.decode import page_codes
+from tests.support import builders as b
 from tests.web.conftest import csrf_token, https_client, open_portal, portal_settings
 from web import create_app
+from web.documents import reads
 
 
 @pytest.fixture
@@ -94,6 +96,67 @@ def test_it_serves_the_erp_original_byte_for_byte(app, client, db, world):
     page = client.get(f"/invoices/{world.invoices['A-100']}")
     assert "ABCD-EFGH-JKLM" in page.text
     assert client.get(f"/invoices/{world.invoices['A-100']}/pdf").data == original
+
+
+def test_a_cached_copy_is_rendered_anew_when_a_line_a_payment_or_the_account_changes(
+    app, client, db, world
+):
+    invoice_id = billed_invoice(db, world.alice, "A-300")
+    open_portal(app, client, world.alice_contact)
+    url = f"/invoices/{invoice_id}/pdf"
+    first = client.get(url)
+    assert client.get(url).data == first.data
+    with db.admin_session() as s:
+        s.scalars(
+            select(InvoiceLine).where(InvoiceLine.invoice_id == invoice_id)
+        ).first().description = "Hydraulic pump, rebuilt"
+    relined = client.get(url)
+    assert "rebuilt" in pdf_text(relined.data)
+    with db.admin_session() as s:
+        account = s.get(Account, world.alice)
+        invoice = s.get(Invoice, invoice_id)
+        b.payment(
+            s,
+            account,
+            "PAY-300",
+            "50.00",
+            received=date(2026, 4, 1),
+            allocations={invoice: "50.00"},
+        )
+    paid = client.get(url)
+    assert "PAY-300" in pdf_text(paid.data)
+    with db.admin_session() as s:
+        s.get(Account, world.alice).city = "Potsdam"
+    moved = client.get(url)
+    assert "Potsdam" in pdf_text(moved.data)
+    assert len({first.data, relined.data, paid.data, moved.data}) == 4
+
+
+def test_the_cached_pdf_reads_name_the_account_even_without_row_level_security(db, world):
+    """SQLite has no row-level security: these Core statements stay in the account by their own
+    conditions (on PostgreSQL the policies hold them too)."""
+    with db.admin_session() as s:
+        s.add(
+            Document(
+                account_id=world.bob,
+                invoice_id=world.invoices["B-100"],
+                kind=DocumentKind.erp_original,
+                sha256="0" * 64,
+                verification_code="BOBS-CODE-0001",
+                inputs_hash="b" * 64,
+                filename="B-100.pdf",
+                size=1,
+                content=b"%",
+            )
+        )
+    with db.account_scope(world.alice) as scoped:
+        connection = scoped.connection()
+        assert reads.invoice(connection, world.alice, world.invoices["B-100"]) is None
+        assert reads.lines(connection, world.alice, world.invoices["B-100"]) == []
+        assert reads.payments(connection, world.alice, world.invoices["B-101"]) == []
+        assert reads.original(connection, world.alice, world.invoices["B-100"]) is None
+        assert reads.cached(connection, world.alice, DocumentKind.erp_original, "b" * 64) is None
+        assert reads.payments(connection, world.alice, world.invoices["A-101"]) != []
 
 
 def test_verify_confirms_a_code_and_a_file_revealing_only_number_and_amount(app, client, world):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from dataclasses import asdict, is_dataclass
+from dataclasses import fields, is_dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -77,11 +77,25 @@ def brand_fingerprint(current: Brand) -> dict[str, Any]:
     }
 
 
+def _fingerprint_of(current: Brand) -> dict[str, Any]:
+    """``brand_fingerprint``, worked out once per brand object (the brand is read once per
+    process, and again only when its file changes)."""
+    global _fingerprint
+    if _fingerprint[0] is not current:
+        _fingerprint = (current, brand_fingerprint(current))
+    return _fingerprint[1]
+
+
+_fingerprint: tuple[Brand | None, dict[str, Any]] = (None, {})
+
+
 def _plain(value: Any) -> Any:
+    """JSON-ready: what ``dataclasses.asdict`` gives, without its deep copy of every value
+    (which was a tenth of a cached PDF's request)."""
     if isinstance(value, Decimal | date):
         return str(value)
     if is_dataclass(value) and not isinstance(value, type):
-        return _plain(asdict(value))
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -95,7 +109,7 @@ def inputs_hash(kind: str, language: str, facts: Any) -> str:
         "kind": kind,
         "version": TEMPLATE_VERSION,
         "language": language,
-        "brand": brand_fingerprint(brand()),
+        "brand": _fingerprint_of(brand()),
         "facts": _plain(facts),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()

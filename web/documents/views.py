@@ -8,24 +8,25 @@ import re
 from flask import Response, abort, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from core.documents.einvoice import factur_x_pdf, xml_for
 from core.documents.eligibility import missing
-from core.documents.facts import buyer_of
+from core.documents.facts import buyer_of, invoice_facts
 from core.documents.formats import SPECS, Format, parse_format
 from core.documents.payment_qr import payment_qr
 from core.documents.reference import printed
 from core.models import Account, Document, DocumentKind, Payment, PaymentAllocation, utcnow
 from core.permissions import Surface
-from web.documents import blueprint, render, store
+from web.documents import blueprint, reads, render, store
 from web.documents.render import brand
-from web.portal.invoices import facts_for, visible_invoice
+from web.portal.invoices import facts_for, seller_of, visible_invoice
+from web.portal.scope import invoice_conditions
 from web.portal.statements import build, requested_statement
 from web.visitor import audit, current_visitor, require, scoped
 
 
-def _send(document: Document, *, cached: bool) -> Response:
+def _send(document: Document | Row, *, cached: bool) -> Response:
     audit(
         "document.download",
         f"document:{document.id}",
@@ -78,34 +79,47 @@ def _render_copy(facts, applied, language: str, code: str, *, pdf_variant=None) 
 
 def _copy_inputs(kind: str, facts, applied) -> str:
     payments = [[a.amount, a.applied_on, p.reference, p.received_on] for a, p in applied]
+    return _inputs_hash(kind, facts, payments)
+
+
+def _inputs_hash(kind: str, facts, payments: list[list]) -> str:
     return render.inputs_hash(kind, str(get_locale()), {"facts": facts, "payments": payments})
 
 
 @blueprint.get("/invoices/<int:invoice_id>/pdf")
 def invoice_pdf(invoice_id: int) -> ResponseReturnValue:
-    invoice = visible_invoice(invoice_id, surface=Surface.invoice_pdf, with_lines=True)
-    session = scoped()
-    erp_original = store.original(session, invoice.id)
-    if erp_original is not None:
+    """The copy, from the cache while nothing it states has changed. The cache key is the hash
+    of the copy's facts, so every request reads them: with Core statements (``reads``), the ORM
+    only when the copy has to be rendered."""
+    visitor = require(Surface.invoice_pdf)
+    connection = scoped().connection()
+    account_id = visitor.account_id
+    read = reads.invoice(connection, account_id, invoice_id, invoice_conditions(visitor))
+    if read is None:
+        abort(404)
+    found, account = read
+    if found.has_original:
         require(Surface.erp_original)
-        return _send(erp_original, cached=True)  # the ERP's bytes, never altered
-    facts = facts_for(invoice)
-    applied = _applied(session, invoice.id)
-    key = _copy_inputs("invoice", facts, applied)
-    document = store.cached(session, DocumentKind.rendered_invoice, key)
+        return _send(reads.original(connection, account_id, found.id), cached=True)  # as sent
+    lines = reads.lines(connection, account_id, found.id)
+    facts = invoice_facts(found, account, seller_of(found, account), lines)
+    key = _inputs_hash("invoice", facts, reads.payments(connection, account_id, found.id))
+    document = reads.cached(connection, account_id, DocumentKind.rendered_invoice, key)
     if document is not None:
         return _send(document, cached=True)
+    session = scoped()
+    applied = _applied(session, found.id)
     language = str(get_locale())
-    document = store.render_and_store(
+    stored = store.render_and_store(
         session,
-        account_id=invoice.account_id,
-        invoice_id=invoice.id,
+        account_id=account_id,
+        invoice_id=found.id,
         kind=DocumentKind.rendered_invoice,
         inputs_hash=key,
-        filename=f"invoice-{invoice.number}.pdf",
+        filename=f"invoice-{found.number}.pdf",
         render=lambda code: _render_copy(facts, applied, language, code),
     )
-    return _send(document, cached=False)
+    return _send(stored, cached=False)
 
 
 @blueprint.get("/invoices/<int:invoice_id>/e-invoice/<name>")

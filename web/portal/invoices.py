@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from core.documents.eligibility import eligible_formats
 from core.documents.facts import InvoiceFacts, entity_code, invoice_facts
 from core.documents.formats import SPECS
+from core.documents.parties import LegalEntity
 from core.models import (
     Account,
     Document,
@@ -51,8 +52,12 @@ def facts_for(invoice: Invoice) -> InvoiceFacts:
     details and the issuing legal entity from the brand file."""
     account = scoped().get(Account, invoice.account_id)
     assert account is not None  # the invoice is visible, so its account is
-    seller = load_brand(app_settings()).legal_entity(entity_code(invoice, account))
-    return invoice_facts(invoice, account, seller)
+    return invoice_facts(invoice, account, seller_of(invoice, account))
+
+
+def seller_of(invoice: Invoice, account: Account) -> LegalEntity | None:
+    """The legal entity that issued ``invoice``, from the brand file (None: not in it)."""
+    return load_brand(app_settings()).legal_entity(entity_code(invoice, account))
 
 
 def current_filters() -> listing.InvoiceFilters:

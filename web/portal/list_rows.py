@@ -11,8 +11,9 @@ from datetime import date
 from typing import NamedTuple
 
 from flask import url_for
+from sqlalchemy import Row
 
-from core.models import Invoice, InvoiceKind, InvoiceStatus
+from core.models import OPEN_STATUSES, InvoiceKind
 from mailers.i18n import local_date
 from web.formats import money_formatter
 from web.i18n import locale_name
@@ -31,14 +32,16 @@ class ListRow(NamedTuple):
     badge: str  # its CSS class: paid, void, overdue or open
 
 
-def status_key(invoice: Invoice, today: date) -> str:
-    """What the status column says: paid and void as they are, overdue before open."""
-    if invoice.status in (InvoiceStatus.paid, InvoiceStatus.void):
-        return invoice.status.value
-    return "overdue" if invoice.days_overdue(today) > 0 else invoice.status.value
+def status_key(invoice: Row, today: date) -> str:
+    """What the status column says: paid and void as they are, overdue before open (as
+    ``Invoice.days_overdue``: an open invoice, not a credit note, past its due date)."""
+    status = invoice.status
+    if status in OPEN_STATUSES and invoice.kind is not InvoiceKind.credit_note:
+        return "overdue" if today > invoice.due_date else status.value
+    return status.value
 
 
-def list_rows(invoices: list[Invoice], today: date) -> list[ListRow]:
+def list_rows(invoices: list[Row], today: date) -> list[ListRow]:
     locale = locale_name()
     # The invoice URL built once: the id is its last segment (routing a URL per row was a
     # tenth of the page's time).
