@@ -184,6 +184,16 @@ class WebSettings(SettingsGroup):
             group="web",
         ),
     )
+    ar_rollup_max_age: Duration = Field(
+        timedelta(minutes=1),
+        json_schema_extra=doc(
+            "How old the deflection rollup may be when the dashboard or `ardesk report "
+            "deflection` reads it; older, the reader brings it up to date first. `ardesk clock` "
+            "refreshes it every half of this ([console.md](console.md)).",
+            "`1m`",
+            group="web",
+        ),
+    )
     ar_minutes_per_request: int = Field(
         5,
         ge=0,

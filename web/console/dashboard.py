@@ -1,5 +1,6 @@
-"""The deflection dashboard: ``core.deflection``'s figures for a range of days, as tables,
-server-rendered SVG bars (no script: the CSP allows none inline) and a CSV of every table."""
+"""The deflection dashboard: the rollup's figures (``core.deflection_rollup``) for a range of days,
+as tables, server-rendered SVG bars (no script: the CSP allows none inline) and a CSV of every
+table."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from datetime import date, timedelta
 
 from flask import Response, abort, render_template, request
 
-from core.deflection import for_settings
 from core.deflection_report import tables
+from core.deflection_rollup import for_settings
 from core.models import utcnow
 from core.spreadsheets import csv_text
 from web.console import blueprint, staff
