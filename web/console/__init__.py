@@ -31,6 +31,7 @@ from web.console import (  # noqa: E402,F401  (routes)
     audit_trail,
     corrections,
     dashboard,
+    oidc,
     queue,
     requests,
     users,
