@@ -43,6 +43,9 @@ class OIDCProvider:
     tamper: str | None = None
     refused: list[str] = field(default_factory=list)  # why each refused request was refused
     issuer: str = ""
+    # The name the issuer URL uses: "localhost" puts the provider on another site than a console
+    # at 127.0.0.1, as a real provider is (what SameSite cookies care about).
+    host: str = "127.0.0.1"
 
     def __post_init__(self) -> None:
         self.key = RSAKey.generate_key(2048, parameters={"kid": "test-1", "use": "sig"})
@@ -52,7 +55,7 @@ class OIDCProvider:
 
     def start(self) -> OIDCProvider:
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
-        self.issuer = f"http://127.0.0.1:{self.server.server_port}"
+        self.issuer = f"http://{self.host}:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
         return self

@@ -151,7 +151,8 @@ def _sign_in(email: str, code: str, next_page: str):
             if not (next_page.startswith("/ar") and not next_page.startswith("//")):
                 next_page = url_for("console.requests")
             # A page that moves on by itself rather than a redirect: the session cookie is
-            # SameSite=Strict, and a redirect chain begun at the provider is cross-site.
+            # SameSite=Strict, and a browser weighing the whole redirect chain (begun at the
+            # provider's site) would hold it back on a redirect.
             response = make_response(render_template("console/oidc_done.html", next=next_page))
             staff.start(session, user, response)
             response.delete_cookie(COOKIE, path=COOKIE_PATH)
