@@ -29,6 +29,7 @@ from web.console import (  # noqa: E402,F401  (routes)
     account,
     accounts,
     audit_trail,
+    contacts,
     corrections,
     dashboard,
     oidc,
