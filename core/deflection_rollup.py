@@ -58,7 +58,8 @@ LOCK_KEY = 0x6465666C6563  # "deflec"
 # refresh catches those committed late (marking a day twice costs nothing).
 OVERLAP = timedelta(minutes=5)
 BACKFILL_DAYS = 31
-CHUNK_DAYS = 31  # days computed in one pass (one read of their link events)
+CHUNK_DAYS = 31
+ANALYZE_AFTER = 7  # days computed in one refresh
 # Audit actions whose request's figures may change, beyond the link events.
 TOUCHING = ("link.issue", "link.open", "document.download", "handoff.answer", "handoff.close",
             "request.correct")  # fmt: skip
@@ -197,6 +198,11 @@ def refresh(
         missing = [d for d in _days(_day(first), _day(now)) if d not in computed]
         dirty.update(sorted(missing, reverse=True)[:BACKFILL_DAYS])
     _store(session, sorted(dirty), now, window)
+    if len(dirty) >= ANALYZE_AFTER and session.get_bind().dialect.name == "sqlite":
+        # SQLite reads a range of days through the keys only when its statistics show few keys
+        # per day (PostgreSQL's autovacuum keeps its own); refreshed after a larger fill.
+        for table in ("deflection_tallies", "deflection_contacts", "deflection_reply_times"):
+            session.execute(text(f"ANALYZE {table}"))
     if state is None:
         session.add(DeflectionState(id=1, refreshed_at=now, recent=fingerprint))
     else:

@@ -14,18 +14,28 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Integer, String
+from sqlalchemy import Date, Index, Integer, PrimaryKeyConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models.base import Base, BigId, UTCDateTime
 
+# Keyed by what a reader groups by, then the day: a range of days is summed group after group in
+# key order (SQLite skips through the key to the days, with no sort; tables without rowid keep
+# the rows in that order). The day index serves the refresh, which rewrites whole days.
+CLUSTERED = {"sqlite_with_rowid": False}
+
 
 class DeflectionTally(Base):
     __tablename__ = "deflection_tallies"
+    __table_args__ = (
+        PrimaryKeyConstraint("dimension", "key", "day"),
+        Index("ix_deflection_tallies_day", "day"),
+        CLUSTERED,
+    )
 
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    dimension: Mapped[str] = mapped_column(String(16), primary_key=True)
-    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(100))
+    day: Mapped[date] = mapped_column(Date)
     received: Mapped[int] = mapped_column(Integer)
     answered: Mapped[int] = mapped_column(Integer)
     handed_off: Mapped[int] = mapped_column(Integer)
@@ -41,19 +51,29 @@ class DeflectionTally(Base):
 
 class DeflectionContact(Base):
     __tablename__ = "deflection_contacts"
+    __table_args__ = (
+        PrimaryKeyConstraint("contact_id", "day"),
+        Index("ix_deflection_contacts_day", "day"),
+        CLUSTERED,
+    )
 
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
     # No foreign key: a contact deleted later keeps its past counts (shown by id).
-    contact_id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(BigId)
+    day: Mapped[date] = mapped_column(Date)
     requests: Mapped[int] = mapped_column(Integer)
 
 
 class DeflectionReplyTime(Base):
     __tablename__ = "deflection_reply_times"
+    __table_args__ = (
+        PrimaryKeyConstraint("who", "seconds", "day"),
+        Index("ix_deflection_reply_times_day", "day"),
+        CLUSTERED,
+    )
 
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    who: Mapped[str] = mapped_column(String(16), primary_key=True)  # bot, people
-    seconds: Mapped[int] = mapped_column(Integer, primary_key=True)
+    who: Mapped[str] = mapped_column(String(16))  # bot, people
+    seconds: Mapped[int] = mapped_column(Integer)
+    day: Mapped[date] = mapped_column(Date)
     replies: Mapped[int] = mapped_column(Integer)
 
 

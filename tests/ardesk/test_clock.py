@@ -86,7 +86,7 @@ def test_the_deflection_job_keeps_the_rollup_within_its_age(db):
                              received_at=utcnow() - timedelta(days=5)))  # fmt: skip
     assert job.run() >= 6  # the day of that request to today
     with db.admin_session() as s:
-        tally = s.get(DeflectionTally, ((utcnow() - timedelta(days=5)).date(), "total", "all"))
+        tally = s.get(DeflectionTally, ("total", "all", (utcnow() - timedelta(days=5)).date()))
         assert (tally.received, tally.ignored) == (1, 1)
         assert s.get(DeflectionState, 1).refreshed_at > utcnow() - timedelta(minutes=1)
     assert job.run() == 0  # nothing changed since
