@@ -1,4 +1,5 @@
-"""The deflection rollup: per-day counts the dashboard and ``ardesk report deflection`` read.
+"""The deflection rollup: per-day counts the dashboard and ``ardesk report deflection`` read;
+and an index for the dashboard's live workload table.
 
 Only ``core.deflection_rollup`` writes these tables (``ardesk clock`` every minute, or a reader
 finding them out of date); they start empty and fill from the requests already stored. Read on
@@ -27,6 +28,8 @@ COUNTS = ("received", "answered", "handed_off", "ignored", "pending", "deflected
 
 
 def upgrade() -> None:
+    # Each agent's resolutions in a range, for the dashboard's workload table (read live).
+    op.create_index("ix_handoffs_resolved_by_at", "handoffs", ["resolved_by", "resolved_at"])
     op.create_table(
         "deflection_tallies",
         sa.Column("day", sa.Date(), nullable=False),
@@ -72,6 +75,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_handoffs_resolved_by_at", "handoffs")
     for table in ("deflection_state", "deflection_days", "deflection_reply_times",
                   "deflection_contacts", "deflection_tallies"):  # fmt: skip
         op.drop_table(table)
