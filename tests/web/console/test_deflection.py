@@ -16,9 +16,10 @@ from sqlalchemy import select, update
 from ardesk.cli import main
 from core import deflection_rollup as rollup
 from core.deflection import day_range, figures
-from core.models import InboundMessage, utcnow
+from core.models import InboundMessage, InboundStatus, utcnow
 from tests.bot.conftest import eml, world  # noqa: F401  (the supplier and its customers)
 from tests.bot.support import handle, with_headers
+from tests.support import builders as b
 from tests.support.cli import cli_env
 from tests.web.conftest import follow
 
@@ -200,3 +201,21 @@ def test_readers_see_the_rollup_as_of_its_last_refresh(fed, tmp_path):
         fresh = rollup.read(s, fed.settings.replace(ar_rollup_max_age=timedelta(0)), since, until)
     assert within.as_of == first.as_of and within.total.received == 5
     assert fresh.as_of > first.as_of and fresh.total.received == 6
+
+
+def test_the_page_shows_the_busiest_accounts_and_the_csv_all(db, admin):
+    with db.admin_session() as s:
+        for n in range(30):
+            account = b.account(s, f"Z{n:02d}", f"Zeta {n}")
+            for m in range(n % 3 + 1):
+                s.add(InboundMessage(channel="email", dedupe_key=f"<z{n}-{m}@x>", raw=b"",
+                                     sender="ap@zeta.example", status=InboundStatus.ignored,
+                                     account_id=account.id))  # fmt: skip
+    page = admin.get("/ar/dashboard").text
+    accounts = page.split('id="table-accounts"', 1)[1].split("</section>", 1)[0]
+    assert accounts.count("<tr>") == 1 + 25  # the header, and the 25 busiest
+    assert "The 25 with most requests of 30" in accounts
+    # Ten accounts asked 3 times, ten twice, ten once: five of the last are left off.
+    assert "<td>Z29</td>" in accounts and "<td>Z27</td>" not in accounts
+    rows = list(csv.reader(io.StringIO(admin.get("/ar/dashboard/accounts.csv").text)))
+    assert len(rows) == 1 + 30
