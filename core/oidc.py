@@ -17,7 +17,6 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.common.security import generate_token
@@ -68,11 +67,13 @@ def discover(settings: Settings) -> Provider:
     issuer = settings.ar_oidc_issuer or ""
     url = issuer.rstrip("/") + "/.well-known/openid-configuration"
     try:
-        document = httpx.get(url, timeout=TIMEOUT).raise_for_status().json()
-    except (httpx.HTTPError, ValueError) as error:
+        answer = requests.get(url, timeout=TIMEOUT)
+        answer.raise_for_status()
+        document = answer.json()
+    except (requests.RequestException, ValueError) as error:
         raise OIDCError(f"discovery failed: {type(error).__name__}") from error
     # The document must speak for the issuer configured (OpenID Connect Discovery § 4.3).
-    if document.get("issuer") != issuer:
+    if not isinstance(document, dict) or document.get("issuer") != issuer:
         raise OIDCError("discovery names another issuer")
     try:
         return Provider(issuer, document["authorization_endpoint"], document["token_endpoint"],
@@ -137,9 +138,10 @@ def finish(
 
 def _keys(provider: Provider) -> KeySet:
     try:
-        jwks = httpx.get(provider.jwks_uri, timeout=TIMEOUT).raise_for_status().json()
-        return KeySet.import_key_set(jwks)
-    except (httpx.HTTPError, ValueError, JoseError) as error:
+        answer = requests.get(provider.jwks_uri, timeout=TIMEOUT)
+        answer.raise_for_status()
+        return KeySet.import_key_set(answer.json())
+    except (requests.RequestException, ValueError, TypeError, KeyError, JoseError) as error:
         raise OIDCError(f"keys unavailable: {type(error).__name__}") from error
 
 
