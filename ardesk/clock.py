@@ -81,6 +81,19 @@ def retention_job(db: Database, settings: Settings) -> Job:
     return Job("retention.run", 24 * 3600, run)
 
 
+def deflection_job(db: Database, settings: Settings) -> Job:
+    from core import deflection_rollup
+
+    def run() -> int:
+        with db.admin_session() as session:
+            done = deflection_rollup.refresh(session, settings)
+        log.info("deflection rollup: %s days computed", len(done.days))
+        return len(done.days)
+
+    # Twice per allowed age, so a reader never finds it too old while the clock runs.
+    return Job("deflection.rollup", settings.ar_rollup_max_age.total_seconds() / 2, run)
+
+
 def sync_jobs(db: Database, settings: Settings) -> list[Job]:
     sources = settings.sources_file
     if not sources:
@@ -93,7 +106,12 @@ def sync_jobs(db: Database, settings: Settings) -> list[Job]:
 
 
 def all_jobs(db: Database, settings: Settings) -> list[Job]:
-    return [link_cleanup_job(db, settings), retention_job(db, settings), *sync_jobs(db, settings)]
+    return [
+        link_cleanup_job(db, settings),
+        retention_job(db, settings),
+        deflection_job(db, settings),
+        *sync_jobs(db, settings),
+    ]
 
 
 def tick_of(job: Job, at: datetime) -> int:

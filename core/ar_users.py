@@ -123,14 +123,50 @@ def sign_in(
     if user is None or not user.password_hash:
         _verify(_DUMMY_HASH, password)
         return SignInResult(SignIn.unknown)
+    if (refused := _refused(user, now)) is not None:
+        return refused
+    if not _verify(user.password_hash, password):
+        return _failed(user, SignIn.bad_password, attempts, lockout, now)
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    return _second_factor(user, code, attempts, lockout, require_totp, now)
+
+
+def sign_in_verified(
+    session: Session,
+    email: str,
+    code: str,
+    *,
+    attempts: int,
+    lockout: timedelta,
+    require_totp: bool,
+    now: datetime | None = None,
+) -> SignInResult:
+    """A sign-in whose first factor the company's identity provider vouched for (a verified
+    email): the rules after the password still hold — an existing, active, unlocked user, and
+    the TOTP code when the user has enrolled (or is refused when everyone must have)."""
+    now = now or utcnow()
+    user = find(session, email)
+    if user is None:
+        return SignInResult(SignIn.unknown)
+    if (refused := _refused(user, now)) is not None:
+        return refused
+    return _second_factor(user, code, attempts, lockout, require_totp, now)
+
+
+def _refused(user: ARUser, now: datetime) -> SignInResult | None:
     if not user.active:
         return SignInResult(SignIn.inactive, user.id)
     if user.locked_until is not None and user.locked_until > now:
         return SignInResult(SignIn.locked, user.id)
-    if not _verify(user.password_hash, password):
-        return _failed(user, SignIn.bad_password, attempts, lockout, now)
+    return None
+
+
+def _second_factor(
+    user: ARUser, code: str, attempts: int, lockout: timedelta, require_totp: bool, now: datetime
+) -> SignInResult:
     if user.totp_secret:
-        # A missing code fails like a wrong one: nothing confirms the password alone.
+        # A missing code fails like a wrong one: nothing confirms the first factor alone.
         code = "".join(code.split())
         step = _code_step(user.totp_secret, code, now.timestamp()) if code else None
         replayed = step is not None and (user.totp_last_step or -1) >= step
@@ -139,8 +175,6 @@ def sign_in(
         user.totp_last_step = step
     elif require_totp:
         return SignInResult(SignIn.totp_required, user.id)
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
     user.failed_sign_ins = 0
     user.locked_until = None
     user.last_sign_in_at = now

@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from core.business_hours import Schedule
-from core.config_types import CommaList, Duration, OptionalPath, SettingsGroup, doc
+from core.config_types import CommaList, Duration, OptionalPath, SettingsGroup, Text, doc
 
 
 class GeneralSettings(SettingsGroup):
@@ -232,12 +232,42 @@ class WebSettings(SettingsGroup):
             group="web",
         ),
     )
+    ar_oidc_issuer: Text = Field(
+        None,
+        json_schema_extra=doc(
+            "The company's OpenID Connect identity provider (its issuer URL, as its discovery "
+            "document states it). With a client id and secret, the console's sign-in page offers "
+            "it beside local accounts; it signs in existing, active AR users by verified email "
+            "and creates none ([console.md](console.md)).",
+            group="web",
+        ),
+    )
+    ar_oidc_client_id: Text = Field(
+        None, json_schema_extra=doc("The console's client id at that provider.", group="web")
+    )
+    ar_oidc_client_secret: Text = Field(
+        None,
+        repr=False,
+        json_schema_extra=doc(
+            "The console's client secret at that provider.", group="web", secret=True
+        ),
+    )
     ar_repeat_window: Duration = Field(
         timedelta(hours=72),
         json_schema_extra=doc(
             "An automatic answer counts as not deflected when the same contact asks again about "
             "the same thing within this time ([console.md](console.md)).",
             "`72h`",
+            group="web",
+        ),
+    )
+    ar_rollup_max_age: Duration = Field(
+        timedelta(minutes=1),
+        json_schema_extra=doc(
+            "How old the deflection rollup may be when the dashboard or `ardesk report "
+            "deflection` reads it; older, the reader brings it up to date first. `ardesk clock` "
+            "refreshes it every half of this ([console.md](console.md)).",
+            "`1m`",
             group="web",
         ),
     )
@@ -265,6 +295,11 @@ class WebSettings(SettingsGroup):
         ),
     )
 
+    @property
+    def ar_oidc(self) -> bool:
+        """Whether sign-in through the identity provider is configured."""
+        return bool(self.ar_oidc_issuer and self.ar_oidc_client_id and self.ar_oidc_client_secret)
+
     def schedule(self) -> Schedule:
         """The AR team's business hours (checked at start, so this never fails later)."""
         return Schedule.parse(self.ar_business_hours, self.ar_time_zone, self.ar_holidays)
@@ -277,6 +312,15 @@ class WebSettings(SettingsGroup):
             raise ValueError(
                 f"ARDESK_AR_BUSINESS_HOURS / _TIME_ZONE / _HOLIDAYS: {error}"
             ) from None
+        return self
+
+    @model_validator(mode="after")
+    def _check_oidc(self) -> WebSettings:
+        given = (self.ar_oidc_issuer, self.ar_oidc_client_id, self.ar_oidc_client_secret)
+        if any(given) and not all(given):
+            raise ValueError(
+                "ARDESK_AR_OIDC_ISSUER, _CLIENT_ID and _CLIENT_SECRET go together: set all three"
+            )
         return self
 
 

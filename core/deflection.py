@@ -11,23 +11,24 @@ day, so figures always say when they were taken):
   request naming any) within ``window`` after it, or when it sent links and none was opened.
 - *deflection rate* = deflected ÷ (received − ignored − pending).
 
-Link opens and downloads come from the audit trail (link rows are purged after expiry). The
-dashboard and ``ardesk report deflection`` both call ``figures``, so they always agree.
+Link opens and downloads come from the audit trail (link rows are purged after expiry).
+``daily_counts`` counts per UTC day of receipt; ``figures`` sums those directly, and
+``core.deflection_rollup`` stores them so that the dashboard and ``ardesk report deflection``
+sum stored days instead (and so always agree).
 """
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.config import Settings
 from core.decisions import Decision
 from core.models import (
     Account,
@@ -39,9 +40,9 @@ from core.models import (
     InboundStatus,
     OutboundMessage,
     Resolution,
-    utcnow,
 )
 
+K = TypeVar("K", int, str)
 PENDING = (InboundStatus.received, InboundStatus.processing)
 TOP = 10
 
@@ -54,6 +55,12 @@ class Tally:
     ignored: int = 0
     pending: int = 0
     deflected: int = 0
+    # Why automatic answers were not deflected, and the funnel answer → opened → downloaded.
+    asked_again: int = 0
+    unopened: int = 0
+    with_links: int = 0
+    opened: int = 0
+    downloaded: int = 0
 
     @property
     def needed_answer(self) -> int:
@@ -66,6 +73,13 @@ class Tally:
             return None
         return (Decimal(self.deflected) / Decimal(self.needed_answer)).quantize(Decimal("0.0001"))
 
+    def add(self, other: Tally) -> None:
+        for name in COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+COUNTS = tuple(f.name for f in fields(Tally))
+
 
 @dataclass(frozen=True)
 class Durations:
@@ -74,12 +88,23 @@ class Durations:
     p90_seconds: float | None
 
     @classmethod
-    def of(cls, seconds: list[float]) -> Durations:
-        if not seconds:
+    def of(cls, histogram: Counter[int]) -> Durations:
+        """From a histogram of whole seconds → replies (what the rollup stores per day)."""
+        ordered = sorted(histogram.items())
+        count = sum(histogram.values())
+        if not count:
             return cls(0, None, None)
-        ordered = sorted(seconds)
-        p90 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.9))]
-        return cls(len(ordered), statistics.median(ordered), p90)
+
+        def nth(index: int) -> int:
+            for seconds, replies in ordered:
+                if index < replies:
+                    return seconds
+                index -= replies
+            raise IndexError(index)
+
+        middle = count // 2
+        median = float(nth(middle)) if count % 2 else (nth(middle - 1) + nth(middle)) / 2
+        return cls(count, median, float(nth(min(count - 1, int(count * 0.9)))))
 
 
 @dataclass(frozen=True)
@@ -194,10 +219,26 @@ def _kind(request: _Request) -> str:
     return "answered"
 
 
-def _count(tally: Tally, kind: str, deflected: bool) -> None:
-    tally.received += 1
-    setattr(tally, kind, getattr(tally, kind) + 1)
-    tally.deflected += int(deflected)
+@dataclass
+class Counts:
+    """What ``figures`` sums: per (dimension, key) tallies (``total`` / ``all`` for every
+    request), requests per contact, and reply-time histograms. One per day in the rollup."""
+
+    tallies: dict[tuple[str, str], Tally] = field(default_factory=dict)
+    contacts: Counter[int] = field(default_factory=Counter)
+    replies: dict[str, Counter[int]] = field(
+        default_factory=lambda: {"bot": Counter(), "people": Counter()}
+    )
+
+    def tally(self, dimension: str, key: str) -> Tally:
+        return self.tallies.setdefault((dimension, key), Tally())
+
+    def add(self, other: Counts) -> None:
+        for key, tally in other.tallies.items():
+            self.tally(*key).add(tally)
+        self.contacts.update(other.contacts)
+        for who, histogram in other.replies.items():
+            self.replies[who].update(histogram)
 
 
 def _links_by_request(session: Session, since: datetime, as_of: datetime):
@@ -226,15 +267,11 @@ def _links_by_request(session: Session, since: datetime, as_of: datetime):
     return issued, used("link.open"), used("document.download")
 
 
-def figures(
-    session: Session,
-    since: datetime,
-    until: datetime,
-    *,
-    as_of: datetime,
-    window: timedelta,
-    minutes_per_request: int,
-) -> Figures:
+def daily_counts(
+    session: Session, since: datetime, until: datetime, *, as_of: datetime, window: timedelta
+) -> dict[date, Counts]:
+    """The counts of the requests received in ``[since, until)``, as of ``as_of``, per UTC day
+    of receipt: what the rollup stores, and what ``figures`` sums directly."""
     until = min(until, as_of)
     requests = _requests(session, since, until)
     # Repeats may arrive up to ``window`` after the range, but never after ``as_of``.
@@ -245,11 +282,17 @@ def figures(
             by_contact[request.contact_id].append(request)
     issued, opened, downloaded = _links_by_request(session, since, as_of)
 
-    total, channels, intents, accounts = Tally(), defaultdict(Tally), defaultdict(Tally), {}
-    repeats = unopened = 0
+    days: dict[date, Counts] = defaultdict(Counts)
     for request in requests.values():
         kind = _kind(request)
-        deflected = False
+        links = issued.get(request.id, set())
+        tally = Tally(
+            received=1,
+            with_links=int(bool(links)),
+            opened=int(bool(links & opened)),
+            downloaded=int(bool(links & downloaded)),
+        )
+        setattr(tally, kind, 1)
         if kind == "answered":
             asked_again = any(
                 other.id != request.id
@@ -257,17 +300,67 @@ def figures(
                 and request.same_thing(other)
                 for other in by_contact.get(request.contact_id or -1, [])
             )
-            links = issued.get(request.id, set())
             never_opened = bool(links) and not (links & opened)
-            repeats += asked_again
-            unopened += never_opened and not asked_again
-            deflected = not asked_again and not never_opened
-        _count(total, kind, deflected)
-        _count(channels[request.channel], kind, deflected)
-        _count(intents[request.primary_intent], kind, deflected)
-        _count(accounts.setdefault(request.account, Tally()), kind, deflected)
+            tally.asked_again = int(asked_again)
+            tally.unopened = int(never_opened and not asked_again)
+            tally.deflected = int(not asked_again and not never_opened)
+        counts = days[_day(request.received_at)]
+        keys = (("total", "all"), ("channel", request.channel),
+                ("intent", request.primary_intent), ("account", request.account))  # fmt: skip
+        for dimension, key in keys:
+            counts.tally(dimension, key).add(tally)
+        if request.contact_id and request.status is not InboundStatus.ignored:
+            counts.contacts[request.contact_id] += 1
+    for received, seconds in _bot_replies(session, requests):
+        days[_day(received)].replies["bot"][seconds] += 1
+    for received, seconds in _person_replies(session, since, until):
+        days[_day(received)].replies["people"][seconds] += 1
+    return dict(days)
 
-    answered_with_links = [ids for rid, ids in issued.items() if rid in requests]
+
+def _day(moment: datetime) -> date:
+    return moment.astimezone(UTC).date()
+
+
+def _seconds(start: datetime, end: datetime) -> int:
+    """Whole seconds, never negative: the unit the rollup's histograms keep."""
+    return max(0, int((end - start).total_seconds()))
+
+
+def figures(
+    session: Session,
+    since: datetime,
+    until: datetime,
+    *,
+    as_of: datetime,
+    window: timedelta,
+    minutes_per_request: int,
+) -> Figures:
+    """The figures computed directly from the requests (the rollup must agree with these)."""
+    total = Counts()
+    for counts in daily_counts(session, since, until, as_of=as_of, window=window).values():
+        total.add(counts)
+    return assemble(session, total, since, min(until, as_of), as_of=as_of, window=window,
+                    minutes_per_request=minutes_per_request)  # fmt: skip
+
+
+def assemble(
+    session: Session,
+    counts: Counts,
+    since: datetime,
+    until: datetime,
+    *,
+    as_of: datetime,
+    window: timedelta,
+    minutes_per_request: int,
+) -> Figures:
+    """Figures from summed counts, plus what is read live (workload, the oldest open hand-off)."""
+
+    def dimension(name: str) -> dict[str, Tally]:
+        return dict(sorted((key, t) for (dim, key), t in counts.tallies.items() if dim == name))
+
+    total = counts.tallies.get(("total", "all"), Tally())
+    accounts = dimension("account")
     return Figures(
         since=since,
         until=until,
@@ -275,22 +368,16 @@ def figures(
         window_hours=int(window.total_seconds() // 3600),
         minutes_per_request=minutes_per_request,
         total=total,
-        by_channel=dict(sorted(channels.items())),
-        by_intent=dict(sorted(intents.items())),
-        by_account=dict(sorted(accounts.items())),
-        not_deflected_repeat=repeats,
-        not_deflected_unopened=unopened,
-        bot_reply=_bot_reply(session, requests),
-        person_reply=_person_reply(session, since, until),
-        funnel=Funnel(
-            answers_with_links=len(answered_with_links),
-            opened=sum(1 for ids in answered_with_links if ids & opened),
-            downloaded=sum(1 for ids in answered_with_links if ids & downloaded),
-        ),
-        repeat_contacts=_top_contacts(session, requests.values()),
-        repeat_accounts=Counter(
-            r.account for r in requests.values() if r.status is not InboundStatus.ignored
-        ).most_common(TOP),
+        by_channel=dimension("channel"),
+        by_intent=dimension("intent"),
+        by_account=accounts,
+        not_deflected_repeat=total.asked_again,
+        not_deflected_unopened=total.unopened,
+        bot_reply=Durations.of(counts.replies["bot"]),
+        person_reply=Durations.of(counts.replies["people"]),
+        funnel=Funnel(total.with_links, total.opened, total.downloaded),
+        repeat_contacts=_top_contacts(session, counts.contacts),
+        repeat_accounts=top({key: t.received - t.ignored for key, t in accounts.items()}),
         workload=_workload(session, since, until),
         oldest_open_handoff=session.scalar(
             select(func.min(InboundMessage.received_at))
@@ -300,9 +387,14 @@ def figures(
     )
 
 
-def _bot_reply(session: Session, requests: dict[int, _Request]) -> Durations:
+def top(counts: Mapping[K, int]) -> list[tuple[K, int]]:
+    """The ``TOP`` largest, ties by key: the same order however the counts were summed."""
+    return sorted(((k, n) for k, n in counts.items() if n), key=lambda kn: (-kn[1], kn[0]))[:TOP]
+
+
+def _bot_replies(session: Session, requests: dict[int, _Request]):
+    """(received, seconds to the first reply) of each automatic answer."""
     answered = [r.id for r in requests.values() if _kind(r) == "answered"]
-    seconds: list[float] = []
     for chunk in _chunks(answered, 5000):
         for received, first in session.execute(
             select(InboundMessage.received_at, func.min(OutboundMessage.created_at))
@@ -310,11 +402,10 @@ def _bot_reply(session: Session, requests: dict[int, _Request]) -> Durations:
             .where(InboundMessage.id.in_(chunk))
             .group_by(InboundMessage.id, InboundMessage.received_at)
         ):
-            seconds.append(max(0.0, (first - received).total_seconds()))
-    return Durations.of(seconds)
+            yield received, _seconds(received, first)
 
 
-def _person_reply(session: Session, since: datetime, until: datetime) -> Durations:
+def _person_replies(session: Session, since: datetime, until: datetime):
     rows = session.execute(
         select(InboundMessage.received_at, Handoff.resolved_at)
         .join(Handoff, Handoff.inbound_message_id == InboundMessage.id)
@@ -324,13 +415,11 @@ def _person_reply(session: Session, since: datetime, until: datetime) -> Duratio
             InboundMessage.received_at < until,
         )
     )
-    return Durations.of([(done - received).total_seconds() for received, done in rows])
+    return [(received, _seconds(received, done)) for received, done in rows]
 
 
-def _top_contacts(session: Session, requests: Iterable[_Request]) -> list[tuple[str, int]]:
-    counts = Counter(
-        r.contact_id for r in requests if r.contact_id and r.status is not InboundStatus.ignored
-    ).most_common(TOP)
+def _top_contacts(session: Session, contacts: Mapping[int, int]) -> list[tuple[str, int]]:
+    counts = top(contacts)
     emails = dict(
         session.execute(
             select(Contact.id, Contact.email).where(Contact.id.in_([c for c, _ in counts]))
@@ -371,18 +460,4 @@ def day_range(since: date, until: date | None, now: datetime) -> tuple[datetime,
     return (
         datetime.combine(since, time.min, tzinfo=UTC),
         datetime.combine(last + timedelta(days=1), time.min, tzinfo=UTC),
-    )
-
-
-def for_settings(session: Session, settings: Settings, since: date, until: date | None) -> Figures:
-    """The figures with the configured window and minutes per request, as of now."""
-    now = utcnow()
-    start, end = day_range(since, until, now)
-    return figures(
-        session,
-        start,
-        end,
-        as_of=now,
-        window=settings.ar_repeat_window,
-        minutes_per_request=settings.ar_minutes_per_request,
     )

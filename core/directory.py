@@ -81,14 +81,7 @@ def add_contact(
     """Add a contact; an address forgotten on request only with ``allow_forgotten`` (which
     takes it off the suppression list)."""
     address = normalise_email(email)
-    name = (name or "").strip()
-    if not name:
-        raise InvalidInput("a contact needs a name")
-    roles = role_names(session)
-    if role not in roles:
-        raise InvalidInput(f"unknown role {role!r} (roles: {', '.join(roles)})")
-    if language is not None and language not in LANGUAGES:
-        raise InvalidInput(f"unsupported language {language!r} (one of {', '.join(LANGUAGES)})")
+    name = _checked(session, name, role, language)
     exists = session.scalar(
         select(func.count())
         .select_from(Contact)
@@ -108,3 +101,33 @@ def add_contact(
     session.add(contact)
     session.flush()
     return contact
+
+
+def _checked(session: Session, name: str, role: str, language: str | None) -> str:
+    """The name, stripped, once name, role and language are acceptable for a contact."""
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise InvalidInput("a contact needs a name (at most 200 characters)")
+    roles = role_names(session)
+    if role not in roles:
+        raise InvalidInput(f"unknown role {role!r} (roles: {', '.join(roles)})")
+    if language is not None and language not in LANGUAGES:
+        raise InvalidInput(f"unsupported language {language!r} (one of {', '.join(LANGUAGES)})")
+    return name
+
+
+def edit_contact(
+    session: Session, contact: Contact, *, name: str, role: str, language: str | None
+) -> dict[str, tuple]:
+    """Change what AR may change about a contact; returns each changed field's (old, new). The
+    address stays: a new address is a new contact (links and history belong to the old one)."""
+    name = _checked(session, name, role, language)
+    changed = {
+        field: (getattr(contact, field), value)
+        for field, value in (("name", name), ("role", role), ("language", language))
+        if getattr(contact, field) != value
+    }
+    for field, (_, value) in changed.items():
+        setattr(contact, field, value)
+    session.flush()
+    return changed

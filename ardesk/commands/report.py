@@ -1,13 +1,13 @@
-"""`ardesk report deflection`: the dashboard's figures on the command line, from the same
-function (``core.deflection``), so both always agree."""
+"""`ardesk report deflection`: the dashboard's figures on the command line, read from the same
+rollup (``core.deflection_rollup``), so both always agree."""
 
 from __future__ import annotations
 
 import click
 
 from ardesk.runtime import clean_errors, pass_runtime, print_json, print_table
-from core.deflection import for_settings
 from core.deflection_report import as_json, tables
+from core.deflection_rollup import for_settings
 
 
 @click.group("report")
@@ -22,7 +22,7 @@ def report() -> None:
 @pass_runtime
 @clean_errors
 def deflection(runtime, since, until, as_json_output) -> None:
-    """Requests, automatic answers, hand-offs and the deflection rate, as of now."""
+    """Requests, automatic answers, hand-offs and the deflection rate, as of the last refresh."""
     with runtime.db.admin_session() as session:
         figures = for_settings(
             session, runtime.settings, since.date(), until.date() if until else None

@@ -7,6 +7,13 @@ from core.models.base import AccountOwned, AccountScoped, Base, Exact, UTCDateTi
 from core.models.chat import ChatMapping, ChatPlace
 from core.models.contact import LANGUAGES, Contact
 from core.models.correction import Correction
+from core.models.deflection_rollup import (
+    DeflectionContact,
+    DeflectionDay,
+    DeflectionReplyTime,
+    DeflectionState,
+    DeflectionTally,
+)
 from core.models.document import Document, DocumentKind
 from core.models.handoff import Handoff, HandoffNote, Resolution
 from core.models.heartbeat import Heartbeat, ProcessKind, ProcessState
@@ -57,6 +64,11 @@ __all__ = [
     "ChatPlace",
     "Contact",
     "Correction",
+    "DeflectionContact",
+    "DeflectionDay",
+    "DeflectionReplyTime",
+    "DeflectionState",
+    "DeflectionTally",
     "Document",
     "DocumentKind",
     "Exact",

@@ -32,6 +32,8 @@ class Handoff(Base):
             sqlite_where=text("resolution IS NULL"),
             postgresql_where=text("resolution IS NULL"),
         ),
+        # The deflection dashboard counts each agent's resolutions in a range of days.
+        Index("ix_handoffs_resolved_by_at", "resolved_by", "resolved_at"),
     )
 
     inbound_message_id: Mapped[int] = mapped_column(

@@ -8,9 +8,17 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from ardesk.clock import leadership, link_cleanup_job
+from ardesk.clock import deflection_job, leadership, link_cleanup_job
 from core import links
-from core.models import AccessLink, LinkScope, utcnow
+from core.models import (
+    AccessLink,
+    DeflectionState,
+    DeflectionTally,
+    InboundMessage,
+    InboundStatus,
+    LinkScope,
+    utcnow,
+)
 from tests.support import builders as b
 
 
@@ -69,3 +77,18 @@ def test_it_purges_links_long_expired_and_keeps_the_rest(db):
             s.scalar(select(func.count()).select_from(AccessLink).where(AccessLink.id == old.id))
             == 0
         )
+
+
+def test_the_deflection_job_keeps_the_rollup_within_its_age(db):
+    job = deflection_job(db, db.settings)
+    assert job.interval_seconds == db.settings.ar_rollup_max_age.total_seconds() / 2
+    with db.admin_session() as s:
+        s.add(InboundMessage(channel="email", dedupe_key="<m@x>", sender="a@b.example",
+                             raw=b"", status=InboundStatus.ignored,
+                             received_at=utcnow() - timedelta(days=5)))  # fmt: skip
+    assert job.run() >= 6  # the day of that request to today
+    with db.admin_session() as s:
+        tally = s.get(DeflectionTally, ("total", "all", (utcnow() - timedelta(days=5)).date()))
+        assert (tally.received, tally.ignored) == (1, 1)
+        assert s.get(DeflectionState, 1).refreshed_at > utcnow() - timedelta(minutes=1)
+    assert job.run() == 0  # nothing changed since

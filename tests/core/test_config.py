@@ -71,6 +71,7 @@ def test_production_refuses_to_start_without_what_it_needs(tmp_path, missing, me
         ("ARDESK_SMTP_INTAKE_MAX_BYTES", "-1", "ARDESK_SMTP_INTAKE_MAX_BYTES"),
         ("ARDESK_HANDOFF_ACK", "perhaps", "ARDESK_HANDOFF_ACK"),
         ("ARDESK_IMAP_POLL_INTERVAL", "0", "ARDESK_IMAP_POLL_INTERVAL"),
+        ("ARDESK_AR_OIDC_ISSUER", "https://idp.example", "ARDESK_AR_OIDC_ISSUER, _CLIENT_ID"),
     ],
 )
 def test_a_bad_value_is_one_line_naming_the_variable(tmp_path, variable, value, message):

@@ -32,7 +32,9 @@ def sign_in():
     if request.method == "GET":
         if staff.current() is not None:
             return redirect(_next_page(), 303)
-        return render_template("console/sign_in.html", next=_next_page(), email="")
+        return render_template(
+            "console/sign_in.html", next=_next_page(), email="", oidc=app_settings().ar_oidc
+        )
     settings = app_settings()
     email = request.form.get("email", "").strip()
     with staff.database().admin_session() as session:
@@ -60,7 +62,9 @@ def sign_in():
             return response
     flash(str(MESSAGES.get(result.outcome, WRONG)), "error")
     status = 429 if result.outcome is SignIn.locked else 401
-    page = render_template("console/sign_in.html", next=_next_page(), email=email)
+    page = render_template(
+        "console/sign_in.html", next=_next_page(), email=email, oidc=settings.ar_oidc
+    )
     return page, status
 
 

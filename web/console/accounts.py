@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from core import links
-from core.models import AccessLink, Account, Contact
+from core.directory import role_names
+from core.models import LANGUAGES, AccessLink, Account, Contact
 from web.console import blueprint, staff
 
 MAX_ACCOUNTS = 50
@@ -40,7 +41,13 @@ def account(account_id: int):
         active = links.active_links(session, account_id=account_id)
         names = {contact.id: contact.name for contact in contacts}
         return render_template(
-            "console/account.html", account=found, contacts=contacts, links=active, names=names
+            "console/account.html",
+            account=found,
+            contacts=contacts,
+            links=active,
+            names=names,
+            roles=role_names(session),
+            languages=LANGUAGES,
         )
 
 

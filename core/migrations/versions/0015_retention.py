@@ -5,7 +5,7 @@ Neither new table is granted to the customer-facing role: only ``ardesk contacts
 sync and ``contacts add`` (all on the privileged role) read or write them.
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-06
 """
 

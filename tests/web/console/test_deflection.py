@@ -14,10 +14,12 @@ from click.testing import CliRunner
 from sqlalchemy import select, update
 
 from ardesk.cli import main
-from core.deflection import figures
-from core.models import InboundMessage, utcnow
+from core import deflection_rollup as rollup
+from core.deflection import day_range, figures
+from core.models import InboundMessage, InboundStatus, utcnow
 from tests.bot.conftest import eml, world  # noqa: F401  (the supplier and its customers)
 from tests.bot.support import handle, with_headers
+from tests.support import builders as b
 from tests.support.cli import cli_env
 from tests.web.conftest import follow
 
@@ -128,3 +130,92 @@ def test_every_dashboard_table_exports_as_csv(fed, admin):
     assert rows[0][:3] == ["channel", "received", "answered automatically"]
     assert rows[1][0] == "email" and rows[1][1] == "5"
     assert admin.get("/ar/dashboard/nothing.csv").status_code == 404
+
+
+def _whole_days(days: int):
+    now = utcnow()
+    return day_range((now - timedelta(days=days)).date(), None, now)
+
+
+def test_the_rollup_agrees_with_the_direct_computation(fed):
+    settings = fed.settings
+    since, until = _whole_days(29)
+    with fed.admin_session() as s:
+        stored = rollup.read(s, settings, since, until)
+        direct = figures(s, since, until, as_of=stored.as_of, window=settings.ar_repeat_window,
+                         minutes_per_request=settings.ar_minutes_per_request)  # fmt: skip
+    assert stored == direct
+    assert stored.total.deflected == 2 and stored.not_deflected_repeat == 1
+    assert stored.repeat_contacts[0][1] == 2  # Karen asked twice
+
+
+def _refresh_and_compare(db, since, until):
+    settings = db.settings
+    with db.admin_session() as s:
+        done = rollup.refresh(s, settings)
+        stored = rollup.read(s, settings, since, until)
+        direct = figures(s, since, until, as_of=done.at, window=settings.ar_repeat_window,
+                         minutes_per_request=settings.ar_minutes_per_request)  # fmt: skip
+    assert stored == direct and stored.as_of == done.at
+    return done, stored
+
+
+def test_the_rollup_recomputes_the_days_a_repeat_or_a_late_link_open_changes(db, app):
+    """Karen's answer ten days ago was never opened; Claire's two days ago was. Karen opens her
+    link today (an old day changes through the audit trail), then Claire asks again today (a
+    day within the repeat window changes)."""
+    karen = handle(db, eml("outlook_invoice_copy_en.eml"))
+    claire = handle(db, eml("apple_balance_fr.eml"))
+    _open_links(app, claire)
+    now = utcnow()
+    with db.admin_session() as s:
+        ids = s.scalars(select(InboundMessage.id).order_by(InboundMessage.id)).all()
+        for ident, back in zip(ids, (10, 2), strict=True):
+            s.execute(update(InboundMessage).where(InboundMessage.id == ident)
+                      .values(received_at=now - timedelta(days=back)))  # fmt: skip
+    since, until = _whole_days(29)
+    _, before = _refresh_and_compare(db, since, until)
+    assert (before.total.answered, before.total.deflected) == (2, 1)
+    assert before.not_deflected_unopened == 1
+
+    _open_links(app, karen)
+    done, opened = _refresh_and_compare(db, since, until)
+    assert (now - timedelta(days=10)).date() in done.days
+    assert opened.total.deflected == 2 and opened.not_deflected_unopened == 0
+
+    again = handle(db, with_headers(eml("apple_balance_fr.eml"), Message_ID="<again@c>"))
+    _open_links(app, again)
+    done, repeated = _refresh_and_compare(db, since, until)
+    assert (now - timedelta(days=2)).date() in done.days
+    assert repeated.total.deflected == 2  # Karen's, and Claire's second; not her first
+    assert repeated.not_deflected_repeat == 1
+
+
+def test_readers_see_the_rollup_as_of_its_last_refresh(fed, tmp_path):
+    since, until = _whole_days(29)
+    with fed.admin_session() as s:
+        first = rollup.read(s, fed.settings, since, until)
+    handle(fed, with_headers(eml("outlook_invoice_copy_en.eml"), Message_ID="<third@b>"))
+    with fed.admin_session() as s:
+        within = rollup.read(s, fed.settings, since, until)  # younger than a minute: as it was
+        fresh = rollup.read(s, fed.settings.replace(ar_rollup_max_age=timedelta(0)), since, until)
+    assert within.as_of == first.as_of and within.total.received == 5
+    assert fresh.as_of > first.as_of and fresh.total.received == 6
+
+
+def test_the_page_shows_the_busiest_accounts_and_the_csv_all(db, admin):
+    with db.admin_session() as s:
+        for n in range(30):
+            account = b.account(s, f"Z{n:02d}", f"Zeta {n}")
+            for m in range(n % 3 + 1):
+                s.add(InboundMessage(channel="email", dedupe_key=f"<z{n}-{m}@x>", raw=b"",
+                                     sender="ap@zeta.example", status=InboundStatus.ignored,
+                                     account_id=account.id))  # fmt: skip
+    page = admin.get("/ar/dashboard").text
+    accounts = page.split('id="table-accounts"', 1)[1].split("</section>", 1)[0]
+    assert accounts.count("<tr>") == 1 + 25  # the header, and the 25 busiest
+    assert "The 25 with most requests of 30" in accounts
+    # Ten accounts asked 3 times, ten twice, ten once: five of the last are left off.
+    assert "<td>Z29</td>" in accounts and "<td>Z27</td>" not in accounts
+    rows = list(csv.reader(io.StringIO(admin.get("/ar/dashboard/accounts.csv").text)))
+    assert len(rows) == 1 + 30

@@ -4,8 +4,8 @@ so the worker's and the outbox's log lines about it carry the id the web's lines
 Only a nullable column is added: code of the release before keeps storing and reading messages
 while this runs.
 
-Revision ID: 0018
-Revises: 0013
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-11-30
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0018"
+revision: str = "0016"
 down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
