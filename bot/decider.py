@@ -77,11 +77,11 @@ class DecisionProcess:
         log.info("decision process ready in %.1f s", time.monotonic() - started)
 
     def decide(self, message_id: int) -> Outcome:
-        if self._process is None or not self._process.is_alive():
-            self.start()
+        if self._process is None or not self._process.is_alive() or not self._follow_model():
+            self.close()
+            self.start()  # a fresh child loads the folder's newest model
         assert self._conn is not None
         try:
-            self._follow_model()
             self._conn.send(message_id)
             if self._conn.poll(self.deadline):
                 return Outcome(self._conn.recv())
@@ -91,17 +91,22 @@ class DecisionProcess:
         self.close()  # kills the runaway: nothing else can stop a regex mid-match
         return Outcome.overdue
 
-    def _follow_model(self) -> None:
-        """Have the child load a newer model before the next message (once per version)."""
+    def _follow_model(self) -> bool:
+        """Have the child load a newer model before the next message (asked once per version);
+        False when the child did not answer."""
         assert self._conn is not None
         seen = intent_model.version(self.settings)
         if seen == self._model_version:
-            return
+            return True
         self._model_version = seen
-        self._conn.send(RELOAD)
-        if not self._conn.poll(STARTUP_TIMEOUT):
-            raise OSError("the decision process did not answer a reload")
-        log.info("intent model check: %s", self._conn.recv())
+        try:
+            self._conn.send(RELOAD)
+            if self._conn.poll(STARTUP_TIMEOUT):
+                log.info("intent model check: %s", self._conn.recv())
+                return True
+        except (EOFError, OSError):
+            pass
+        return False
 
     def close(self) -> None:
         """Stop the child at once (SIGKILL); it holds nothing that needs a clean exit."""
