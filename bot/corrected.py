@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy.orm import undefer
+from sqlalchemy import select
+from sqlalchemy.orm import Session, undefer
 
 from bot.channels import channel_for
 from bot.process import decide
@@ -67,6 +68,7 @@ def correct(
             raise LookupError(message_id)
         inbound = channel_for(message.channel).parse(message.raw, message.received_at)
         understanding = reading.understanding(inbound.text)
+        understood = _understood_by_bot(session, message)
         session.add(
             Correction(
                 inbound_message_id=message_id,
@@ -80,6 +82,7 @@ def correct(
                 po_numbers=list(reading.po_numbers),
                 period_from=reading.period[0] if reading.period else None,
                 period_to=reading.period[1] if reading.period else None,
+                understood=understood,
             )
         )
         index_terms(session, message_id, {"understanding": understanding.to_dict()})
@@ -93,3 +96,19 @@ def correct(
         with db.admin_session() as session:
             reopen(session, message_id)
     return decision
+
+
+def _understood_by_bot(session: Session, message: InboundMessage) -> list[str] | None:
+    """The intents the bot itself read: an earlier correction knows them (once answered from a
+    correction, the decision record holds the person's reading), else the decision record."""
+    earlier = session.scalar(
+        select(Correction)
+        .where(Correction.inbound_message_id == message.id)
+        .order_by(Correction.id)
+        .limit(1)
+    )
+    if earlier is not None:
+        return earlier.understood
+    understanding = (message.decision or {}).get("understanding") or {}
+    intents = understanding.get("intents")
+    return [str(name) for name in intents] if intents else None

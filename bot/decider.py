@@ -6,6 +6,11 @@ child that processes one message at a time. When a message is not decided within
 the worker kills the child — its open transaction dies with its connection, so nothing of the
 half-made decision is kept — hands the message to AR with the reason, and starts a fresh child
 for the next message. The common path costs one round trip over a pipe.
+
+The child reads the intent model (``bot.intent_model``). Before each message the worker looks at
+the model folder's version (a few ``stat`` calls); when it changed, it asks the child to load the
+new model first, outside any message's deadline. The child swaps it in only once it loaded in full,
+and keeps the old one if it does not.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import signal
 import time
 from multiprocessing.connection import Connection
 
+from bot import intent_model
 from core import logs
 from core.config import Settings
 
@@ -24,6 +30,8 @@ log = logging.getLogger(__name__)
 
 # Starting a child loads the pipeline and the language model: generous, and not the deadline.
 STARTUP_TIMEOUT = 120.0
+#: Sent instead of a message id: load the model folder's newer model, if it has one.
+RELOAD = "reload-model"
 WARM_UP = (
     b"From: warm-up@ardesk.invalid\r\nTo: ar@ardesk.invalid\r\nSubject: Copy of invoice 1\r\n"
     b"Message-ID: <warm-up@ardesk.invalid>\r\n\r\nPlease send a copy of invoice 1. Thanks\r\n"
@@ -48,8 +56,11 @@ class DecisionProcess:
         self._logs = logs.configured()  # the child writes its lines as this process does
         self._process: multiprocessing.process.BaseProcess | None = None
         self._conn: Connection | None = None
+        self._model_version: intent_model.Version = ()
 
     def start(self) -> None:
+        # Read before the child loads: a model written meanwhile is asked for before a message.
+        self._model_version = intent_model.version(self.settings)
         parent, child = self._context.Pipe()
         process = self._context.Process(
             target=_serve,
@@ -71,8 +82,9 @@ class DecisionProcess:
         log.info("decision process ready in %.1f s", time.monotonic() - started)
 
     def decide(self, message_id: int) -> Outcome:
-        if self._process is None or not self._process.is_alive():
-            self.start()
+        if self._process is None or not self._process.is_alive() or not self._follow_model():
+            self.close()
+            self.start()  # a fresh child loads the folder's newest model
         assert self._conn is not None
         try:
             self._conn.send(message_id)
@@ -83,6 +95,23 @@ class DecisionProcess:
             return Outcome.crashed
         self.close()  # kills the runaway: nothing else can stop a regex mid-match
         return Outcome.overdue
+
+    def _follow_model(self) -> bool:
+        """Have the child load a newer model before the next message (asked once per version);
+        False when the child did not answer."""
+        assert self._conn is not None
+        seen = intent_model.version(self.settings)
+        if seen == self._model_version:
+            return True
+        self._model_version = seen
+        try:
+            self._conn.send(RELOAD)
+            if self._conn.poll(STARTUP_TIMEOUT):
+                log.info("intent model check: %s", self._conn.recv())
+                return True
+        except (EOFError, OSError):
+            pass
+        return False
 
     def close(self) -> None:
         """Stop the child at once (SIGKILL); it holds nothing that needs a clean exit."""
@@ -125,6 +154,9 @@ def _serve(settings: Settings, conn: Connection, setup: logs.LogSetup | None = N
             message_id = conn.recv()
         except (EOFError, OSError):  # the worker is gone
             break
+        if message_id == RELOAD:
+            conn.send(_reload(settings))
+            continue
         try:
             with message_scope(db, message_id):
                 decided = process(db, settings, message_id) is not None
@@ -133,3 +165,11 @@ def _serve(settings: Settings, conn: Connection, setup: logs.LogSetup | None = N
             decided = False
         conn.send((Outcome.decided if decided else Outcome.failed).value)
     db.dispose()
+
+
+def _reload(settings: Settings) -> str:
+    try:
+        return intent_model.refresh(settings).value
+    except Exception:  # no model usable at all: each message will say so and go to AR
+        log.exception("loading the intent model failed")
+        return intent_model.Refresh.refused.value

@@ -1,5 +1,5 @@
-"""Understand: the text of the request, read by ``intents`` (pure, no database), helped by the
-invoice-number formats of the sender's accounts.
+"""Understand: the text of the request, read by ``intents`` (pure, no database) with the model in
+use (``bot.intent_model``), helped by the invoice-number formats of the sender's accounts.
 
 Understanding is a pure function of the text, so if it raises it will raise again: retrying is
 pointless and the customer would wait for nothing. The request goes to AR at once instead, with
@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 import intents
-from bot import failpoints
+from bot import failpoints, intent_model
 from bot.context import Action, Context
 from bot.resolve.matching import invoice_patterns
 
@@ -26,12 +26,15 @@ def understand(ctx: Context) -> None:
     for contact in ctx.contacts:
         patterns.extend(invoice_patterns(ctx.db, contact.account_id))
     try:
+        model = intent_model.active(ctx.settings)
         ctx.understanding = intents.understand(
             ctx.inbound.subject,
             ctx.inbound.text,
             ctx.inbound.received_at.date(),
             channel="email" if ctx.inbound.channel == "email" else "chat",
             invoice_patterns=tuple(dict.fromkeys(patterns)),
+            nlp=model.nlp,
+            thresholds=model.thresholds,
         )
     except Exception as error:  # RecursionError included: it is an Exception
         log.warning("understanding failed (%s): handed to AR", type(error).__name__)

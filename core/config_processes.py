@@ -6,11 +6,23 @@ from datetime import timedelta
 
 from pydantic import Field
 
-from core.config_types import CommaList, Duration, SettingsGroup, Text, doc
+from core.config_types import CommaList, Duration, OptionalPath, SettingsGroup, Text, doc
 
 
 class WorkerSettings(SettingsGroup):
-    """Deadlines, leases and retries of the worker; the clock's link clean-up."""
+    """Deadlines, leases and retries of the worker; the clock's link clean-up; the intent model."""
+
+    model_dir: OptionalPath = Field(
+        None,
+        json_schema_extra=doc(
+            "The folder of the intent model and its `thresholds.json` that workers read and "
+            "`ardesk intents train` writes (with `--corrections`, AR's corrections included). "
+            "A worker checks it between messages and loads a newer model without a restart; "
+            "a model that does not load is refused with one log line and the one in use kept.",
+            "the model shipped in `intents/model`",
+            group="worker",
+        ),
+    )
 
     message_deadline: Duration = Field(
         timedelta(seconds=10),

@@ -6,8 +6,11 @@ vocabulary is small and distinct per language, and one model loads once and batc
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,6 +20,9 @@ from spacy.language import Language
 from intents.result import INTENTS
 
 MODEL_DIR = Path(__file__).with_name("model")
+#: What a model folder was trained on; written last by `intents.train`, so a folder whose
+#: manifest changed holds a complete new model.
+MANIFEST = "training.json"
 
 #: Hash table size of the bag-of-words features. 2**17 rows x 7 labels keeps the model near 4 MB.
 BOW_LENGTH = 2**17
@@ -55,6 +61,88 @@ def load(path: str | None = None) -> Language:
     if not (directory / "config.cfg").exists():
         raise FileNotFoundError(f"no intent model at {directory}; run `ardesk intents train`")
     return spacy.load(directory)
+
+
+def version(directory: Path) -> tuple[tuple[str, int, int], ...]:
+    """A cheap fingerprint of a model folder (the manifest, or spaCy's meta.json, and the
+    thresholds): it changes when a training or a calibration finishes writing there."""
+    marks = []
+    for name in (MANIFEST if (directory / MANIFEST).exists() else "meta.json", "thresholds.json"):
+        try:
+            stat = (directory / name).stat()
+        except OSError:
+            continue
+        marks.append((name, stat.st_mtime_ns, stat.st_size))
+    return tuple(marks)
+
+
+def load_checked(directory: Path) -> Language:
+    """Load a model folder afresh (not cached) and prove it answers: a model that cannot load,
+    lacks an intent or fails on a message raises ValueError with a one-line reason."""
+    if not (directory / "config.cfg").exists():
+        raise ValueError(f"no intent model at {directory}")
+    try:
+        nlp = spacy.load(directory)
+    except Exception as error:  # spaCy and its readers raise many kinds for a damaged file
+        reason = f"does not load ({type(error).__name__})"
+        raise ValueError(f"the model at {directory} {reason}") from None
+    if "textcat_multilabel" not in nlp.pipe_names:
+        raise ValueError(f"the model at {directory} has no intent classifier")
+    labels = set(nlp.get_pipe("textcat_multilabel").labels)
+    if labels != set(INTENTS):
+        raise ValueError(f"the model at {directory} knows other intents: {sorted(labels)}")
+    try:
+        (scores,) = predict(["please send a copy of invoice 1"], nlp=nlp)
+    except Exception as error:
+        reason = f"fails to score ({type(error).__name__})"
+        raise ValueError(f"the model at {directory} {reason}") from None
+    if not all(0.0 <= value <= 1.0 for value in scores.values()):
+        raise ValueError(f"the model at {directory} scores outside 0..1")
+    return nlp
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """What a trained model folder was trained on (no message text: correction ids only)."""
+
+    seed: int
+    epochs: int
+    examples: int
+    corrections: tuple[str, ...] = ()
+    correction_weight: int = 0
+    trained_at: str = ""
+
+    def write(self, directory: Path) -> Path:
+        """Write atomically (a reader sees the old manifest or the new, never half of one)."""
+        path = directory / MANIFEST
+        temporary = directory / f".{MANIFEST}.{os.getpid()}"
+        data = {
+            "seed": self.seed,
+            "epochs": self.epochs,
+            "examples": self.examples,
+            "corrections": list(self.corrections),
+            "correction_weight": self.correction_weight,
+            "trained_at": self.trained_at,
+        }
+        temporary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        os.replace(temporary, path)
+        return path
+
+    @classmethod
+    def read(cls, directory: Path) -> Manifest | None:
+        """The folder's manifest; None for a model without one (the shipped model)."""
+        try:
+            data = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return cls(
+            seed=int(data.get("seed", 0)),
+            epochs=int(data.get("epochs", 0)),
+            examples=int(data.get("examples", 0)),
+            corrections=tuple(str(i) for i in data.get("corrections", ())),
+            correction_weight=int(data.get("correction_weight", 0)),
+            trained_at=str(data.get("trained_at", "")),
+        )
 
 
 def predict(

@@ -61,9 +61,23 @@ class Thresholds:
 
 @lru_cache(maxsize=4)
 def load(directory: str) -> Thresholds:
-    """The thresholds shipped beside a model; the defaults when there are none."""
-    path = Path(directory) / FILE_NAME
-    return Thresholds.from_json(path.read_text(encoding="utf-8")) if path.exists() else Thresholds()
+    """The thresholds shipped beside a model; the defaults when there are none (cached)."""
+    return read(Path(directory))
+
+
+def read(directory: Path) -> Thresholds:
+    """The thresholds beside a model, read now; ValueError when the file is malformed."""
+    path = directory / FILE_NAME
+    if not path.exists():
+        return Thresholds()
+    try:
+        thresholds = Thresholds.from_json(path.read_text(encoding="utf-8"))
+    except (ValueError, TypeError, AttributeError) as error:
+        raise ValueError(f"{path} is not a thresholds file ({type(error).__name__})") from None
+    values = [*thresholds.choose.values(), *thresholds.clause.values()]
+    if not all(isinstance(v, int | float) and 0.0 <= v <= OFF for v in values):
+        raise ValueError(f"{path} holds a threshold outside 0..{OFF}")
+    return thresholds
 
 
 @dataclass(frozen=True, slots=True)

@@ -93,11 +93,13 @@ def understand(
     channel: str = "email",
     invoice_patterns: Sequence[str] = (),
     nlp: Language | None = None,
+    thresholds: Thresholds | None = None,
 ) -> Understanding:
+    """Understand one message, with the shipped model and thresholds unless given others."""
     message = Message(
         subject or "", body or "", received or date.today(), channel, tuple(invoice_patterns)
     )
-    return understand_many([message], nlp=nlp)[0]
+    return understand_many([message], nlp=nlp, thresholds=thresholds)[0]
 
 
 def understand_many(
@@ -145,6 +147,11 @@ def score_many(
                 best_clause[name] = max(best_clause[name], value)
         scored.append(Scored(reading, whole, best_clause))
     return scored
+
+
+def model_text(message: Message) -> str:
+    """What the classifier reads of a message: its usable subject and its new text."""
+    return _read(message).model_text
 
 
 def _leader(confidence: dict[str, float]) -> str:

@@ -1,6 +1,7 @@
 """`ardesk corrections export`: AR's corrections as JSONL labelled examples, in the format
 `ardesk intents eval` reads (subject, body, received, channel, intents, invoice and PO numbers,
-period, language), one line per correction, oldest first."""
+period, language), one line per correction, oldest first; with the request it corrects, when,
+and what the bot had understood — what `ardesk intents train|eval --corrections` read."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ def export(runtime, since) -> None:
             )
             row = {
                 "id": f"correction-{c.id}",
+                "request": c.inbound_message_id,
                 "subject": c.subject,
                 "body": c.text,
                 "received": c.at.date().isoformat(),
@@ -46,5 +48,6 @@ def export(runtime, since) -> None:
                 "po_numbers": c.po_numbers,
                 "period": period,
                 "corrected_at": c.at.isoformat(),
+                "understood": c.understood,
             }
             click.echo(json.dumps(row, ensure_ascii=False))

@@ -1,8 +1,10 @@
-"""`ardesk demo`: a working ardesk in one command — schema, demo data, the portal, a link."""
+"""`ardesk demo`: a working ardesk in one command — schema, demo data and a few hundred requests
+through the pipeline, the portal and the AR console, a customer link and an AR sign-in."""
 
 from __future__ import annotations
 
 import os
+import threading
 from datetime import date
 from decimal import Decimal
 
@@ -13,9 +15,11 @@ from ardesk.runtime import Runtime, clean_errors, pass_runtime
 from core import links
 from core.db import Database
 from core.errors import ArdeskError
-from core.models import OPEN_STATUSES, Account, Contact, Invoice, LinkScope
+from core.models import OPEN_STATUSES, Account, ARRole, Contact, Invoice, LinkScope
 
 DEMO_ACCOUNTS, DEMO_INVOICES, DEMO_SEED = 40, 150, 7
+DEMO_REQUESTS = 200
+DEMO_ADMIN = "ar.admin@ardesk.demo"
 
 
 def summary(db: Database) -> list[str]:
@@ -57,6 +61,26 @@ def demo_contact(db: Database) -> Contact:
     return contact
 
 
+def demo_admin(db: Database) -> tuple[int, str | None]:
+    """The demo's AR admin, created with a generated password (returned once, then None)."""
+    from core import ar_users
+
+    with db.admin_session() as s:
+        existing = ar_users.find(s, DEMO_ADMIN)
+        if existing is not None:
+            return existing.id, None
+        password = ar_users.generate_password()
+        user = ar_users.add(s, DEMO_ADMIN, "Demo AR admin", ARRole.admin, password)
+        return user.id, password
+
+
+def seed_requests(db: Database, settings, admin_id: int) -> str:
+    from bot.demo import outcome_line
+    from bot.demo import seed_requests as seed
+
+    return outcome_line(seed(db, settings, admin_id, count=DEMO_REQUESTS, seed=DEMO_SEED))
+
+
 @click.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
@@ -64,7 +88,8 @@ def demo_contact(db: Database) -> Contact:
 @pass_runtime
 @clean_errors
 def demo(runtime: Runtime, host: str, port: int, no_serve: bool) -> None:
-    """Create the database, load demo data when it is empty, serve the portal, print a link."""
+    """Create the database, load demo data and requests when it is empty, serve the portal and
+    the AR console, print a customer link and an AR sign-in."""
     from core.demo.generate import DemoSpec
     from core.demo.load import holds_data, load_demo
     from core.migrate import upgrade
@@ -76,12 +101,14 @@ def demo(runtime: Runtime, host: str, port: int, no_serve: bool) -> None:
         settings = settings.replace(base_url=f"http://{host}:{port}")
     db = runtime.database
     upgrade(db.engine)
-    if holds_data(db):
-        click.echo("demo data: the database already holds data, keeping it")
-    else:
+    fresh = not holds_data(db)
+    if fresh:
         click.echo(f"loading demo data ({DEMO_ACCOUNTS} accounts × {DEMO_INVOICES} invoices) …")
         spec = DemoSpec(DEMO_ACCOUNTS, DEMO_INVOICES, DEMO_SEED, date.today())
         load_demo(db, spec)
+    else:
+        click.echo("demo data: the database already holds data, keeping it")
+    admin_id, password = demo_admin(db)
     for line in summary(db):
         click.echo(line)
     contact = demo_contact(db)
@@ -99,8 +126,24 @@ def demo(runtime: Runtime, host: str, port: int, no_serve: bool) -> None:
     hours = int(settings.link_ttl.total_seconds() // 3600)
     click.echo(f"\nThe portal of {contact.name} <{contact.email}>, valid for {hours} hours:")
     click.echo(f"  {issued.url}\n")
+    click.echo(f"The AR console: {settings.base_url}/ar/sign-in")
+    if password:
+        click.echo(f"  {DEMO_ADMIN}  password {password}  (shown once)\n")
+    else:
+        reset = f"ardesk users reset-password {DEMO_ADMIN} --generate"
+        click.echo(f"  {DEMO_ADMIN}  (password shown when it was created; `{reset}`)\n")
+    if fresh and no_serve:
+        click.echo(f"sending {DEMO_REQUESTS} demo requests through the pipeline …")
+        click.echo(seed_requests(db, settings, admin_id))
     if no_serve:
         return
+    if fresh:  # while the server starts and the browser opens: the link needs no wait for them
+        click.echo(f"sending {DEMO_REQUESTS} demo requests through the pipeline meanwhile …")
+        threading.Thread(
+            target=lambda: click.echo(seed_requests(db, settings, admin_id)),
+            name="demo-requests",
+            daemon=True,
+        ).start()
     from web import create_app
     from web.serving import serve_until_interrupted
 

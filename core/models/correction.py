@@ -32,3 +32,6 @@ class Correction(Base):
     po_numbers: Mapped[list[str]] = mapped_column(JSON, default=list)
     period_from: Mapped[date | None] = mapped_column(Date)
     period_to: Mapped[date | None] = mapped_column(Date)
+    #: The intents the bot had understood before this correction (None: it had understood
+    #: nothing, e.g. the message was given up): the "before" of accuracy over time.
+    understood: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
