@@ -219,6 +219,40 @@ def test_a_user_without_an_entra_id_object_id_gets_no_data(teams, keys, microsof
     assert row.decision["sender"]["accounts"] == []
 
 
+@pytest.mark.parametrize(
+    ("address", "to_ar", "why"),
+    [
+        ("new.person@brookfield.example", 1, "at a customer's domain: told how to get access"),
+        ("someone@elsewhere.example", 0, "address at no customer's domain"),
+        (None, 0, "no address from the chat profile"),
+    ],
+)
+def test_a_stranger_hands_off_only_from_a_customers_domain(
+    teams, keys, microsoft, world, address, to_ar, why
+):
+    from core.models import OutboundMessage
+
+    stranger = "bbbbbbbb-0000-0000-0000-00000000000s"
+    if address:
+        microsoft.members[f"29:user-{stranger}"] = {
+            "id": f"29:user-{stranger}",
+            "aadObjectId": stranger,
+            "email": address,
+        }
+    _ask(teams, keys, microsoft, "copy of invoice INV-10423 please", aad=stranger)
+    _work(world)
+    [sent] = microsoft.sent  # instructions or help: never the invoice
+    assert "INV-10423" not in sent.activity["text"] and not sent.buttons
+    with world.admin_session() as s:
+        emails = s.scalars(select(OutboundMessage).where(OutboundMessage.channel == "email"))
+        assert [m.recipient for m in emails] == ["ar-team@supplier.example"] * to_ar
+    [row] = _inbox(world)
+    assert row.decision["handoff"] is bool(to_ar) and why in row.decision["sender"]["verification"]
+    if not to_ar:
+        assert "/invoices" not in sent.activity["text"]  # Teams' help: no Slack command in it
+        assert row.decision["sender"]["verification"].endswith("help only, AR not asked")
+
+
 def test_a_reply_the_connector_refuses_is_handed_to_ar_not_retried(teams, keys, microsoft, world):
     from core.models import OutboundMessage, OutboundStatus
 
