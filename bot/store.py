@@ -14,6 +14,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.inbound import Inbound
+from bot.wakeup import notify_stored
 from core.db import Database
 from core.models import InboundMessage, InboundStatus, utcnow
 
@@ -35,6 +36,7 @@ def store(db: Database, inbound: Inbound) -> tuple[int, bool]:
             )
             session.add(row)
             session.flush()
+            notify_stored(session)
             return row.id, True
     except IntegrityError:
         with db.admin_session() as session:
