@@ -219,6 +219,33 @@ def test_a_user_without_an_entra_id_object_id_gets_no_data(teams, keys, microsof
     assert row.decision["sender"]["accounts"] == []
 
 
+def test_it_says_not_found_for_another_accounts_invoice(teams, keys, microsoft, world):
+    _ask(teams, keys, microsoft, "copy of invoice INV-99999")
+    _work(world)
+    [sent] = microsoft.sent
+    assert "could not find INV-99999 on your account" in sent.activity["text"]
+    assert not sent.buttons
+
+
+@pytest.mark.parametrize("failpoint", ["after_decide", "after_send"])
+def test_a_worker_killed_between_decide_and_deliver_sends_exactly_one_reply(
+    teams, keys, microsoft, world, failpoint
+):
+    from bot.failpoints import EXIT_CODE
+    from core.models import OutboundMessage
+    from tests.bot.test_email_end_to_end import _worker_once
+
+    _ask(teams, keys, microsoft, "what is our balance?")
+    assert _worker_once(world, failpoint) == EXIT_CODE
+    if failpoint == "after_send":
+        with world.admin_session() as s:  # let the interrupted send's lease run out
+            for row in s.scalars(select(OutboundMessage)):
+                row.next_attempt_at = row.next_attempt_at.replace(year=2000)
+    assert _worker_once(world) == 0
+    assert _worker_once(world) == 0
+    assert len(microsoft.sent) == 1
+
+
 @pytest.mark.parametrize(
     ("address", "to_ar", "why"),
     [

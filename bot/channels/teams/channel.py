@@ -32,8 +32,8 @@ DIRECTORY = Directory(Contact.teams_tenant_id, Contact.teams_user_id, ChatPlace.
 # Teams has no /invoices command (chat.HELP names it): the same help in words one writes.
 HELP = (
     "I answer questions about invoices for contacts on file with us: try "
-    "\"copies of invoices 10423 and 10431\", \"our statement for last quarter\" or "
-    "\"what is our balance?\". If you should have access, ask your accounts-receivable "
+    '"copies of invoices 10423 and 10431", "our statement for last quarter" or '
+    '"what is our balance?". If you should have access, ask your accounts-receivable '
     "contact to add you."
 )
 BOT_FRAMEWORK = "https://api.botframework.com"
