@@ -5,7 +5,8 @@ with SKIP LOCKED) and a killed worker loses nothing: its claims and sends are re
 next one. On SQLite run one.
 
 On PostgreSQL a worker is woken as soon as another process stores a request (``bot.wakeup``);
-otherwise it polls every ``poll_interval``.
+otherwise it polls every ``poll_interval``. Replies leave from a delivery thread while the next
+request is being decided.
 
 Each message is decided in a child process under a hard deadline (``bot.decider``); a message
 past it goes to AR and the worker carries on. The worker renews its claims before each message,
@@ -49,9 +50,13 @@ class Worker:
     # five doubled the chat reply's p99 in bench/chat.py).
     batch: int = 1
     wake: threading.Event = field(default_factory=threading.Event)
+    due: threading.Event = field(default_factory=threading.Event)  # replies wait in the outbox
     stopping: threading.Event = field(default_factory=threading.Event)
     decider: DecisionProcess | None = None
     health: IntakeHealth = field(default_factory=IntakeHealth)  # IMAP's, for the heartbeat
+    # `run` delivers from a thread of its own: a reply is posted while the next request is
+    # decided (in the child process), instead of the two taking turns.
+    deliverer: threading.Thread | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         if self.send is None:  # each row through its own channel's transport
@@ -77,7 +82,10 @@ class Worker:
                 self.decide(message_id)
                 failpoints.reach("after_decide")
                 done += 1
-            self.deliver()
+            if self.deliverer is not None:
+                self.due.set()
+            else:
+                self.deliver()
         return done
 
     def decide(self, message_id: int) -> Outcome:
@@ -139,20 +147,34 @@ class Worker:
         log.info("worker running (%s)", ", ".join(t.name for _, t in threads) or "no intake")
         assert self.decider is not None
         self.decider.start()  # now, not on the first message: its start-up is no one's wait
+        self.deliverer = threading.Thread(target=self._deliver_loop, name="deliver", daemon=True)
+        self.deliverer.start()
         try:
             while not self.stopping.is_set():
                 try:
                     self.process_pending()  # the intake thread fetches
-                    self.deliver()
                 except Exception:
                     log.exception("worker pass failed; retrying")
                 self.wake.wait(self.poll_interval)
                 self.wake.clear()
         finally:
+            self.stop()
+            self.deliverer.join()  # it stops between deliveries: none is cut off
+            self.deliverer = None
             for intake_loop, thread in threads:
                 intake_loop.stop()
                 thread.join(timeout=10)
             self.close()
+
+    def _deliver_loop(self) -> None:
+        """Deliver whenever a decision left replies, and every ``poll_interval`` for retries."""
+        while not self.stopping.is_set():
+            try:
+                self.deliver()
+            except Exception:
+                log.exception("delivery pass failed; retrying")
+            self.due.wait(self.poll_interval)
+            self.due.clear()
 
     def close(self) -> None:
         if self.decider is not None:
@@ -161,3 +183,4 @@ class Worker:
     def stop(self) -> None:
         self.stopping.set()
         self.wake.set()
+        self.due.set()
