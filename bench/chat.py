@@ -40,7 +40,7 @@ from core.config import load_settings  # noqa: E402
 from core.db import Database  # noqa: E402
 from core.demo.generate import DemoSpec  # noqa: E402
 from core.demo.load import load_demo  # noqa: E402
-from core.models import Contact, Invoice  # noqa: E402
+from core.models import Contact, InboundMessage, Invoice, OutboundMessage  # noqa: E402
 from tests.bot.fake_slack import BOT_TOKEN, TEAM, FakeSlack  # noqa: E402
 from tests.bot.fake_teams import FakeMicrosoft  # noqa: E402
 from tests.bot.slack_support import SIGNING_SECRET, signed  # noqa: E402
@@ -157,10 +157,12 @@ def measure(
     run(range(warmup), 5)
     acks.clear()
     measured = range(warmup, len(keys))
+    load_before = os.getloadavg()[0]  # other work on the machine: the figures depend on it
     run(measured, rate)
     got = replies()
     latencies = [got[keys[i]] - sent_at[keys[i]] for i in measured if keys[i] in got]
-    print(f"{label}: {len(measured)} at {rate:g}/s; replies {len(latencies)}", flush=True)
+    load = f"load average {load_before:.1f} → {os.getloadavg()[0]:.1f}"
+    print(f"{label}: {len(measured)} at {rate:g}/s; replies {len(latencies)}; {load}", flush=True)
     print(
         f"  ack            p50 {statistics.median(acks) * 1000:6.1f} ms  "
         f"p99 {percentile(acks, 0.99) * 1000:6.1f} ms  max {max(acks) * 1000:6.1f} ms"
@@ -170,6 +172,31 @@ def measure(
         f"p99 {percentile(latencies, 0.99):6.2f} s",
         flush=True,
     )
+
+
+def breakdown(db: Database, channel: str, skip: int) -> None:
+    """Where a request's time went, from the rows: stored → its turn in a worker (the wait for a
+    worker to look, and for the requests claimed before it), → its reply delivered (deciding,
+    the rest of the worker's batch, the outbox's claim and the platform call)."""
+    query = (
+        select(InboundMessage.received_at, InboundMessage.claimed_at, OutboundMessage.sent_at)
+        .join(OutboundMessage, OutboundMessage.inbound_message_id == InboundMessage.id)
+        .where(InboundMessage.channel == channel, OutboundMessage.channel == channel)
+        .order_by(InboundMessage.id)
+        .offset(skip)
+    )
+    with db.admin_session() as s:
+        rows = [r for r in s.execute(query) if r.claimed_at and r.sent_at]
+    if not rows:
+        return
+    waited = [(r.claimed_at - r.received_at).total_seconds() for r in rows]
+    delivered = [(r.sent_at - r.claimed_at).total_seconds() for r in rows]
+    for label, values in (("stored→turn", waited), ("turn→delivered", delivered)):
+        print(
+            f"  {label:<15}p50 {statistics.median(values):6.2f} s   "
+            f"p99 {percentile(values, 0.99):6.2f} s",
+            flush=True,
+        )
 
 
 def main() -> None:
@@ -254,6 +281,7 @@ def main() -> None:
                     args.rate,
                     args.warmup,
                 )
+                breakdown(db, "slack", args.warmup)
             if args.only in (None, "teams"):
                 service = microsoft.service_url
                 token = keys.token(service)
@@ -281,6 +309,7 @@ def main() -> None:
                         args.rate,
                         args.warmup,
                     )
+                breakdown(db, "teams", args.warmup)
         finally:
             http.close()
             for proc in procs:

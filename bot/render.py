@@ -23,7 +23,7 @@ def reply_language(ctx: Context, preferred: str | None) -> str:
 
 def render(ctx: Context, issuer: LinkIssuer) -> None:
     channel = channel_for(ctx.inbound.channel)
-    if ctx.action is Action.reply:
+    if ctx.action is Action.reply and ctx.answers:
         ttl_hours = int(issuer.ttl.total_seconds() // 3600)
         for account_id, answers in ctx.answers.items():
             contact = next((c for c in ctx.contacts if c.account_id == account_id), None)
@@ -37,7 +37,7 @@ def render(ctx: Context, issuer: LinkIssuer) -> None:
                 link_ttl_hours=ttl_hours if issuer.issued else None,
             )
             ctx.rendered.append(channel.reply(ctx, reply, contact=contact, account_id=account_id))
-    elif ctx.action is Action.handoff:
+    elif ctx.action in (Action.reply, Action.handoff):  # nothing to answer with, or AR answers
         told = channel.unanswered(ctx)
         if told is not None:
             ctx.rendered.append(told)

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.inbound import Inbound
 from bot.logbook import domain_of
+from bot.wakeup import notify_stored
 from core.db import Database
 from core.models import InboundMessage, InboundStatus, utcnow
 
@@ -39,6 +40,7 @@ def store(db: Database, inbound: Inbound) -> tuple[int, bool]:
             )
             session.add(row)
             session.flush()
+            notify_stored(session)
             message_id = row.id
     except IntegrityError:
         with db.admin_session() as session:

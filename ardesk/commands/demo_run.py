@@ -81,6 +81,25 @@ def seed_requests(db: Database, settings, admin_id: int) -> str:
     return outcome_line(seed(db, settings, admin_id, count=DEMO_REQUESTS, seed=DEMO_SEED))
 
 
+def chat_lines(db: Database) -> list[str]:
+    """A contact known in Slack and in Teams, to try chat with (docs/chat.md)."""
+    with db.admin_session() as s:
+        contact = s.scalar(
+            select(Contact)
+            .where(Contact.slack_user_id.is_not(None), Contact.teams_user_id.is_not(None))
+            .order_by(Contact.id)
+            .limit(1)
+        )
+        if contact is None:
+            return []
+        return [
+            f"In chat, {contact.name} <{contact.email}> of {contact.account.erp_id} is",
+            f"  Slack user {contact.slack_user_id} of team {contact.slack_team_id}",
+            f"  Teams user {contact.teams_user_id} of tenant {contact.teams_tenant_id}",
+            "(`ardesk chat map list` shows which teams, channels and tenants are whose.)",
+        ]
+
+
 @click.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
@@ -126,6 +145,8 @@ def demo(runtime: Runtime, host: str, port: int, no_serve: bool) -> None:
     hours = int(settings.link_ttl.total_seconds() // 3600)
     click.echo(f"\nThe portal of {contact.name} <{contact.email}>, valid for {hours} hours:")
     click.echo(f"  {issued.url}\n")
+    for line in chat_lines(db):
+        click.echo(line)
     click.echo(f"The AR console: {settings.base_url}/ar/sign-in")
     if password:
         click.echo(f"  {DEMO_ADMIN}  password {password}  (shown once)\n")

@@ -75,7 +75,10 @@ def _contact_json(contact: Contact) -> dict:
         "role": contact.role,
         "language": contact.language,
         "active": contact.active,
+        # Chat identities as the bot matches them: Slack (team, user), Teams (tenant, object id).
+        "slack_team_id": contact.slack_team_id,
         "slack_user_id": contact.slack_user_id,
+        "teams_tenant_id": contact.teams_tenant_id,
         "teams_user_id": contact.teams_user_id,
     }
 

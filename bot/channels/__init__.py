@@ -46,6 +46,11 @@ class Channel(ABC):
     """One channel. Implementations are stateless apart from their settings-bound clients."""
 
     name: str
+    # Whether AR hears of a request from someone on no customer's file. Email: yes, anyone may
+    # write to AR's address and they want to see it. Chat: only from someone whose address is
+    # at a customer's domain (``identify`` sets ``ctx.domain_account``); anyone else in a
+    # workspace the bot is in gets the channel's help message (``unanswered``) and nothing else.
+    strangers_to_ar: bool = True
 
     @abstractmethod
     def parse(self, raw: bytes, received_at: datetime | None = None) -> Inbound:

@@ -55,7 +55,7 @@ def identify_chat(ctx: Context, directory: Directory, lookup_email: Callable[[],
     assert chat is not None
     ctx.status = SenderStatus.unknown
     if not chat.workspace or not chat.user:
-        ctx.verification = "the user's team could not be established: no data"
+        ctx.verification = "the user's team could not be established: no data, help only"
         return
     with ctx.db.admin_session() as session:
         team_account = _mapped(session, directory.workspace_place, chat.workspace)
@@ -82,6 +82,7 @@ def identify_chat(ctx: Context, directory: Directory, lookup_email: Callable[[],
                 contacts = contacts_by_email(session, address) if address else []
             except InvalidInput:
                 contacts = []
+        matched = bool(contacts)
         for bound in (team_account, channel_account):
             if bound is not None:
                 contacts = [c for c in contacts if c.account_id == bound]
@@ -89,16 +90,28 @@ def identify_chat(ctx: Context, directory: Directory, lookup_email: Callable[[],
             setattr(contact, directory.workspace.key, chat.workspace)
             setattr(contact, directory.user.key, chat.user)
         ctx.contacts = tuple(contact_ref(session, c) for c in contacts)
-        if not ctx.contacts and address:
-            account_id = account_for_domain(session, address.rpartition("@")[2])
+        if ctx.contacts:
+            ctx.status = SenderStatus.verified
+            ctx.verification = how
+            return
+        why = "no address from the chat profile"
+        if matched:
+            why = "a contact only of accounts this place is not bound to"
+        elif address:
+            # The rule email follows for a stranger: AR hears only of one at a customer's domain.
+            domain = address.rpartition("@")[2].lower()
+            account_id = account_for_domain(session, domain)
             allowed = {a for a in (team_account, channel_account) if a is not None}
-            if account_id and (not allowed or allowed == {account_id}):
-                ctx.domain_account = (account_id, address.rpartition("@")[2])
-    if ctx.contacts:
-        ctx.status = SenderStatus.verified
-        ctx.verification = how
-    else:
-        ctx.verification = "no active contact for this chat user here"
+            if not account_id:
+                why = "address at no customer's domain"
+            elif allowed and allowed != {account_id}:
+                why = "address at a customer's domain, but this place is bound to another account"
+            else:
+                ctx.domain_account = (account_id, domain)
+                why = "address at a customer's domain: told how to get access, AR asked"
+    if ctx.domain_account is None:
+        why += ": help only, AR not asked"
+    ctx.verification = f"no active contact for this chat user here; {why}"
 
 
 def reply_sections(ctx: Context, reply: Reply) -> list[Section]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.channels import channel_for
 from bot.context import Action, Context, SenderStatus
 from bot.resolve import balance, dispute, invoice_copy, payment_status, statement
 from bot.resolve.confirm import confirm_candidates, numbers_only_in_attachment
@@ -43,8 +44,10 @@ def resolve(ctx: Context, issuer: LinkIssuer) -> None:
             ctx.answers[account_id] = [AccessInstructions(domain)]
             ctx.hand_off("unknown sender at a customer's domain")
             ctx.stop(Action.reply)
-        else:
+        elif channel_for(ctx.inbound.channel).strangers_to_ar:
             ctx.stop(Action.handoff, handoff=True, reason="unknown sender")
+        else:  # the channel's help message, and AR is not asked (``Channel.strangers_to_ar``)
+            ctx.stop(Action.reply, handoff=False)
         return
     if ctx.status is SenderStatus.unverified:
         for contact in ctx.contacts:

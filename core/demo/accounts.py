@@ -7,6 +7,7 @@ every account draws from its own random stream, seeded from the demo seed and it
 from __future__ import annotations
 
 import random
+import uuid
 from dataclasses import dataclass, field
 
 from core.demo.names import (
@@ -27,8 +28,10 @@ from core.demo.storage import Storage
 
 ACCOUNT_COLUMNS = ("id", "source", "erp_id", "name", "currency", "email_domains", "status",
                    "source_updated_at", "created_at", "updated_at")
-CONTACT_COLUMNS = ("id", "account_id", "name", "email", "role", "language", "slack_user_id",
-                   "teams_user_id", "active", "source", "erp_id", "created_at", "updated_at")
+CONTACT_COLUMNS = ("id", "account_id", "name", "email", "role", "language", "slack_team_id",
+                   "slack_user_id", "teams_tenant_id", "teams_user_id", "active", "source",
+                   "erp_id", "created_at", "updated_at")
+CHAT_MAPPING_COLUMNS = ("id", "place", "external_id", "account_id", "created_at")
 
 # How customers pay: (share of accounts, days late at best, spread of days late, share of
 # invoices left unpaid whatever their age). Together they give an overdue mix in every bucket.
@@ -73,6 +76,9 @@ class AccountPlan:
     payment_method: str = "sepa_credit_transfer"
     status: str = "active"
     products: list[int] = field(default_factory=list)
+    slack_team: str | None = None  # the customer's own Slack workspace, if it uses Slack
+    slack_channel: str | None = None  # a Slack Connect channel it shares with the supplier
+    teams_tenant: str | None = None  # its Microsoft 365 tenant, if it uses Teams
 
 
 def account_rng(seed: int, index: int, purpose: str) -> random.Random:
@@ -140,10 +146,45 @@ def plan_accounts(seed: int, accounts: int, invoices_per_account: int,
         )
         if profile[0] == "delinquent" and rng.random() < 0.3:
             plan.status = "on_hold"
+        _chat_places(plan, seed)
         counters.account_id += 1
         plans.append(plan)
     _group_shared_services(plans, seed)
     return plans
+
+
+def _chat_places(plan: AccountPlan, seed: int) -> None:
+    """Some customers ask in chat: from their own Slack workspace (some through a Slack Connect
+    channel shared with the supplier) or Microsoft 365 tenant; the first account does both.
+    Ids carry the account's id, so appending with the same seed never repeats a mapped one."""
+    rng = account_rng(seed, plan.index, "chat")
+    if plan.index == 0 or rng.random() < 0.4:
+        plan.slack_team = f"T{plan.id:05X}{rng.getrandbits(16):04X}"
+        if plan.index == 0 or rng.random() < 0.4:
+            plan.slack_channel = f"C{plan.id:05X}{rng.getrandbits(16):04X}"
+    if plan.index == 0 or rng.random() < 0.35:
+        plan.teams_tenant = _object_id(rng, plan.id)
+
+
+def _object_id(rng: random.Random, unique: int) -> str:
+    """An Entra ID-style GUID, random but for its last digits, which are ``unique``."""
+    return str(uuid.UUID(int=(rng.getrandbits(80) << 48) | unique))
+
+
+def chat_mapping_rows(plans: list[AccountPlan], storage: Storage,
+                      counters: Counters) -> list[tuple]:
+    """Each customer's Slack team, Slack Connect channel and Teams tenant, bound to it (as
+    ``ardesk chat map add`` binds them)."""
+    rows = []
+    for plan in plans:
+        places = (("slack_team", plan.slack_team), ("slack_channel", plan.slack_channel),
+                  ("teams_tenant", plan.teams_tenant))
+        for place, external_id in places:
+            if external_id:
+                rows.append((counters.chat_mapping_id, place, external_id, plan.id,
+                             storage.stamps[plan.index % 300]))
+                counters.chat_mapping_id += 1
+    return rows
 
 
 def _ten_thousandths(percent: str) -> int:
@@ -238,16 +279,25 @@ def contact_rows(plans: list[AccountPlan], storage: Storage, counters: Counters,
             people.append(_person(rng, plan, "account_manager", emails))
         if rng.random() < 0.4:
             people.append(_person(rng, plan, "ap_contact", emails))
+        shared = None
         if plan.group >= 0:
             shared = f"ap.shared@{plans[plan.group].domains[0]}"
             people.append(("Shared Services AP", shared, "ap_contact", "en"))
         created = storage.stamps[plan.index % 300]
+        chat = account_rng(seed, plan.index, "chat-contacts")
         for position, (name, email, role, language) in enumerate(people, start=1):
-            slack = f"U{rng.getrandbits(40):010X}" if rng.random() < 0.3 else None
-            teams = f"29:1{rng.getrandbits(64):016x}" if rng.random() < 0.25 else None
             erp_id = f"{plan.erp_id}-{position:02d}" if rng.random() < 0.5 else None
-            rows.append((counters.contact_id, plan.id, name, email, role, language, slack, teams,
-                         storage.true, plan.style.source, erp_id, created, created))
+            # Chat identities as the bot stores them once someone has asked: (team, user) in
+            # Slack, (tenant, Entra ID object id) in Teams; the first (AP) contact always has
+            # them where the account chats. The shared centre sits in another account's places.
+            slack: tuple[str | None, str | None] = (None, None)
+            if plan.slack_team and email != shared and (position == 1 or chat.random() < 0.6):
+                slack = (plan.slack_team, f"U{counters.contact_id:06X}{chat.getrandbits(16):04X}")
+            teams: tuple[str | None, str | None] = (None, None)
+            if plan.teams_tenant and email != shared and (position == 1 or chat.random() < 0.6):
+                teams = (plan.teams_tenant, _object_id(chat, counters.contact_id))
+            rows.append((counters.contact_id, plan.id, name, email, role, language, *slack,
+                         *teams, storage.true, plan.style.source, erp_id, created, created))
             counters.contact_id += 1
     return rows
 

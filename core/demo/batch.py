@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
-from core.demo.accounts import ACCOUNT_COLUMNS, CONTACT_COLUMNS
+from core.demo.accounts import ACCOUNT_COLUMNS, CHAT_MAPPING_COLUMNS, CONTACT_COLUMNS
 
 INVOICE_COLUMNS = ("id", "source", "erp_id", "number", "kind", "issue_date", "due_date",
                    "currency", "subtotal", "tax", "total", "amount_paid", "balance", "status",
@@ -18,6 +18,7 @@ ALLOCATION_COLUMNS = ("id", "payment_id", "invoice_id", "amount", "applied_on", 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "accounts": ACCOUNT_COLUMNS,
     "contacts": CONTACT_COLUMNS,
+    "chat_mappings": CHAT_MAPPING_COLUMNS,
     "invoices": INVOICE_COLUMNS,
     "invoice_lines": LINE_COLUMNS,
     "payments": PAYMENT_COLUMNS,
@@ -31,6 +32,7 @@ class Batch:
 
     accounts: list[tuple] = field(default_factory=list)
     contacts: list[tuple] = field(default_factory=list)
+    chat_mappings: list[tuple] = field(default_factory=list)
     invoices: list[tuple] = field(default_factory=list)
     invoice_lines: list[tuple] = field(default_factory=list)
     payments: list[tuple] = field(default_factory=list)

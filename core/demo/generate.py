@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from core.demo.accounts import account_rows, contact_rows, plan_accounts
+from core.demo.accounts import account_rows, chat_mapping_rows, contact_rows, plan_accounts
 from core.demo.batch import Batch
 from core.demo.documents import account_documents
 from core.demo.numbering import Counters
@@ -60,6 +60,7 @@ def generate(spec: DemoSpec, dialect: str, counters: Counters | None = None,
     out = Batch()
     out.accounts = account_rows(plans, storage)
     out.contacts = contact_rows(plans, storage, counters, spec.seed)
+    out.chat_mappings = chat_mapping_rows(plans, storage, counters)
     for plan in plans:
         for _pause in account_documents(plan, storage, counters, out, chunk):
             yield out.take()

@@ -30,6 +30,7 @@ from core.demo.producer import read_batches
 from core.migrate import upgrade
 from core.models import (
     Account,
+    ChatMapping,
     Contact,
     Invoice,
     InvoiceLine,
@@ -79,7 +80,8 @@ def counters_after_existing(db: Database) -> Counters:
     with db.admin_session() as session:
         for model, attribute in ((Account, "account_id"), (Contact, "contact_id"),
                                  (Invoice, "invoice_id"), (InvoiceLine, "line_id"),
-                                 (Payment, "payment_id"), (PaymentAllocation, "allocation_id")):
+                                 (Payment, "payment_id"), (PaymentAllocation, "allocation_id"),
+                                 (ChatMapping, "chat_mapping_id")):
             largest = session.scalar(select(func.max(model.id))) or 0
             setattr(counters, attribute, largest + 1)
         for model in (Account, Invoice, Payment):

@@ -81,6 +81,7 @@ class Counters:
     line_id: int = 1
     payment_id: int = 1
     allocation_id: int = 1
+    chat_mapping_id: int = 1
     accounts: dict[str, int] | None = None
     invoices: dict[str, int] | None = None
     credit_notes: dict[str, int] | None = None

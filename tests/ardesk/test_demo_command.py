@@ -29,6 +29,9 @@ def test_it_prepares_a_demo_and_prints_a_link_that_opens_the_portal(tmp_path):
     assert "loading demo data" in first.output
     assert re.search(r"\d+ accounts, \d+ contacts, 6000 invoices", first.output)
     assert re.search(r"open balance [\d,]+\.\d\d EUR", first.output)
+    # Someone to try chat as: the identities the bot matches in Slack and Teams.
+    assert re.search(r"Slack user U[0-9A-F]+ of team T[0-9A-F]+", first.output)
+    assert re.search(r"Teams user [0-9a-f-]{36} of tenant [0-9a-f-]{36}", first.output)
     token = re.search(r"http://127\.0\.0\.1:8123/l/(\S+)", first.output).group(1)
 
     again = CliRunner().invoke(main, ["demo", "--no-serve"], env=env)

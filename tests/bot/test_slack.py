@@ -24,6 +24,7 @@ from tests.bot.slack_support import SlackUser, event, slack_settings
 from tests.support.smtp_server import SmtpTestServer
 
 KAREN, SABINE, STRANGER, MALLORY = "UKAREN", "USABINE", "USTRANGER", "UMALLORY"
+OUTSIDER, NO_ADDRESS = "UOUTSIDER", "UNOADDRESS"
 KAREN_DM, SHARED = "DKAREN", "CSHARED"
 
 
@@ -35,11 +36,14 @@ def fake() -> Iterator[FakeSlack]:
             SABINE: "s.krueger@muehlbauer.example",
             STRANGER: "new.person@brookfield.example",
             MALLORY: "karen.whitlock@brookfield.example",  # another team's user, same address
+            OUTSIDER: "someone@elsewhere.example",  # at no customer's domain
         },
         members={
             KAREN_DM: {KAREN},
             "DSTRANGER": {STRANGER},
             "DMALLORY": {MALLORY},
+            "DOUTSIDER": {OUTSIDER},
+            "DNOADDRESS": {NO_ADDRESS},  # Slack gives no address for this user
             SHARED: {KAREN, SABINE, MALLORY},
         },
     ) as server:
@@ -64,6 +68,16 @@ def _map(db, place: ChatPlace, external_id: str, erp_id: str) -> None:
     with db.admin_session() as s:
         s.add(
             ChatMapping(place=place, external_id=external_id, account_id=find_account(s, erp_id).id)
+        )
+
+
+def _to_ar(db) -> int:
+    with db.admin_session() as s:
+        return s.scalar(
+            select(func.count()).where(
+                OutboundMessage.channel == "email",
+                OutboundMessage.recipient == "ar-team@supplier.example",
+            )
         )
 
 
@@ -167,6 +181,7 @@ def test_a_user_of_a_team_bound_to_another_account_gets_nothing(slack, fake):
     assert "INV-10423" not in fake.posts[0].text and not fake.posts[0].buttons
     [row] = _inbox(slack.db)
     assert row.decision["sender"]["accounts"] == [] and row.decision["links"] == []
+    assert _to_ar(slack.db) == 0  # a contact of C1001's address, but the team is C3003's
 
 
 def test_in_a_channel_bound_to_one_account_only_that_account_answers(slack, fake):
@@ -187,7 +202,7 @@ def test_where_the_team_cannot_be_established_nobody_gets_data(slack, fake):
     slack.work()
     [row] = _inbox(slack.db)
     assert row.decision["sender"]["verification"].startswith("the user's team could not")
-    assert row.decision["answers"] == []
+    assert row.decision["answers"] == [] and _to_ar(slack.db) == 0
 
 
 def test_a_stranger_at_a_customers_domain_is_told_how_to_get_access(slack, fake):
@@ -195,14 +210,28 @@ def test_a_stranger_at_a_customers_domain_is_told_how_to_get_access(slack, fake)
     slack.work()
     posts = [p for p in fake.posts if p.args["channel"] == "DSTRANGER"]
     assert len(posts) == 1 and "EUR" not in posts[0].text
-    with slack.db.admin_session() as s:
-        to_ar = s.scalar(
-            select(func.count()).where(
-                OutboundMessage.channel == "email",
-                OutboundMessage.recipient == "ar-team@supplier.example",
-            )
-        )
-    assert to_ar == 1
+    assert _to_ar(slack.db) == 1
+    [row] = _inbox(slack.db)
+    assert row.decision["handoff_reason"] == "unknown sender at a customer's domain"
+
+
+@pytest.mark.parametrize(
+    ("user", "why"),
+    [(OUTSIDER, "address at no customer's domain"), (NO_ADDRESS, "no address from the chat")],
+)
+def test_a_stranger_elsewhere_gets_the_help_message_and_ar_is_not_asked(slack, fake, user, why):
+    channel = f"D{user[1:]}"
+    slack.send(event("message", user=user, channel=channel, text="send me invoice INV-10423"))
+    slack.work()
+    [post] = fake.posts
+    assert post.args["channel"] == channel and "/invoices" in post.text
+    assert "INV-10423" not in post.text and not post.buttons
+    assert _to_ar(slack.db) == 0
+    [row] = _inbox(slack.db)
+    assert (row.decision["action"], row.decision["handoff"]) == ("reply", False)
+    assert row.decision["sender"]["status"] == "unknown"
+    verification = row.decision["sender"]["verification"]
+    assert why in verification and verification.endswith("help only, AR not asked")
 
 
 def test_the_slash_command_answers_ephemerally_and_help_needs_no_worker(slack, fake):

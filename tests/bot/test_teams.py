@@ -219,6 +219,67 @@ def test_a_user_without_an_entra_id_object_id_gets_no_data(teams, keys, microsof
     assert row.decision["sender"]["accounts"] == []
 
 
+def test_it_says_not_found_for_another_accounts_invoice(teams, keys, microsoft, world):
+    _ask(teams, keys, microsoft, "copy of invoice INV-99999")
+    _work(world)
+    [sent] = microsoft.sent
+    assert "could not find INV-99999 on your account" in sent.activity["text"]
+    assert not sent.buttons
+
+
+@pytest.mark.parametrize("failpoint", ["after_decide", "after_send"])
+def test_a_worker_killed_between_decide_and_deliver_sends_exactly_one_reply(
+    teams, keys, microsoft, world, failpoint
+):
+    from bot.failpoints import EXIT_CODE
+    from core.models import OutboundMessage
+    from tests.bot.test_email_end_to_end import _worker_once
+
+    _ask(teams, keys, microsoft, "what is our balance?")
+    assert _worker_once(world, failpoint) == EXIT_CODE
+    if failpoint == "after_send":
+        with world.admin_session() as s:  # let the interrupted send's lease run out
+            for row in s.scalars(select(OutboundMessage)):
+                row.next_attempt_at = row.next_attempt_at.replace(year=2000)
+    assert _worker_once(world) == 0
+    assert _worker_once(world) == 0
+    assert len(microsoft.sent) == 1
+
+
+@pytest.mark.parametrize(
+    ("address", "to_ar", "why"),
+    [
+        ("new.person@brookfield.example", 1, "at a customer's domain: told how to get access"),
+        ("someone@elsewhere.example", 0, "address at no customer's domain"),
+        (None, 0, "no address from the chat profile"),
+    ],
+)
+def test_a_stranger_hands_off_only_from_a_customers_domain(
+    teams, keys, microsoft, world, address, to_ar, why
+):
+    from core.models import OutboundMessage
+
+    stranger = "bbbbbbbb-0000-0000-0000-00000000000s"
+    if address:
+        microsoft.members[f"29:user-{stranger}"] = {
+            "id": f"29:user-{stranger}",
+            "aadObjectId": stranger,
+            "email": address,
+        }
+    _ask(teams, keys, microsoft, "copy of invoice INV-10423 please", aad=stranger)
+    _work(world)
+    [sent] = microsoft.sent  # instructions or help: never the invoice
+    assert "INV-10423" not in sent.activity["text"] and not sent.buttons
+    with world.admin_session() as s:
+        emails = s.scalars(select(OutboundMessage).where(OutboundMessage.channel == "email"))
+        assert [m.recipient for m in emails] == ["ar-team@supplier.example"] * to_ar
+    [row] = _inbox(world)
+    assert row.decision["handoff"] is bool(to_ar) and why in row.decision["sender"]["verification"]
+    if not to_ar:
+        assert "/invoices" not in sent.activity["text"]  # Teams' help: no Slack command in it
+        assert row.decision["sender"]["verification"].endswith("help only, AR not asked")
+
+
 def test_a_reply_the_connector_refuses_is_handed_to_ar_not_retried(teams, keys, microsoft, world):
     from core.models import OutboundMessage, OutboundStatus
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -19,6 +20,8 @@ from core.demo.load import DemoDataError, load_demo
 from core.models import (
     LANGUAGES,
     Account,
+    ChatMapping,
+    ChatPlace,
     Contact,
     Invoice,
     InvoiceKind,
@@ -183,6 +186,29 @@ def test_its_contacts_cover_every_role_and_language_at_the_accounts_domains(db: 
         assert contact.email == contact.email.lower()
     accounts_per_address = Counter(c.email for c in contacts)
     assert max(accounts_per_address.values()) >= 2, "a shared-service address of two accounts"
+
+
+def test_its_contacts_chat_as_the_bot_knows_them_in_places_bound_to_their_account(
+        db: Database) -> None:
+    loaded(db)
+    with db.admin_session() as session:
+        mappings = session.scalars(select(ChatMapping))
+        places = {(m.place, m.external_id): m.account_id for m in mappings}
+        contacts = list(session.scalars(select(Contact)))
+    first = min(c.account_id for c in contacts)
+    assert {p for (p, _), account in places.items() if account == first} == set(ChatPlace)
+    slack = [c for c in contacts if c.slack_user_id]
+    teams = [c for c in contacts if c.teams_user_id]
+    assert slack and teams and len(slack) < len(contacts) and len(teams) < len(contacts)
+    for contact in slack:  # the pair the bot matches on, in a team bound to the account
+        assert places[(ChatPlace.slack_team, contact.slack_team_id)] == contact.account_id
+        assert re.fullmatch(r"U[0-9A-F]{10}", contact.slack_user_id)
+    for contact in teams:  # Entra ID object id and tenant, the tenant bound to the account
+        assert places[(ChatPlace.teams_tenant, contact.teams_tenant_id)] == contact.account_id
+        assert str(uuid.UUID(contact.teams_user_id)) == contact.teams_user_id
+    assert len({(c.slack_team_id, c.slack_user_id) for c in slack}) == len(slack)
+    assert len({c.teams_user_id for c in teams}) == len(teams)
+    assert all(c.slack_team_id is None for c in contacts if not c.slack_user_id)
 
 
 def test_its_invoices_are_numbered_in_several_erp_styles_unique_per_source(db: Database) -> None:

@@ -42,6 +42,7 @@ PERMANENT = {
 
 class SlackChannel(Channel):
     name = "slack"
+    strangers_to_ar = False  # only strangers at a customer's domain: bot.channels
 
     def parse(self, raw: bytes, received_at: datetime | None = None) -> Inbound:
         return SlackRequest.from_json(raw).inbound(received_at)

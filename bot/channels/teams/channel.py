@@ -14,7 +14,7 @@ from microsoft_agents.authentication.msal import MsalAuth
 from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 
 from bot.channels import Channel, OutboxEntry, Send
-from bot.channels.chat import HELP, Directory, chat_entry, identify_chat, reply_sections
+from bot.channels.chat import Directory, chat_entry, identify_chat, reply_sections
 from bot.channels.teams.activity import TeamsRequest
 from bot.channels.teams.app import auth_configuration
 from bot.channels.teams.cards import TeamsPost, post
@@ -29,6 +29,13 @@ from mailers.smtp import PermanentDeliveryError, TransientDeliveryError
 log = logging.getLogger(__name__)
 
 DIRECTORY = Directory(Contact.teams_tenant_id, Contact.teams_user_id, ChatPlace.teams_tenant, None)
+# Teams has no /invoices command (chat.HELP names it): the same help in words one writes.
+HELP = (
+    "I answer questions about invoices for contacts on file with us: try "
+    '"copies of invoices 10423 and 10431", "our statement for last quarter" or '
+    '"what is our balance?". If you should have access, ask your accounts-receivable '
+    "contact to add you."
+)
 BOT_FRAMEWORK = "https://api.botframework.com"
 SCOPES = [f"{BOT_FRAMEWORK}/.default"]
 # The connector's answers that trying again will not change.
@@ -96,6 +103,7 @@ async def _deliver(settings: Settings, teams: TeamsPost, sessions: dict[str, Cli
 
 class TeamsChannel(Channel):
     name = "teams"
+    strangers_to_ar = False  # only strangers at a customer's domain: bot.channels
 
     def parse(self, raw: bytes, received_at: datetime | None = None) -> Inbound:
         return TeamsRequest.from_json(raw).inbound(received_at)
