@@ -28,28 +28,37 @@ from tests.support.deployment import AR, Deployment, deployment, running, wait_s
 
 ROOT = Path(__file__).parents[2]
 BASELINE = "release-0.1"
+# What the tag names, for a clone that fetched no tags.
+BASELINE_COMMIT = "57f4de5bc513c2ce871e986da3ad979b7616f808"
 REQUESTS = 40
 
 
-def baseline_tree(into: Path) -> Path:
-    """The baseline release's files (``git archive``), or skip/fail saying why there are none."""
+def _baseline_ref() -> str | None:
+    """The baseline as git knows it here: the tag, else the release's commit (a clone that did
+    not fetch tags), else None (no git history, or a shallow clone without that commit)."""
     if not (ROOT / ".git").exists():
-        pytest.skip(f"not a git checkout: the upgrade test takes the baseline {BASELINE} from git")
-    tag = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", "-q", "--verify", f"refs/tags/{BASELINE}"],
-        capture_output=True,
-        check=False,
-    )
-    if tag.returncode != 0:
-        pytest.fail(
-            f"the baseline tag {BASELINE} is missing from this checkout: `git fetch --tags` "
-            "(or tag the release the upgrade starts from)",
-            pytrace=False,
+        return None
+    for ref in (f"refs/tags/{BASELINE}^{{commit}}", f"{BASELINE_COMMIT}^{{commit}}"):
+        found = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "-q", "--verify", ref],
+            capture_output=True,
+            check=False,
+        )
+        if found.returncode == 0:
+            return ref.removesuffix("^{commit}")
+    return None
+
+
+def baseline_tree(into: Path) -> Path:
+    """The baseline release's files (``git archive``), or skip saying why there are none."""
+    ref = _baseline_ref()
+    if ref is None:
+        pytest.skip(
+            f"the baseline {BASELINE} ({BASELINE_COMMIT[:7]}) is not in this checkout's git "
+            "history (no .git, or a shallow clone): the upgrade test takes it from there"
         )
     archive = into / "baseline.tar"
-    subprocess.run(
-        ["git", "-C", str(ROOT), "archive", "--output", str(archive), BASELINE], check=True
-    )
+    subprocess.run(["git", "-C", str(ROOT), "archive", "--output", str(archive), ref], check=True)
     tree = into / "baseline"
     with tarfile.open(archive) as tar:
         tar.extractall(tree, filter="data")
