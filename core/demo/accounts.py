@@ -27,7 +27,8 @@ from core.demo.numbering import ERP_STYLES, PO_STYLES, STYLE_WEIGHTS, Counters, 
 from core.demo.storage import Storage
 
 ACCOUNT_COLUMNS = ("id", "source", "erp_id", "name", "currency", "email_domains", "status",
-                   "source_updated_at", "created_at", "updated_at")
+                   "source_updated_at", "created_at", "updated_at", "tax_id", "address_line1",
+                   "postal_code", "city", "country_code", "payment_terms")
 CONTACT_COLUMNS = ("id", "account_id", "name", "email", "role", "language", "slack_team_id",
                    "slack_user_id", "teams_tenant_id", "teams_user_id", "active", "source",
                    "erp_id", "created_at", "updated_at")
@@ -251,11 +252,55 @@ def _group_shared_services(plans: list[AccountPlan], seed: int) -> None:
                 plan.domains.append(group_domain)
 
 
-def account_rows(plans: list[AccountPlan], storage: Storage) -> list[tuple]:
+# What a complete copy and an e-invoice state of the customer: a street in the account's
+# language, the country's postcode shape (# a digit, A a letter) and a VAT id of its shape.
+STREETS = {
+    "de": ("Hauptstraße {n}", "Industriestraße {n}", "Bahnhofstraße {n}"),
+    "fr": ("{n} rue de la République", "{n} avenue Victor Hugo", "{n} boulevard Pasteur"),
+    "es": ("Calle Mayor {n}", "Avenida de la Constitución {n}", "Calle de Alcalá {n}"),
+    "it": ("Via Roma {n}", "Via Garibaldi {n}", "Corso Italia {n}"),
+    "nl": ("Stationsweg {n}", "Kerkstraat {n}", "Industrieweg {n}"),
+    "pt": ("Rua Augusta {n}", "Avenida da Liberdade {n}", "Rua do Comércio {n}"),
+    "en": ("{n} High Street", "{n} Station Road", "{n} Main Street"),
+}
+POSTCODES = {"AT": "####", "BE": "####", "CH": "####", "NL": "#### AA", "PT": "####-###",
+             "GB": "AA# #AA", "IE": "A## A#A#"}
+TAX_IDS = {"DE": "DE#########", "AT": "ATU########", "CH": "CHE-###.###.### MWST",
+           "FR": "FR###########", "BE": "BE0#########", "NL": "NL#########B01",
+           "ES": "ESB########", "IT": "IT###########", "PT": "PT#########", "GB": "GB#########",
+           "IE": "IE#######A", "US": "##-#######"}
+
+
+def _shaped(rng: random.Random, shape: str) -> str:
+    return "".join(
+        str(rng.randrange(10)) if c == "#" else rng.choice("ABCDEFGHJKLMNPRSTVWXY") if c == "A"
+        else c
+        for c in shape
+    )
+
+
+def billing(plan: AccountPlan, seed: int) -> tuple[str, str, str, str, str, str]:
+    """Tax id, street, postcode, city, country and terms, from a stream of their own (so adding
+    them shifts nothing else the demo draws)."""
+    rng = account_rng(seed, plan.index, "billing")
+    street = rng.choice(STREETS.get(plan.language, STREETS["en"])).format(n=rng.randint(1, 180))
+    country = plan.country
+    return (
+        _shaped(rng, TAX_IDS.get(country.code, country.code + "#########")),
+        street,
+        _shaped(rng, POSTCODES.get(country.code, "#####")),
+        rng.choice(country.cities),
+        country.code,
+        f"Net {plan.terms} days",
+    )
+
+
+def account_rows(plans: list[AccountPlan], storage: Storage, seed: int) -> list[tuple]:
     created = storage.stamps[0]
     return [
         (plan.id, plan.style.source, plan.erp_id, plan.name, plan.currencies[0],
-         storage.json(plan.domains), plan.status, created, created, created)
+         storage.json(plan.domains), plan.status, created, created, created,
+         *billing(plan, seed))
         for plan in plans
     ]
 

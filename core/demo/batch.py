@@ -10,7 +10,7 @@ INVOICE_COLUMNS = ("id", "source", "erp_id", "number", "kind", "issue_date", "du
                    "currency", "subtotal", "tax", "total", "amount_paid", "balance", "status",
                    "po_number", "source_updated_at", "created_at", "updated_at", "account_id")
 LINE_COLUMNS = ("id", "invoice_id", "line_no", "sku", "description", "quantity", "unit_price",
-                "tax_rate", "net_amount", "tax_amount", "account_id")
+                "tax_rate", "net_amount", "tax_amount", "tax_category", "account_id")
 PAYMENT_COLUMNS = ("id", "source", "erp_id", "reference", "received_on", "method", "currency",
                    "amount", "source_updated_at", "created_at", "account_id")
 ALLOCATION_COLUMNS = ("id", "payment_id", "invoice_id", "amount", "applied_on", "account_id")

@@ -61,6 +61,8 @@ def account_documents(plan: AccountPlan, storage: Storage, counters: Counters, o
     shared_series = style.first_credit_note is None
     rate_e4 = plan.tax_rate
     rate = storage.rate(rate_e4)
+    # The VAT category an e-invoice states per line (UNTDID 5305): standard, or zero-rated.
+    category = "S" if rate_e4 else "Z"
     terms = plan.terms
     delay_min, delay_spread = plan.delay_min, plan.delay_spread
     unpaid_share = plan.unpaid_share
@@ -106,7 +108,7 @@ def account_documents(plan: AccountPlan, storage: Storage, counters: Counters, o
                 tax += line_tax
                 credit_lines.append((line_id, invoice_id, line_no, sku, description,
                                      negative_quantities[quantity], stored_price, rate,
-                                     money(-net), money(-line_tax), account_id))
+                                     money(-net), money(-line_tax), category, account_id))
                 line_id += 1
             year = years[day]
             if shared_series:
@@ -133,7 +135,8 @@ def account_documents(plan: AccountPlan, storage: Storage, counters: Counters, o
             subtotal += net
             tax += line_tax
             lines.append((line_id, invoice_id, line_no, sku, description, quantities[quantity],
-                          stored_price, rate, money(net), money(line_tax), account_id))
+                          stored_price, rate, money(net), money(line_tax), category,
+                          account_id))
             line_id += 1
         total = subtotal + tax
         if yearly:

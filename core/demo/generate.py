@@ -58,7 +58,7 @@ def generate(spec: DemoSpec, dialect: str, counters: Counters | None = None,
     plans = plan_accounts(spec.seed, spec.accounts, spec.invoices_per_account,
                           spec.largest_account, counters)
     out = Batch()
-    out.accounts = account_rows(plans, storage)
+    out.accounts = account_rows(plans, storage, spec.seed)
     out.contacts = contact_rows(plans, storage, counters, spec.seed)
     out.chat_mappings = chat_mapping_rows(plans, storage, counters)
     for plan in plans:

@@ -390,3 +390,42 @@ def test_the_command_refuses_production(cli_env, tmp_path, monkeypatch) -> None:
     result = run_cli(["demo-data", "--accounts", "1"], env, tmp_path, monkeypatch)
     assert result.exit_code != 0
     assert "production" in result.output and "Traceback" not in result.output
+
+
+# What complete copies and e-invoices need
+
+
+def test_its_customers_and_lines_carry_what_a_complete_copy_and_an_einvoice_need(
+    db: Database,
+) -> None:
+    from core.documents.eligibility import missing
+    from core.documents.facts import entity_code, invoice_facts
+    from core.documents.formats import Format
+    from mailers.brand import EXAMPLE_BRAND_FILE, read_brand_file
+
+    loaded(db)
+    brand = read_brand_file(EXAMPLE_BRAND_FILE)
+    with db.admin_session() as session:
+        accounts = {a.id: a for a in session.scalars(select(Account))}
+        for account in accounts.values():
+            shape = r"\d\d-\d{7}" if account.country_code == "US" else account.country_code + ".+"
+            assert re.fullmatch(shape, account.tax_id or ""), account.tax_id
+            assert account.address_line1 and account.postal_code and account.city
+            assert re.fullmatch(r"Net \d+ days", account.payment_terms or "")
+        invoices = list(
+            session.scalars(
+                select(Invoice)
+                .options(selectinload(Invoice.lines))
+                .where(Invoice.status == InvoiceStatus.open, Invoice.currency == "EUR")
+            )
+        )
+        assert invoices
+        for invoice in invoices:
+            assert {line.tax_category for line in invoice.lines} <= {"S", "Z"}
+            assert all(
+                (line.tax_category == "S") == (line.tax_rate > 0) for line in invoice.lines
+            )
+        invoice = invoices[0]
+        account = accounts[invoice.account_id]
+        seller = brand.legal_entity(entity_code(invoice, account))
+        assert missing(invoice_facts(invoice, account, seller), Format.facturx) == ()
