@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 
 from core import links
 from core.directory import role_names
-from core.models import LANGUAGES, AccessLink, Account, Contact
+from core.models import LANGUAGES, AccessLink, Account, ChatMapping, Contact
 from web.console import blueprint, staff
 
 MAX_ACCOUNTS = 50
@@ -40,12 +40,19 @@ def account(account_id: int):
         ).all()
         active = links.active_links(session, account_id=account_id)
         names = {contact.id: contact.name for contact in contacts}
+        # Where its people ask in chat (managed with `ardesk chat map`, docs/chat.md).
+        chat_places = session.scalars(
+            select(ChatMapping)
+            .where(ChatMapping.account_id == account_id)
+            .order_by(ChatMapping.place, ChatMapping.external_id)
+        ).all()
         return render_template(
             "console/account.html",
             account=found,
             contacts=contacts,
             links=active,
             names=names,
+            chat_places=chat_places,
             roles=role_names(session),
             languages=LANGUAGES,
         )

@@ -1,11 +1,12 @@
 """Contacts managed from the console by admins: add, edit, deactivate (which revokes the
-contact's links) and reactivate — each audited; agents may not."""
+contact's links) and reactivate — each audited; agents may not. And where an account's people
+ask in chat."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from core.models import AuditEvent, Contact, LinkScope
+from core.models import AuditEvent, ChatMapping, ChatPlace, Contact, LinkScope
 from tests.web.conftest import csrf_token, follow, issue_link
 
 
@@ -92,3 +93,28 @@ def test_a_change_without_the_csrf_token_is_refused(db, admin, world):
     assert admin.post(path, data={"active": "0"}).status_code == 400
     with db.admin_session() as s:
         assert s.get(Contact, world.manager).active is True
+
+
+def test_the_account_page_shows_where_its_people_ask_in_chat(db, agent, world):
+    with db.admin_session() as s:
+        s.add(
+            ChatMapping(place=ChatPlace.slack_team, external_id="T0ALICE01", account_id=world.alice)
+        )
+        s.add(
+            ChatMapping(
+                place=ChatPlace.slack_channel, external_id="C0SHARED", account_id=world.alice
+            )
+        )
+        s.add(
+            ChatMapping(
+                place=ChatPlace.teams_tenant, external_id="tenant-bob", account_id=world.bob
+            )
+        )
+
+    alice = agent.get(f"/ar/accounts/{world.alice}").text
+    bob = agent.get(f"/ar/accounts/{world.bob}").text
+
+    assert "T0ALICE01" in alice and "Slack workspace: all its users" in alice
+    assert "C0SHARED" in alice and "only this account answers there" in alice
+    assert "tenant-bob" not in alice
+    assert "tenant-bob" in bob and "Teams tenant: all its users" in bob and "T0ALICE01" not in bob
