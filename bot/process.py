@@ -26,6 +26,7 @@ from core.db import Database
 from core.links import LinkSigner
 from core.models import InboundMessage, InboundStatus, OutboundMessage, utcnow
 from core.request_index import index_decision
+from intents.result import INTENTS
 from mailers.brand import load_brand
 
 log = logging.getLogger(__name__)
@@ -106,7 +107,8 @@ def decide(
                 row.account_id = ctx.contacts[0].account_id
                 row.contact_id = ctx.contacts[0].contact_id
     intents = ctx.understanding.intents if ctx.understanding else ()
-    metrics.count_request(inbound.channel, intents, ctx.action.value, ctx.status.value)
+    intent = metrics.bounded(intents[0] if intents else None, INTENTS)
+    metrics.count_request(inbound.channel, intent, ctx.action.value, ctx.status.value)
     log_decision(ctx, links=len(issuer.issued), started=started)
     return decision
 
@@ -184,6 +186,6 @@ def give_up(
         row.status = status
         row.decision = decision
         index_decision(session, message_id, decision)
-    metrics.count_request(channel, (), "handoff", "unknown")
+    metrics.count_request(channel, metrics.bounded(None, INTENTS), "handoff", "unknown")
     log_given_up(channel, sender, reason, outcome=status.value)
     return decision

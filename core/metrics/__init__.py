@@ -84,19 +84,15 @@ def bounded(value: str | None, allowed: tuple[str, ...], empty: str = "none") ->
     return value if value in allowed else "other"
 
 
-def _intents() -> tuple[str, ...]:
-    from intents.result import INTENTS
-
-    return INTENTS
-
-
-def count_request(channel: str, intents: tuple[str, ...], action: str, verification: str) -> None:
-    """One request decided: its channel, first intent, action and how its sender was verified."""
+def count_request(channel: str, intent: str, action: str, verification: str) -> None:
+    """One request decided: its channel, first intent, action and how its sender was verified.
+    ``intent`` comes bounded by the caller (``bounded(first, INTENTS)``): the intent names are
+    the understanding's, which core does not import."""
     if not _enabled:
         return
     instruments().requests.labels(
         channel=bounded(channel, CHANNELS),
-        intent=bounded(intents[0] if intents else None, _intents()),
+        intent=intent,
         action=bounded(action, ACTIONS),
         verification=bounded(verification, VERIFICATIONS),
     ).inc()
