@@ -19,17 +19,16 @@ sum stored days instead (and so always agree).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
-from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.decisions import Decision
+from core.deflection_figures import Counts, Durations, Figures, Funnel, Tally, top
 from core.models import (
     Account,
     ARUser,
@@ -42,105 +41,7 @@ from core.models import (
     Resolution,
 )
 
-K = TypeVar("K", int, str)
 PENDING = (InboundStatus.received, InboundStatus.processing)
-TOP = 10
-
-
-@dataclass
-class Tally:
-    received: int = 0
-    answered: int = 0  # automatically
-    handed_off: int = 0
-    ignored: int = 0
-    pending: int = 0
-    deflected: int = 0
-    # Why automatic answers were not deflected, and the funnel answer → opened → downloaded.
-    asked_again: int = 0
-    unopened: int = 0
-    with_links: int = 0
-    opened: int = 0
-    downloaded: int = 0
-
-    @property
-    def needed_answer(self) -> int:
-        return self.received - self.ignored - self.pending
-
-    @property
-    def rate(self) -> Decimal | None:
-        """Deflected ÷ needed an answer, as a fraction with 4 places; None when nothing needed."""
-        if not self.needed_answer:
-            return None
-        return (Decimal(self.deflected) / Decimal(self.needed_answer)).quantize(Decimal("0.0001"))
-
-    def add(self, other: Tally) -> None:
-        for name in COUNTS:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
-
-COUNTS = tuple(f.name for f in fields(Tally))
-
-
-@dataclass(frozen=True)
-class Durations:
-    count: int
-    median_seconds: float | None
-    p90_seconds: float | None
-
-    @classmethod
-    def of(cls, histogram: Counter[int]) -> Durations:
-        """From a histogram of whole seconds → replies (what the rollup stores per day)."""
-        ordered = sorted(histogram.items())
-        count = sum(histogram.values())
-        if not count:
-            return cls(0, None, None)
-
-        def nth(index: int) -> int:
-            for seconds, replies in ordered:
-                if index < replies:
-                    return seconds
-                index -= replies
-            raise IndexError(index)
-
-        middle = count // 2
-        median = float(nth(middle)) if count % 2 else (nth(middle - 1) + nth(middle)) / 2
-        return cls(count, median, float(nth(min(count - 1, int(count * 0.9)))))
-
-
-@dataclass(frozen=True)
-class Funnel:
-    answers_with_links: int
-    opened: int
-    downloaded: int
-
-
-@dataclass
-class Figures:
-    since: datetime
-    until: datetime
-    as_of: datetime
-    window_hours: int
-    minutes_per_request: int
-    total: Tally
-    by_channel: dict[str, Tally]
-    by_intent: dict[str, Tally]
-    by_account: dict[str, Tally]
-    not_deflected_repeat: int
-    not_deflected_unopened: int
-    bot_reply: Durations
-    person_reply: Durations
-    funnel: Funnel
-    repeat_contacts: list[tuple[str, int]]
-    repeat_accounts: list[tuple[str, int]]
-    workload: list[tuple[str, int, int]]  # agent, open now, answered or closed in range
-    oldest_open_handoff: datetime | None
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def hours_saved(self) -> Decimal:
-        return (Decimal(self.total.deflected * self.minutes_per_request) / 60).quantize(
-            Decimal("0.1")
-        )
 
 
 @dataclass
@@ -219,28 +120,6 @@ def _kind(request: _Request) -> str:
     return "answered"
 
 
-@dataclass
-class Counts:
-    """What ``figures`` sums: per (dimension, key) tallies (``total`` / ``all`` for every
-    request), requests per contact, and reply-time histograms. One per day in the rollup."""
-
-    tallies: dict[tuple[str, str], Tally] = field(default_factory=dict)
-    contacts: Counter[int] = field(default_factory=Counter)
-    replies: dict[str, Counter[int]] = field(
-        default_factory=lambda: {"bot": Counter(), "people": Counter()}
-    )
-
-    def tally(self, dimension: str, key: str) -> Tally:
-        return self.tallies.setdefault((dimension, key), Tally())
-
-    def add(self, other: Counts) -> None:
-        for key, tally in other.tallies.items():
-            self.tally(*key).add(tally)
-        self.contacts.update(other.contacts)
-        for who, histogram in other.replies.items():
-            self.replies[who].update(histogram)
-
-
 def _links_by_request(session: Session, since: datetime, as_of: datetime):
     """Link ids issued per request, and which of them were opened / downloaded by ``as_of``."""
     issued: dict[int, set[str]] = defaultdict(set)
@@ -304,7 +183,7 @@ def daily_counts(
             tally.asked_again = int(asked_again)
             tally.unopened = int(never_opened and not asked_again)
             tally.deflected = int(not asked_again and not never_opened)
-        counts = days[_day(request.received_at)]
+        counts = days[utc_day(request.received_at)]
         keys = (("total", "all"), ("channel", request.channel),
                 ("intent", request.primary_intent), ("account", request.account))  # fmt: skip
         for dimension, key in keys:
@@ -312,13 +191,14 @@ def daily_counts(
         if request.contact_id and request.status is not InboundStatus.ignored:
             counts.contacts[request.contact_id] += 1
     for received, seconds in _bot_replies(session, requests):
-        days[_day(received)].replies["bot"][seconds] += 1
+        days[utc_day(received)].replies["bot"][seconds] += 1
     for received, seconds in _person_replies(session, since, until):
-        days[_day(received)].replies["people"][seconds] += 1
+        days[utc_day(received)].replies["people"][seconds] += 1
     return dict(days)
 
 
-def _day(moment: datetime) -> date:
+def utc_day(moment: datetime) -> date:
+    """The UTC day a moment falls on: the unit of the daily counts and the rollup."""
     return moment.astimezone(UTC).date()
 
 
@@ -387,15 +267,10 @@ def assemble(
     )
 
 
-def top(counts: Mapping[K, int]) -> list[tuple[K, int]]:
-    """The ``TOP`` largest, ties by key: the same order however the counts were summed."""
-    return sorted(((k, n) for k, n in counts.items() if n), key=lambda kn: (-kn[1], kn[0]))[:TOP]
-
-
 def _bot_replies(session: Session, requests: dict[int, _Request]):
     """(received, seconds to the first reply) of each automatic answer."""
     answered = [r.id for r in requests.values() if _kind(r) == "answered"]
-    for chunk in _chunks(answered, 5000):
+    for chunk in chunks(answered):
         for received, first in session.execute(
             select(InboundMessage.received_at, func.min(OutboundMessage.created_at))
             .join(OutboundMessage, OutboundMessage.inbound_message_id == InboundMessage.id)
@@ -448,7 +323,8 @@ def _workload(session: Session, since: datetime, until: datetime) -> list[tuple[
     return [(who, open_now.get(who, 0), done.get(who, 0)) for who in sorted({*open_now, *done})]
 
 
-def _chunks(values: list[int], size: int) -> Iterable[list[int]]:
+def chunks(values: list, size: int = 5000) -> Iterable[list]:
+    """Slices of ``values`` short enough for an IN list on every database."""
     for start in range(0, len(values), size):
         yield values[start : start + size]
 

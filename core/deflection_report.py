@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from core.deflection import Durations, Figures, Tally
+from core.deflection_figures import Durations, Figures, Tally
 from core.spreadsheets import Cell
 
 TALLY_HEADER = (

@@ -29,16 +29,8 @@ from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from core.config import Settings
-from core.deflection import (
-    COUNTS,
-    TOP,
-    Counts,
-    Figures,
-    Tally,
-    assemble,
-    daily_counts,
-    day_range,
-)
+from core.deflection import assemble, chunks, daily_counts, day_range, utc_day
+from core.deflection_figures import COUNTS, TOP, Counts, Figures, Tally
 from core.models import (
     AccessLink,
     AuditEvent,
@@ -112,7 +104,7 @@ def _touched_days(session: Session, since: datetime, window: timedelta) -> set[d
             messages.add(int(target[8:]))
         elif link_id:
             links.add(link_id)
-    for chunk in _chunks(sorted(links)):
+    for chunk in chunks(sorted(links)):
         messages.update(
             m
             for m in session.scalars(
@@ -121,21 +113,12 @@ def _touched_days(session: Session, since: datetime, window: timedelta) -> set[d
             if m is not None
         )
     days: set[date] = set()
-    for chunk in _chunks(sorted(messages)):
+    for chunk in chunks(sorted(messages)):
         for received in session.scalars(
             select(InboundMessage.received_at).where(InboundMessage.id.in_(chunk))
         ):
-            days.update(_days((received - window).astimezone(UTC).date(), _day(received)))
+            days.update(_days(utc_day(received - window), utc_day(received)))
     return days
-
-
-def _day(moment: datetime) -> date:
-    return moment.astimezone(UTC).date()
-
-
-def _chunks(values: list, size: int = 5000) -> Iterable[list]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def _store(session: Session, days: list[date], now: datetime, window: timedelta) -> None:
@@ -185,9 +168,9 @@ def refresh(
     _lock(session)
     state = session.get(DeflectionState, 1)
     computed = set(session.scalars(select(DeflectionDay.day)))
-    recent = _days(_day(now - window), _day(now))
+    recent = _days(utc_day(now - window), utc_day(now))
     fingerprint = _fingerprint(session, _start(recent[0]))
-    dirty = {day for day in (*days, *recent) if day not in computed and day <= _day(now)}
+    dirty = {day for day in (*days, *recent) if day not in computed and day <= utc_day(now)}
     if state is None or state.recent != fingerprint:
         dirty.update(recent)
     if state is not None:
@@ -195,7 +178,7 @@ def refresh(
                      if d in computed or d in dirty)  # fmt: skip
     first = session.scalar(select(func.min(InboundMessage.received_at)))
     if first is not None:
-        missing = [d for d in _days(_day(first), _day(now)) if d not in computed]
+        missing = [d for d in _days(utc_day(first), utc_day(now)) if d not in computed]
         dirty.update(sorted(missing, reverse=True)[:BACKFILL_DAYS])
     _store(session, sorted(dirty), now, window)
     if len(dirty) >= ANALYZE_AFTER and session.get_bind().dialect.name == "sqlite":
@@ -221,7 +204,7 @@ def read(session: Session, settings: Settings, since: datetime, until: datetime)
     missing = set(wanted) - have
     if missing:  # days before the first request have nothing to compute
         first = session.scalar(select(func.min(InboundMessage.received_at)))
-        missing = {d for d in missing if first is not None and d >= _day(first)}
+        missing = {d for d in missing if first is not None and d >= utc_day(first)}
     if state is None or state.refreshed_at < now - settings.ar_rollup_max_age or missing:
         refresh(session, settings, now, wanted)
         state = session.get(DeflectionState, 1)
