@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
-from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, with_loader_criteria
 
 from core.config import ConfigError, Settings
 from core.models import Account, AccountScoped
@@ -31,8 +31,9 @@ class ScopeViolation(Exception):
     """Code tried to write a row of another account inside an account scope."""
 
 
-def make_engine(url: str, pooled: bool = False, **kwargs) -> Engine:
-    """An engine for ``url``; ``pooled``: PostgreSQL is behind a pooler in transaction mode."""
+def make_engine(url: str, pooled: bool = False, pre_ping: bool = True, **kwargs) -> Engine:
+    """An engine for ``url``; ``pooled``: PostgreSQL is behind a pooler in transaction mode;
+    ``pre_ping``: test each pooled connection before use (a round trip per checkout)."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -52,7 +53,7 @@ def make_engine(url: str, pooled: bool = False, **kwargs) -> Engine:
         # A pooler in transaction mode hands each transaction whichever server connection is
         # free: a statement psycopg prepared on one would be unknown on the next.
         kwargs["connect_args"] = {**kwargs.get("connect_args", {}), "prepare_threshold": None}
-    return create_engine(parsed, pool_pre_ping=True, **kwargs)
+    return create_engine(parsed, pool_pre_ping=pre_ping, **kwargs)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -81,8 +82,20 @@ class Database:
         if settings.portal_database_url == settings.database_url:
             portal_engine = engine
         else:
-            portal_engine = make_engine(settings.portal_database_url, pooled=pooled)
+            # No pre-ping: ``account_scope`` opens each transaction at once and retries once on
+            # a connection the server dropped, which costs nothing while the server is up.
+            portal_engine = make_engine(settings.portal_database_url, pooled=pooled, pre_ping=False)
         return cls(settings, engine, portal_engine)
+
+    @cached_property
+    def _scope_engine(self) -> Engine:
+        """The portal engine as account scopes use it. On PostgreSQL the driver is left in
+        autocommit and each scope's transaction is begun by ``_set_account_context`` together
+        with its account setting, one round trip instead of two (the driver's BEGIN, then the
+        setting); the driver's commit and rollback act on that transaction as on their own."""
+        if self.portal_engine.dialect.name != "postgresql":
+            return self.portal_engine
+        return self.portal_engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @property
     def dialect(self) -> str:
@@ -99,13 +112,31 @@ class Database:
         """A session that can only see and write rows of ``account_id``."""
         if not isinstance(account_id, int) or isinstance(account_id, bool):
             raise TypeError("account_scope needs an integer account id")
-        session = Session(self.portal_engine, expire_on_commit=False)
-        session.info["account_id"] = account_id
+        session, transaction = self._begun_scope(account_id)
         try:
-            with session.begin():
+            with transaction:
                 yield session
         finally:
             session.close()
+
+    def _begun_scope(self, account_id: int) -> tuple[Session, SessionTransaction]:
+        """A scoped session whose transaction has begun (on PostgreSQL: its account set). A
+        pooled connection the server has dropped (a restart, an idle timeout) fails here, before
+        any work, and the scope is opened once more on a fresh one: the pool discards every
+        connection older than the failure."""
+        for attempt in (1, 2):
+            session = Session(self._scope_engine, expire_on_commit=False)
+            session.info["account_id"] = account_id
+            transaction = session.begin()
+            try:
+                session.connection()
+            except DBAPIError as error:
+                session.close()
+                if attempt == 2 or not error.connection_invalidated:
+                    raise
+                continue
+            return session, transaction
+        raise AssertionError("unreachable")
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -122,9 +153,12 @@ def _set_account_context(session: Session, _transaction, connection) -> None:
     """
     account_id = session.info.get("account_id")
     if account_id is not None and connection.dialect.name == "postgresql":
-        connection.execute(
-            text("SELECT set_config(:name, :value, true)"),
-            {"name": ACCOUNT_SETTING, "value": str(account_id)},
+        # Two statements in one message (the simple protocol, so no parameters: the account id
+        # is an int, checked by ``account_scope``). The driver is in autocommit (``_scope_engine``)
+        # and this BEGIN opens the transaction its commit or rollback later ends.
+        connection.exec_driver_sql(
+            f"BEGIN; SELECT set_config('{ACCOUNT_SETTING}', '{int(account_id)}', true)",
+            execution_options={"no_parameters": True},
         )
 
 

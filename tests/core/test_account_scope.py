@@ -185,3 +185,43 @@ def test_it_forces_row_level_security_on_every_account_owned_table(pg_db):
         ).all()
     assert {r[0] for r in rows} == {*ACCOUNT_SCOPED_TABLES, "accounts"}
     assert all(r[1] and r[2] for r in rows)
+
+
+def test_it_rolls_a_scope_back_whole_on_postgresql(pg_alice_and_bob):
+    # The scope's transaction is begun by its own statement (the driver is in autocommit): a
+    # write before an error must still vanish with it.
+    db, alice, _ = pg_alice_and_bob
+    with db.admin_session() as s:
+        before = s.scalar(select(func.count()).select_from(AuditEvent))
+    with pytest.raises(RuntimeError), db.account_scope(alice) as s:
+        s.execute(
+            text(
+                "INSERT INTO audit_events (at, account_id, action, actor, detail) "
+                "VALUES (now(), :a, 'document.view', 'x', '{}')"
+            ),
+            {"a": alice},
+        )
+        raise RuntimeError("the page failed")
+    with db.account_scope(alice) as s:
+        s.execute(
+            text(
+                "INSERT INTO audit_events (at, account_id, action, actor, detail) "
+                "VALUES (now(), :a, 'document.view', 'kept', '{}')"
+            ),
+            {"a": alice},
+        )
+    with db.admin_session() as s:
+        actors = s.scalars(select(AuditEvent.actor).order_by(AuditEvent.id)).all()
+    assert len(actors) == before + 1 and actors[-1] == "kept"
+
+
+def test_it_reopens_a_scope_whose_pooled_connection_the_server_dropped(pg_alice_and_bob, postgres):
+    # What a database restart does to every pooled connection: the next customer request must
+    # still be served, not fail once per stale connection.
+    db, alice, _ = pg_alice_and_bob
+    with db.account_scope(alice) as s:
+        backend = s.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    postgres.sql(f"SELECT pg_terminate_backend({int(backend)})")
+    with db.account_scope(alice) as s:
+        assert s.execute(text("SELECT pg_backend_pid()")).scalar_one() != backend
+        assert s.execute(text("SELECT count(*) FROM invoices")).scalar_one() == 1

@@ -10,7 +10,9 @@ scope.
 
 from __future__ import annotations
 
-from collections import namedtuple
+import hashlib
+import threading
+from collections import OrderedDict, namedtuple
 from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, exists, select
@@ -68,7 +70,7 @@ _DOCUMENT_COLUMNS = (
     Document.verification_code,
     Document.content_type,
     Document.filename,
-    Document.content,
+    Document.sha256,
 )
 _ORIGINAL_DOCUMENT = (
     select(*_DOCUMENT_COLUMNS)
@@ -79,6 +81,9 @@ _ORIGINAL_DOCUMENT = (
     )
     .order_by(Document.id.desc())
     .limit(1)
+)
+_CONTENT = select(Document.content).where(
+    Document.id == bindparam("document_id"), Document.account_id == _ACCOUNT
 )
 _CACHED_DOCUMENT = (
     select(*_DOCUMENT_COLUMNS)
@@ -129,3 +134,56 @@ def cached(
     """The newest stored document of ``kind`` made from these inputs (``store.cached``)."""
     params = {"inputs_hash": inputs_hash, "kind": kind, "account_id": account_id}
     return connection.execute(_CACHED_DOCUMENT, params).first()
+
+
+class ContentCache:
+    """Stored files' bytes by their SHA-256, most recently used kept, at most ``limit`` bytes.
+
+    A stored document never changes (a new rendering is a new row), so its bytes can be kept
+    in the worker once read: a download then reads only the document's row, not the file — on
+    PostgreSQL the file crosses the connection hex-encoded, which cost the server and the
+    portal more than the rest of the request. Keyed by content hash, an entry is only ever
+    served for a row the account's own scoped query found with that same hash.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._entries: OrderedDict[str, bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, sha256: str) -> bytes | None:
+        with self._lock:
+            content = self._entries.get(sha256)
+            if content is not None:
+                self._entries.move_to_end(sha256)
+            return content
+
+    def put(self, sha256: str, content: bytes) -> None:
+        if len(content) > self.limit // 4:
+            return  # one large file must not push out everything else
+        with self._lock:
+            if sha256 in self._entries:
+                return
+            self._entries[sha256] = content
+            self._size += len(content)
+            while self._size > self.limit:
+                _, dropped = self._entries.popitem(last=False)
+                self._size -= len(dropped)
+
+
+_contents = ContentCache(32 * 1024 * 1024)
+
+
+def content(connection: Connection, account_id: int, document: Row) -> bytes:
+    """The bytes of ``document`` (a row of ``cached`` or ``original``): from the worker's cache,
+    else read and kept. The hash is checked on the way in, so the cache holds only what the row
+    says."""
+    found = _contents.get(document.sha256)
+    if found is not None:
+        return found
+    params = {"document_id": document.id, "account_id": account_id}
+    data = bytes(connection.execute(_CONTENT, params).scalar_one())
+    if hashlib.sha256(data).hexdigest() == document.sha256:
+        _contents.put(document.sha256, data)
+    return data

@@ -26,7 +26,7 @@ from web.portal.statements import build, requested_statement
 from web.visitor import audit, current_visitor, require, scoped
 
 
-def _send(document: Document | Row, *, cached: bool) -> Response:
+def _send(document: Document | Row, *, cached: bool, content: bytes | None = None) -> Response:
     audit(
         "document.download",
         f"document:{document.id}",
@@ -37,7 +37,7 @@ def _send(document: Document | Row, *, cached: bool) -> Response:
     )
     safe_name = re.sub(r"[^A-Za-z0-9._-]", "_", document.filename) or "document.pdf"
     return Response(
-        document.content,
+        document.content if content is None else content,
         mimetype=document.content_type,
         headers={
             "Content-Disposition": f'attachment; filename="{safe_name}"',
@@ -100,13 +100,16 @@ def invoice_pdf(invoice_id: int) -> ResponseReturnValue:
     found, account = read
     if found.has_original:
         require(Surface.erp_original)
-        return _send(reads.original(connection, account_id, found.id), cached=True)  # as sent
+        original = reads.original(connection, account_id, found.id)
+        body = reads.content(connection, account_id, original)
+        return _send(original, cached=True, content=body)  # as the ERP sent it
     lines = reads.lines(connection, account_id, found.id)
     facts = invoice_facts(found, account, seller_of(found, account), lines)
     key = _inputs_hash("invoice", facts, reads.payments(connection, account_id, found.id))
     document = reads.cached(connection, account_id, DocumentKind.rendered_invoice, key)
     if document is not None:
-        return _send(document, cached=True)
+        body = reads.content(connection, account_id, document)
+        return _send(document, cached=True, content=body)
     session = scoped()
     applied = _applied(session, found.id)
     language = str(get_locale())
