@@ -108,18 +108,24 @@ class Database:
             yield session
 
     @contextmanager
-    def account_scope(self, account_id: int) -> Iterator[Session]:
-        """A session that can only see and write rows of ``account_id``."""
+    def account_scope(self, account_id: int, *, generic_plans: bool = False) -> Iterator[Session]:
+        """A session that can only see and write rows of ``account_id``.
+
+        ``generic_plans``: on PostgreSQL, let the server reuse a prepared statement's plan in this
+        scope, for work that only looks rows up by key (``web.planning``); otherwise each
+        statement is planned with its values."""
         if not isinstance(account_id, int) or isinstance(account_id, bool):
             raise TypeError("account_scope needs an integer account id")
-        session, transaction = self._begun_scope(account_id)
+        session, transaction = self._begun_scope(account_id, generic_plans)
         try:
             with transaction:
                 yield session
         finally:
             session.close()
 
-    def _begun_scope(self, account_id: int) -> tuple[Session, SessionTransaction]:
+    def _begun_scope(
+        self, account_id: int, generic_plans: bool
+    ) -> tuple[Session, SessionTransaction]:
         """A scoped session whose transaction has begun (on PostgreSQL: its account set). A
         pooled connection the server has dropped (a restart, an idle timeout) fails here, before
         any work, and the scope is opened once more on a fresh one: the pool discards every
@@ -127,6 +133,7 @@ class Database:
         for attempt in (1, 2):
             session = Session(self._scope_engine, expire_on_commit=False)
             session.info["account_id"] = account_id
+            session.info["generic_plans"] = generic_plans
             transaction = session.begin()
             try:
                 session.connection()
@@ -156,8 +163,11 @@ def _set_account_context(session: Session, _transaction, connection) -> None:
         # Two statements in one message (the simple protocol, so no parameters: the account id
         # is an int, checked by ``account_scope``). The driver is in autocommit (``_scope_engine``)
         # and this BEGIN opens the transaction its commit or rollback later ends.
+        plans = (
+            ", set_config('plan_cache_mode', 'auto', true)" if session.info["generic_plans"] else ""
+        )
         connection.exec_driver_sql(
-            f"BEGIN; SELECT set_config('{ACCOUNT_SETTING}', '{int(account_id)}', true)",
+            f"BEGIN; SELECT set_config('{ACCOUNT_SETTING}', '{int(account_id)}', true){plans}",
             execution_options={"no_parameters": True},
         )
 

@@ -35,6 +35,7 @@ from core.models import (
 )
 from core.permissions import Surface
 from web.extensions import app_settings
+from web.planning import KEY_LOOKUPS
 
 SESSION_KEY = "visitor"
 # The session's last-request time is written back at most this often: a session ends between
@@ -128,7 +129,9 @@ def current_visitor() -> Visitor:
         raise NoVisitor("none")
     key = sessions.session_key(str(data["s"]))
     stack = ExitStack()
-    scoped_session = stack.enter_context(database().account_scope(data["a"]))
+    scoped_session = stack.enter_context(
+        database().account_scope(data["a"], generic_plans=request.endpoint in KEY_LOOKUPS)
+    )
     try:
         visitor = _read_visitor(scoped_session, key)
     except NoVisitor:

@@ -31,9 +31,15 @@ def test_an_unchanged_session_sends_no_cookie(app, client, world):
 def test_the_portal_plans_postgresql_queries_with_their_values(app, db):
     if db.dialect != "postgresql":
         pytest.skip("PostgreSQL only")
-    engine = app.extensions["ardesk.db"].portal_engine
-    with engine.connect() as connection:
+    database = app.extensions["ardesk.db"]
+    with database.portal_engine.connect() as connection:
         assert connection.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
+    # Pages that only look rows up by key let the server reuse plans, for their transaction only.
+    account_id = 1
+    with database.account_scope(account_id, generic_plans=True) as scoped:
+        assert scoped.execute(text("SHOW plan_cache_mode")).scalar() == "auto"
+    with database.account_scope(account_id) as scoped:
+        assert scoped.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
 
 
 def test_open_invoices_by_due_date_read_the_partial_index_on_sqlite(db):
