@@ -18,18 +18,20 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from core.deflection import chunks
 from core.errors import InvalidInput
 from core.models import Account, ChatMapping, ChatPlace, Contact
 
 SLACK_TEAM = re.compile(r"[TE][A-Z0-9]{2,31}")
 SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,63}")
 SLACK_CHANNEL = re.compile(r"[CG][A-Z0-9]{2,63}")
+CHUNK = 400  # pairs per IN (…): well under every database's parameter limit
 GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -129,33 +131,50 @@ TEAMS = Platform("teams", Contact.teams_tenant_id, Contact.teams_user_id, ChatPl
 PLATFORMS = {platform.name: platform for platform in (SLACK, TEAMS)}
 
 
-def identity_conflict(
-    session: Session, platform: Platform, pair: tuple[str, str], *, email: str, account_id: int
-) -> ChatRefused | None:
-    """Why ``pair`` may not become the identity of the contact (``email`` at ``account_id``)."""
-    workspace, user = pair
-    holder = session.scalar(
-        select(Account.erp_id)
-        .join(Contact, Contact.account_id == Account.id)
-        .where(platform.workspace == workspace, platform.user == user, Contact.email != email)
-        .limit(1)
-    )
-    if holder is not None:
-        return ChatRefused(ChatProblem.identity_taken, platform.user.key, user, holder)
-    bound = session.scalar(
-        select(Account.erp_id)
-        .join(ChatMapping, ChatMapping.account_id == Account.id)
-        .where(
-            ChatMapping.place == platform.place,
-            ChatMapping.external_id == workspace,
-            ChatMapping.account_id != account_id,
+@dataclass(frozen=True)
+class Wanted:
+    """An identity wanted for the contact with ``email`` at ``account_id``."""
+
+    pair: tuple[str, str]
+    email: str
+    account_id: int
+
+
+def identity_conflicts(
+    session: Session, platform: Platform, wanted: Sequence[Wanted]
+) -> list[ChatRefused | None]:
+    """Why each identity may not be its contact's (None: it may), in two queries a chunk."""
+    holders: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for chunk in chunks(sorted({w.pair for w in wanted}), CHUNK):
+        found = session.execute(
+            select(platform.workspace, platform.user, Contact.email, Account.erp_id)
+            .join(Account, Account.id == Contact.account_id)
+            .where(tuple_(platform.workspace, platform.user).in_(chunk))
+            .order_by(Account.erp_id)
         )
-    )
-    if bound is not None:
-        return ChatRefused(
-            ChatProblem.workspace_elsewhere, platform.workspace.key, workspace, bound
+        for workspace, user, email, erp_id in found:
+            holders.setdefault((workspace, user), []).append((email, erp_id))
+    bound: dict[str, tuple[int, str]] = {}
+    for chunk in chunks(sorted({w.pair[0] for w in wanted}), CHUNK):
+        found = session.execute(
+            select(ChatMapping.external_id, ChatMapping.account_id, Account.erp_id)
+            .join(Account, Account.id == ChatMapping.account_id)
+            .where(ChatMapping.place == platform.place, ChatMapping.external_id.in_(chunk))
         )
-    return None
+        bound.update((external_id, (owner, erp_id)) for external_id, owner, erp_id in found)
+    answers: list[ChatRefused | None] = []
+    for w in wanted:
+        workspace, user = w.pair
+        other = next((erp for email, erp in holders.get(w.pair, ()) if email != w.email), None)
+        owner = bound.get(workspace)
+        if other is not None:
+            answers.append(ChatRefused(ChatProblem.identity_taken, platform.user.key, user, other))
+        elif owner is not None and owner[0] != w.account_id:
+            answers.append(ChatRefused(ChatProblem.workspace_elsewhere, platform.workspace.key,
+                                       workspace, owner[1]))  # fmt: skip
+        else:
+            answers.append(None)
+    return answers
 
 
 def set_identity(
@@ -163,8 +182,8 @@ def set_identity(
 ) -> bool:
     """Give the contact this identity on the platform (None removes it); whether it changed."""
     if pair is not None:
-        refused = identity_conflict(
-            session, platform, pair, email=contact.email, account_id=contact.account_id
+        [refused] = identity_conflicts(
+            session, platform, [Wanted(pair, contact.email, contact.account_id)]
         )
         if refused is not None:
             raise refused

@@ -18,15 +18,22 @@ from __future__ import annotations
 import csv
 import enum
 import io
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from core import audit
+from core.chat_identities import (
+    CHUNK,
+    PLATFORMS,
+    ChatProblem,
+    ChatRefused,
+    Wanted,
+    identity_conflicts,
+)
 from core.chat_identities import ENGLISH as CHAT
-from core.chat_identities import PLATFORMS, ChatProblem, ChatRefused, identity_conflict
+from core.deflection import chunks
 from core.directory import normalise_email, role_names
 from core.errors import InvalidInput
 from core.models import LANGUAGES, Account, Contact
@@ -38,7 +45,6 @@ REQUIRED = ("account", "email", "name", "role")
 OPTIONAL = ("language", *(f for p in PLATFORMS.values() for f in p.fields))
 COLUMNS = REQUIRED + OPTIONAL
 DELIMITERS = (",", ";", "\t")
-_CHUNK = 500  # values per IN (…): well under SQLite's and PostgreSQL's parameter limits
 
 
 class FileProblem(enum.StrEnum):
@@ -241,7 +247,8 @@ def _checked(
     roles = {name.lower(): name for name in role_names(session)}
     seen: dict[tuple[int, str], int] = {}
     identities: dict[tuple[str, str, str], tuple[int, str]] = {}
-    good: list[_Row] = []
+    wanted: dict[str, list[tuple[_Reporter, Wanted]]] = {name: [] for name in PLATFORMS}
+    good: dict[int, _Row] = {}
     for number, record in records:
         cells = _cells(header, record)
         wrong = _Reporter(errors, number, cells)
@@ -288,13 +295,21 @@ def _checked(
                 if earlier[1] != email:  # another address's, on an earlier row
                     wrong(platform.user.key, RowProblem.identity_repeated, str(earlier[0]))
                     continue
-                refused = identity_conflict(session, platform, pair, email=email,
-                                            account_id=account.id)  # fmt: skip
-                if refused is not None:
-                    wrong(refused.field, refused.problem, refused.detail)
+                wanted[platform_name].append((wrong, Wanted(pair, email, account.id)))
         if not wrong.count:
             assert isinstance(account, Account) and role is not None
-            good.append(_Row(number, account, email, name, role, language, pairs))
+            good[number] = _Row(number, account, email, name, role, language, pairs)
+    for platform_name, asked in wanted.items():
+        answers = identity_conflicts(session, PLATFORMS[platform_name], [w for _, w in asked])
+        for (wrong, _), refused in zip(asked, answers, strict=True):
+            if refused is not None:
+                wrong(refused.field, refused.problem, refused.detail)
+                good.pop(wrong.number, None)
+    return _allowed(session, list(good.values()), errors)
+
+
+def _allowed(session: Session, good: list[_Row], errors: list[RowError]) -> list[_Row]:
+    """The rows left once addresses forgotten on request are refused (existing contacts noted)."""
     _existing(session, good)
     forgotten = Suppression.load(session).suppressed(
         session, [(row.account.id, row.email) for row in good if row.contact is None]
@@ -303,7 +318,7 @@ def _checked(
         if (row.account.id, row.email) in forgotten:
             errors.append(RowError(row.number, "email", RowProblem.forgotten, row.email))
     errors.sort(key=lambda error: error.row)
-    return good
+    return [row for row in good if (row.account.id, row.email) not in forgotten]
 
 
 def _email(cell: str) -> str:
@@ -317,14 +332,14 @@ def _accounts(session: Session, values: set[str]) -> dict[str, Account | RowProb
     """Each ERP id of the file's account column: its account, or why it has none."""
     found: dict[str, Account | RowProblem] = {}
     wanted = sorted(value for value in values if value and len(value) <= 200)
-    for chunk in _chunks(wanted):
+    for chunk in chunks(wanted, CHUNK):
         for account in session.scalars(select(Account).where(Account.erp_id.in_(chunk))):
             found[account.erp_id] = (
                 RowProblem.ambiguous_account if account.erp_id in found else account
             )
     qualified = [v for v in wanted if v not in found and ":" in v]
     pairs = [tuple(v.split(":", 1)) for v in qualified]
-    for chunk in _chunks(pairs):
+    for chunk in chunks(pairs, CHUNK):
         query = select(Account).where(tuple_(Account.source, Account.erp_id).in_(chunk))
         for account in session.scalars(query):
             found[f"{account.source}:{account.erp_id}"] = account
@@ -334,16 +349,11 @@ def _accounts(session: Session, values: set[str]) -> dict[str, Account | RowProb
 def _existing(session: Session, rows: list[_Row]) -> None:
     """Attach to each row the contact its address already is at its account, if any."""
     by_key = {(row.account.id, row.email): row for row in rows}
-    for chunk in _chunks(sorted({row.email for row in rows})):
+    for chunk in chunks(sorted({row.email for row in rows}), CHUNK):
         for contact in session.scalars(select(Contact).where(Contact.email.in_(chunk))):
             row = by_key.get((contact.account_id, contact.email))
             if row is not None:
                 row.contact = contact
-
-
-def _chunks(values: list) -> Iterable[list]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
 
 
 def _changes(row: _Row) -> dict[str, object]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from core.chat_identities import ChatProblem
 from core.contact_import import (
@@ -123,6 +124,12 @@ def contact_import():
     except FileRefused as refused:
         flash(_file_text(refused), "error")
         return _page(status=400)
+    except IntegrityError:
+        # Someone added one of these contacts between the check and the write: nothing was
+        # written (one transaction), and checking again names the row.
+        flash(_("The contacts changed while the file was imported; nothing was imported. "
+                "Check the file again."), "error")  # fmt: skip
+        return _page(status=409)
     if action == "report":
         return _report_csv(report)
     if report.applied:
