@@ -12,7 +12,7 @@ import os
 import pytest
 from sqlalchemy import func, select
 
-from core.models import AuditEvent, Contact
+from core.models import AuditEvent, ChatMapping, ChatPlace, Contact
 from core.suppression import Suppression
 from tests.web.conftest import csrf_token
 
@@ -85,6 +85,7 @@ def test_an_empty_cell_keeps_what_is_on_file(db, admin, world):
 def test_a_file_with_wrong_rows_changes_nothing_and_names_each_problem(db, admin, world):
     with db.admin_session() as s:
         Suppression.load(s).add(s, "gone@alice.example", world.alice)
+        s.add(ChatMapping(place=ChatPlace.slack_team, external_id="T0BOB", account_id=world.bob))
         s.get(Contact, world.approver).slack_team_id = "T0ALICE"
         s.get(Contact, world.approver).slack_user_id = "U0FRIDA"
     rows = [
@@ -99,6 +100,9 @@ def test_a_file_with_wrong_rows_changes_nothing_and_names_each_problem(db, admin
         "A1,gone@alice.example,X,ap_contact,,,",  # 10: forgotten on request
         "A1,thief@alice.example,X,ap_contact,,T0ALICE,U0FRIDA",  # 11: another address's
         "A1,,,,,,",  # 12: no address, no name, no role
+        "A1,one@alice.example,X,ap_contact,,T0NEW,U0SAME",  # 13: right on its own
+        "A1,two@alice.example,X,ap_contact,,T0NEW,U0SAME",  # 14: row 13's identity
+        "A1,three@alice.example,X,ap_contact,,T0BOB,U0THREE",  # 15: Bob's workspace
     ]
     data = (HEADER + "\n" + "\n".join(rows) + "\n").encode()
     refused = _upload(admin, data)
@@ -108,7 +112,8 @@ def test_a_file_with_wrong_rows_changes_nothing_and_names_each_problem(db, admin
                     "unsupported language", "the same address for the same account as row 2",
                     "needs both its workspace and its user", "not a Slack user id",
                     "forgotten on request", "belongs to a contact with another address",
-                    "a contact needs a name"):  # fmt: skip
+                    "a contact needs a name", "the same chat identity as row 13",
+                    "this workspace is bound to another account (B1)"):  # fmt: skip
         assert problem in refused.text
     assert "new@alice.example" not in {email for _, email in _contacts(db)}
     assert _events(db) == []
@@ -120,7 +125,8 @@ def test_a_file_with_wrong_rows_changes_nothing_and_names_each_problem(db, admin
     assert found == [
         ("3", "account"), ("4", "email"), ("5", "role"), ("6", "language"), ("7", "email"),
         ("8", "slack_user_id"), ("9", "slack_user_id"), ("10", "email"), ("11", "slack_user_id"),
-        ("12", "email"), ("12", "name"), ("12", "role"),
+        ("12", "email"), ("12", "name"), ("12", "role"), ("14", "slack_user_id"),
+        ("15", "slack_team_id"),
     ]  # fmt: skip
 
 
