@@ -15,6 +15,7 @@ writes goes through ``core.spreadsheets``.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import enum
 import io
@@ -138,6 +139,8 @@ def read(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     a spreadsheet shows it (blank rows skipped), or ``FileRefused``."""
     if len(data) > MAX_BYTES:
         raise FileRefused(FileProblem.too_big, f"{len(data):,} bytes, at most {MAX_BYTES:,}")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise FileRefused(FileProblem.not_utf8)  # Excel's "Unicode text"
     if b"\x00" in data:
         raise FileRefused(FileProblem.binary)
     try:

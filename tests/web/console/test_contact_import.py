@@ -174,6 +174,10 @@ HOSTILE = {
         f"{HEADER}\nA1,j@alice.example,Jürgen Groß,ap_contact,,,\n".encode("cp1252"),
         "not UTF-8 text",
     ),
+    "Unicode text from Excel (UTF-16)": (
+        f"{HEADER}\nA1,j@alice.example,Jürgen,ap_contact,,,\n".encode("utf-16"),
+        "not UTF-8 text",
+    ),
     "pipes": (HEADER.replace(",", "|").encode() + b"\n", "The first row must name the columns"),
     "no role column": (b"account,email,name\nA1,x@alice.example,X\n", "has no column role"),
     "a typo in a column": (b"account,email,name,role,langauge\n", "Unknown or repeated columns"),
