@@ -9,6 +9,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from core.chat_identities import ChatProblem
 from core.contact_import import (
@@ -27,6 +28,7 @@ from core.models import LANGUAGES
 from core.spreadsheets import csv_text
 from web.console import blueprint, staff
 from web.console.chat_bindings import problem_text
+from web.errors import render_error
 
 SHOWN = 200  # problems listed on the page; the downloaded report has them all
 
@@ -139,3 +141,12 @@ def contact_import():
                 unchanged=report.outcomes[Outcome.unchanged]), "ok")  # fmt: skip
         return redirect(url_for("console.contact_import"), 303)
     return _page(report, 422 if report.errors else 200)
+
+
+@blueprint.errorhandler(RequestEntityTooLarge)
+def too_big(_error: RequestEntityTooLarge):
+    """A body past the app's limit is refused before the view reads it; the app's own page
+    speaks of PDFs (the portal's only upload)."""
+    return render_error(
+        413, str(_l("That file is too big")), _file_text(FileRefused(FileProblem.too_big))
+    )

@@ -201,6 +201,13 @@ def test_a_hostile_file_is_refused_with_a_clear_message(db, admin, world, case):
     assert _events(db) == []
 
 
+def test_a_file_past_the_apps_upload_limit_is_refused_as_a_csv(db, admin, world):
+    refused = _upload(admin, b"account,email,name,role\n" + b"x" * (11 * 1024 * 1024))
+    assert refused.status_code == 413
+    assert "The file is too big (5,242,880 bytes at most): split it." in refused.text
+    assert _events(db) == []
+
+
 def test_ten_thousand_rows_are_imported_in_one_go(db, admin, world):
     assert _upload(admin, _rows(10_000)).status_code == 303
     with db.admin_session() as s:
