@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.console import settings_for  # noqa: E402
+from bench.console import postgres_settings, settings_for  # noqa: E402
 from core.contact_import import MAX_ROWS, import_contacts  # noqa: E402
 from core.db import Database  # noqa: E402
 from core.migrate import upgrade  # noqa: E402
@@ -90,25 +90,8 @@ def main() -> None:
             url = f"sqlite:///{directory / 'b.db'}"
             run("SQLite", settings_for(directory, url), args.chat_share)
         if args.only in (None, "postgresql"):
-            from tests.support.postgres import PORTAL, PRIVILEGED, PostgresServer, find_bindir
-
-            bindir = find_bindir()
-            if bindir is None:
-                sys.exit("PostgreSQL binaries not found (apt-get install postgresql)")
-            server = PostgresServer(bindir)
-            server.start()
-            try:
-                server.create_roles()
-                server.sql("CREATE DATABASE ardesk_bench OWNER ardesk")
-                settings = settings_for(
-                    directory,
-                    server.url(*PRIVILEGED, database="ardesk_bench"),
-                    server.url(*PORTAL, database="ardesk_bench"),
-                )
+            with postgres_settings(directory) as settings:
                 run("PostgreSQL", settings, args.chat_share)
-            finally:
-                server.stop()
-
 
 if __name__ == "__main__":
     main()
