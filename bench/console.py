@@ -25,6 +25,8 @@ import re
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -67,6 +69,29 @@ def settings_for(var_dir: Path, url: str, portal_url: str = ""):
     if portal_url:
         environ["ARDESK_PORTAL_DATABASE_URL"] = portal_url
     return load_settings(environ, read_dotenv=False)
+
+
+@contextmanager
+def postgres_settings(directory: Path) -> Iterator:
+    """Settings for a database on a throwaway PostgreSQL cluster (the Debian binaries, as the
+    tests use), stopped on leaving."""
+    from tests.support.postgres import PORTAL, PRIVILEGED, PostgresServer, find_bindir
+
+    bindir = find_bindir()
+    if bindir is None:
+        sys.exit("PostgreSQL binaries not found (apt-get install postgresql)")
+    server = PostgresServer(bindir)
+    server.start()
+    try:
+        server.create_roles()
+        server.sql("CREATE DATABASE ardesk_bench OWNER ardesk")
+        yield settings_for(
+            directory,
+            server.url(*PRIVILEGED, database="ardesk_bench"),
+            server.url(*PORTAL, database="ardesk_bench"),
+        )
+    finally:
+        server.stop()
 
 
 def _people(db: Database, accounts: int, contacts: int) -> list[tuple[int, int, str]]:
@@ -261,25 +286,9 @@ def main() -> None:
             run("SQLite", settings_for(directory, url), args.messages, args.requests,
                 args.dashboard_requests)  # fmt: skip
         if args.only in (None, "postgresql"):
-            from tests.support.postgres import PORTAL, PRIVILEGED, PostgresServer, find_bindir
-
-            bindir = find_bindir()
-            if bindir is None:
-                sys.exit("PostgreSQL binaries not found (apt-get install postgresql)")
-            server = PostgresServer(bindir)
-            server.start()
-            try:
-                server.create_roles()
-                server.sql("CREATE DATABASE ardesk_bench OWNER ardesk")
-                settings = settings_for(
-                    directory,
-                    server.url(*PRIVILEGED, database="ardesk_bench"),
-                    server.url(*PORTAL, database="ardesk_bench"),
-                )
+            with postgres_settings(directory) as settings:
                 run("PostgreSQL", settings, args.messages, args.requests,
                     args.dashboard_requests)  # fmt: skip
-            finally:
-                server.stop()
     print(json.dumps({"finished": datetime.now(UTC).isoformat()}))
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ardesk.runtime import Runtime, clean_errors, pass_runtime, print_json_array, print_table
 from core import audit
+from core.chat_identities import PLACE_FORMATS, bind_place
 from core.directory import find_account
 from core.errors import InvalidInput
 from core.heartbeats import beating
@@ -126,20 +127,13 @@ def add_mapping(runtime: Runtime, place: str, external_id: str, account_erp_id: 
     """Bind PLACE (slack_team, slack_channel, teams_tenant) EXTERNAL_ID to an account."""
     with runtime.db.admin_session() as s:
         account = find_account(s, account_erp_id)
-        existing = s.scalar(
-            select(ChatMapping).where(
-                ChatMapping.place == ChatPlace(place), ChatMapping.external_id == external_id
-            )
-        )
-        if existing is not None:
-            raise InvalidInput(f"{place} {external_id} is mapped already; remove it first")
-        s.add(ChatMapping(place=ChatPlace(place), external_id=external_id, account_id=account.id))
+        mapping = bind_place(s, account, ChatPlace(place), external_id)
         audit.record(
             s,
             "chat_mapping_added",
             actor=_actor(),
             account_id=account.id,
-            target=external_id,
+            target=mapping.external_id,
             place=place,
         )
     click.echo(f"mapped {place} {external_id} to {account_erp_id}")
@@ -153,9 +147,11 @@ def add_mapping(runtime: Runtime, place: str, external_id: str, account_erp_id: 
 def remove_mapping(runtime: Runtime, place: str, external_id: str) -> None:
     """Remove the mapping of PLACE EXTERNAL_ID."""
     with runtime.db.admin_session() as s:
+        # As typed, or in the form it is stored in (Slack ids in capitals, GUIDs in lower case).
+        typed = {external_id, PLACE_FORMATS[ChatPlace(place)].case(external_id.strip())}
         mapping = s.scalar(
             select(ChatMapping).where(
-                ChatMapping.place == ChatPlace(place), ChatMapping.external_id == external_id
+                ChatMapping.place == ChatPlace(place), ChatMapping.external_id.in_(typed)
             )
         )
         if mapping is None:

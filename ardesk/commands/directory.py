@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import getpass
 from decimal import Decimal
+from pathlib import Path
 
 import click
 from sqlalchemy import func, select
 
 from ardesk.runtime import Runtime, clean_errors, pass_runtime, print_json_array, print_table
+from core import contact_import
 from core.directory import add_contact, find_account, role_names
 from core.models import LANGUAGES, OPEN_STATUSES, Account, Contact, Invoice
 
@@ -144,6 +147,33 @@ def add(
         print_json(row)
     else:
         click.echo(f"added {row['email']} to {row['account']} as {row['role']}")
+
+
+@contacts.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check every row; write nothing.")
+@pass_runtime
+@clean_errors
+def import_contacts(runtime: Runtime, file: Path, dry_run: bool) -> None:
+    """Add or update contacts from a CSV file (docs/console.md#importing-contacts).
+
+    Every row is checked first: a file with any wrong row changes nothing, and each problem is
+    printed as ROW, COLUMN: WHAT IS WRONG."""
+    with file.open("rb") as handle:
+        data = handle.read(contact_import.MAX_BYTES + 1)
+    with runtime.db.admin_session() as s:
+        report = contact_import.import_contacts(
+            s, data, actor=f"cli:{getpass.getuser()}", apply=not dry_run
+        )
+    for error in report.errors:
+        where = f"row {error.row}, {error.column}" if error.column else f"row {error.row}"
+        click.echo(f"{where}: {error.english()} ({error.value!r})", err=True)
+    counts = ", ".join(f"{count} {outcome.value}" for outcome, count in report.outcomes.items())
+    if report.errors:
+        raise click.ClickException(
+            f"{len(report.errors)} problem(s) in {report.rows} row(s); nothing was imported"
+        )
+    click.echo(f"{report.rows} row(s): {counts}" + ("" if report.applied else " (dry run)"))
 
 
 @click.command()

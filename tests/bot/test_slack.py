@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.failpoints import EXIT_CODE
+from core import ar_users
 from core.models import (
+    ARRole,
     ChatMapping,
     ChatPlace,
     Contact,
@@ -22,6 +24,7 @@ from core.models import (
 from tests.bot.fake_slack import TEAM, FakeSlack
 from tests.bot.slack_support import SlackUser, event, slack_settings
 from tests.support.smtp_server import SmtpTestServer
+from tests.web.conftest import csrf_token, https_client
 
 KAREN, SABINE, STRANGER, MALLORY = "UKAREN", "USABINE", "USTRANGER", "UMALLORY"
 OUTSIDER, NO_ADDRESS = "UOUTSIDER", "UNOADDRESS"
@@ -376,3 +379,32 @@ def test_the_slash_commands_words_choose_the_answer(slack, fake, words, scope):
     assert [link["scope"] for link in row.decision["links"]] == [scope]
     [post] = fake.posts
     assert post.method == "chat.postEphemeral" and post.buttons == [row.decision["links"][0]["url"]]
+
+
+def test_an_identity_ar_enters_in_the_console_is_answered_as_that_contact(slack, fake):
+    """A Slack profile without an address: AR binds the user to Karen, and Karen is answered."""
+    with slack.db.admin_session() as s:
+        ar_users.add(s, "ada@supplier.example", "Ada", ARRole.admin, "correct horse battery")
+        karen = s.scalar(
+            select(Contact).where(Contact.email == "karen.whitlock@brookfield.example")
+        )
+        path = f"/ar/accounts/{karen.account_id}/contacts/{karen.id}/chat/slack"
+    console = https_client(slack.client.application)
+    form = {"email": "ada@supplier.example", "password": "correct horse battery"}
+    console.post(
+        "/ar/sign-in", data={**form, "csrf_token": csrf_token(console.get("/ar/sign-in").text)}
+    )
+    token = csrf_token(console.get("/ar/accounts").text)
+    saved = console.post(path, data={"csrf_token": token, "workspace": TEAM, "user": NO_ADDRESS})
+    assert saved.status_code == 303
+
+    slack.send(
+        event(
+            "message", user=NO_ADDRESS, channel="DNOADDRESS", text="please send invoice INV-10423"
+        )
+    )
+    slack.work()
+    [post] = [p for p in fake.posts if p.args["channel"] == "DNOADDRESS"]
+    assert "INV-10423" in post.text and post.buttons
+    [row] = _inbox(slack.db)
+    assert row.decision["sender"]["verification"] == "chat identity on file"

@@ -29,6 +29,8 @@ from web.console import (  # noqa: E402,F401  (routes)
     account,
     accounts,
     audit_trail,
+    chat_bindings,
+    contact_import,
     contacts,
     corrections,
     dashboard,

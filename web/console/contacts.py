@@ -18,6 +18,7 @@ from core.directory import add_contact, edit_contact, role_names
 from core.errors import InvalidInput
 from core.models import LANGUAGES, Account, Contact
 from web.console import blueprint, staff
+from web.console.chat_bindings import IDENTITY_FORMS
 
 
 def _form() -> dict:
@@ -93,6 +94,7 @@ def contact_edit(account_id: int, contact_id: int):
             contact=contact,
             roles=role_names(session),
             languages=LANGUAGES,
+            identity_forms=IDENTITY_FORMS,
         )
 
 
