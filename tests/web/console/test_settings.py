@@ -35,9 +35,7 @@ def _stored(db) -> dict[str, str]:
         return {row.name: row.value for row in s.scalars(select(SettingOverride))}
 
 
-def test_an_admin_changes_the_link_lifetime_and_the_portals_next_link_has_it(
-    db, app, admin, world
-):
+def test_an_admin_changes_the_link_lifetime_and_the_portals_next_link_has_it(db, app, admin, world):
     page = admin.get("/ar/settings").text
     assert "ARDESK_LINK_TTL" in page and "48h" in page
     assert _post(admin, "link_ttl", value=" 3h ").status_code == 303
