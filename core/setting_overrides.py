@@ -152,26 +152,29 @@ def effective(engine: Engine, settings: Settings) -> Settings:
 
 
 class Overrides:
-    """The web app's effective settings: the overrides read at most once per ``settings_refresh``
-    (on the first use after it ran out), and at once after this process changed one."""
+    """The web app's effective settings: the overrides read at most once per
+    ``settings_refresh`` (on the first use after it ran out), and at once after this process
+    changed one; applied over the base settings given (the app's, which may be replaced)."""
 
-    def __init__(self, settings: Settings, engine: Engine, clock=time.monotonic) -> None:
-        self.base = settings
+    def __init__(self, engine: Engine, interval: timedelta, clock=time.monotonic) -> None:
         self.engine = engine
-        self.interval = settings.settings_refresh.total_seconds()
+        self.interval = interval.total_seconds()
         self._clock = clock
         self._lock = threading.Lock()
         self._due = 0.0
         self._read: dict[str, str] = {}
-        self._settings = settings
+        self._base: Settings | None = None
+        self._settings: Settings | None = None
 
-    def current(self) -> Settings:
-        if self._clock() < self._due:
+    def current(self, base: Settings) -> Settings:
+        if self._clock() < self._due and base is self._base and self._settings is not None:
             return self._settings
         with self._lock:
             if self._clock() >= self._due:
                 self._refresh()
-        return self._settings
+            if base is not self._base or self._settings is None:
+                self._base, self._settings = base, apply(base, self._read)
+            return self._settings
 
     def _refresh(self) -> None:
         try:
@@ -180,8 +183,7 @@ class Overrides:
             log.warning("console settings not read: %s", type(error).__name__)
             overrides = self._read
         if overrides != self._read:
-            self._settings = apply(self.base, overrides)
-            self._read = overrides
+            self._read, self._settings = overrides, None  # applied again by current()
         self._due = self._clock() + self.interval
 
     def invalidate(self) -> None:

@@ -48,7 +48,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     database = Database.connect(settings)
     plan_with_values(database.portal_engine, settings.database_transaction_pooling)
     app.extensions["ardesk.settings"] = settings
-    app.extensions["ardesk.overrides"] = Overrides(settings, database.portal_engine)
+    app.extensions["ardesk.overrides"] = Overrides(
+        database.portal_engine, settings.settings_refresh
+    )
     app.extensions["ardesk.db"] = database
     app.extensions["ardesk.signer"] = LinkSigner(*settings.verifying_keys)
 

@@ -114,15 +114,17 @@ def test_another_process_sees_a_change_within_the_refresh_bound(db):
     """The web app reads the overrides at most once per ARDESK_SETTINGS_REFRESH: no query per
     request, and a change made elsewhere is in effect after that bound."""
     now = [1000.0]
-    cache = setting_overrides.Overrides(db.settings, db.portal_engine, clock=lambda: now[0])
-    assert cache.current().link_ttl == timedelta(hours=48)
+    refresh = db.settings.settings_refresh
+    cache = setting_overrides.Overrides(db.portal_engine, refresh, clock=lambda: now[0])
+    assert cache.current(db.settings).link_ttl == timedelta(hours=48)
     with db.admin_session() as s:
         setting_overrides.change(s, db.settings, "link_ttl", "2h", by="ar:ada@supplier.example")
     now[0] += 29
-    assert cache.current().link_ttl == timedelta(hours=48)  # still within the bound
+    assert cache.current(db.settings).link_ttl == timedelta(hours=48)  # within the bound
     now[0] += 2
-    assert cache.current().link_ttl == timedelta(hours=2)
-    assert cache.current() is cache.current()  # unchanged overrides: the same object
+    assert cache.current(db.settings).link_ttl == timedelta(hours=2)
+    # Unchanged overrides: the same object (caches keyed on it keep their entries).
+    assert cache.current(db.settings) is cache.current(db.settings)
 
 
 def test_the_brand_preview_shows_the_brand_file(db, app, admin):
