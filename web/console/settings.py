@@ -113,6 +113,7 @@ def change_setting(name: str):
     if name not in setting_overrides.OVERRIDABLE:
         abort(404)
     reset = request.form.get("reset") == "1"
+    refused: str | None = None
     with staff.database().admin_session() as session:
         try:
             if reset:
@@ -121,12 +122,14 @@ def change_setting(name: str):
                 change = setting_overrides.change(
                     session, _base(), name, _posted_value(name), by=me.actor
                 )
-        except InvalidInput as error:  # nothing stored: the form again, saying why
-            return _page((name, str(error), _posted_value(name)), 400)
+        except InvalidInput as error:  # checked before anything is written
+            change, refused = None, str(error)
         if change is not None:
             staff.audit(session, "setting.reset" if reset else "setting.change",
                         f"setting:{name}", setting=setting_overrides.variable(name),
                         old=change.old, new=change.new)  # fmt: skip
+    if refused is not None:  # nothing stored: the form again, saying why
+        return _page((name, refused, _posted_value(name)), 400)
     current_app.extensions["ardesk.overrides"].invalidate()
     if change is None:
         flash(_("Nothing changed."), "ok")
