@@ -15,6 +15,7 @@ from core.config import Settings
 from core.config_processes import BOT_INTENTS
 from core.errors import InvalidInput
 from core.models import SettingOverride
+from mailers.brand import EXAMPLE_BRAND_FILE
 from web.console import blueprint, staff
 from web.documents.render import brand, logo_uri
 from web.extensions import app_settings
@@ -141,10 +142,13 @@ def change_setting(name: str):
 @blueprint.get("/settings/brand")
 def brand_preview():
     staff.require_admin()
-    current = brand()
+    current, base = brand(), _base()
+    # As load_brand chooses: the file set, else development's demo brand, else a plain default.
+    demo = base.is_development and EXAMPLE_BRAND_FILE.is_file()
     return render_template(
         "console/brand.html",
         brand=current,
         logo=logo_uri(current),
-        brand_file=_base().brand_file,
+        brand_file=base.brand_file or (EXAMPLE_BRAND_FILE if demo else None),
+        demo=base.brand_file is None and demo,
     )

@@ -163,6 +163,9 @@ def test_an_admin_works_the_console_end_to_end(browser, live):  # noqa: F811
     assert "Link lifetime is now 3h." in page.inner_text("main")
     assert "console" in page.locator("#setting-link_ttl .source").inner_text()
     _shot(page, "11-settings")
+    page.get_by_role("link", name="Brand preview").click()
+    assert "DE89 3704 0044 0532 0130 00" in page.inner_text("main")  # the demo brand's bank
+    _shot(page, "13-brand")
     again = with_headers(
         eml("outlook_invoice_copy_en.eml"), Message_Id="<again@brookfield.example>"
     )
