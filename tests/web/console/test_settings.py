@@ -4,13 +4,14 @@ reset to the environment's, admins only; in effect for the portal and the bot.""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
 from core import setting_overrides
 from core.models import AccessLink, AuditEvent, SettingOverride
 from tests.web.conftest import csrf_token, open_portal
+from web.extensions import app_settings
 
 
 def _post(client, name: str, **form):
@@ -131,3 +132,16 @@ def test_the_brand_preview_shows_the_brand_file(db, app, admin):
     page = admin.get("/ar/settings/brand")
     assert page.status_code == 200
     assert "Brand preview" in page.text and "#1f4e79" in page.text
+
+
+def test_the_queues_business_hours_follow_the_console(db, app, admin):
+    """The queue's due times come from the settings in effect: hours and target from the console,
+    the time zone still from the environment."""
+    _post(admin, "ar_business_hours", value="mon-fri 08:00-12:00")
+    _post(admin, "ar_first_response", value="2h")
+    _post(admin, "ar_holidays", value="2026-12-24")
+    with app.test_request_context():
+        schedule = app_settings().schedule()
+        due = schedule.due(datetime(2026, 12, 23, 11, tzinfo=UTC), app_settings().ar_first_response)
+    # One hour on Wednesday, Thursday a holiday, the second hour on Friday morning.
+    assert due == datetime(2026, 12, 25, 9, tzinfo=UTC)
