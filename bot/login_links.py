@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
+from core import setting_overrides
 from core.audit import record
 from core.config import Settings
 from core.db import Database
@@ -27,6 +28,8 @@ def send_login_links(db: Database, settings: Settings, signer: LinkSigner) -> in
         if db.dialect == "postgresql":
             query = query.with_for_update(skip_locked=True)
         requests = list(session.scalars(query))
+        if requests:  # the link lifetime as the console may have changed it
+            settings = setting_overrides.effective(db.portal_engine, settings)
         for request in requests:
             _answer(session, settings, signer, request)
         if requests:

@@ -20,7 +20,7 @@ from bot.pipeline import run_pipeline
 from bot.record import decision_record
 from bot.resolve.issuer import LinkIssuer
 from bot.store import record_failure
-from core import metrics
+from core import metrics, setting_overrides
 from core.config import Settings
 from core.db import Database
 from core.links import LinkSigner
@@ -66,6 +66,9 @@ def decide(
     text again."""
     started = time.monotonic()
     now = now or utcnow()
+    # What an admin changed in the console (intents answered, link lifetime, rate limits) holds
+    # from the next message on.
+    settings = setting_overrides.effective(db.portal_engine, settings)
     ctx = Context(inbound=inbound, settings=settings, db=db, now=now, dry_run=dry_run)
     ctx.understanding = understanding
     with db.admin_session() as session:

@@ -85,6 +85,15 @@ class GeneralSettings(SettingsGroup):
         timedelta(hours=48),
         json_schema_extra=doc("Lifetime of a link sent in a reply (`30m`, `48h`, `7d`).", "`48h`"),
     )
+    settings_refresh: Duration = Field(
+        timedelta(seconds=30),
+        json_schema_extra=doc(
+            "How often a running process (the web app, each worker) reads the settings changed "
+            "in the AR console: a change reaches every process within this time, and the one "
+            "that made it at once ([console.md](console.md#settings)).",
+            "`30s`",
+        ),
+    )
     link_retention: Duration = Field(
         timedelta(days=90),
         json_schema_extra=doc(

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from core.config_types import CommaList, Duration, OptionalPath, SettingsGroup, Text, doc
+
+#: The intents the bot answers itself (``bot.resolve.RESOLVERS``; a dispute is acknowledged and
+#: handed to AR). Kept here so that the settings need not import the bot.
+BOT_INTENTS: tuple[str, ...] = ("invoice_copy", "statement", "balance", "payment_status", "dispute")
 
 
 class WorkerSettings(SettingsGroup):
@@ -24,6 +28,17 @@ class WorkerSettings(SettingsGroup):
         ),
     )
 
+    auto_answer_intents: CommaList = Field(
+        BOT_INTENTS,
+        json_schema_extra=doc(
+            "Comma-separated intents the bot answers by itself: `invoice_copy`, `statement`, "
+            "`balance`, `payment_status`, `dispute` (acknowledged, then handed to AR). A request "
+            "asking for any other goes to the hand-off queue unanswered, the reason in its "
+            "decision record. Overridable in the console ([console.md](console.md#settings)).",
+            "all five",
+            group="worker",
+        ),
+    )
     message_deadline: Duration = Field(
         timedelta(seconds=10),
         json_schema_extra=doc(
@@ -119,6 +134,18 @@ class WorkerSettings(SettingsGroup):
             group="worker",
         ),
     )
+
+    @field_validator("auto_answer_intents")
+    @classmethod
+    def _known_intents(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [name for name in value if name not in BOT_INTENTS]
+        if unknown:
+            raise ValueError(
+                f"unknown intent {unknown[0]!r} (the bot answers {', '.join(BOT_INTENTS)})"
+            )
+        if not value:
+            raise ValueError("name at least one intent")
+        return tuple(dict.fromkeys(value))  # each once, in the order given
 
 
 class ChatSettings(SettingsGroup):

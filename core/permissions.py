@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from core.billing import OpenItem, Statement
-from core.models import PERMISSIONS, RolePermission
+from core.errors import InvalidInput
+from core.models import PERMISSIONS, Role, RolePermission
 
 
 class Surface(enum.StrEnum):
@@ -81,6 +82,52 @@ def has_permission(session: Session, role: str, permission: str) -> bool:
     if permission not in PERMISSIONS:
         raise ValueError(f"unknown permission {permission!r}")
     return permission in permissions_for(session, role)
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One cell of the matrix set to granted or revoked."""
+
+    role: str
+    permission: str
+    granted: bool
+
+
+def matrix(session: Session) -> dict[str, frozenset[str]]:
+    """Every role, with the permissions it holds."""
+    held: dict[str, set[str]] = {name: set() for name in session.scalars(select(Role.name))}
+    for role, permission in session.execute(select(RolePermission.role, RolePermission.permission)):
+        held.setdefault(role, set()).add(permission)
+    return {role: frozenset(permissions) for role, permissions in sorted(held.items())}
+
+
+def change_matrix(session: Session, grants: Iterable[Grant]) -> list[Grant]:
+    """Grant and revoke; returns the changes that were made (a cell already as asked is no
+    change). An unknown role or permission refuses them all, changing nothing. The portal reads
+    the matrix on every request, so a change holds from each customer's next request."""
+    grants = list(grants)
+    current = matrix(session)
+    for grant in grants:
+        if grant.role not in current:
+            raise InvalidInput(f"unknown role {grant.role[:64]!r}")
+        if grant.permission not in PERMISSIONS:
+            raise InvalidInput(f"unknown permission {grant.permission[:64]!r}")
+    made = []
+    for grant in grants:
+        if (grant.permission in current[grant.role]) == grant.granted:
+            continue
+        if grant.granted:
+            session.add(RolePermission(role=grant.role, permission=grant.permission))
+        else:
+            session.execute(
+                delete(RolePermission).where(
+                    RolePermission.role == grant.role,
+                    RolePermission.permission == grant.permission,
+                )
+            )
+        current[grant.role] = current[grant.role] ^ {grant.permission}
+        made.append(grant)
+    return made
 
 
 def statement_for(

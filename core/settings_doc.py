@@ -32,7 +32,12 @@ a typo never passes silently. Credential variables that a source names in the so
 (`password_env = "…"`) are exempt, and `{TEST_PREFIX}*` switches belong to the test suite.
 
 `ardesk settings show` prints every setting's effective value and whether it comes from the
-environment, `.env` or the default (secrets only as set or unset, passwords in URLs masked).
+environment, `.env`, the default or the AR console (secrets only as set or unset, passwords in
+URLs masked). Admins change a few settings in the console without a deploy — the intents the bot
+answers by itself, the link lifetime, the reply rate limits, the first-response target and the
+business hours — over the environment's values, until they reset them
+([console.md](console.md#settings)); `ardesk settings show` needs the database to show those,
+and says in one line when it cannot read it.
 """
 
 OUTRO = f"""

@@ -7,6 +7,7 @@ from flask import Flask
 from core.config import Settings, load_settings
 from core.db import Database
 from core.links import LinkSigner
+from core.setting_overrides import Overrides
 from web.planning import plan_with_values
 from web.sessions import ChangedOnlySessionInterface
 
@@ -47,6 +48,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     database = Database.connect(settings)
     plan_with_values(database.portal_engine, settings.database_transaction_pooling)
     app.extensions["ardesk.settings"] = settings
+    app.extensions["ardesk.overrides"] = Overrides(
+        database.portal_engine, settings.settings_refresh
+    )
     app.extensions["ardesk.db"] = database
     app.extensions["ardesk.signer"] = LinkSigner(*settings.verifying_keys)
 

@@ -14,5 +14,8 @@ csrf = CSRFProtect()
 
 
 def app_settings() -> Settings:
-    """The settings this app was created with."""
-    return current_app.extensions["ardesk.settings"]
+    """The settings in effect: those this app was created with, and the AR console's changes
+    over them (``core.setting_overrides``: read at most every ``ARDESK_SETTINGS_REFRESH``, so a
+    request costs no query for them)."""
+    extensions = current_app.extensions
+    return extensions["ardesk.overrides"].current(extensions["ardesk.settings"])

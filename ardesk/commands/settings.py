@@ -2,61 +2,47 @@
 
 from __future__ import annotations
 
-import os
-from datetime import timedelta
-from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from pathlib import Path
 
 import click
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from ardesk.runtime import Runtime, clean_errors, pass_runtime, print_json, print_table
-from core.config import PREFIX, Settings
+from core import setting_overrides
+from core.config import Settings
+from core.errors import ArdeskError
 
 
-def _without_password(text: str) -> str:
-    """A URL as it may be shown: a password in it (``smtp://user:pass@host``) becomes ``***``."""
-    parts = urlsplit(text)
-    if parts.password is None:
-        return text
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
-
-
-def _shown(value: Any) -> str:
-    if value is None or value == ():
-        return ""
-    if isinstance(value, str) and "://" in value:
-        return _without_password(value)
-    if isinstance(value, timedelta):
-        return f"{int(value.total_seconds())}s"
-    if isinstance(value, tuple):
-        return ",".join(str(v) for v in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def effective(settings: Settings) -> list[dict[str, str]]:
-    """One row per setting: its variable, its value (secrets only as set or unset) and source."""
-    dotenv: dict[str, str | None] = {}
-    if settings.is_development and os.path.exists(".env"):
-        from dotenv import dotenv_values
-
-        dotenv = dict(dotenv_values(".env"))
+def effective(settings: Settings, overrides: dict[str, str]) -> list[dict[str, str]]:
+    """One row per setting: its variable, its value (secrets only as set or unset) and source:
+    ``console`` when an admin changed it there, else ``environment``, ``.env`` or ``default``."""
+    sources = setting_overrides.base_sources(settings)
+    in_effect = setting_overrides.apply(settings, overrides)
     rows = []
     for name, field in Settings.model_fields.items():
-        variable = PREFIX + name.upper()
         extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-        value = getattr(settings, name)
-        shown = ("set" if value else "unset") if extra.get("secret") else _shown(value)
-        if variable in os.environ:
-            source = "environment"
-        elif variable in dotenv and variable != "ARDESK_ENV":
-            source = ".env"
-        else:
-            source = "default"
-        rows.append({"setting": variable, "value": shown, "source": source})
+        value = getattr(in_effect, name)
+        shown = ("set" if value else "unset") if extra.get("secret") else None
+        rows.append(
+            {
+                "setting": setting_overrides.variable(name),
+                "value": shown or setting_overrides.as_text(value),
+                "source": "console" if name in overrides else sources[name],
+            }
+        )
     return rows
+
+
+def _overrides(runtime: Runtime) -> dict[str, str]:
+    """The console's overrides; raises ArdeskError saying why they could not be read."""
+    url = make_url(runtime.settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
+        raise ArdeskError(f"no database at {url.database}")
+    try:
+        return setting_overrides.read_from(runtime.db.portal_engine)
+    except SQLAlchemyError as error:
+        raise ArdeskError(f"the database is not reachable ({type(error).__name__})") from None
 
 
 @click.group("settings")
@@ -69,9 +55,14 @@ def settings_group() -> None:
 @pass_runtime
 @clean_errors
 def show(runtime: Runtime, as_json: bool) -> None:
-    """Print each setting's effective value and whether it comes from the environment, .env or
-    the default; secrets show only whether they are set."""
-    rows = effective(runtime.settings)
+    """Print each setting's effective value and whether it comes from the AR console, the
+    environment, .env or the default; secrets show only whether they are set."""
+    try:
+        overrides = _overrides(runtime)
+    except ArdeskError as error:
+        click.echo(f"console settings not shown: {error}", err=True)
+        overrides = {}
+    rows = effective(runtime.settings, overrides)
     if as_json:
         print_json(rows)
     else:

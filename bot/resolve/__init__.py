@@ -14,6 +14,7 @@ from bot.resolve import balance, dispute, invoice_copy, payment_status, statemen
 from bot.resolve.confirm import confirm_candidates, numbers_only_in_attachment
 from bot.resolve.issuer import LinkIssuer
 from core.answers import AccessInstructions, Answer, EInvoiceUnavailable, HandedOff, NotPermitted
+from core.config_processes import BOT_INTENTS
 from core.permissions import Surface, allows, missing
 
 Resolver = Callable[..., list[Answer]]
@@ -33,8 +34,21 @@ RESOLVERS: dict[str, tuple[Resolver, Surface | None]] = {
 }
 
 
+assert set(RESOLVERS) == set(BOT_INTENTS), "ARDESK_AUTO_ANSWER_INTENTS names what resolves"
+
+
 def _acknowledge_handoffs(ctx: Context) -> bool:
     return ctx.settings.handoff_ack
+
+
+def _to_a_person(ctx: Context, reason: str) -> None:
+    """The request goes to the queue, the sender told so where ``ARDESK_HANDOFF_ACK`` says."""
+    if _acknowledge_handoffs(ctx):
+        for contact in ctx.contacts:
+            ctx.answers[contact.account_id] = [HandedOff("needs_human")]
+        ctx.stop(Action.reply, handoff=True, reason=reason)
+    else:
+        ctx.stop(Action.handoff, handoff=True, reason=reason)
 
 
 def resolve(ctx: Context, issuer: LinkIssuer) -> None:
@@ -65,12 +79,13 @@ def resolve(ctx: Context, issuer: LinkIssuer) -> None:
             if understanding.needs_human
             else "not an answerable request"
         )
-        if _acknowledge_handoffs(ctx):
-            for contact in ctx.contacts:
-                ctx.answers[contact.account_id] = [HandedOff("needs_human")]
-            ctx.stop(Action.reply, handoff=True, reason=reason)
-        else:
-            ctx.stop(Action.handoff, handoff=True, reason=reason)
+        _to_a_person(ctx, reason)
+        return
+    # Intents AR chose to answer themselves: the whole request waits for a person, so the
+    # customer gets one answer rather than half of one from the bot.
+    held = [intent for intent in wanted if intent not in ctx.settings.auto_answer_intents]
+    if held:
+        _to_a_person(ctx, f"not answered automatically: {', '.join(held)}")
         return
 
     for contact in ctx.contacts:  # each account answered on its own, never merged

@@ -34,6 +34,7 @@ from core.models.payment import Payment, PaymentAllocation
 from core.models.portal_indexes import PORTAL_INDEXES as PORTAL_INDEXES
 from core.models.request_term import RequestTerm, TermKind
 from core.models.role import DEFAULT_MATRIX, PERMISSIONS, Role, RolePermission
+from core.models.setting_override import SettingOverride
 from core.models.suppression import SuppressedAddress, SuppressionKey
 from core.models.sync_run import SyncRun as SyncRun
 from core.models.web_session import SessionKind, WebSession
@@ -94,6 +95,7 @@ __all__ = [
     "Role",
     "RolePermission",
     "SessionKind",
+    "SettingOverride",
     "SuppressedAddress",
     "SuppressionKey",
     "TermKind",

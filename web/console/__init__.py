@@ -37,5 +37,7 @@ from web.console import (  # noqa: E402,F401  (routes)
     oidc,
     queue,
     requests,
+    roles,
+    settings,
     users,
 )

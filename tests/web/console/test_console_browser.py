@@ -22,9 +22,9 @@ from bot.outbox import deliver_due
 from core import ar_users
 from core.db import Database
 from core.deflection import figures
-from core.models import ARRole, ARUser, InboundMessage, utcnow
+from core.models import AccessLink, ARRole, ARUser, InboundMessage, utcnow
 from tests.bot.conftest import eml, world  # noqa: F401  (the supplier and its customers)
-from tests.bot.support import handle
+from tests.bot.support import handle, with_headers
 from tests.support.smtp_server import SmtpTestServer
 from tests.web.conftest import follow
 from tests.web.test_browser import ARTIFACTS, _free_port, browser  # noqa: F401
@@ -59,7 +59,8 @@ def live(world: Database) -> Iterator[dict]:  # noqa: F811
     server = local_server(app, "127.0.0.1", port)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield {"app": app, "db": db, "url": settings.base_url, "totp": secret, **decisions}
+    yield {"app": app, "db": db, "world": world, "url": settings.base_url, "totp": secret,
+           **decisions}  # fmt: skip
     server.shutdown()
     db.dispose()
 
@@ -153,6 +154,27 @@ def test_an_admin_works_the_console_end_to_end(browser, live):  # noqa: F811
     page.get_by_role("button", name="Filter").click()
     assert "ar:ada@supplier.example" in page.inner_text("table.audit")
     _shot(page, "8-audit")
+
+    # Ada shortens the link lifetime in the settings; the next link the bot issues has it.
+    page.get_by_role("navigation").get_by_role("link", name="Settings").click()
+    row = page.locator("#setting-link_ttl")
+    row.get_by_label("Link lifetime").fill("3h")
+    row.get_by_role("button", name="Save").click()
+    assert "Link lifetime is now 3h." in page.inner_text("main")
+    assert "console" in page.locator("#setting-link_ttl .source").inner_text()
+    _shot(page, "11-settings")
+    page.get_by_role("link", name="Brand preview").click()
+    assert "DE89 3704 0044 0532 0130 00" in page.inner_text("main")  # the demo brand's bank
+    _shot(page, "13-brand")
+    again = with_headers(
+        eml("outlook_invoice_copy_en.eml"), Message_Id="<again@brookfield.example>"
+    )
+    assert len(handle(live["world"], again)["links"]) == 1
+    with db.admin_session() as s:
+        link = s.scalars(select(AccessLink).order_by(AccessLink.created_at.desc())).first()
+        assert link.expires_at - link.created_at == timedelta(hours=3)
+    page.get_by_role("navigation").get_by_role("link", name="Roles").click()
+    _shot(page, "12-roles")
     assert blocked == []
     context.close()
 
