@@ -66,9 +66,7 @@ def test_it_tells_apart_accounts_of_two_sources_with_the_same_erp_id(db):
 )
 def test_it_refuses_bad_contacts(shared, email, role, language, message):
     with shared.admin_session() as s, pytest.raises(InvalidInput, match=message):
-        add_contact(
-            s, find_account(s, "N-1"), email=email, name="X", role=role, language=language
-        )
+        add_contact(s, find_account(s, "N-1"), email=email, name="X", role=role, language=language)
 
 
 def test_it_reads_the_default_permission_matrix(db):
