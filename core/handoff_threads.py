@@ -15,7 +15,7 @@ from email.parser import BytesHeaderParser
 from email.utils import unquote
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from core.models import (
     Handoff,
@@ -38,6 +38,7 @@ def members(session: Session, handoff_id: int) -> list[tuple[HandoffMember, Inbo
             select(HandoffMember, InboundMessage)
             .join(InboundMessage, InboundMessage.id == HandoffMember.inbound_message_id)
             .where(HandoffMember.handoff_id == handoff_id)
+            .options(undefer(InboundMessage.raw))
             .order_by(InboundMessage.received_at, InboundMessage.id)
         )
     ]

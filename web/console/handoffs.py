@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, false, select, update
+from sqlalchemy import bindparam, false, null, select, update
 from sqlalchemy.orm import Session, aliased
 
 import mailers
@@ -19,6 +19,7 @@ from bot.channels import channel_for
 from core.config import Settings
 from core.decisions import Decision
 from core.handoff_state import UNRECORDED_STATES, AlreadyResolved, handoff, resolve
+from core.handoff_threads import members
 from core.models import (
     Account,
     ARUser,
@@ -29,6 +30,7 @@ from core.models import (
     Resolution,
     utcnow,
 )
+from web.console.duplicates import record_answer
 
 DUE_SOON = timedelta(hours=1)
 
@@ -42,6 +44,7 @@ class QueueItem:
     account_name: str | None
     assignee: str | None
     due_at: datetime
+    new_input_at: datetime | None = None  # the customer wrote again since an agent looked
 
     def urgency(self, now: datetime) -> str:
         if now >= self.due_at:
@@ -84,6 +87,7 @@ def queue(
     with_row = (
         _columns(person)
         .join(Handoff, Handoff.inbound_message_id == InboundMessage.id)
+        .add_columns(Handoff.new_input_at)
         .outerjoin(person, person.id == Handoff.assigned_to)
         .where(Handoff.resolution.is_(None))
         .order_by(InboundMessage.received_at, InboundMessage.id)
@@ -97,6 +101,7 @@ def queue(
     if assignee in (None, 0) and UNRECORDED_STATES:
         without_row = (
             _columns(person)
+            .add_columns(null())
             .outerjoin(person, false())
             .where(
                 InboundMessage.status.in_(UNRECORDED_STATES),
@@ -109,8 +114,10 @@ def queue(
         )
         rows = sorted([*rows, *session.execute(without_row)], key=lambda r: (r[1], r[0]))[:limit]
     return [
-        QueueItem(*row[:6], due_at=schedule.due(row[1], settings.ar_first_response)) for row in rows
-    ]
+        QueueItem(*row[:6], due_at=schedule.due(row[1], settings.ar_first_response),
+                  new_input_at=row[6])
+        for row in rows
+    ]  # fmt: skip
 
 
 def assign(session: Session, message_id: int, user_id: int | None) -> None:
@@ -148,13 +155,20 @@ def answer(
     """Queue a person's reply to ``message`` and resolve its hand-off; returns the recipient.
 
     The reply goes to the contact's address on file (never a Reply-To), in the contact's
-    language, else the language the request was written in, threaded to the request.
+    language, else the language the request was written in, threaded to the request and to
+    every message worked with it (follow-ups, merged duplicates): in reply to the latest, with
+    the others in References, so it shows in each of the customer's threads.
     """
     resolve(session, message.id, user_id, Resolution.answered)
     contact = session.get(Contact, message.contact_id) if message.contact_id else None
     understood = Decision.read(message.decision).understood
     inbound = channel_for(message.channel).parse(message.raw, message.received_at)
     recipient = contact.email if contact else message.sender
+    thread, latest = list(inbound.references), inbound.message_id
+    for _member, row in members(session, message.id):
+        if row.channel == "email" and row.dedupe_key.startswith("<"):
+            thread += [latest] if latest else []
+            latest = row.dedupe_key
     reply = mailers.compose_person_reply(
         text,
         language=(contact.language if contact else None) or (understood and understood.language),
@@ -162,8 +176,8 @@ def answer(
         brand=mailers.load_brand(settings),
         from_address=settings.sender_address,
         to_address=recipient,
-        in_reply_to=inbound.message_id,
-        references=list(inbound.references),
+        in_reply_to=latest,
+        references=thread,
         subject=message.subject,
     )
     row = mailers.queue_email(
@@ -176,9 +190,10 @@ def answer(
     session.execute(
         update(Handoff)
         .where(Handoff.inbound_message_id == message.id)
-        .values(outbound_message_id=row.id)
+        .values(outbound_message_id=row.id, new_input_at=None)
         .execution_options(synchronize_session=False)
     )
+    record_answer(session, message.id, row.id)
     return recipient
 
 

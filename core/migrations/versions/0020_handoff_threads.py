@@ -1,5 +1,6 @@
 """Hand-off threads: a customer's follow-up attached to the open hand-off it answers, duplicates
-merged into one, and the queue's mark for new customer input. Read and written on the
+merged into one, the queue's mark for new customer input, and an index for a contact's
+requests around one (the console's repeats and possible duplicates). Read and written on the
 privileged role only (the console and the bot's worker): no grant to the portal role.
 
 Revision ID: 0020
@@ -48,9 +49,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("inbound_message_id", name="pk_handoff_members"),
     )
     op.create_index("ix_handoff_members_handoff_id", "handoff_members", ["handoff_id"])
+    op.create_index(
+        "ix_inbound_messages_contact_received", "inbound_messages", ["contact_id", "received_at"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_inbound_messages_contact_received", "inbound_messages")
     op.drop_index("ix_handoff_members_handoff_id", "handoff_members")
     op.drop_table("handoff_members")
     with op.batch_alter_table("handoffs") as batch:
