@@ -79,8 +79,8 @@ def queue(
 
     The limit is written into the SQL, not bound: psycopg prepares a statement run often, and
     PostgreSQL's generic plan for ``LIMIT $1`` guesses a tenth of the rows and walks every
-    message newest-index-first probing for open hand-offs (130 ms at 200,000 messages, against
-    5 ms for sorting the few open ones; docs/benchmarks.md).
+    message in (received_at, id) order probing for open hand-offs (100 ms at 200,000 messages,
+    against 5 ms for sorting the few open ones; bench/queue_plan.py, docs/benchmarks.md).
     """
     schedule = settings.schedule()
     person = aliased(ARUser)
