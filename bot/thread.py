@@ -12,12 +12,16 @@ from __future__ import annotations
 from bot.context import Action, Context, SenderStatus
 from bot.resolve.issuer import LinkIssuer
 from core.handoff_threads import open_handoff_in_thread
+from core.models import Handoff
 
 
 def attach_follow_up(ctx: Context, issuer: LinkIssuer) -> None:
     inbound = ctx.inbound
     if inbound.channel != "email" or ctx.status is not SenderStatus.verified:
         return
+    own = issuer.inbound_message_id
+    if own is not None and issuer.session.get(Handoff, own) is not None:
+        return  # a hand-off decided again (a person corrected it) stays a request of its own
     named = (inbound.in_reply_to, *inbound.references)
     accounts = {contact.account_id for contact in ctx.contacts}
     found = open_handoff_in_thread(issuer.session, [n for n in named if n], accounts)

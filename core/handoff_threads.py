@@ -113,8 +113,13 @@ def attach(session: Session, message_id: int, handoff_id: int, kind: MemberKind)
         .values(handoff_id=handoff_id)
         .execution_options(synchronize_session=False)
     )
-    session.add(HandoffMember(inbound_message_id=message_id, handoff_id=handoff_id, kind=kind,
-                              at=now))  # fmt: skip
+    # Decided again (a person corrected its reading): the one row is updated, not doubled.
+    member = session.get(HandoffMember, message_id)
+    if member is None:
+        session.add(HandoffMember(inbound_message_id=message_id, handoff_id=handoff_id, kind=kind,
+                                  at=now))  # fmt: skip
+    else:
+        member.handoff_id, member.kind = handoff_id, kind
     session.execute(
         update(Handoff)
         .where(Handoff.inbound_message_id == handoff_id)
