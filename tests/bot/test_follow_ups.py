@@ -4,12 +4,15 @@ no automatic answer; never across accounts, and not once the hand-off is answere
 from __future__ import annotations
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select
 
+from ardesk.cli import main
 from core.handoff_state import resolve
 from core.models import Handoff, HandoffMember, InboundMessage, MemberKind, Resolution
 from tests.bot.conftest import eml, world  # noqa: F401  (the supplier and its customers)
 from tests.bot.support import handle, outbox, with_headers
+from tests.support.cli import cli_env
 
 pytestmark = pytest.mark.usefixtures("world")
 
@@ -94,3 +97,17 @@ def test_a_follow_up_to_a_closed_hand_off_is_a_new_request(db):
     assert decision["attached_to"] is None
     assert decision["handoff"] is True
     assert len(_open(db)) == 1 and _open(db) != [first]
+
+
+def test_handle_eml_says_which_request_a_follow_up_joined(db, tmp_path):
+    first = _dispute(db)
+    raw = with_headers(
+        eml("dispute_pt.eml"), Message_ID="<cli-follow-up@muehlbauer.example>",
+        In_Reply_To=ORIGINAL, Subject="Re: Fatura 10425",
+    )  # fmt: skip
+    path = tmp_path / "follow-up.eml"
+    path.write_bytes(raw)
+    env = cli_env(db.settings, tmp_path)
+    result = CliRunner().invoke(main, ["handle-eml", str(path)], env=env, catch_exceptions=False)
+    assert f"attached to request {first}" in result.output
+    assert "queued   1 message(s)" in result.output  # AR's copy; nothing to the customer
