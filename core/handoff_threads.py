@@ -44,6 +44,21 @@ def members(session: Session, handoff_id: int) -> list[tuple[HandoffMember, Inbo
     ]
 
 
+def latest_inputs(session: Session, handoff_ids: Collection[int]) -> dict[int, InboundMessage]:
+    """The last message each hand-off got from the customer after it (for the queue's mark)."""
+    latest: dict[int, InboundMessage] = {}
+    if handoff_ids:
+        for handoff_id, message in session.execute(
+            select(HandoffMember.handoff_id, InboundMessage)
+            .join(InboundMessage, InboundMessage.id == HandoffMember.inbound_message_id)
+            .where(HandoffMember.handoff_id.in_(list(handoff_ids)))
+            .options(undefer(InboundMessage.raw))
+            .order_by(InboundMessage.received_at, InboundMessage.id)
+        ):
+            latest[handoff_id] = message
+    return latest
+
+
 def _message_id(payload: bytes | None) -> str | None:
     if not payload:
         return None

@@ -8,7 +8,7 @@ crash before the commit produces none (the worker delivers the outbox, as for th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, false, null, select, update
@@ -19,7 +19,7 @@ from bot.channels import channel_for
 from core.config import Settings
 from core.decisions import Decision
 from core.handoff_state import UNRECORDED_STATES, AlreadyResolved, handoff, resolve
-from core.handoff_threads import members
+from core.handoff_threads import latest_inputs, members
 from core.models import (
     Account,
     ARUser,
@@ -31,8 +31,10 @@ from core.models import (
     utcnow,
 )
 from web.console.duplicates import record_answer
+from web.console.raw import readable
 
 DUE_SOON = timedelta(hours=1)
+SNIPPET = 160  # characters of a follow-up shown in the queue
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class QueueItem:
     assignee: str | None
     due_at: datetime
     new_input_at: datetime | None = None  # the customer wrote again since an agent looked
+    new_input: str = ""  # the start of what they wrote
 
     def urgency(self, now: datetime) -> str:
         if now >= self.due_at:
@@ -113,11 +116,22 @@ def queue(
             .limit(_written(limit))
         )
         rows = sorted([*rows, *session.execute(without_row)], key=lambda r: (r[1], r[0]))[:limit]
-    return [
+    items = [
         QueueItem(*row[:6], due_at=schedule.due(row[1], settings.ar_first_response),
                   new_input_at=row[6])
         for row in rows
     ]  # fmt: skip
+    # Read only for the items marked: a few among the queue's hundreds.
+    latest = latest_inputs(session, [item.id for item in items if item.new_input_at])
+    return [
+        replace(item, new_input=_snippet(latest[item.id])) if item.id in latest else item
+        for item in items
+    ]
+
+
+def _snippet(message: InboundMessage, length: int = SNIPPET) -> str:
+    text = " ".join(readable(message.channel, message.raw, message.received_at).text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def assign(session: Session, message_id: int, user_id: int | None) -> None:

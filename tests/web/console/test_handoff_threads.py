@@ -66,7 +66,8 @@ def test_a_follow_up_shows_on_its_hand_off_and_marks_it_in_the_queue(db, admin):
     first = _dispute(db)
     later = _follow_up(db, "Any news on the credit note? We need it before Friday.")
     assert _queue_ids(admin) == [first]  # one item, not two
-    assert "new customer input" in admin.get("/ar/queue").text
+    queue = admin.get("/ar/queue").text
+    assert "new customer input" in queue and "We need it before Friday." in queue
     page = admin.get(f"/ar/requests/{first}").text
     assert "We need it before Friday." in page and "follow-up" in page
     # Looked at (nobody has it, so whoever opens it): no longer marked as new.
