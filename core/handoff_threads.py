@@ -66,8 +66,11 @@ def _message_id(payload: bytes | None) -> str | None:
     return f"<{unquote(str(value).strip()).strip('<>')}>" if value else None
 
 
-def thread_ids(session: Session, handoff_ids: Collection[int]) -> dict[int, set[str]]:
-    """Each hand-off's Message-IDs: its messages' own and those of the emails sent for them."""
+def thread_ids(
+    session: Session, handoff_ids: Collection[int], *, sent: bool = True
+) -> dict[int, set[str]]:
+    """Each hand-off's Message-IDs: its messages' own and, with ``sent``, those of the emails
+    sent for them (read from the stored emails' headers)."""
     owner = {ident: ident for ident in handoff_ids}
     for message_id, handoff_id in session.execute(
         select(HandoffMember.inbound_message_id, HandoffMember.handoff_id).where(
@@ -85,6 +88,8 @@ def thread_ids(session: Session, handoff_ids: Collection[int]) -> dict[int, set[
     ):
         if channel == "email" and key.startswith("<"):
             found[owner[ident]].add(key)
+    if not sent:
+        return found
     for ident, payload in session.execute(
         select(OutboundMessage.inbound_message_id, OutboundMessage.payload).where(
             OutboundMessage.inbound_message_id.in_(list(owner)),
@@ -114,8 +119,13 @@ def open_handoff_in_thread(
             .limit(MAX_OPEN)
         )
     )
-    ids = thread_ids(session, open_ids)
-    return next((ident for ident in open_ids if ids[ident] & wanted), None)
+    # Most clients name the request itself in References: found without reading any email sent.
+    for sent in (False, True):
+        ids = thread_ids(session, open_ids, sent=sent)
+        found = next((ident for ident in open_ids if ids[ident] & wanted), None)
+        if found is not None:
+            return found
+    return None
 
 
 def attach(session: Session, message_id: int, handoff_id: int, kind: MemberKind) -> None:

@@ -77,6 +77,13 @@ def test_a_reply_to_ardesks_acknowledgement_joins_the_hand_off_too(db):
     assert _open(db) == [first]
 
 
+def test_a_colleague_at_the_same_account_may_follow_up_in_the_thread(db):
+    first = _dispute(db)
+    decision = _follow_up(db, 1, sender="s.krueger@muehlbauer.example", References=ORIGINAL)
+    assert decision["sender"]["account"] == "C2002"
+    assert decision["attached_to"] == first
+
+
 def test_a_message_id_from_another_account_attaches_to_nothing(db):
     first = _dispute(db)
     decision = _follow_up(

@@ -7,7 +7,7 @@ and a shared invoice or PO number, or overlapping periods, or neither naming any
 
 A merged hand-off leaves the queue (resolution ``merged``, reason "duplicate of N"); its
 message, and whatever had been attached to it, shows on the survivor. The survivor's answer is
-threaded to every message it covers (``answer_threading``), and recorded on each merged
+threaded to every message it covers (``handoffs.answer``), and recorded on each merged
 hand-off too: the customer asked twice and gets one answer that reads as the answer to both.
 """
 

@@ -165,7 +165,9 @@ class Member:
     text: str
 
 
-def _handoff_panel(session: Session, message: InboundMessage, me) -> HandoffPanel | None:
+def _handoff_panel(
+    session: Session, message: InboundMessage, me: staff.Staff | None
+) -> HandoffPanel | None:
     """What an agent needs beside a handed-off request: its state, notes, what the customer
     wrote since (follow-ups, merged duplicates), possible duplicates, the account's open items
     (so nobody opens the ERP to answer)."""
