@@ -25,8 +25,11 @@ import re
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -245,6 +248,28 @@ def run(name: str, settings, messages: int, count: int, dashboard_count: int) ->
     return lines
 
 
+@contextmanager
+def postgres_settings(directory: Path) -> Iterator[Any]:
+    """Settings for a throwaway PostgreSQL cluster (the Debian binaries, as the tests use)."""
+    from tests.support.postgres import PORTAL, PRIVILEGED, PostgresServer, find_bindir
+
+    bindir = find_bindir()
+    if bindir is None:
+        sys.exit("PostgreSQL binaries not found (apt-get install postgresql)")
+    server = PostgresServer(bindir)
+    server.start()
+    try:
+        server.create_roles()
+        server.sql("CREATE DATABASE ardesk_bench OWNER ardesk")
+        yield settings_for(
+            directory,
+            server.url(*PRIVILEGED, database="ardesk_bench"),
+            server.url(*PORTAL, database="ardesk_bench"),
+        )
+    finally:
+        server.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
@@ -261,25 +286,9 @@ def main() -> None:
             run("SQLite", settings_for(directory, url), args.messages, args.requests,
                 args.dashboard_requests)  # fmt: skip
         if args.only in (None, "postgresql"):
-            from tests.support.postgres import PORTAL, PRIVILEGED, PostgresServer, find_bindir
-
-            bindir = find_bindir()
-            if bindir is None:
-                sys.exit("PostgreSQL binaries not found (apt-get install postgresql)")
-            server = PostgresServer(bindir)
-            server.start()
-            try:
-                server.create_roles()
-                server.sql("CREATE DATABASE ardesk_bench OWNER ardesk")
-                settings = settings_for(
-                    directory,
-                    server.url(*PRIVILEGED, database="ardesk_bench"),
-                    server.url(*PORTAL, database="ardesk_bench"),
-                )
+            with postgres_settings(directory) as settings:
                 run("PostgreSQL", settings, args.messages, args.requests,
                     args.dashboard_requests)  # fmt: skip
-            finally:
-                server.stop()
     print(json.dumps({"finished": datetime.now(UTC).isoformat()}))
 
 

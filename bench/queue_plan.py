@@ -23,7 +23,6 @@ import console as bench  # bench/console.py: the settings, data and timing
 
 from core.db import Database
 from core.migrate import upgrade
-from tests.support.postgres import PORTAL, PRIVILEGED, PostgresServer, find_bindir
 from web.console import handoffs
 
 
@@ -60,41 +59,26 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=200_000)
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
-    bindir = find_bindir()
-    if bindir is None:
-        sys.exit("PostgreSQL binaries not found (apt-get install postgresql)")
-    server = PostgresServer(bindir)
-    server.start()
-    try:
-        server.create_roles()
-        server.sql("CREATE DATABASE ardesk_bench OWNER ardesk")
-        with tempfile.TemporaryDirectory() as tmp:
-            settings = bench.settings_for(
-                Path(tmp),
-                server.url(*PRIVILEGED, database="ardesk_bench"),
-                server.url(*PORTAL, database="ardesk_bench"),
-            )
-            db = Database.connect(settings)
-            upgrade(db.engine)
-            seconds = bench.generate(db, args.messages)
-            print(f"{args.messages:,} messages generated in {seconds:.1f} s")
-            written = handoffs._written
-            for label, limit in (("bound", lambda n: n), ("written", written)):
-                handoffs._written = limit
-                print(f"\n-- generic plan, LIMIT {label}:")
-                print("\n".join(explain(db, settings)))
-            db.dispose()
-            app, client = bench.console_client(settings)
-            print("\n| LIMIT | requests | p50 ms | p99 ms |\n| --- | ---: | ---: | ---: |")
-            for label, limit in (("bound", lambda n: n), ("written", written)) * 2:
-                handoffs._written = limit
-                figures = bench.measure(client, "/ar/queue", args.requests)
-                print(f"| {label} | {figures['requests']} | {figures['p50']:.1f} | "
-                      f"{figures['p99']:.1f} |", flush=True)  # fmt: skip
-            handoffs._written = written
-            app.extensions["ardesk.db"].dispose()
-    finally:
-        server.stop()
+    with tempfile.TemporaryDirectory() as tmp, bench.postgres_settings(Path(tmp)) as settings:
+        db = Database.connect(settings)
+        upgrade(db.engine)
+        seconds = bench.generate(db, args.messages)
+        print(f"{args.messages:,} messages generated in {seconds:.1f} s")
+        written = handoffs._written
+        for label, limit in (("bound", lambda n: n), ("written", written)):
+            handoffs._written = limit
+            print(f"\n-- generic plan, LIMIT {label}:")
+            print("\n".join(explain(db, settings)))
+        db.dispose()
+        app, client = bench.console_client(settings)
+        print("\n| LIMIT | requests | p50 ms | p99 ms |\n| --- | ---: | ---: | ---: |")
+        for label, limit in (("bound", lambda n: n), ("written", written)) * 2:
+            handoffs._written = limit
+            figures = bench.measure(client, "/ar/queue", args.requests)
+            print(f"| {label} | {figures['requests']} | {figures['p50']:.1f} | "
+                  f"{figures['p99']:.1f} |", flush=True)  # fmt: skip
+        handoffs._written = written
+        app.extensions["ardesk.db"].dispose()
 
 
 if __name__ == "__main__":
