@@ -4,7 +4,7 @@ AR's mailbox still gets the follow-up (marked as one) with the original attached
 
 Only a verified sender's email is attached, and only to an open hand-off of the sender's own
 accounts (``core.handoff_threads``): a Message-ID alone proves nothing. A follow-up to a
-hand-off already answered or closed is a new request, as any other.
+hand-off already answered, closed or merged is a new request, as any other.
 """
 
 from __future__ import annotations
