@@ -60,6 +60,7 @@ class Context:
     action: Action | None = None  # set by the step that decides; None while undecided
     handoff: bool = False
     handoff_reason: str | None = None
+    attached_to: int | None = None  # the open hand-off this follow-up joins (``bot.thread``)
     answers: dict[int, list[Answer]] = field(default_factory=dict)  # by account id
     rendered: list[OutboxEntry] = field(default_factory=list)  # replies ready for the outbox
     stopped: bool = False

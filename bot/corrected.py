@@ -21,6 +21,7 @@ from bot.channels import channel_for
 from bot.process import decide
 from core.config import Settings
 from core.db import Database
+from core.decisions import Decision, Understood
 from core.handoff_state import reopen, resolve
 from core.models import Correction, InboundMessage, InboundStatus, Resolution, utcnow
 from core.request_index import index_terms
@@ -85,7 +86,8 @@ def correct(
                 understood=understood,
             )
         )
-        index_terms(session, message_id, {"understanding": understanding.to_dict()})
+        reread = Decision(action="", handoff=False, understood=Understood.of(understanding))
+        index_terms(session, message_id, reread.record())
         if not answer:
             return None
         resolve(session, message_id, user_id, Resolution.answered)
@@ -109,6 +111,5 @@ def _understood_by_bot(session: Session, message: InboundMessage) -> list[str] |
     )
     if earlier is not None:
         return earlier.understood
-    understanding = (message.decision or {}).get("understanding") or {}
-    intents = understanding.get("intents")
-    return [str(name) for name in intents] if intents else None
+    understood = Decision.read(message.decision).understood
+    return list(understood.intents) if understood and understood.intents else None

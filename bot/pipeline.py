@@ -1,4 +1,5 @@
-"""The request pipeline, listed as data: guards → identify → understand → resolve → reply.
+"""The request pipeline, listed as data: guards → identify → understand → thread → resolve →
+reply.
 
 Each step is a plain function of the context; each writes what it decided into the context,
 from which the decision record is made. A step that settles the outcome stops the ones after it,
@@ -16,6 +17,7 @@ from bot.guards import CONTENT_RULES, HEADER_RULES, Rule
 from bot.render import render
 from bot.resolve import resolve
 from bot.resolve.issuer import LinkIssuer
+from bot.thread import attach_follow_up
 from bot.understand import understand
 from core import metrics
 
@@ -46,6 +48,7 @@ PIPELINE: tuple[Step, ...] = (
     Step("identify", lambda ctx, _issuer: channel_for(ctx.inbound.channel).identify(ctx)),
     Step("understand", lambda ctx, _issuer: understand(ctx)),
     Step("content_guards", _guards(CONTENT_RULES)),
+    Step("thread", attach_follow_up),
     Step("resolve", resolve),
     Step("render", render, always=True),
 )

@@ -23,6 +23,7 @@ from bot.store import record_failure
 from core import metrics, setting_overrides
 from core.config import Settings
 from core.db import Database
+from core.decisions import Decision
 from core.links import LinkSigner
 from core.models import InboundMessage, InboundStatus, OutboundMessage, utcnow
 from core.request_index import index_decision
@@ -85,7 +86,6 @@ def decide(
             ctx.stop(Action.handoff, handoff=True, reason="no decision")
         decision = decision_record(ctx, issuer.issued)
         if dry_run:
-            decision["dry_run"] = True
             session.rollback()
             return decision
         for entry in ctx.rendered:
@@ -175,7 +175,7 @@ def give_up(
         from_address=settings.sender_address,
         ar_address=to,
     )
-    decision = {"action": "handoff", "handoff": True, "handoff_reason": reason}
+    decision = Decision(action="handoff", handoff=True, handoff_reason=reason).record()
     with db.admin_session() as session:
         query = select(InboundMessage).where(InboundMessage.id == message_id)
         if db.dialect == "postgresql":

@@ -37,6 +37,8 @@ def render(ctx: Context, issuer: LinkIssuer) -> None:
                 link_ttl_hours=ttl_hours if issuer.issued else None,
             )
             ctx.rendered.append(channel.reply(ctx, reply, contact=contact, account_id=account_id))
+    elif ctx.attached_to is not None:
+        pass  # a follow-up: the person working the hand-off answers, the bot says nothing
     elif ctx.action in (Action.reply, Action.handoff):  # nothing to answer with, or AR answers
         told = channel.unanswered(ctx)
         if told is not None:

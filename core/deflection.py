@@ -44,6 +44,34 @@ from core.models import (
 PENDING = (InboundStatus.received, InboundStatus.processing)
 
 
+@dataclass(frozen=True)
+class Ask:
+    """What a request asks about, as far as repeats go (the console's repeats and duplicates
+    use the same notion): its intents, invoice and PO numbers, and period."""
+
+    intents: frozenset[str]
+    references: frozenset[str]
+    period: tuple[str, str] | None
+
+    @classmethod
+    def of(cls, decision: Decision) -> Ask:
+        understood = decision.understood
+        if understood is None:
+            return cls(frozenset(), frozenset(), None)
+        period = (understood.period_from, understood.period_to) if understood.period else None
+        references = frozenset((*understood.invoice_numbers, *understood.po_numbers))
+        return cls(frozenset(understood.intents), references, period)
+
+    def same_thing(self, other: Ask) -> bool:
+        if not self.intents & other.intents:
+            return False
+        if self.references or other.references:
+            return bool(self.references & other.references)
+        if self.period and other.period:
+            return self.period[0] <= other.period[1] and other.period[0] <= self.period[1]
+        return self.period is None and other.period is None
+
+
 @dataclass
 class _Request:
     id: int
@@ -52,20 +80,9 @@ class _Request:
     status: InboundStatus
     contact_id: int | None
     account: str
-    intents: set[str]
+    ask: Ask
     primary_intent: str  # the first the understanding lists, for the by-intent table
-    references: set[str]
-    period: tuple[str, str] | None
     handoff: bool
-
-    def same_thing(self, other: _Request) -> bool:
-        if not self.intents & other.intents:
-            return False
-        if self.references or other.references:
-            return bool(self.references & other.references)
-        if self.period and other.period:
-            return self.period[0] <= other.period[1] and other.period[0] <= self.period[1]
-        return self.period is None and other.period is None
 
 
 def _requests(session: Session, since: datetime, until: datetime) -> dict[int, _Request]:
@@ -88,10 +105,6 @@ def _requests(session: Session, since: datetime, until: datetime) -> dict[int, _
     for ident, received, channel, status, contact, record, erp_id, handoff_row in rows:
         decision = Decision.read(record)
         understood = decision.understood
-        period = None
-        if understood and understood.period:
-            start, _, end = understood.period.partition(" – ")
-            period = (start, end)
         found[ident] = _Request(
             id=ident,
             received_at=received,
@@ -99,12 +112,8 @@ def _requests(session: Session, since: datetime, until: datetime) -> dict[int, _
             status=InboundStatus(status),
             contact_id=contact,
             account=erp_id or "—",
-            intents=set(understood.intents) if understood else set(),
+            ask=Ask.of(decision),
             primary_intent=understood.intents[0] if understood and understood.intents else "none",
-            references={*understood.invoice_numbers, *understood.po_numbers}
-            if understood
-            else set(),
-            period=period,
             handoff=decision.handoff or handoff_row is not None,
         )
     return found
@@ -176,7 +185,7 @@ def daily_counts(
             asked_again = any(
                 other.id != request.id
                 and request.received_at < other.received_at <= request.received_at + window
-                and request.same_thing(other)
+                and request.ask.same_thing(other.ask)
                 for other in by_contact.get(request.contact_id or -1, [])
             )
             never_opened = bool(links) and not (links & opened)

@@ -3,7 +3,8 @@
 - its search terms (intents, invoice and PO numbers) as indexed rows, searched by exact value or
   by prefix, never inside the JSON of the record (which no index reaches on a million messages);
 - its place in the hand-off queue, when the pipeline decided a person must look (a dispute the
-  bot acknowledged needs a person as much as a request it could not answer).
+  bot acknowledged needs a person as much as a request it could not answer), or, for a
+  customer's follow-up, its place on the open hand-off it joins.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from core.decisions import Decision
-from core.models import Handoff, RequestTerm, TermKind
+from core.handoff_threads import attach
+from core.models import Handoff, MemberKind, RequestTerm, TermKind
 
 MAX_LENGTH = 100
 
@@ -45,7 +47,10 @@ def terms_of(record: dict[str, Any] | None) -> Iterator[tuple[TermKind, str]]:
 def index_decision(session: Session, message_id: int, record: dict[str, Any] | None) -> None:
     """Index a stored decision record: its terms, and a queue entry if it hands off."""
     index_terms(session, message_id, record)
-    if Decision.read(record).handoff and session.get(Handoff, message_id) is None:
+    decision = Decision.read(record)
+    if decision.attached_to is not None:  # a follow-up: worked on the open hand-off it joins
+        attach(session, message_id, decision.attached_to, MemberKind.followup)
+    elif decision.handoff and session.get(Handoff, message_id) is None:
         session.add(Handoff(inbound_message_id=message_id))
 
 

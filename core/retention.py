@@ -21,6 +21,7 @@ from core.db import Database
 from core.models import (
     Correction,
     Handoff,
+    HandoffMember,
     HandoffNote,
     InboundMessage,
     InboundStatus,
@@ -36,12 +37,22 @@ _FINISHED_OUTBOUND = (OutboundStatus.sent, OutboundStatus.failed)
 
 
 def _open_handoff() -> ColumnElement[bool]:
-    """The message is in the hand-off queue (console/handoffs.py's definition of open)."""
+    """The message is in the hand-off queue (console/handoffs.py's definition of open), or is
+    worked as part of a request that is (a follow-up, a merged duplicate: the agent reads it)."""
     has_row = exists().where(Handoff.inbound_message_id == InboundMessage.id)
     row_open = exists().where(
         Handoff.inbound_message_id == InboundMessage.id, Handoff.resolution.is_(None)
     )
-    return or_(row_open, and_(InboundMessage.status == InboundStatus.failed, not_(has_row)))
+    member_of_open = exists().where(
+        HandoffMember.inbound_message_id == InboundMessage.id,
+        Handoff.inbound_message_id == HandoffMember.handoff_id,
+        Handoff.resolution.is_(None),
+    )
+    return or_(
+        row_open,
+        member_of_open,
+        and_(InboundMessage.status == InboundStatus.failed, not_(has_row)),
+    )
 
 
 def _finished_inbound() -> ColumnElement[bool]:

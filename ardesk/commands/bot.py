@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ardesk.runtime import Runtime, clean_errors, pass_runtime, print_json
+from core.decisions import Decision
 from core.errors import InvalidInput
 from core.heartbeats import IntakeHealth, beating
 from core.metrics.exposition import serve as serve_metrics
@@ -48,21 +49,22 @@ def handle_eml(runtime: Runtime, path: Path, dry_run: bool, as_json: bool) -> No
     if as_json:
         print_json(decision)
         return
-    sender = decision["sender"]
-    click.echo(f"sender   {sender['email']} ({sender['status']}, account {sender['account']})")
-    click.echo(
-        f"intents  {', '.join(decision['understanding']['intents'] or ['-'])}"
-        if decision.get("understanding")
-        else "intents  -"
-    )
-    held = [g for g in decision["guards"] if g["verdict"] == "hold"]
+    record = Decision.read(decision)
+    sender = record.sender
+    if sender is not None:
+        click.echo(f"sender   {sender.email} ({sender.status}, account {sender.account or '-'})")
+    intents = record.understood.intents if record.understood else ()
+    click.echo(f"intents  {', '.join(intents or ['-'])}")
+    held = [g for g in record.guards if g.verdict == "hold"]
     if held:
-        click.echo(f"guard    {held[0]['rule']}: {held[0]['reason']}")
-    click.echo(f"action   {decision['action']}{' + hand-off to AR' if decision['handoff'] else ''}")
-    for link in decision["links"]:
-        click.echo(f"link     {link['scope']} {link['url']}{'  (dry run)' if dry_run else ''}")
+        click.echo(f"guard    {held[0].rule}: {held[0].reason}")
+    click.echo(f"action   {record.action}{' + hand-off to AR' if record.handoff else ''}")
+    if record.attached_to is not None:
+        click.echo(f"attached to request {record.attached_to} (a follow-up to its open hand-off)")
+    for link in record.links:
+        click.echo(f"link     {link.scope} {link.url}{'  (dry run)' if dry_run else ''}")
     if not dry_run:
-        queued = len(decision.get("replies", [])) + (1 if decision["handoff"] else 0)
+        queued = len(record.replies)  # the hand-off email to AR is one of them
         click.echo(f"queued   {queued} message(s) in the outbox; `ardesk worker` delivers them")
 
 

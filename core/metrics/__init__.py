@@ -46,7 +46,9 @@ LINK_REFUSALS = ("tampered", "unknown", "expired", "revoked", "exhausted", "inac
 CHANNELS = ("email", "slack", "teams")
 ACTIONS = ("reply", "handoff", "ignore")
 VERIFICATIONS = ("verified", "unverified", "unknown")
-PIPELINE_STEPS = ("header_guards", "identify", "understand", "content_guards", "resolve", "render")
+PIPELINE_STEPS = (
+    "header_guards", "identify", "understand", "content_guards", "thread", "resolve", "render",
+)  # fmt: skip
 # core.heartbeats.failure_kind's words, so metrics and `ardesk status` name a failure alike.
 IMAP_FAILURES = (
     "oauth2", "login", "imap", "tls", "configuration", "timeout", "connection", "other",

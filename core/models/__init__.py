@@ -15,7 +15,7 @@ from core.models.deflection_rollup import (
     DeflectionTally,
 )
 from core.models.document import Document, DocumentKind
-from core.models.handoff import Handoff, HandoffNote, Resolution
+from core.models.handoff import Handoff, HandoffMember, HandoffNote, MemberKind, Resolution
 from core.models.heartbeat import Heartbeat, ProcessKind, ProcessState
 from core.models.invoice import (
     OPEN_STATUSES,
@@ -74,6 +74,7 @@ __all__ = [
     "DocumentKind",
     "Exact",
     "Handoff",
+    "HandoffMember",
     "HandoffNote",
     "Heartbeat",
     "InboundMessage",
@@ -84,6 +85,7 @@ __all__ = [
     "InvoiceStatus",
     "LinkScope",
     "LoginRequest",
+    "MemberKind",
     "OutboundMessage",
     "OutboundStatus",
     "Payment",

@@ -20,6 +20,7 @@ from core.models.base import Base, BigId, UTCDateTime, utcnow
 class Resolution(enum.StrEnum):
     answered = "answered"  # a person replied through the outbox
     closed = "closed"  # closed without a reply, with a reason
+    merged = "merged"  # a duplicate, merged into another open hand-off (reason "duplicate of N")
 
 
 class Handoff(Base):
@@ -54,6 +55,30 @@ class Handoff(Base):
     outbound_message_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("outbound_messages.id", ondelete="SET NULL")
     )
+    # When the customer last wrote again (a follow-up, a merged duplicate) and no agent has
+    # looked since: the queue marks the item as having new customer input.
+    new_input_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class MemberKind(enum.StrEnum):
+    followup = "followup"  # the customer wrote again in the hand-off's thread
+    duplicate = "duplicate"  # the same ask, merged by an agent
+
+
+class HandoffMember(Base):
+    """A message worked as part of another request's hand-off: a follow-up in its thread, or a
+    duplicate merged into it. Its text shows on that hand-off; the answer threads to it."""
+
+    __tablename__ = "handoff_members"
+
+    inbound_message_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("inbound_messages.id", ondelete="CASCADE"), primary_key=True
+    )
+    handoff_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("inbound_messages.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[MemberKind] = mapped_column(Enum(MemberKind, native_enum=False, length=16))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class HandoffNote(Base):

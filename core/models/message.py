@@ -45,6 +45,8 @@ class InboundMessage(AccountScoped, Base):
         Index("ix_inbound_messages_sender_received", "channel", "sender", "received_at"),
         # The AR console's request log: newest first, cut by (received_at, id).
         Index("ix_inbound_messages_received_id", "received_at", "id"),
+        # A contact's requests around one: the console's repeats and possible duplicates.
+        Index("ix_inbound_messages_contact_received", "contact_id", "received_at"),
         # Retention walks the messages whose text is still there: a few among a million.
         Index(
             "ix_inbound_messages_unredacted",

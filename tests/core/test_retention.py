@@ -189,6 +189,23 @@ def test_it_never_touches_a_message_still_waiting_or_in_the_queue(world):
     assert _message(world, queued).raw == b""
 
 
+def test_a_follow_up_keeps_its_text_while_its_hand_off_is_open(world):
+    handle(world, eml("dispute_pt.eml"))
+    queued = _id_of(world, "joao.silva@muehlbauer.example")
+    original, again = "<dispute-pt-1@muehlbauer.example>", "<again@muehlbauer.example>"
+    raw = with_headers(eml("dispute_pt.eml"), Message_ID=again, In_Reply_To=original)
+    assert handle(world, raw)["attached_to"] == queued
+    with world.admin_session() as s:
+        follow_up = s.scalar(select(InboundMessage.id).where(InboundMessage.dedupe_key == again))
+    for message_id in (queued, follow_up):
+        _age(world, message_id, delivered=False)
+
+    report = retention.run(world, days=90)
+
+    assert report.redacted.inbound_messages == 0 and report.kept_open == 2
+    assert _message(world, follow_up).raw
+
+
 def test_it_works_in_batches_and_the_clock_runs_it_daily(world):
     ids = []
     for n in range(5):

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from bot.outbox import deliver_due
 from core import logs
 from core.db import Database
+from core.decisions import Decision
 from core.models import InboundMessage, OutboundMessage, OutboundStatus
 from tests.web.conftest import csrf_token, https_client, open_portal, portal_settings
 from web import create_app
@@ -108,3 +109,18 @@ def test_every_response_names_its_request_and_an_unsafe_id_is_replaced(ar_app):
         assert re.fullmatch(r"[0-9a-f]{32}", given)
     first, second = (client.get("/healthz").headers["X-Request-ID"] for _ in range(2))
     assert first != second
+
+
+def test_a_disputes_decision_record_reads_as_the_bots_do(ar_app, db, world):
+    """The same typed record as the pipeline's: the console and the request log's search read
+    the dispute's intent, invoice and contact the way they read any request."""
+    dispute(ar_app, world.approver, world.invoices["A-100"], "Wrong quantity.")
+    with db.admin_session() as s:
+        (handoff,) = s.scalars(select(InboundMessage)).all()
+        decision = Decision.read(handoff.decision)
+    assert decision.understood is not None and decision.understood.intents == ("dispute",)
+    assert decision.understood.invoice_numbers == ("A-100",)
+    assert decision.sender is not None and decision.sender.email == "fa@alice.example"
+    assert decision.sender.status == "verified" and decision.handoff_reason == "dispute"
+    assert Decision.read(decision.record()) == decision
+    assert json.loads(json.dumps(decision.record())) == handoff.decision

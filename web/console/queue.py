@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import undefer
 
 from core.models import InboundMessage, utcnow
-from web.console import blueprint, handoffs, staff
+from web.console import blueprint, duplicates, handoffs, staff
 from web.extensions import app_settings
 
 MAX_TEXT = 20_000
@@ -109,4 +109,29 @@ def close(message_id: int):
         # where retention and forgetting reach it, never in the append-only audit trail.
         staff.audit(session, "handoff.close", f"inbound:{message_id}",
                     account_id=message.account_id)  # fmt: skip
+    return _back(message_id)
+
+
+@blueprint.post("/requests/<int:message_id>/merge")
+def merge(message_id: int):
+    """Merge another open hand-off of the same contact into this one (a duplicate)."""
+    me = staff.current()
+    assert me is not None
+    other_id = request.form.get("other", "")
+    if not other_id.isdigit():
+        abort(400)
+    with staff.database().admin_session() as session:
+        survivor = _message(session, message_id)
+        other = _message(session, int(other_id))
+        try:
+            duplicates.merge(session, survivor, other, me.id)
+        except handoffs.AlreadyResolved:
+            flash(_("This request was already answered or closed."), "error")
+            return _back(message_id)
+        except duplicates.CannotMerge:
+            flash(_("Only open hand-offs of the same contact can be merged."), "error")
+            return _back(message_id)
+        staff.audit(session, "handoff.merge", f"inbound:{other.id}",
+                    account_id=other.account_id, into=message_id)  # fmt: skip
+    flash(_("Request %(other)s merged into this one.", other=other.id), "ok")
     return _back(message_id)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, undefer
 
 from core.billing.open_items import OpenItem, open_items
 from core.decisions import Decision
+from core.handoff_threads import members
 from core.models import (
     AccessLink,
     Account,
@@ -21,13 +22,15 @@ from core.models import (
     Contact,
     Correction,
     Handoff,
+    HandoffMember,
     HandoffNote,
     InboundMessage,
     InboundStatus,
+    MemberKind,
     OutboundMessage,
     utcnow,
 )
-from web.console import blueprint, handoffs, raw, request_log, staff
+from web.console import blueprint, duplicates, handoffs, raw, request_log, staff
 from web.extensions import app_settings
 
 
@@ -108,7 +111,9 @@ def request_detail(message_id: int):
             ).all()
         )
         shown = raw.readable(message.channel, message.raw, message.received_at)
-        work = _handoff_panel(session, message)
+        work = _handoff_panel(session, message, staff.current())
+        member_of = session.get(HandoffMember, message_id)
+        repeats = duplicates.repeats(session, message, app_settings().ar_repeat_window)
         corrections = session.execute(
             select(Correction, ARUser.name)
             .outerjoin(ARUser, ARUser.id == Correction.ar_user_id)
@@ -129,6 +134,8 @@ def request_detail(message_id: int):
             shown=shown,
             work=work,
             corrections=corrections,
+            member_of=member_of,
+            repeats=repeats,
             now=utcnow(),
         )
 
@@ -142,20 +149,41 @@ class HandoffPanel:
     team: list[tuple[int, str]]
     open_items: list[OpenItem]
     assignee: str | None
+    members: list[Member]
+    duplicates: list[duplicates.Related]
+    new_input_at: datetime | None  # the customer wrote again since an agent last looked
 
 
-def _handoff_panel(session: Session, message: InboundMessage) -> HandoffPanel | None:
-    """What an agent needs beside a handed-off request: its state, notes, the account's open
-    items (so nobody opens the ERP to answer)."""
+@dataclass(frozen=True)
+class Member:
+    """A message worked with this hand-off: a follow-up, or a duplicate merged into it."""
+
+    id: int
+    kind: MemberKind
+    received_at: datetime
+    subject: str
+    text: str
+
+
+def _handoff_panel(
+    session: Session, message: InboundMessage, me: staff.Staff | None
+) -> HandoffPanel | None:
+    """What an agent needs beside a handed-off request: its state, notes, what the customer
+    wrote since (follow-ups, merged duplicates), possible duplicates, the account's open items
+    (so nobody opens the ERP to answer)."""
     row = session.get(Handoff, message.id)
     if row is None and message.status not in handoffs.UNRECORDED_STATES:
         return None
     settings = app_settings()
     team = handoffs.team(session)
     names = dict(team)
+    new_input_at = row.new_input_at if row else None
+    if row is not None and new_input_at and me is not None and row.assigned_to in (None, me.id):
+        row.new_input_at = None  # seen by the agent working it (or by anyone, unassigned)
+    is_open = handoffs.in_queue(message, row)
     return HandoffPanel(
         row=row,
-        open=handoffs.in_queue(message, row),
+        open=is_open,
         due_at=settings.schedule().due(message.received_at, settings.ar_first_response),
         notes=handoffs.notes(session, message.id),
         team=team,
@@ -163,6 +191,18 @@ def _handoff_panel(session: Session, message: InboundMessage) -> HandoffPanel | 
         if message.account_id
         else [],
         assignee=names.get(row.assigned_to) if row and row.assigned_to else None,
+        members=[
+            Member(
+                m.id,
+                member.kind,
+                m.received_at,
+                m.subject,
+                raw.readable(m.channel, m.raw, m.received_at).text,
+            )
+            for member, m in members(session, message.id)
+        ],
+        duplicates=duplicates.duplicates(session, message) if is_open else [],
+        new_input_at=new_input_at,
     )
 
 

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 import mailers
 import mailers.outbox
-from core.models import InboundMessage, InboundStatus, Invoice, OutboundMessage, utcnow
+from core.decisions import Decision, Sender, Understood
+from core.models import Account, InboundMessage, InboundStatus, Invoice, OutboundMessage, utcnow
 from web.extensions import app_settings
 from web.visitor import Visitor
 
@@ -27,6 +28,8 @@ def hand_off_dispute(
     settings = app_settings()
     now = utcnow()
     subject = f"Dispute: invoice {invoice.number}"
+    account = session.get(Account, visitor.account_id)
+    erp_id = account.erp_id if account else ""
     handoff = InboundMessage(
         account_id=visitor.account_id,
         channel="portal",
@@ -37,20 +40,30 @@ def hand_off_dispute(
         raw=comment.encode(),
         status=InboundStatus.handed_off,
         contact_id=visitor.contact_id,
-        decision={
-            "channel": "portal",
-            "action": "handoff",
-            "handoff": True,
-            "understanding": {"intent": "dispute", "invoice_numbers": [invoice.number]},
-            "sender": {
-                "email": visitor.contact_email,
-                "status": "verified",
-                "contact": visitor.contact_id,
-                "account": visitor.account_id,
-                "role": visitor.role,
-            },
-            "answers": [{"type": "dispute", "invoice_id": invoice.id, "link_id": visitor.link_id}],
-        },
+        decision=Decision(
+            channel="portal",
+            action="handoff",
+            handoff=True,
+            handoff_reason="dispute",
+            understood=Understood(
+                language=visitor.language or "",
+                intents=("dispute",),
+                confidence=(("dispute", 1.0),),
+                invoice_numbers=(invoice.number,),
+                po_numbers=(invoice.po_number,) if invoice.po_number else (),
+            ),
+            sender=Sender(
+                email=visitor.contact_email,
+                # The contact followed a link sent to their address on file.
+                status="verified",
+                verification="portal link",
+                contact=visitor.contact_name,
+                account=erp_id,
+                role=visitor.role,
+                accounts=(erp_id,),
+            ),
+            answers=({"type": "dispute", "invoice_id": invoice.id, "link_id": visitor.link_id},),
+        ).record(),
     )
     session.add(handoff)
     session.flush()  # the hand-off's id, for the email's row
