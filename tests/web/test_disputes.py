@@ -124,3 +124,20 @@ def test_a_disputes_decision_record_reads_as_the_bots_do(ar_app, db, world):
     assert decision.sender.status == "verified" and decision.handoff_reason == "dispute"
     assert Decision.read(decision.record()) == decision
     assert json.loads(json.dumps(decision.record())) == handoff.decision
+
+
+def test_a_dispute_waits_in_ars_queue_and_is_found_by_its_invoice_number(ar_app, db, world):
+    """AR works disputes where it works every hand-off: the queue, searchable by number, with
+    the customer's action in the audit trail."""
+    from core.models import AuditEvent, RequestTerm
+    from web.console import handoffs
+
+    dispute(ar_app, world.approver, world.invoices["A-100"], "Charged twice.")
+    with db.admin_session() as s:
+        (handoff,) = s.scalars(select(InboundMessage)).all()
+        queued = handoffs.queue(s, db.settings)
+        terms = {t.value for t in s.scalars(select(RequestTerm))}
+        actions = s.scalars(select(AuditEvent.action).where(AuditEvent.account_id == world.alice))
+        assert "invoice.dispute" in set(actions)
+    assert [item.id for item in queued] == [handoff.id]
+    assert "a-100" in {t.lower() for t in terms}

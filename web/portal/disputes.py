@@ -1,10 +1,10 @@
 """A dispute raised in the portal, handed to AR: stored as a hand-off and emailed to AR.
 
-Both rows are written in the request's account-scoped transaction, as the email bot writes its
-hand-offs: the email is only in the outbox if the hand-off is stored, and the worker delivers
-it. The email reads like the bot's hand-offs (``mailers.compose_handoff``), with the reason
-``dispute`` and the contact's comment and the invoice number in its notes; Reply-To is the
-contact, so AR answers them directly.
+Both rows are written in one transaction (with the queue's entry: ``web.portal.invoices``), as
+the email bot writes its hand-offs: the email is only in the outbox if the hand-off is stored,
+and the worker delivers it. The email reads like the bot's hand-offs
+(``mailers.compose_handoff``), with the reason ``dispute`` and the contact's comment and the
+invoice number in its notes; Reply-To is the contact, so AR answers them directly.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from web.visitor import Visitor
 def hand_off_dispute(
     session: Session, visitor: Visitor, invoice: Invoice, comment: str
 ) -> tuple[InboundMessage, OutboundMessage]:
-    """Store the dispute as a hand-off and queue its email to AR; flushed, not committed."""
+    """Store the dispute as a hand-off of the visitor's account and queue its email to AR;
+    flushed, not committed."""
     settings = app_settings()
     now = utcnow()
     subject = f"Dispute: invoice {invoice.number}"

@@ -22,12 +22,21 @@ from core.models import (
     utcnow,
 )
 from core.permissions import Surface
+from core.request_index import index_decision
 from mailers.brand import load_brand
 from web.extensions import app_settings
 from web.portal import blueprint, listing, scope
 from web.portal.disputes import hand_off_dispute
 from web.portal.list_rows import list_rows
-from web.visitor import audit, current_visitor, require, scoped
+from web.visitor import (
+    audit,
+    audit_in,
+    close_scope,
+    current_visitor,
+    database,
+    require,
+    scoped,
+)
 
 MAX_COMMENT = 2000
 
@@ -121,15 +130,22 @@ def invoice(invoice_id: int) -> ResponseReturnValue:
 
 @blueprint.post("/invoices/<int:invoice_id>/dispute")
 def dispute(invoice_id: int) -> ResponseReturnValue:
-    """A hand-off for AR with the contact's comment, stored where AR's queue reads hand-offs
-    and emailed to AR in the same transaction."""
+    """A hand-off for AR with the contact's comment: in AR's queue (with its search terms) and
+    emailed to AR, in one transaction. The queue's tables are AR's, not the customer role's, so
+    the rows are written on the privileged connection, for this visitor's account only, once
+    the invoice was found in the visitor's scope."""
     found = visible_invoice(invoice_id)  # first: another account's invoice reads as not found
     visitor = require(Surface.dispute_form)
     comment = request.form.get("comment", "").strip()
     if not comment or len(comment) > MAX_COMMENT:
         flash(_("Please describe what is wrong, in at most 2,000 characters."), "error")
         return redirect(url_for("portal.invoice", invoice_id=found.id), 303)
-    hand_off_dispute(scoped(), visitor, found, comment)
-    audit("invoice.dispute", f"invoice:{found.id}", number=found.number)
+    # The scoped transaction ends first: on SQLite two open writers in one request would wait
+    # on each other.
+    close_scope(None)
+    with database().admin_session() as session:
+        handoff, _email = hand_off_dispute(session, visitor, found, comment)
+        index_decision(session, handoff.id, handoff.decision)
+        audit_in(session, "invoice.dispute", f"invoice:{found.id}", number=found.number)
     flash(_("Thank you. Your comment went to our accounts-receivable team, who will reply."), "ok")
     return redirect(url_for("portal.invoice", invoice_id=found.id), 303)
