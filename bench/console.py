@@ -271,28 +271,6 @@ def run(name: str, settings, messages: int, count: int, dashboard_count: int) ->
     return lines
 
 
-@contextmanager
-def postgres_settings(directory: Path) -> Iterator[Any]:
-    """Settings for a throwaway PostgreSQL cluster (the Debian binaries, as the tests use)."""
-    from tests.support.postgres import PORTAL, PRIVILEGED, PostgresServer, find_bindir
-
-    bindir = find_bindir()
-    if bindir is None:
-        sys.exit("PostgreSQL binaries not found (apt-get install postgresql)")
-    server = PostgresServer(bindir)
-    server.start()
-    try:
-        server.create_roles()
-        server.sql("CREATE DATABASE ardesk_bench OWNER ardesk")
-        yield settings_for(
-            directory,
-            server.url(*PRIVILEGED, database="ardesk_bench"),
-            server.url(*PORTAL, database="ardesk_bench"),
-        )
-    finally:
-        server.stop()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
