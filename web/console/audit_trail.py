@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask import Response, render_template, request
 from sqlalchemy import Select, select
 
+from core.db import written_limit
 from core.models import Account, AuditEvent, utcnow
 from core.spreadsheets import csv_text
 from web.console import blueprint, staff
@@ -106,7 +107,7 @@ def _query(filters: AuditFilters) -> Select:
 def audit():
     filters = AuditFilters.from_args()
     before = request.args.get("before", "")
-    query = _query(filters).limit(PAGE_SIZE + 1)
+    query = _query(filters).limit(written_limit(PAGE_SIZE + 1))
     if before.isdigit():
         query = query.where(AuditEvent.id < int(before))
     with staff.database().admin_session() as session:

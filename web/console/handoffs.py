@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, false, null, select, update
+from sqlalchemy import false, null, select, update
 from sqlalchemy.orm import Session, aliased
 
 import mailers
 from bot.channels import channel_for
 from core.config import Settings
+from core.db import written_limit
 from core.decisions import Decision
 from core.handoff_state import UNRECORDED_STATES, AlreadyResolved, handoff, resolve
 from core.handoff_threads import latest_inputs, members
@@ -66,11 +67,6 @@ def _columns(person):
     ).outerjoin(Account, Account.id == InboundMessage.account_id)
 
 
-def _written(limit: int):
-    """A limit rendered into the statement's text (see ``queue``)."""
-    return bindparam("limit", int(limit), literal_execute=True)
-
-
 def queue(
     session: Session, settings: Settings, *, assignee: int | None = None, limit: int = 200
 ) -> list[QueueItem]:
@@ -94,7 +90,7 @@ def queue(
         .outerjoin(person, person.id == Handoff.assigned_to)
         .where(Handoff.resolution.is_(None))
         .order_by(InboundMessage.received_at, InboundMessage.id)
-        .limit(_written(limit))
+        .limit(written_limit(limit))
     )
     if assignee == 0:
         with_row = with_row.where(Handoff.assigned_to.is_(None))
@@ -113,7 +109,7 @@ def queue(
                 .exists(),
             )
             .order_by(InboundMessage.received_at, InboundMessage.id)
-            .limit(_written(limit))
+            .limit(written_limit(limit))
         )
         rows = sorted([*rows, *session.execute(without_row)], key=lambda r: (r[1], r[0]))[:limit]
     items = [

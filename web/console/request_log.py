@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
+from core.db import written_limit
 from core.models import Account, InboundMessage, InboundStatus, RequestTerm, TermKind
 from core.request_index import normalise
 
@@ -168,7 +169,7 @@ def page(session: Session, filters: Filters, cursor: str = "", size: int = PAGE_
         )
         .outerjoin(Account, Account.id == InboundMessage.account_id)
         .order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc())
-        .limit(size + 1)
+        .limit(written_limit(size + 1))
     )
     if filters.search and _REFERENCE.fullmatch(filters.search):
         query = _reference_first(session, _filtered(query, replace(filters, search="")),
