@@ -12,9 +12,20 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from core.documents.parties import LegalEntity, PostalAddress
 from core.documents.reference import structured_reference
-from core.models import Account, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
+from core.models import (
+    Account,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceStatus,
+    Payment,
+    PaymentAllocation,
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +39,16 @@ class LineFacts:
     tax_rate: Decimal  # percent
     tax_category: str | None  # UNTDID 5305
     tax_amount: Decimal
+
+
+@dataclass(frozen=True)
+class AppliedPayment:
+    """A payment applied to the invoice, as its copy lists it."""
+
+    applied_on: date
+    reference: str | None
+    amount: Decimal
+    currency: str
 
 
 @dataclass(frozen=True)
@@ -135,3 +156,19 @@ def buyer_of(account: Account) -> Buyer:
         ),
         electronic_address=account.electronic_address,
     )
+
+
+def applied_payments(session: Session, invoice_id: int) -> tuple[AppliedPayment, ...]:
+    """The payments applied to an invoice, oldest first, as its copy lists them."""
+    rows = session.execute(
+        select(
+            PaymentAllocation.applied_on,
+            Payment.reference,
+            PaymentAllocation.amount,
+            Payment.currency,
+        )
+        .join(Payment, Payment.id == PaymentAllocation.payment_id)
+        .where(PaymentAllocation.invoice_id == invoice_id)
+        .order_by(PaymentAllocation.applied_on, PaymentAllocation.id)
+    )
+    return tuple(AppliedPayment(*row) for row in rows)
