@@ -48,6 +48,7 @@ def _issuer(session, settings: Settings, now: datetime, inbound_id: int | None, 
         inbound_message_id=inbound_id,
         dry_run=dry_run,
         brand=load_brand(settings),
+        attachment_limit=settings.automation_attachment_max_bytes,
     )
 
 

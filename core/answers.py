@@ -57,10 +57,13 @@ class AttachedFile:
 
 @dataclass(frozen=True)
 class InvoiceFiles:
-    """invoice_copy to an AP-automation inbox: the e-invoices themselves, not links."""
+    """invoice_copy to an AP-automation inbox: the files themselves, not links."""
 
     files: tuple[AttachedFile, ...]
-    format: str  # core.documents.formats.Format value
+    format: str | None  # core.documents.formats.Format value; None: PDF (original or copy)
+    # Invoices linked instead of attached: their files would have taken the reply past the
+    # size limit for attachments.
+    over_limit: int = 0
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,15 @@ class LineFacts:
 
 
 @dataclass(frozen=True)
+class Exemption:
+    """Why lines are exempt from VAT (EN 16931 BT-120 text, BT-121 CEF VATEX code): one or both,
+    as the ERP states them."""
+
+    code: str | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
 class AppliedPayment:
     """A payment applied to the invoice, as its copy lists it."""
 
@@ -81,6 +90,9 @@ class InvoiceFacts:
     seller: LegalEntity | None  # None: the named entity is not in the brand file
     buyer: Buyer
     lines: tuple[LineFacts, ...]
+    # The invoice's VAT exemption (else the account's), for lines exempt from VAT (E).
+    exemption: Exemption | None = None
+    delivery_date: date | None = None  # BT-72, the date of supply
 
     @property
     def payable(self) -> bool:
@@ -123,6 +135,8 @@ def invoice_facts(
         entity_code=entity_code(invoice, account),
         seller=seller,
         buyer=buyer_of(account),
+        exemption=_exemption(invoice) or _exemption(account),
+        delivery_date=invoice.delivery_date,
         lines=tuple(
             LineFacts(
                 number=line.line_no,
@@ -138,6 +152,11 @@ def invoice_facts(
             for line in (invoice.lines if lines is None else lines)
         ),
     )
+
+
+def _exemption(row: Invoice | Account) -> Exemption | None:
+    code, text = row.vat_exemption_code, row.vat_exemption_reason
+    return Exemption(code or None, text or None) if code or text else None
 
 
 def buyer_of(account: Account) -> Buyer:
