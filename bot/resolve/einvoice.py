@@ -50,10 +50,11 @@ def facts_of(session: Session, brand: Brand, invoice_id: int) -> InvoiceFacts:
     return invoice_facts(invoice, account, brand.legal_entity(entity_code(invoice, account)))
 
 
-def attaches(session: Session, contact: ContactRef) -> bool:
-    """Files go attached to an AP-automation inbox, which cannot click an interstitial."""
+def attaches(session: Session, contact: ContactRef, issuer: LinkIssuer) -> bool:
+    """Files go attached to an AP-automation inbox, which cannot click an interstitial, where
+    the reply can carry them."""
     person = session.get(Contact, contact.contact_id)
-    return bool(person and person.automation_inbox)
+    return bool(person and person.automation_inbox) and issuer.carries_files
 
 
 @dataclass

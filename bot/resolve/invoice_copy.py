@@ -29,7 +29,7 @@ def resolve(
         return [_list(session, contact, understanding, issuer)]
     fmt = einvoice.wanted_format(session, contact, understanding.document_format)
     attaching = None
-    if einvoice.attaches(session, contact):
+    if einvoice.attaches(session, contact, issuer):
         language = pick_language(understanding.language, contact.language)
         attaching = einvoice.Attachments(session, contact, issuer, language)
     found, in_format, unavailable, not_found, seen = [], [], [], [], set()

@@ -29,6 +29,7 @@ class LinkIssuer:
     brand: Brand = DEFAULT_BRAND
     # What a reply to an AP-automation inbox may carry attached, all files together.
     attachment_limit: int = 10 * 1024 * 1024
+    carries_files: bool = False  # the request's channel can carry them (email)
 
     def issue(self, contact: ContactRef, scope: LinkScope, targets: dict[str, Any]) -> LinkRef:
         person = self.session.get(Contact, contact.contact_id)
