@@ -48,7 +48,6 @@ class InvoiceCopies:
 class AttachedFile:
     """A document sent as an attachment (to an AP-automation inbox), stored and audited."""
 
-    number: str  # the invoice's
     filename: str
     content_type: str
     verification_code: str
@@ -89,9 +88,13 @@ class InvoiceList:
 
 @dataclass(frozen=True)
 class StatementLinkAnswer:
-    link: LinkRef
+    """The statement asked for: a link, or for an AP-automation inbox the file itself."""
+
+    link: LinkRef | None
     period_from: date | None  # None: open items as of period_to
     period_to: date
+    file: AttachedFile | None = None
+    too_large: bool = False  # linked, because the file would not fit in the reply
 
 
 @dataclass(frozen=True)

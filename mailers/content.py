@@ -147,6 +147,13 @@ def _format_links(answer: a.InvoiceCopies, l10n: Localizer) -> list[Section]:
     return [Section(heading, (Paragraph(intro), ItemList(items)))]
 
 
+def _attached_item(file: a.AttachedFile, l10n: Localizer) -> Item:
+    return Item(
+        title=file.filename,
+        details=(l10n.gettext("Verification code: %(code)s", code=file.verification_code),),
+    )
+
+
 def invoice_files(answer: a.InvoiceFiles, l10n: Localizer, _bank: Any) -> list[Section]:
     """Files attached (for an AP-automation inbox), each with its verification code; a note
     when some invoices are linked instead because the files would not fit in one reply."""
@@ -157,13 +164,7 @@ def invoice_files(answer: a.InvoiceFiles, l10n: Localizer, _bank: Any) -> list[S
         len(answer.files),
         format=label,
     )
-    items = tuple(
-        Item(
-            title=file.filename,
-            details=(l10n.gettext("Verification code: %(code)s", code=file.verification_code),),
-        )
-        for file in answer.files
-    )
+    items = tuple(_attached_item(file, l10n) for file in answer.files)
     blocks: list[Paragraph | ItemList] = [Paragraph(intro), ItemList(items)] if items else []
     if answer.over_limit:
         blocks.append(
@@ -258,8 +259,21 @@ def statement(answer: a.StatementLinkAnswer, l10n: Localizer, _bank: Any) -> lis
             start=l10n.date(answer.period_from),
             end=l10n.date(answer.period_to),
         )
-    blocks = (Paragraph(text), Action(l10n.gettext("View the statement"), answer.link.url))
-    return [Section(l10n.gettext("Your statement"), blocks)]
+    blocks: list[Block] = [Paragraph(text)]
+    if answer.file is not None:  # attached, for an AP-automation inbox
+        blocks.append(ItemList((_attached_item(answer.file, l10n),)))
+    if answer.link is not None:
+        blocks.append(Action(l10n.gettext("View the statement"), answer.link.url))
+    if answer.too_large:
+        blocks.append(
+            Paragraph(
+                l10n.gettext(
+                    "The statement is linked instead of attached: it would be too large for "
+                    "one e-mail."
+                )
+            )
+        )
+    return [Section(l10n.gettext("Your statement"), tuple(blocks))]
 
 
 def _bucket_label(name: str, l10n: Localizer) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.context import ContactRef, pick_language
 from bot.resolve import einvoice
+from bot.resolve.attachments import Attachments, attaches
 from bot.resolve.issuer import LinkIssuer
 from bot.resolve.matching import fact, find_invoices
 from core.answers import Answer, EInvoiceUnavailable, InvoiceCopies, InvoiceFiles, InvoiceList
@@ -29,9 +30,9 @@ def resolve(
         return [_list(session, contact, understanding, issuer)]
     fmt = einvoice.wanted_format(session, contact, understanding.document_format)
     attaching = None
-    if einvoice.attaches(session, contact, issuer):
+    if attaches(session, contact, issuer):
         language = pick_language(understanding.language, contact.language)
-        attaching = einvoice.Attachments(session, contact, issuer, language)
+        attaching = Attachments(session, contact, issuer, language)
     found, in_format, unavailable, not_found, seen = [], [], [], [], set()
     for reference in references:
         invoices = [
@@ -48,7 +49,7 @@ def resolve(
                 unavailable.append(EInvoiceUnavailable(invoice.number, fmt, tuple(lacks)))
             elif attaching is not None:
                 facts = facts or einvoice.facts_of(session, issuer.brand, invoice.id)
-                if attaching.add(invoice.id, facts, fmt):
+                if attaching.invoice(invoice.id, facts, fmt):
                     continue
             if fmt is not None and not lacks:
                 link = issuer.issue(contact, LinkScope.invoice, {**targets, "format": fmt.value})

@@ -10,6 +10,7 @@ URL is refused, so a document cannot be made to reach out to the network.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -23,10 +24,12 @@ from jinja2 import Environment, FileSystemLoader
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from core.billing import OpenItem, Statement
 from core.documents.einvoice import factur_x_pdf, xml_for
-from core.documents.facts import AppliedPayment, InvoiceFacts
+from core.documents.facts import AppliedPayment, Buyer, InvoiceFacts
 from core.documents.formats import Format
 from core.documents.letterhead import Letterhead, data_uri
+from core.documents.parties import LegalEntity
 from core.documents.payment_qr import payment_qr
 from core.documents.reference import printed
 from core.models import LOCALES
@@ -149,3 +152,41 @@ def document_file(
         pdf_variant="pdf/a-3b" if fmt is Format.facturx else None,
     )
     return copy if fmt is None else factur_x_pdf(facts, copy, language)
+
+
+@dataclass(frozen=True)
+class StatementPeriod:
+    """A period statement (``start`` set) or open items as of ``end`` (``start`` None)."""
+
+    start: date | None
+    end: date
+
+
+def statement(
+    content: dict[str, Statement] | list[OpenItem],
+    period: StatementPeriod,
+    *,
+    buyer: Buyer,
+    issuer: LegalEntity | None,
+    language: str,
+    letterhead: Letterhead,
+    base_url: str,
+    code: str,
+    today: date,
+) -> bytes:
+    """The statement of ``content`` (``core.billing``, as the reader's role may see it): per
+    currency for a period, else the open items."""
+    return render_pdf(
+        "documents/statement_pdf.html",
+        language=language,
+        letterhead=letterhead,
+        base_url=base_url,
+        wanted=period,
+        sections=content if isinstance(content, dict) else None,
+        items=content if isinstance(content, list) else None,
+        buyer=buyer,
+        issuer=issuer,
+        banks=letterhead.banks_for(issuer),
+        code=code,
+        today=today,
+    )

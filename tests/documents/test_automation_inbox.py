@@ -1,6 +1,7 @@
 """An AP-automation inbox gets the files themselves, through the whole pipeline down to the mail
 server: the copy PDF (or the ERP's original) for a plain copy request, the Factur-X PDF with its
-XML inside, each stored and audited like a download, and links with a note past the size limit."""
+XML inside, the statement, each stored and audited like a download, and links with a note past
+the size limit."""
 
 from __future__ import annotations
 
@@ -129,4 +130,32 @@ def test_past_the_size_limit_the_invoice_is_linked_with_a_note(inbox, smtp):
     assert "One more invoice is linked below instead of attached" in text and link["url"] in text
     with inbox.admin_session() as s:
         assert s.scalars(select(Document)).all() == []  # nothing kept that was not sent
+    assert _attach_events(inbox) == []
+
+
+def test_a_statement_request_gets_the_statement_attached(inbox, smtp):
+    decision, message = _delivered(inbox, smtp, "Could you send us a statement of our account?")
+    assert decision["links"] == []
+    [(name, content)] = _attachments(message).items()
+    assert name.startswith("statement-") and name.endswith(".pdf")
+    text = _pdf_text(content)
+    assert "Statement of account" in text and "Open items as of" in text
+    assert "INV-10423" in text and "INV-10424" in text  # the account's open invoices
+    assert "INV-99999" not in text  # another account's
+    with inbox.admin_session() as s:
+        stored = s.scalars(select(Document)).one()
+    assert stored.kind is DocumentKind.rendered_statement
+    assert stored.sha256 == hashlib.sha256(content).hexdigest()
+    assert stored.verification_code in text and stored.verification_code in text_of(message)
+    [event] = _attach_events(inbox)
+    assert event.target == f"document:{stored.id}"
+
+
+def test_a_statement_past_the_size_limit_is_linked_with_a_note(inbox, smtp):
+    inbox.settings = inbox.settings.replace(automation_attachment_max_bytes=1000)
+    decision, message = _delivered(inbox, smtp, "Could you send us a statement of our account?")
+    assert _attachments(message) == {}
+    [link] = decision["links"]
+    assert link["scope"] == "statement"
+    assert "The statement is linked instead of attached" in " ".join(text_of(message).split())
     assert _attach_events(inbox) == []

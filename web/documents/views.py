@@ -10,10 +10,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from sqlalchemy import Row
 
+from core.documents import pdf
 from core.documents.eligibility import missing
 from core.documents.facts import applied_payments, buyer_of, invoice_facts
 from core.documents.formats import SPECS, Format, parse_format
-from core.documents.pdf import document_file, render_pdf
+from core.documents.pdf import document_file
 from core.models import Account, Document, DocumentKind, utcnow
 from core.permissions import Surface
 from web.documents import blueprint, reads, render, store
@@ -178,17 +179,14 @@ def statement_pdf() -> ResponseReturnValue:
         kind=DocumentKind.rendered_statement,
         inputs_hash=key,
         filename=f"statement-{suffix}.pdf",
-        render=lambda code: render_pdf(
-            "documents/statement_pdf.html",
+        render=lambda code: pdf.statement(
+            content,
+            pdf.StatementPeriod(wanted.start, wanted.end),
+            buyer=buyer,
+            issuer=issuer,
             language=language,
             letterhead=brand().letterhead,
             base_url=app_settings().base_url,
-            wanted=wanted,
-            sections=content if isinstance(content, dict) else None,
-            items=content if isinstance(content, list) else None,
-            buyer=buyer,
-            issuer=issuer,
-            banks=brand().letterhead.banks_for(issuer),
             code=code,
             today=utcnow().date(),
         ),
