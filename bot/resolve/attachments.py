@@ -48,16 +48,8 @@ class Attachments:
         if original is not None:
             return self._keep(original.content, original, invoice_id)
         code = new_code()
-        content = pdf.document_file(
-            fmt,
-            facts,
-            applied_payments(self.session, invoice_id),
-            language=self.language,
-            letterhead=self.issuer.brand.letterhead,
-            base_url=self.issuer.base_url,
-            code=code,
-            today=self.issuer.now.date(),
-        )
+        applied = applied_payments(self.session, invoice_id)
+        content = pdf.document_file(fmt, facts, applied, self._rendering(code))
         suffix = f"-{fmt.value}{SPECS[fmt].suffix}" if fmt else ".pdf"
         return self._keep(
             content,
@@ -83,13 +75,9 @@ class Attachments:
         rendered = pdf.statement(
             statement_for(self.contact.permissions, content),
             pdf.StatementPeriod(start, end),
+            self._rendering(code),
             buyer=buyer_of(account),
             issuer=self.issuer.brand.legal_entity(account.legal_entity),
-            language=self.language,
-            letterhead=self.issuer.brand.letterhead,
-            base_url=self.issuer.base_url,
-            code=code,
-            today=self.issuer.now.date(),
         )
         period = "-".join(d.isoformat() for d in (start, end) if d)
         return self._keep(
@@ -100,6 +88,13 @@ class Attachments:
             kind=DocumentKind.rendered_statement,
             filename=f"statement-{period}.pdf",  # as the portal names it
             content_type="application/pdf",
+        )
+
+    def _rendering(self, code: str) -> pdf.Rendering:
+        """As the portal renders the same document for a download."""
+        issuer = self.issuer
+        return pdf.Rendering(
+            self.language, issuer.brand.letterhead, issuer.base_url, code, issuer.now.date()
         )
 
     def _keep(

@@ -41,6 +41,18 @@ TRANSLATIONS = HERE / "translations"
 TEMPLATE_VERSION = "3"
 
 
+@dataclass(frozen=True)
+class Rendering:
+    """How one document is rendered: for whom (language), by whom (letterhead), where it is
+    checked (``base_url``/verify, with its verification ``code``) and on what day."""
+
+    language: str
+    letterhead: Letterhead
+    base_url: str
+    code: str
+    today: date
+
+
 @cache
 def translations(language: str) -> NullTranslations:
     """The documents' catalogue (``translations/<lang>``); English is the message ids."""
@@ -73,19 +85,19 @@ def environment(language: str) -> Environment:
 
 
 def render_pdf(
-    template: str,
-    *,
-    language: str,
-    letterhead: Letterhead,
-    base_url: str,
-    pdf_variant: str | None = None,
-    **context: Any,
+    template: str, how: Rendering, *, pdf_variant: str | None = None, **context: Any
 ) -> bytes:
     """``pdf_variant="pdf/a-3b"`` for the Factur-X copy, which embeds its XML (PDF/A-3)."""
     html = (
-        environment(language)
+        environment(how.language)
         .get_template(template)
-        .render(letterhead=letterhead, base_url=base_url, **context)
+        .render(
+            letterhead=how.letterhead,
+            base_url=how.base_url,
+            code=how.code,
+            today=how.today,
+            **context,
+        )
     )
     fetcher = URLFetcher(allowed_protocols={"data"}, timeout=1)
     return HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant=pdf_variant)
@@ -94,34 +106,26 @@ def render_pdf(
 def invoice_copy(
     facts: InvoiceFacts,
     applied: Sequence[AppliedPayment],
+    how: Rendering,
     *,
-    language: str,
-    letterhead: Letterhead,
-    base_url: str,
-    code: str,
-    today: date,
     pdf_variant: str | None = None,
 ) -> bytes:
     """The invoice as a copy: marked so on every page, since the original went out from the
     ERP on its issue date and a second "original" invites a second payment."""
-    qr = payment_qr(facts, language)
+    qr = payment_qr(facts, how.language)
     return render_pdf(
         "documents/invoice_pdf.html",
-        language=language,
-        letterhead=letterhead,
-        base_url=base_url,
+        how,
         pdf_variant=pdf_variant,
         facts=facts,
         applied=applied,
         issuer=facts.seller,
         buyer=facts.buyer,
-        banks=letterhead.banks_for(facts.seller, facts.currency),
+        banks=how.letterhead.banks_for(facts.seller, facts.currency),
         reference=printed(facts.payment_reference) if facts.payment_reference else None,
         copy_of=facts.issue_date,
         qr=qr,
         qr_image=data_uri(qr.svg.encode(), "image/svg+xml") if qr else None,
-        code=code,
-        today=today,
     )
 
 
@@ -129,29 +133,16 @@ def document_file(
     fmt: Format | None,
     facts: InvoiceFacts,
     applied: Sequence[AppliedPayment],
-    *,
-    language: str,
-    letterhead: Letterhead,
-    base_url: str,
-    code: str,
-    today: date,
+    how: Rendering,
 ) -> bytes:
     """The file of ``facts`` in ``fmt`` (None: the copy PDF), with ``code`` printed in the
     footer of the PDFs. An e-invoice format the invoice does not qualify for raises
     ``NotEligible``."""
     if fmt is not None and fmt is not Format.facturx:
         return xml_for(facts, fmt)
-    copy = invoice_copy(
-        facts,
-        applied,
-        language=language,
-        letterhead=letterhead,
-        base_url=base_url,
-        code=code,
-        today=today,
-        pdf_variant="pdf/a-3b" if fmt is Format.facturx else None,
-    )
-    return copy if fmt is None else factur_x_pdf(facts, copy, language)
+    variant = "pdf/a-3b" if fmt is Format.facturx else None
+    copy = invoice_copy(facts, applied, how, pdf_variant=variant)
+    return copy if fmt is None else factur_x_pdf(facts, copy, how.language)
 
 
 @dataclass(frozen=True)
@@ -165,28 +156,20 @@ class StatementPeriod:
 def statement(
     content: dict[str, Statement] | list[OpenItem],
     period: StatementPeriod,
+    how: Rendering,
     *,
     buyer: Buyer,
     issuer: LegalEntity | None,
-    language: str,
-    letterhead: Letterhead,
-    base_url: str,
-    code: str,
-    today: date,
 ) -> bytes:
     """The statement of ``content`` (``core.billing``, as the reader's role may see it): per
     currency for a period, else the open items."""
     return render_pdf(
         "documents/statement_pdf.html",
-        language=language,
-        letterhead=letterhead,
-        base_url=base_url,
+        how,
         wanted=period,
         sections=content if isinstance(content, dict) else None,
         items=content if isinstance(content, list) else None,
         buyer=buyer,
         issuer=issuer,
-        banks=letterhead.banks_for(issuer),
-        code=code,
-        today=today,
+        banks=how.letterhead.banks_for(issuer),
     )

@@ -14,7 +14,6 @@ from core.documents import pdf
 from core.documents.eligibility import missing
 from core.documents.facts import applied_payments, buyer_of, invoice_facts
 from core.documents.formats import SPECS, Format, parse_format
-from core.documents.pdf import document_file
 from core.models import Account, Document, DocumentKind, utcnow
 from core.permissions import Surface
 from web.documents import blueprint, reads, render, store
@@ -50,15 +49,12 @@ def _send(document: Document | Row, *, cached: bool) -> Response:
 def _render(fmt: Format | None, facts, applied, language: str, code: str) -> bytes:
     """The copy PDF (``fmt`` None) or an e-invoice, made as the bot makes the files it
     attaches (``core.documents.pdf``)."""
-    return document_file(
-        fmt,
-        facts,
-        applied,
-        language=language,
-        letterhead=brand().letterhead,
-        base_url=app_settings().base_url,
-        code=code,
-        today=utcnow().date(),
+    return pdf.document_file(fmt, facts, applied, _rendering(language, code))
+
+
+def _rendering(language: str, code: str) -> pdf.Rendering:
+    return pdf.Rendering(
+        language, brand().letterhead, app_settings().base_url, code, utcnow().date()
     )
 
 
@@ -182,13 +178,9 @@ def statement_pdf() -> ResponseReturnValue:
         render=lambda code: pdf.statement(
             content,
             pdf.StatementPeriod(wanted.start, wanted.end),
+            _rendering(language, code),
             buyer=buyer,
             issuer=issuer,
-            language=language,
-            letterhead=brand().letterhead,
-            base_url=app_settings().base_url,
-            code=code,
-            today=utcnow().date(),
         ),
     )
     return _send(document, cached=False)
