@@ -24,7 +24,6 @@ DOMAIN = "messages"
 DEFAULT_LANGUAGE = "en"
 
 
-
 @lru_cache(maxsize=16384)
 def local_date(locale: str, value: date) -> str:
     """A date as ardesk writes it everywhere (mail, portal, PDFs): the locale's medium format,
