@@ -12,6 +12,7 @@ from bot.inbound import Inbound
 from core.answers import Answer
 from core.config import Settings
 from core.db import Database
+from intents import LANGUAGES
 
 if TYPE_CHECKING:
     from bot.channels import OutboxEntry
@@ -78,3 +79,12 @@ class Context:
         """AR gets the request as well (the sender may still get a reply)."""
         self.handoff = True
         self.handoff_reason = self.handoff_reason or reason
+
+
+def pick_language(understood: str | None, preferred: str | None) -> str:
+    """The language the message was written in, else the contact's, else English."""
+    if understood in LANGUAGES:
+        return understood
+    if preferred in LANGUAGES:
+        return preferred
+    return "en"

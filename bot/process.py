@@ -39,7 +39,14 @@ _DONE = {
 }
 
 
-def _issuer(session, settings: Settings, now: datetime, inbound_id: int | None, dry_run: bool):
+def _issuer(
+    session,
+    settings: Settings,
+    now: datetime,
+    inbound_id: int | None,
+    dry_run: bool,
+    channel: str,
+):
     return LinkIssuer(
         session=session,
         signer=LinkSigner(settings.secret_key),
@@ -49,6 +56,8 @@ def _issuer(session, settings: Settings, now: datetime, inbound_id: int | None, 
         inbound_message_id=inbound_id,
         dry_run=dry_run,
         brand=load_brand(settings),
+        attachment_limit=settings.automation_attachment_max_bytes,
+        carries_files=channel_for(channel).carries_files,
     )
 
 
@@ -80,7 +89,7 @@ def decide(
             row = session.scalar(query)
             if row is None or row.status is not InboundStatus.processing:
                 return row.decision if row is not None and row.decision else {}
-        issuer = _issuer(session, settings, now, inbound_id, dry_run)
+        issuer = _issuer(session, settings, now, inbound_id, dry_run, inbound.channel)
         run_pipeline(ctx, issuer)
         if ctx.action is None:  # nothing decided: a person looks at it
             ctx.stop(Action.handoff, handoff=True, reason="no decision")

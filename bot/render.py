@@ -5,20 +5,14 @@ the identity on file, never a Reply-To."""
 from __future__ import annotations
 
 from bot.channels import channel_for
-from bot.context import Action, Context
+from bot.context import Action, Context, pick_language
 from bot.handoff import handoff
 from bot.resolve.issuer import LinkIssuer
 from core.answers import AccessInstructions, Reply
-from intents import LANGUAGES
 
 
 def reply_language(ctx: Context, preferred: str | None) -> str:
-    understood = ctx.understanding.language if ctx.understanding else None
-    if understood in LANGUAGES:
-        return understood
-    if preferred in LANGUAGES:
-        return preferred
-    return "en"
+    return pick_language(ctx.understanding.language if ctx.understanding else None, preferred)
 
 
 def render(ctx: Context, issuer: LinkIssuer) -> None:

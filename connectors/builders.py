@@ -22,7 +22,7 @@ from connectors.records import (
 INVOICE_STATUSES = ("open", "partially_paid", "paid", "void", "deleted", "draft")
 PARTY = (
     "tax_id", "address_line1", "address_line2", "postal_code", "city", "region",
-    "payment_terms", "legal_entity",
+    "payment_terms", "legal_entity", "vat_exemption_reason",
 )  # fmt: skip
 ACCOUNT_STATUSES = ("active", "on_hold", "closed")
 
@@ -41,8 +41,15 @@ def build_account(v: dict[str, Any]) -> AccountRecord:
         deleted=bool(v.get("deleted")),
         country_code=_country(v.get("country_code")),
         erp_balance=v.get("erp_balance"),
+        vat_exemption_code=_vatex(v.get("vat_exemption_code")),
         **{name: v.get(name) or None for name in PARTY},
     )
+
+
+def _vatex(value: str | None) -> str | None:
+    """A CEF VATEX code as e-invoices state it (``VATEX-EU-132-1C``); the documents check it
+    against the code list before stating it."""
+    return value.strip().upper() or None if value else None
 
 
 def _country(value: str | None) -> str | None:
@@ -149,6 +156,9 @@ def build_invoice(v: dict[str, Any]) -> InvoiceRecord:
         payment_terms=v.get("payment_terms") or None,
         legal_entity=v.get("legal_entity") or None,
         payment_reference=v.get("payment_reference") or None,
+        vat_exemption_reason=v.get("vat_exemption_reason") or None,
+        vat_exemption_code=_vatex(v.get("vat_exemption_code")),
+        delivery_date=v.get("delivery_date"),
     )
 
 

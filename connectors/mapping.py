@@ -39,6 +39,7 @@ FIELDS: dict[str, dict[str, tuple[str, bool]]] = {
         "address_line2": (TEXT, False), "postal_code": (TEXT, False), "city": (TEXT, False),
         "region": (TEXT, False), "country_code": (TEXT, False), "payment_terms": (TEXT, False),
         "legal_entity": (TEXT, False), "erp_balance": (DECIMAL, False),
+        "vat_exemption_reason": (TEXT, False), "vat_exemption_code": (TEXT, False),
     },
     "contacts": {
         "account": (TEXT, True), "email": (TEXT, True), "name": (TEXT, False),
@@ -53,7 +54,8 @@ FIELDS: dict[str, dict[str, tuple[str, bool]]] = {
         "status": (TEXT, False), "void": (BOOL, False), "po_number": (TEXT, False),
         "updated_at": (DATETIME, False), "deleted": (BOOL, False), "document_ref": (TEXT, False),
         "payment_terms": (TEXT, False), "legal_entity": (TEXT, False),
-        "payment_reference": (TEXT, False),
+        "payment_reference": (TEXT, False), "vat_exemption_reason": (TEXT, False),
+        "vat_exemption_code": (TEXT, False), "delivery_date": (DATE, False),
     },
     "lines": {
         "invoice": (TEXT, False), "line_no": (INT, False), "description": (TEXT, False),

@@ -36,6 +36,9 @@ class AccountRecord:
     country_code: str | None = None  # ISO 3166-1 alpha-2
     payment_terms: str | None = None
     legal_entity: str | None = None  # the issuing company, where the ERP has several
+    # Why the account's supplies are VAT-exempt (BT-120) and the VATEX code (BT-121).
+    vat_exemption_reason: str | None = None
+    vat_exemption_code: str | None = None
     # The ERP's own figure of what the customer owes, where it gives one: reconciliation
     # compares it with the sum of the open invoices ardesk holds.
     erp_balance: Decimal | None = None
@@ -94,6 +97,9 @@ class InvoiceRecord:
     payment_terms: str | None = None
     legal_entity: str | None = None
     payment_reference: str | None = None
+    vat_exemption_reason: str | None = None  # BT-120, for the invoice's exempt lines
+    vat_exemption_code: str | None = None  # BT-121, a CEF VATEX code
+    delivery_date: date | None = None  # BT-72, the date of supply
 
 
 @dataclass(slots=True)

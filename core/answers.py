@@ -48,7 +48,6 @@ class InvoiceCopies:
 class AttachedFile:
     """A document sent as an attachment (to an AP-automation inbox), stored and audited."""
 
-    number: str  # the invoice's
     filename: str
     content_type: str
     verification_code: str
@@ -57,10 +56,13 @@ class AttachedFile:
 
 @dataclass(frozen=True)
 class InvoiceFiles:
-    """invoice_copy to an AP-automation inbox: the e-invoices themselves, not links."""
+    """invoice_copy to an AP-automation inbox: the files themselves, not links."""
 
     files: tuple[AttachedFile, ...]
-    format: str  # core.documents.formats.Format value
+    format: str | None  # core.documents.formats.Format value; None: PDF (original or copy)
+    # Invoices linked instead of attached: their files would have taken the reply past the
+    # size limit for attachments.
+    over_limit: int = 0
 
 
 @dataclass(frozen=True)
@@ -86,9 +88,13 @@ class InvoiceList:
 
 @dataclass(frozen=True)
 class StatementLinkAnswer:
-    link: LinkRef
+    """The statement asked for: a link, or for an AP-automation inbox the file itself."""
+
+    link: LinkRef | None
     period_from: date | None  # None: open items as of period_to
     period_to: date
+    file: AttachedFile | None = None
+    too_large: bool = False  # linked, because the file would not fit in the reply
 
 
 @dataclass(frozen=True)

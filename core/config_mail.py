@@ -116,6 +116,17 @@ class MailSettings(SettingsGroup):
         gt=0,
         json_schema_extra=doc("Larger messages are refused (552).", "`26214400`", group="email"),
     )
+    automation_attachment_max_bytes: int = Field(
+        10 * 1024 * 1024,
+        gt=0,
+        le=50 * 1024 * 1024,
+        json_schema_extra=doc(
+            "The most a reply to an AP-automation inbox carries attached, all files together; "
+            "past it the invoices beyond go as links, with a note saying so.",
+            "`10485760`",
+            group="email",
+        ),
+    )
     from_address: Text = Field(
         None,
         json_schema_extra=doc(

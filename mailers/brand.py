@@ -15,13 +15,14 @@ import mimetypes
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 from schwifty import BIC, IBAN
 
 from core.config import ConfigError, Settings
+from core.documents.letterhead import Letterhead, data_uri
 from core.documents.parties import BankDetails, LegalEntity, PostalAddress
 
 # Colours go into inline style attributes: only plain hex colours, so a brand file cannot
@@ -94,6 +95,23 @@ class Brand:
         if not code:
             return self.legal_entities[0]
         return next((e for e in self.legal_entities if e.code == code), None)
+
+    @cached_property
+    def letterhead(self) -> Letterhead:
+        """What the PDFs show of the brand (worked out once per brand object: the logo's
+        data URI is up to 700 KB of text)."""
+        logo = self.logo
+        embedded = logo is not None and logo.content is not None and logo.mime_type is not None
+        return Letterhead(
+            name=self.name,
+            primary_colour=self.colours.primary,
+            text_colour=self.colours.text,
+            legal_footer=self.legal_footer,
+            logo_uri=data_uri(logo.content, logo.mime_type) if embedded else None,  # type: ignore[union-attr,arg-type]
+            logo_alt=logo.alt if logo else "",
+            fallback_bank=self.bank,
+            has_entities=bool(self.legal_entities),
+        )
 
 
 DEFAULT_BRAND = Brand(name="ardesk", sender_name="ardesk accounts receivable")

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from email.message import EmailMessage
 
-from core.answers import InvoiceFiles, LinkRef, Reply
+from core.answers import AttachedFile, InvoiceFiles, LinkRef, Reply, StatementLinkAnswer
 from core.links import IssuedLink
 from core.models import utcnow
 from mailers.blocks import Action, Paragraph, Section
@@ -167,14 +167,22 @@ def compose_reply(
     )
     _thread(message, in_reply_to, references)
     attach_bodies(message, body, brand, l10n)
-    for answer in reply.answers:
-        if isinstance(answer, InvoiceFiles):  # e-invoices for an AP-automation inbox
-            for file in answer.files:
-                maintype, subtype = file.content_type.split("/", 1)
-                message.add_attachment(
-                    file.content, maintype=maintype, subtype=subtype, filename=file.filename
-                )
+    for file in _attached(reply):  # the files themselves, for an AP-automation inbox
+        maintype, subtype = file.content_type.split("/", 1)
+        message.add_attachment(
+            file.content, maintype=maintype, subtype=subtype, filename=file.filename
+        )
     return message
+
+
+def _attached(reply: Reply) -> list[AttachedFile]:
+    files: list[AttachedFile] = []
+    for answer in reply.answers:
+        if isinstance(answer, InvoiceFiles):
+            files += answer.files
+        elif isinstance(answer, StatementLinkAnswer) and answer.file is not None:
+            files.append(answer.file)
+    return files
 
 
 def _link_email_text(purpose: str, l10n: Localizer) -> tuple[str, str, str]:

@@ -147,24 +147,44 @@ def _format_links(answer: a.InvoiceCopies, l10n: Localizer) -> list[Section]:
     return [Section(heading, (Paragraph(intro), ItemList(items)))]
 
 
+def _attached_item(file: a.AttachedFile, l10n: Localizer) -> Item:
+    return Item(
+        title=file.filename,
+        details=(l10n.gettext("Verification code: %(code)s", code=file.verification_code),),
+    )
+
+
 def invoice_files(answer: a.InvoiceFiles, l10n: Localizer, _bank: Any) -> list[Section]:
-    """E-invoices attached (for an AP-automation inbox), each with its verification code."""
-    label = SPECS[Format(answer.format)].label
+    """Files attached (for an AP-automation inbox), each with its verification code; a note
+    when some invoices are linked instead because the files would not fit in one reply."""
+    label = SPECS[Format(answer.format)].label if answer.format else "PDF"
     intro = l10n.ngettext(
         "The invoice you asked for is attached, as %(format)s:",
         "The %(count)s invoices you asked for are attached, as %(format)s:",
         len(answer.files),
         format=label,
     )
-    items = tuple(
-        Item(
-            title=file.filename,
-            details=(l10n.gettext("Verification code: %(code)s", code=file.verification_code),),
+    items = tuple(_attached_item(file, l10n) for file in answer.files)
+    blocks: list[Paragraph | ItemList] = [Paragraph(intro), ItemList(items)] if items else []
+    if answer.over_limit:
+        blocks.append(
+            Paragraph(
+                l10n.ngettext(
+                    "One more invoice is linked below instead of attached: the files together "
+                    "would be too large for one e-mail.",
+                    "%(count)s more invoices are linked below instead of attached: the files "
+                    "together would be too large for one e-mail.",
+                    answer.over_limit,
+                )
+            )
         )
-        for file in answer.files
+    count = len(answer.files) or 1
+    heading = (
+        l10n.ngettext("Your e-invoice", "Your e-invoices", count)
+        if answer.format
+        else l10n.ngettext("Your invoice", "Your invoices", count)
     )
-    heading = l10n.ngettext("Your e-invoice", "Your e-invoices", len(answer.files))
-    return [Section(heading, (Paragraph(intro), ItemList(items)))]
+    return [Section(heading, tuple(blocks))]
 
 
 def einvoice_unavailable(
@@ -174,6 +194,7 @@ def einvoice_unavailable(
         "lines": l10n.gettext("the invoice lines"),
         "seller": l10n.gettext("the issuing company's details"),
         "seller_vat_id": l10n.gettext("our VAT id"),
+        "seller_registration": l10n.gettext("our company registration number"),
         "seller_address": l10n.gettext("our complete address"),
         "seller_contact": l10n.gettext("our contact name, phone and e-mail"),
         "seller_electronic_address": l10n.gettext("our electronic address for e-invoices"),
@@ -182,6 +203,8 @@ def einvoice_unavailable(
         "buyer_tax_id": l10n.gettext("your VAT id"),
         "buyer_electronic_address": l10n.gettext("your electronic address for e-invoices"),
         "tax_category": l10n.gettext("a VAT category on every line"),
+        "vat_exemption_reason": l10n.gettext("the reason the invoice is exempt from VAT"),
+        "delivery_date": l10n.gettext("the date of delivery"),
         "totals": l10n.gettext("totals that match the lines and taxes"),
     }
     text = l10n.gettext(
@@ -236,8 +259,21 @@ def statement(answer: a.StatementLinkAnswer, l10n: Localizer, _bank: Any) -> lis
             start=l10n.date(answer.period_from),
             end=l10n.date(answer.period_to),
         )
-    blocks = (Paragraph(text), Action(l10n.gettext("View the statement"), answer.link.url))
-    return [Section(l10n.gettext("Your statement"), blocks)]
+    blocks: list[Block] = [Paragraph(text)]
+    if answer.file is not None:  # attached, for an AP-automation inbox
+        blocks.append(ItemList((_attached_item(answer.file, l10n),)))
+    if answer.link is not None:
+        blocks.append(Action(l10n.gettext("View the statement"), answer.link.url))
+    if answer.too_large:
+        blocks.append(
+            Paragraph(
+                l10n.gettext(
+                    "The statement is linked instead of attached: it would be too large for "
+                    "one e-mail."
+                )
+            )
+        )
+    return [Section(l10n.gettext("Your statement"), tuple(blocks))]
 
 
 def _bucket_label(name: str, l10n: Localizer) -> str:

@@ -17,25 +17,11 @@ from babel.dates import format_date, format_time
 from babel.numbers import format_currency
 from babel.support import NullTranslations, Translations
 
-from core.models import LANGUAGES
+from core.models import LOCALES
 
 TRANSLATIONS_DIR = Path(__file__).parent / "translations"
 DOMAIN = "messages"
 DEFAULT_LANGUAGE = "en"
-
-# The locale whose conventions each language's mail follows. European conventions, because the
-# customers of a European AR team are mostly European: en_GB writes "15 March 2025", pt_PT is
-# the Portuguese of Portugal.
-LOCALES: dict[str, str] = {
-    "en": "en_GB",
-    "de": "de_DE",
-    "fr": "fr_FR",
-    "es": "es_ES",
-    "nl": "nl_NL",
-    "it": "it_IT",
-    "pt": "pt_PT",
-}
-assert set(LOCALES) == set(LANGUAGES)
 
 
 @lru_cache(maxsize=16384)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader
 
 from core.config import Settings, load_settings
 from core.db import Database
@@ -23,7 +26,14 @@ def create_app(settings: Settings | None = None) -> Flask:
         from mailers.brand import load_brand
 
         load_brand(settings)
+    from core.documents.pdf import TEMPLATES as PDF_TEMPLATES
+
     app = Flask(__name__)
+    # The PDFs' templates live in core (the bot renders them too); the portal's statements
+    # page includes their statement body and its pages the kind labels.
+    app.jinja_loader = ChoiceLoader(
+        [FileSystemLoader(Path(__file__).parent / "templates"), FileSystemLoader(PDF_TEMPLATES)]
+    )
     development = settings.env == "development"
     app.config.update(
         SECRET_KEY=settings.secret_key,

@@ -51,6 +51,9 @@ class Channel(ABC):
     # at a customer's domain (``identify`` sets ``ctx.domain_account``); anyone else in a
     # workspace the bot is in gets the channel's help message (``unanswered``) and nothing else.
     strangers_to_ar: bool = True
+    # Whether a reply can carry files: an AP-automation inbox gets its documents attached only
+    # where they can go along (email); elsewhere it gets links like anyone.
+    carries_files: bool = False
 
     @abstractmethod
     def parse(self, raw: bytes, received_at: datetime | None = None) -> Inbound:

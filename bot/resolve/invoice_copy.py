@@ -4,15 +4,17 @@ the rest, or a link to a filtered list ("all open invoices", "March invoices").
 Asked for an e-invoice format ("as XRechnung"), or with one preferred by the contact or account,
 the links download that format; an invoice lacking what the format needs gets its ordinary link,
 an answer saying what is missing, and goes to AR — never an invalid file. An AP-automation
-inbox gets the XML files attached instead of links."""
+inbox gets the files attached instead of links (the e-invoice, or the ERP's original or the
+copy PDF), as many as fit the reply's size limit; the rest are linked, with a note."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.context import ContactRef
+from bot.context import ContactRef, pick_language
 from bot.resolve import einvoice
+from bot.resolve.attachments import Attachments, attaches
 from bot.resolve.issuer import LinkIssuer
 from bot.resolve.matching import fact, find_invoices
 from core.answers import Answer, EInvoiceUnavailable, InvoiceCopies, InvoiceFiles, InvoiceList
@@ -27,8 +29,11 @@ def resolve(
     if not references:
         return [_list(session, contact, understanding, issuer)]
     fmt = einvoice.wanted_format(session, contact, understanding.document_format)
-    attaching = fmt is not None and einvoice.attaches(session, contact, fmt)
-    found, in_format, files, unavailable, not_found, seen = [], [], [], [], [], set()
+    attaching = None
+    if attaches(session, contact, issuer):
+        language = pick_language(understanding.language, contact.language)
+        attaching = Attachments(session, contact, issuer, language)
+    found, in_format, unavailable, not_found, seen = [], [], [], [], set()
     for reference in references:
         invoices = [
             i for i in find_invoices(session, contact.account_id, reference) if i.id not in seen
@@ -42,10 +47,11 @@ def resolve(
             lacks = missing(facts, fmt) if facts and fmt else ()
             if lacks:
                 unavailable.append(EInvoiceUnavailable(invoice.number, fmt, tuple(lacks)))
-            elif facts and attaching:
-                files.append(einvoice.attach(session, contact, invoice.id, facts, fmt))
-                continue
-            elif fmt is not None:
+            elif attaching is not None:
+                facts = facts or einvoice.facts_of(session, issuer.brand, invoice.id)
+                if attaching.invoice(invoice.id, facts, fmt):
+                    continue
+            if fmt is not None and not lacks:
                 link = issuer.issue(contact, LinkScope.invoice, {**targets, "format": fmt.value})
                 in_format.append((fact(invoice, issuer.now.date()), link))
                 continue
@@ -62,8 +68,9 @@ def resolve(
             },
         )
     answers: list[Answer] = []
-    if files:
-        answers.append(InvoiceFiles(tuple(files), fmt.value))
+    files = attaching.files if attaching else []
+    if files or (attaching and attaching.over_limit):
+        answers.append(InvoiceFiles(tuple(files), fmt.value if fmt else None, attaching.over_limit))
     if in_format:
         answers.append(InvoiceCopies(tuple(in_format), format=fmt.value))
     if found or not_found or not (in_format or files):

@@ -27,6 +27,9 @@ class LinkIssuer:
     issued: list[dict[str, Any]] = field(default_factory=list)
     # The issuing legal entities, for answers that state documents (e-invoices' eligibility).
     brand: Brand = DEFAULT_BRAND
+    # What a reply to an AP-automation inbox may carry attached, all files together.
+    attachment_limit: int = 10 * 1024 * 1024
+    carries_files: bool = False  # the request's channel can carry them (email)
 
     def issue(self, contact: ContactRef, scope: LinkScope, targets: dict[str, Any]) -> LinkRef:
         person = self.session.get(Contact, contact.contact_id)

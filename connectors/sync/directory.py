@@ -47,6 +47,8 @@ def write_accounts(ctx: WriteContext, batch: list[AccountRecord]) -> None:
             "country_code": rec.country_code,
             "payment_terms": _cut(rec.payment_terms, 200),
             "legal_entity": _cut(rec.legal_entity, 64),
+            "vat_exemption_reason": _cut(rec.vat_exemption_reason, 300),
+            "vat_exemption_code": _cut(rec.vat_exemption_code, 32),
         }
         if len(rec.currency) != 3:
             ctx.reject("accounts", rec.row, "currency", "must be a three-letter code")

@@ -27,7 +27,8 @@ ZERO = Decimal(0)
 HEADER = (
     "account_id", "number", "kind", "issue_date", "due_date", "currency", "subtotal", "tax",
     "total", "amount_paid", "balance", "status", "po_number", "source_updated_at",
-    "payment_terms", "legal_entity", "payment_reference",
+    "payment_terms", "legal_entity", "payment_reference", "vat_exemption_reason",
+    "vat_exemption_code", "delivery_date",
 )  # fmt: skip
 LINE = (
     "account_id", "line_no", "sku", "description", "quantity", "unit_price", "tax_rate",
@@ -64,6 +65,9 @@ def header_values(rec: InvoiceRecord, account_id: int, paid_before: Decimal | No
         "payment_terms": rec.payment_terms[:200] if rec.payment_terms else None,
         "legal_entity": rec.legal_entity[:64] if rec.legal_entity else None,
         "payment_reference": rec.payment_reference[:64] if rec.payment_reference else None,
+        "vat_exemption_reason": (rec.vat_exemption_reason or "")[:300] or None,
+        "vat_exemption_code": (rec.vat_exemption_code or "")[:32] or None,
+        "delivery_date": rec.delivery_date,
     }
 
 

@@ -15,7 +15,15 @@ from lxml.builder import ElementMaker
 
 from core.documents.facts import InvoiceFacts
 from core.documents.parties import PostalAddress
-from core.documents.taxes import amount_text, breakdown, plain_text, sign
+from core.documents.taxes import (
+    INTRA_COMMUNITY,
+    NOT_SUBJECT,
+    amount_text,
+    breakdown,
+    not_subject,
+    plain_text,
+    sign,
+)
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
@@ -54,7 +62,7 @@ def _document(facts: InvoiceFacts, guideline: str, *, process: str | None) -> by
         rsm.SupplyChainTradeTransaction(
             *_lines(facts),
             _agreement(facts),
-            ram.ApplicableHeaderTradeDelivery(),
+            _delivery(facts),
             _settlement(facts),
         ),
     )
@@ -84,7 +92,7 @@ def _lines(facts: InvoiceFacts) -> list[etree._Element]:
                     ram.ApplicableTradeTax(
                         ram.TypeCode("VAT"),
                         ram.CategoryCode(line.tax_category or ""),
-                        ram.RateApplicablePercent(plain_text(line.tax_rate)),
+                        *_rate(line.tax_category or "", line.tax_rate),
                     ),
                     ram.SpecifiedTradeSettlementLineMonetarySummation(
                         ram.LineTotalAmount(amount_text(line.net_amount * factor))
@@ -134,14 +142,15 @@ def _agreement(facts: InvoiceFacts) -> etree._Element:
             contact.append(ram.EmailURIUniversalCommunication(ram.URIID(seller.contact_email)))
         seller_parts.append(ram.DefinedTradeContact(*contact))
     seller_parts += [_address(seller.address), *_endpoint(seller.electronic_address)]
-    if seller.vat_id:
+    states_vat_ids = not not_subject(facts)  # BR-O-02
+    if seller.vat_id and states_vat_ids:
         seller_parts.append(ram.SpecifiedTaxRegistration(ram.ID(seller.vat_id, schemeID="VA")))
     buyer_parts = [
         ram.Name(buyer.name),
         _address(buyer.address),
         *_endpoint(buyer.electronic_address),
     ]
-    if buyer.tax_id:
+    if buyer.tax_id and states_vat_ids:
         buyer_parts.append(ram.SpecifiedTaxRegistration(ram.ID(buyer.tax_id, schemeID="VA")))
     parts = [
         # BT-10: the buyer's order number when there is one, else their customer number.
@@ -152,6 +161,25 @@ def _agreement(facts: InvoiceFacts) -> etree._Element:
     if facts.po_number:
         parts.append(ram.BuyerOrderReferencedDocument(ram.IssuerAssignedID(facts.po_number)))
     return ram.ApplicableHeaderTradeAgreement(*parts)
+
+
+def _rate(category: str, rate: Decimal) -> list[etree._Element]:
+    """No rate where VAT does not apply (BR-O-05)."""
+    return [] if category == NOT_SUBJECT else [ram.RateApplicablePercent(plain_text(rate))]
+
+
+def _delivery(facts: InvoiceFacts) -> etree._Element:
+    """The date of supply (BT-72) when known; an intra-Community supply also names the country
+    delivered to (BT-80, BR-IC-12): the buyer's."""
+    parts = []
+    if any(line.tax_category == INTRA_COMMUNITY for line in facts.lines):
+        country = ram.CountryID(facts.buyer.address.country_code)
+        parts.append(ram.ShipToTradeParty(ram.PostalTradeAddress(country)))
+    if facts.delivery_date:
+        parts.append(
+            ram.ActualDeliverySupplyChainEvent(ram.OccurrenceDateTime(_date(facts.delivery_date)))
+        )
+    return ram.ApplicableHeaderTradeDelivery(*parts)
 
 
 def _settlement(facts: InvoiceFacts) -> etree._Element:
@@ -174,13 +202,14 @@ def _settlement(facts: InvoiceFacts) -> etree._Element:
         )
     groups = breakdown(facts)
     for group in groups:
+        exemption = group.exemption
         tax = [ram.CalculatedAmount(amount_text(group.amount)), ram.TypeCode("VAT")]
-        if group.exemption:
-            tax.append(ram.ExemptionReason(group.exemption[1]))
+        if exemption and exemption.text:
+            tax.append(ram.ExemptionReason(exemption.text))
         tax += [ram.BasisAmount(amount_text(group.basis)), ram.CategoryCode(group.category)]
-        if group.exemption:
-            tax.append(ram.ExemptionReasonCode(group.exemption[0]))
-        tax.append(ram.RateApplicablePercent(plain_text(group.rate)))
+        if exemption and exemption.code:
+            tax.append(ram.ExemptionReasonCode(exemption.code))
+        tax += _rate(group.category, group.rate)
         parts.append(ram.ApplicableTradeTax(*tax))
     terms = [ram.Description(facts.payment_terms)] if facts.payment_terms else []
     if not facts.credit_note:

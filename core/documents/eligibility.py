@@ -12,7 +12,19 @@ from decimal import Decimal
 
 from core.documents.facts import InvoiceFacts
 from core.documents.formats import Format
-from core.documents.taxes import EXEMPTIONS, NEEDS_BUYER_VAT, breakdown, cents, sign
+from core.documents.taxes import (
+    CATEGORIES,
+    EXEMPT,
+    INTRA_COMMUNITY,
+    NEEDS_BUYER_VAT,
+    NOT_SUBJECT,
+    Rate,
+    breakdown,
+    cents,
+    not_subject,
+    sign,
+)
+from core.documents.vatex import VATEX
 
 
 class Missing(enum.StrEnum):
@@ -21,6 +33,7 @@ class Missing(enum.StrEnum):
     lines = "lines"
     seller = "seller"  # the legal entity named is not in the brand file
     seller_vat_id = "seller_vat_id"
+    seller_registration = "seller_registration"  # not subject to VAT: no VAT id identifies it
     seller_address = "seller_address"
     seller_contact = "seller_contact"
     seller_electronic_address = "seller_electronic_address"
@@ -29,6 +42,8 @@ class Missing(enum.StrEnum):
     buyer_tax_id = "buyer_tax_id"
     buyer_electronic_address = "buyer_electronic_address"
     tax_category = "tax_category"
+    vat_exemption_reason = "vat_exemption_reason"  # exempt lines (E) need one (a VATEX code)
+    delivery_date = "delivery_date"  # an intra-Community supply states when it was made
     totals = "totals"  # the lines and taxes do not add up to the stated totals
 
 
@@ -45,7 +60,10 @@ def missing(facts: InvoiceFacts, fmt: Format) -> tuple[Missing, ...]:
     if seller is None:
         found.append(Missing.seller)
     else:
-        if not seller.vat_id:
+        if not_subject(facts):
+            if not seller.registration_id:
+                found.append(Missing.seller_registration)  # BR-CO-26, without BT-31
+        elif not seller.vat_id:
             found.append(Missing.seller_vat_id)
         address = seller.address
         if not (address.line1 and address.city and address.country_code):
@@ -69,7 +87,13 @@ def missing(facts: InvoiceFacts, fmt: Format) -> tuple[Missing, ...]:
         found.append(Missing.buyer_tax_id)
     if fmt in PEPPOL and ":" not in (buyer.electronic_address or ""):
         found.append(Missing.buyer_electronic_address)
-    if any(not _category_fits(line.tax_category, line.tax_rate) for line in facts.lines):
+    if categories & {EXEMPT} and not _exemption_stated(facts):
+        found.append(Missing.vat_exemption_reason)
+    if INTRA_COMMUNITY in categories and facts.delivery_date is None:
+        found.append(Missing.delivery_date)  # BR-IC-11 (the deliver-to country: the buyer's)
+    if any(not _category_fits(line.tax_category, line.tax_rate) for line in facts.lines) or (
+        NOT_SUBJECT in categories and len(categories) > 1  # BR-O-11
+    ):
         found.append(Missing.tax_category)
     elif facts.lines and not _adds_up(facts):
         found.append(Missing.totals)
@@ -81,9 +105,22 @@ def eligible_formats(facts: InvoiceFacts) -> tuple[Format, ...]:
 
 
 def _category_fits(category: str | None, rate: Decimal) -> bool:
-    if category not in EXEMPTIONS:
+    known = CATEGORIES.get(category or "")
+    if known is None:
         return False
-    return rate > 0 if category == "S" else rate == 0
+    if known.rate is Rate.positive:
+        return rate > 0
+    return rate == 0 if known.rate is Rate.zero else rate >= 0
+
+
+def _exemption_stated(facts: InvoiceFacts) -> bool:
+    """BR-E-10: a reason text or code; a code must be one of the VATEX list (BR-CL-22)."""
+    exemption = facts.exemption
+    if exemption is None:
+        return False
+    if exemption.code is not None:
+        return exemption.code in VATEX
+    return bool(exemption.text and exemption.text.strip())
 
 
 def _adds_up(facts: InvoiceFacts) -> bool:

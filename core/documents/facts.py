@@ -12,9 +12,20 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from core.documents.parties import LegalEntity, PostalAddress
 from core.documents.reference import structured_reference
-from core.models import Account, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
+from core.models import (
+    Account,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceStatus,
+    Payment,
+    PaymentAllocation,
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +39,25 @@ class LineFacts:
     tax_rate: Decimal  # percent
     tax_category: str | None  # UNTDID 5305
     tax_amount: Decimal
+
+
+@dataclass(frozen=True)
+class Exemption:
+    """Why lines are exempt from VAT (EN 16931 BT-120 text, BT-121 CEF VATEX code): one or both,
+    as the ERP states them."""
+
+    code: str | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class AppliedPayment:
+    """A payment applied to the invoice, as its copy lists it."""
+
+    applied_on: date
+    reference: str | None
+    amount: Decimal
+    currency: str
 
 
 @dataclass(frozen=True)
@@ -60,6 +90,9 @@ class InvoiceFacts:
     seller: LegalEntity | None  # None: the named entity is not in the brand file
     buyer: Buyer
     lines: tuple[LineFacts, ...]
+    # The invoice's VAT exemption (else the account's), for lines exempt from VAT (E).
+    exemption: Exemption | None = None
+    delivery_date: date | None = None  # BT-72, the date of supply
 
     @property
     def payable(self) -> bool:
@@ -102,6 +135,8 @@ def invoice_facts(
         entity_code=entity_code(invoice, account),
         seller=seller,
         buyer=buyer_of(account),
+        exemption=_exemption(invoice) or _exemption(account),
+        delivery_date=invoice.delivery_date,
         lines=tuple(
             LineFacts(
                 number=line.line_no,
@@ -117,6 +152,11 @@ def invoice_facts(
             for line in (invoice.lines if lines is None else lines)
         ),
     )
+
+
+def _exemption(row: Invoice | Account) -> Exemption | None:
+    code, text = row.vat_exemption_code, row.vat_exemption_reason
+    return Exemption(code or None, text or None) if code or text else None
 
 
 def buyer_of(account: Account) -> Buyer:
@@ -135,3 +175,19 @@ def buyer_of(account: Account) -> Buyer:
         ),
         electronic_address=account.electronic_address,
     )
+
+
+def applied_payments(session: Session, invoice_id: int) -> tuple[AppliedPayment, ...]:
+    """The payments applied to an invoice, oldest first, as its copy lists them."""
+    rows = session.execute(
+        select(
+            PaymentAllocation.applied_on,
+            Payment.reference,
+            PaymentAllocation.amount,
+            Payment.currency,
+        )
+        .join(Payment, Payment.id == PaymentAllocation.payment_id)
+        .where(PaymentAllocation.invoice_id == invoice_id)
+        .order_by(PaymentAllocation.applied_on, PaymentAllocation.id)
+    )
+    return tuple(AppliedPayment(*row) for row in rows)

@@ -11,9 +11,17 @@ from decimal import Decimal
 from lxml import etree
 from lxml.builder import ElementMaker
 
-from core.documents.facts import InvoiceFacts
+from core.documents.facts import Exemption, InvoiceFacts
 from core.documents.parties import PostalAddress
-from core.documents.taxes import amount_text, breakdown, plain_text, sign
+from core.documents.taxes import (
+    INTRA_COMMUNITY,
+    NOT_SUBJECT,
+    amount_text,
+    breakdown,
+    not_subject,
+    plain_text,
+    sign,
+)
 
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
@@ -57,7 +65,7 @@ def _document(facts: InvoiceFacts, customization: str) -> bytes:
     ]
     if facts.po_number:
         head.append(cac.OrderReference(cbc.ID(facts.po_number)))
-    body = [*b.parties(), *b.payment(), *b.taxes(), b.totals(), *b.lines()]
+    body = [*b.parties(), *b.delivery(), *b.payment(), *b.taxes(), b.totals(), *b.lines()]
     root = (doc.CreditNote if facts.credit_note else doc.Invoice)(*head, *body)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
@@ -117,6 +125,7 @@ class _Builder:
         cac, cbc = self.cac, self.cbc
         seller, buyer = self.facts.seller, self.facts.buyer
         assert seller is not None  # eligibility refuses an invoice without a known issuer
+        states_vat_ids = not not_subject(self.facts)  # BR-O-02
         contact = []
         if seller.contact_name:
             contact.append(cbc.Name(seller.contact_name))
@@ -130,7 +139,7 @@ class _Builder:
                     endpoint=seller.electronic_address,
                     name=seller.name,
                     address=seller.address,
-                    vat_id=seller.vat_id,
+                    vat_id=seller.vat_id if states_vat_ids else None,
                     registration_id=seller.registration_id,
                     contact=contact,
                 )
@@ -140,10 +149,22 @@ class _Builder:
                     endpoint=buyer.electronic_address,
                     name=buyer.name,
                     address=buyer.address,
-                    vat_id=buyer.tax_id,
+                    vat_id=buyer.tax_id if states_vat_ids else None,
                 )
             ),
         ]
+
+    def delivery(self) -> list[etree._Element]:
+        """The date of supply (BT-72) when known; an intra-Community supply also names the
+        country delivered to (BT-80, BR-IC-12): the buyer's."""
+        cac, cbc, facts = self.cac, self.cbc, self.facts
+        parts = []
+        if facts.delivery_date:
+            parts.append(cbc.ActualDeliveryDate(facts.delivery_date.isoformat()))
+        if any(line.tax_category == INTRA_COMMUNITY for line in facts.lines):
+            country = cac.Country(cbc.IdentificationCode(facts.buyer.address.country_code))
+            parts.append(cac.DeliveryLocation(cac.Address(country)))
+        return [cac.Delivery(*parts)] if parts else []
 
     def payment(self) -> list[etree._Element]:
         cac, cbc, facts = self.cac, self.cbc, self.facts
@@ -167,14 +188,17 @@ class _Builder:
             found.append(cac.PaymentTerms(cbc.Note(facts.payment_terms)))
         return found
 
-    def category(self, tag: str, category: str, rate: Decimal, exemption=None) -> etree._Element:
+    def category(
+        self, tag: str, category: str, rate: Decimal, exemption: Exemption | None = None
+    ) -> etree._Element:
         cac, cbc = self.cac, self.cbc
-        parts = [cbc.ID(category), cbc.Percent(plain_text(rate))]
-        if exemption:
-            parts += [
-                cbc.TaxExemptionReasonCode(exemption[0]),
-                cbc.TaxExemptionReason(exemption[1]),
-            ]
+        parts = [cbc.ID(category)]
+        if category != NOT_SUBJECT:  # BR-O-05: no rate where VAT does not apply
+            parts.append(cbc.Percent(plain_text(rate)))
+        if exemption and exemption.code:
+            parts.append(cbc.TaxExemptionReasonCode(exemption.code))
+        if exemption and exemption.text:
+            parts.append(cbc.TaxExemptionReason(exemption.text))
         return getattr(cac, tag)(*parts, cac.TaxScheme(cbc.ID("VAT")))
 
     def taxes(self) -> list[etree._Element]:

@@ -5,7 +5,7 @@ from core.models.ar_user import ARRole, ARUser
 from core.models.audit import AuditEvent
 from core.models.base import AccountOwned, AccountScoped, Base, Exact, UTCDateTime, utcnow
 from core.models.chat import ChatMapping, ChatPlace
-from core.models.contact import LANGUAGES, Contact
+from core.models.contact import LANGUAGES, LOCALES, Contact
 from core.models.correction import Correction
 from core.models.deflection_rollup import (
     DeflectionContact,
@@ -50,6 +50,7 @@ __all__ = [
     "ACCOUNT_SCOPED_TABLES",
     "DEFAULT_MATRIX",
     "LANGUAGES",
+    "LOCALES",
     "OPEN_STATUSES",
     "PERMISSIONS",
     "ARRole",

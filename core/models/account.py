@@ -46,6 +46,10 @@ class Account(Base):
     electronic_address: Mapped[str | None] = mapped_column(String(128))
     # The e-invoice format AR set for this account (core.documents.formats.Format), if any.
     preferred_format: Mapped[str | None] = mapped_column(String(24))
+    # Why the account's supplies are exempt from VAT or not subject to it (EN 16931 BT-120 and
+    # the CEF VATEX code, BT-121), for invoices that do not state their own.
+    vat_exemption_reason: Mapped[str | None] = mapped_column(String(300))
+    vat_exemption_code: Mapped[str | None] = mapped_column(String(32))
     source_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the last successful sync of the account's source started: its data are at least
     # that recent (what the portal shows as "data as of").

@@ -11,6 +11,18 @@ from core.models.account import Account
 from core.models.base import AccountOwned, Base, BigId, UTCDateTime, utcnow
 
 LANGUAGES = ("en", "de", "fr", "es", "nl", "it", "pt")
+# The locale whose conventions each language follows in mail, pages and PDFs. European
+# conventions, because the customers of a European AR team are mostly European: en_GB writes
+# "15 March 2025", pt_PT is the Portuguese of Portugal.
+LOCALES: dict[str, str] = {
+    "en": "en_GB",
+    "de": "de_DE",
+    "fr": "fr_FR",
+    "es": "es_ES",
+    "nl": "nl_NL",
+    "it": "it_IT",
+    "pt": "pt_PT",
+}
 
 
 class Contact(AccountOwned, Base):

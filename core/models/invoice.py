@@ -77,6 +77,12 @@ class Invoice(AccountOwned, Base):
     legal_entity: Mapped[str | None] = mapped_column(String(64))
     # The structured reference a payer quotes (the invoice's own or an ISO 11649 RF reference).
     payment_reference: Mapped[str | None] = mapped_column(String(64))
+    # The VAT exemption of the invoice's exempt lines (BT-120 text, BT-121 VATEX code), when
+    # the ERP states one (else the account's), and the date of supply (BT-72), which an
+    # intra-Community supply must state.
+    vat_exemption_reason: Mapped[str | None] = mapped_column(String(300))
+    vat_exemption_code: Mapped[str | None] = mapped_column(String(32))
+    delivery_date: Mapped[date | None] = mapped_column(Date)
     source_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -16,6 +16,7 @@ from core.models import (
     ChatMapping,
     ChatPlace,
     Contact,
+    Document,
     InboundMessage,
     OutboundMessage,
     ProcessKind,
@@ -105,6 +106,19 @@ def test_it_answers_a_direct_message_with_a_link_button_and_remembers_who_asked(
         assert (karen.slack_team_id, karen.email) == (TEAM, "karen.whitlock@brookfield.example")
     [row] = _inbox(slack.db)
     assert row.decision["sender"]["verification"].startswith("address from the chat profile")
+
+
+def test_an_automation_inbox_asking_in_slack_gets_a_link_since_nothing_can_be_attached(slack, fake):
+    with slack.db.admin_session() as s:
+        karen = s.scalar(select(Contact).where(Contact.email.startswith("karen")))
+        karen.automation_inbox = True
+    slack.send(event("message", user=KAREN, channel=KAREN_DM, text="please send invoice INV-10423"))
+    slack.work()
+    [post] = fake.posts
+    assert "INV-10423" in post.text and len(post.buttons) == 1
+    assert "attached" not in post.text
+    with slack.db.admin_session() as s:
+        assert s.scalar(select(func.count()).select_from(Document)) == 0
 
 
 def test_it_rejects_a_bad_signature_and_stores_nothing(slack):

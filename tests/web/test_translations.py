@@ -12,6 +12,8 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 
 import web
+from core.documents.pdf import TEMPLATES as PDF_TEMPLATES
+from core.documents.pdf import TRANSLATIONS as PDF_TRANSLATIONS
 from core.models import LANGUAGES
 
 WEB = Path(web.__file__).parent
@@ -22,10 +24,13 @@ CONSOLE = ("console/", "templates/console/")
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
 
 
-def source_messages() -> set[str | tuple[str, str]]:
+PDF_METHODS = [("**.html", "jinja2")]
+
+
+def source_messages(root: Path = WEB, methods=METHODS) -> set[str | tuple[str, str]]:
     found: set[str | tuple[str, str]] = set()
     for file, _line, message, _comments, _context in extract_from_dir(
-        str(WEB), METHODS, keywords=KEYWORDS
+        str(root), methods, keywords=KEYWORDS
     ):
         if file.startswith(CONSOLE):  # AR's console ships English and German: test_console_i18n
             continue
@@ -33,18 +38,33 @@ def source_messages() -> set[str | tuple[str, str]]:
     return found
 
 
+# The portal's catalogue holds the PDFs' strings too: its pages include the statement body and
+# the kind labels from core's templates. The PDFs read core's own catalogue.
+CATALOGUES = {
+    "portal": (
+        TRANSLATIONS,
+        lambda: source_messages() | source_messages(PDF_TEMPLATES, PDF_METHODS),
+    ),
+    "pdf": (PDF_TRANSLATIONS, lambda: source_messages(PDF_TEMPLATES, PDF_METHODS)),
+}
+
+
+@pytest.mark.parametrize("catalogue", sorted(CATALOGUES))
 @pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
-def test_every_message_is_translated(language: str) -> None:
-    with open(TRANSLATIONS / language / "LC_MESSAGES" / "messages.po", "rb") as handle:
+def test_every_message_is_translated(language: str, catalogue: str) -> None:
+    translations, messages = CATALOGUES[catalogue]
+    with open(translations / language / "LC_MESSAGES" / "messages.po", "rb") as handle:
         catalog = read_po(handle)
-    compiled = Translations.load(str(TRANSLATIONS), [language])
+    compiled = Translations.load(str(translations), [language])
     untranslated = []
-    for msgid in sorted(source_messages(), key=str):
+    for msgid in sorted(messages(), key=str):
         key = msgid[0] if isinstance(msgid, tuple) else msgid
         message = catalog.get(key)
-        strings = list(message.string) if message and isinstance(message.string, tuple) else [
-            message.string if message else ""
-        ]
+        strings = (
+            list(message.string)
+            if message and isinstance(message.string, tuple)
+            else [message.string if message else ""]
+        )
         if message is None or message.fuzzy or not all(strings):
             untranslated.append(msgid)
             continue

@@ -123,7 +123,7 @@ def payments(connection: Connection, account_id: int, invoice_id: int) -> list[l
 
 
 def original(connection: Connection, account_id: int, invoice_id: int) -> Row | None:
-    """The ERP's own PDF of the invoice (as ``web.documents.store.original``)."""
+    """The ERP's own PDF of the invoice (as ``core.documents.files.erp_original``)."""
     params = {"invoice_id": invoice_id, "account_id": account_id}
     return connection.execute(_ORIGINAL_DOCUMENT, params).first()
 

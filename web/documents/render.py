@@ -1,12 +1,8 @@
-"""PDF rendering with WeasyPrint from Jinja templates, in the visitor's language.
-
-Nothing is fetched while rendering: the logo comes in as a data URI and every other URL is
-refused, so a document cannot be made to reach out to the network.
-"""
+"""The brand the portal's documents carry and the cache key of a rendered document. The PDFs
+themselves are rendered by ``core.documents.pdf``, as the bot renders them."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 from dataclasses import fields, is_dataclass
@@ -15,16 +11,9 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from flask import render_template
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
-
-from core.documents.parties import BankDetails, LegalEntity
+from core.documents.pdf import TEMPLATE_VERSION
 from mailers.brand import Brand, load_brand
 from web.extensions import app_settings
-
-# Bump when a template changes, so cached documents are rendered again.
-TEMPLATE_VERSION = "2"
 
 
 @lru_cache(maxsize=4)
@@ -35,34 +24,6 @@ def _brand_for(settings_id: int) -> Brand:
 def brand() -> Brand:
     """The configured brand, read once per process."""
     return _brand_for(id(app_settings()))
-
-
-def logo_uri(current: Brand) -> str | None:
-    logo = current.logo
-    if logo is None:
-        return None
-    if logo.content and logo.mime_type:
-        return f"data:{logo.mime_type};base64,{base64.b64encode(logo.content).decode()}"
-    return None
-
-
-def banks_for(entity: LegalEntity | None, currency: str | None = None) -> list[BankDetails]:
-    """The bank accounts a document names: the issuing entity's (for ``currency`` when given);
-    a brand without legal entities names its one ``[bank]``; an entity the brand file does not
-    know names none, rather than another company's account."""
-    current = brand()
-    if entity is not None:
-        if currency is None:
-            return list(entity.banks)
-        bank = entity.bank_for(currency)
-        return [bank] if bank else []
-    if not current.legal_entities and current.bank is not None:
-        return [current.bank]
-    return []
-
-
-def svg_uri(svg: str) -> str:
-    return f"data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()}"
 
 
 def brand_fingerprint(current: Brand) -> dict[str, Any]:
@@ -113,11 +74,3 @@ def inputs_hash(kind: str, language: str, facts: Any) -> str:
         "facts": _plain(facts),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-
-
-def render_pdf(template: str, *, pdf_variant: str | None = None, **context: Any) -> bytes:
-    """``pdf_variant="pdf/a-3b"`` for the Factur-X copy, which embeds its XML (PDF/A-3)."""
-    current = brand()
-    html = render_template(template, brand=current, logo=logo_uri(current), **context)
-    fetcher = URLFetcher(allowed_protocols={"data"}, timeout=1)
-    return HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant=pdf_variant)

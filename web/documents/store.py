@@ -6,13 +6,13 @@ data, the brand, the language or the template changes, the hash changes and it i
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
 from core.documents import new_code
+from core.documents.files import store_file
 from core.models import Document, DocumentKind
 
 
@@ -40,30 +40,14 @@ def render_and_store(
     """Render with a new verification code (printed in the footer of PDFs, sent beside XML
     files) and store the bytes."""
     code = new_code()
-    content = render(code)
-    document = Document(
+    return store_file(
+        session,
         account_id=account_id,
         invoice_id=invoice_id,
         kind=kind,
-        sha256=hashlib.sha256(content).hexdigest(),
-        verification_code=code,
-        inputs_hash=inputs_hash,
-        content_type=content_type,
+        code=code,
+        content=render(code),
         filename=filename,
-        size=len(content),
-        content=content,
-    )
-    session.add(document)
-    session.flush()
-    return document
-
-
-def original(session: Session, invoice_id: int) -> Document | None:
-    """The ERP's own PDF of an invoice, when the connector supplied one."""
-    return session.scalar(
-        select(Document)
-        .options(undefer(Document.content))
-        .where(Document.invoice_id == invoice_id, Document.kind == DocumentKind.erp_original)
-        .order_by(Document.id.desc())
-        .limit(1)
+        content_type=content_type,
+        inputs_hash=inputs_hash,
     )

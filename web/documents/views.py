@@ -8,18 +8,17 @@ import re
 from flask import Response, abort, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
-from sqlalchemy import Row, select
+from sqlalchemy import Row
 
-from core.documents.einvoice import factur_x_pdf, xml_for
+from core.documents import pdf
 from core.documents.eligibility import missing
-from core.documents.facts import buyer_of, invoice_facts
+from core.documents.facts import applied_payments, buyer_of, invoice_facts
 from core.documents.formats import SPECS, Format, parse_format
-from core.documents.payment_qr import payment_qr
-from core.documents.reference import printed
-from core.models import Account, Document, DocumentKind, Payment, PaymentAllocation, utcnow
+from core.models import Account, Document, DocumentKind, utcnow
 from core.permissions import Surface
 from web.documents import blueprint, reads, render, store
 from web.documents.render import brand
+from web.extensions import app_settings
 from web.portal.invoices import facts_for, seller_of, visible_invoice
 from web.portal.scope import invoice_conditions
 from web.portal.statements import build, requested_statement
@@ -47,38 +46,20 @@ def _send(document: Document | Row, *, cached: bool, content: bytes | None = Non
     )
 
 
-def _applied(session, invoice_id: int) -> list:
-    return session.execute(
-        select(PaymentAllocation, Payment)
-        .join(Payment, Payment.id == PaymentAllocation.payment_id)
-        .where(PaymentAllocation.invoice_id == invoice_id)
-        .order_by(PaymentAllocation.applied_on, PaymentAllocation.id)
-    ).all()
+def _render(fmt: Format | None, facts, applied, language: str, code: str) -> bytes:
+    """The copy PDF (``fmt`` None) or an e-invoice, made as the bot makes the files it
+    attaches (``core.documents.pdf``)."""
+    return pdf.document_file(fmt, facts, applied, _rendering(language, code))
 
 
-def _render_copy(facts, applied, language: str, code: str, *, pdf_variant=None) -> bytes:
-    """The invoice as a copy: marked so on every page, since the original went out from the
-    ERP on its issue date and a second "original" invites a second payment."""
-    qr = payment_qr(facts, language)
-    return render.render_pdf(
-        "documents/invoice_pdf.html",
-        pdf_variant=pdf_variant,
-        facts=facts,
-        applied=applied,
-        issuer=facts.seller,
-        buyer=facts.buyer,
-        banks=render.banks_for(facts.seller, facts.currency),
-        reference=printed(facts.payment_reference) if facts.payment_reference else None,
-        copy_of=facts.issue_date,
-        qr=qr,
-        qr_image=render.svg_uri(qr.svg) if qr else None,
-        code=code,
-        today=utcnow().date(),
+def _rendering(language: str, code: str) -> pdf.Rendering:
+    return pdf.Rendering(
+        language, brand().letterhead, app_settings().base_url, code, utcnow().date()
     )
 
 
 def _copy_inputs(kind: str, facts, applied) -> str:
-    payments = [[a.amount, a.applied_on, p.reference, p.received_on] for a, p in applied]
+    payments = [[p.amount, p.applied_on, p.reference, p.currency] for p in applied]
     return _inputs_hash(kind, facts, payments)
 
 
@@ -111,7 +92,7 @@ def invoice_pdf(invoice_id: int) -> ResponseReturnValue:
         body = reads.content(connection, account_id, document)
         return _send(document, cached=True, content=body)
     session = scoped()
-    applied = _applied(session, found.id)
+    applied = applied_payments(session, found.id)
     language = str(get_locale())
     stored = store.render_and_store(
         session,
@@ -120,7 +101,7 @@ def invoice_pdf(invoice_id: int) -> ResponseReturnValue:
         kind=DocumentKind.rendered_invoice,
         inputs_hash=key,
         filename=f"invoice-{found.number}.pdf",
-        render=lambda code: _render_copy(facts, applied, language, code),
+        render=lambda code: _render(None, facts, applied, language, code),
     )
     return _send(stored, cached=False)
 
@@ -144,19 +125,12 @@ def e_invoice(invoice_id: int, name: str) -> ResponseReturnValue:
         )
         return page, 409
     spec = SPECS[fmt]
-    applied = _applied(session, invoice.id) if fmt is Format.facturx else []
+    applied = applied_payments(session, invoice.id) if fmt is Format.facturx else ()
     key = _copy_inputs(fmt.value, facts, applied)
     document = store.cached(session, spec.kind, key)
     if document is not None:
         return _send(document, cached=True)
     language = str(get_locale())
-
-    def build(code: str) -> bytes:
-        if fmt is Format.facturx:
-            pdf = _render_copy(facts, applied, language, code, pdf_variant="pdf/a-3b")
-            return factur_x_pdf(facts, pdf, language)
-        return xml_for(facts, fmt)
-
     document = store.render_and_store(
         session,
         account_id=invoice.account_id,
@@ -164,7 +138,7 @@ def e_invoice(invoice_id: int, name: str) -> ResponseReturnValue:
         kind=spec.kind,
         inputs_hash=key,
         filename=f"invoice-{invoice.number}-{fmt.value}{spec.suffix}",
-        render=build,
+        render=lambda code: _render(fmt, facts, applied, language, code),
         content_type=spec.content_type,
     )
     return _send(document, cached=False)
@@ -204,16 +178,12 @@ def statement_pdf() -> ResponseReturnValue:
         kind=DocumentKind.rendered_statement,
         inputs_hash=key,
         filename=f"statement-{suffix}.pdf",
-        render=lambda code: render.render_pdf(
-            "documents/statement_pdf.html",
-            wanted=wanted,
-            sections=content if isinstance(content, dict) else None,
-            items=content if isinstance(content, list) else None,
+        render=lambda code: pdf.statement(
+            content,
+            pdf.StatementPeriod(wanted.start, wanted.end),
+            _rendering(language, code),
             buyer=buyer,
             issuer=issuer,
-            banks=render.banks_for(issuer),
-            code=code,
-            today=utcnow().date(),
         ),
     )
     return _send(document, cached=False)

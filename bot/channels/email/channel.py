@@ -16,6 +16,7 @@ from core.config import Settings
 
 class EmailChannel(Channel):
     name = "email"
+    carries_files = True
 
     def parse(self, raw: bytes, received_at: datetime | None = None) -> Inbound:
         return parse_email(raw, received_at)
