@@ -13,11 +13,12 @@ from sqlalchemy import select
 from core import setting_overrides
 from core.config import Settings
 from core.config_processes import BOT_INTENTS
+from core.documents.letterhead import data_uri
 from core.errors import InvalidInput
 from core.models import SettingOverride
 from mailers.brand import EXAMPLE_BRAND_FILE
 from web.console import blueprint, staff
-from web.documents.render import brand, logo_uri
+from web.documents.render import brand
 from web.extensions import app_settings
 
 LABELS = {
@@ -148,7 +149,9 @@ def brand_preview():
     return render_template(
         "console/brand.html",
         brand=current,
-        logo=logo_uri(current),
+        logo=data_uri(current.logo.content, current.logo.mime_type)
+        if current.logo and current.logo.content and current.logo.mime_type
+        else None,
         brand_file=base.brand_file or (EXAMPLE_BRAND_FILE if demo else None),
         demo=base.brand_file is None and demo,
     )

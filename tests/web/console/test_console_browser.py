@@ -22,7 +22,16 @@ from bot.outbox import deliver_due
 from core import ar_users
 from core.db import Database
 from core.deflection import figures
-from core.models import AccessLink, ARRole, ARUser, InboundMessage, utcnow
+from core.models import (
+    AccessLink,
+    ARRole,
+    ARUser,
+    AuditEvent,
+    Contact,
+    InboundMessage,
+    RolePermission,
+    utcnow,
+)
 from tests.bot.conftest import eml, world  # noqa: F401  (the supplier and its customers)
 from tests.bot.support import handle, with_headers
 from tests.support.smtp_server import SmtpTestServer
@@ -173,8 +182,47 @@ def test_an_admin_works_the_console_end_to_end(browser, live):  # noqa: F811
     with db.admin_session() as s:
         link = s.scalars(select(AccessLink).order_by(AccessLink.created_at.desc())).first()
         assert link.expires_at - link.created_at == timedelta(hours=3)
+    # Ada takes view_payments from ap_contact: one change, stored and audited.
     page.get_by_role("navigation").get_by_role("link", name="Roles").click()
+    page.get_by_label("ap_contact: view_payments").uncheck()
+    page.get_by_role("button", name="Save").click()
+    assert "1 change(s) saved." in page.inner_text("main")
+    assert not page.get_by_label("ap_contact: view_payments").is_checked()
     _shot(page, "12-roles")
+    with db.admin_session() as s:
+        held = set(
+            s.scalars(select(RolePermission.permission).where(RolePermission.role == "ap_contact"))
+        )
+        assert "view_payments" not in held and "download_documents" in held
+
+    # Ada adds a contact to Brookfield, then deactivates them.
+    page.get_by_role("navigation").get_by_role("link", name="Accounts").click()
+    page.get_by_label("Name or ERP id").fill("C1001")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name="Brookfield Precision Castings Ltd").click()
+    adding = page.locator("form", has=page.get_by_role("button", name="Add contact"))
+    adding.get_by_label("Name").fill("Nadia Novak")
+    adding.get_by_label("Email").fill("nadia.novak@brookfield.example")
+    adding.get_by_label("Role").select_option("account_manager")
+    adding.get_by_role("button", name="Add contact").click()
+    assert "Contact added." in page.inner_text("main")
+    nadia = page.locator("table.contacts tbody tr", has_text="nadia.novak@brookfield.example")
+    assert "account_manager" in nadia.inner_text()
+    nadia.get_by_role("button", name="Deactivate").click()
+    assert "Contact deactivated" in page.inner_text("main")
+    nadia = page.locator("table.contacts tbody tr", has_text="nadia.novak@brookfield.example")
+    assert nadia.get_by_role("button", name="Reactivate").count() == 1
+    with db.admin_session() as s:
+        contact = s.scalars(
+            select(Contact).where(Contact.email == "nadia.novak@brookfield.example")
+        ).one()
+        assert contact.active is False and contact.role == "account_manager"
+        actions = set(
+            s.scalars(
+                select(AuditEvent.action).where(AuditEvent.actor == "ar:ada@supplier.example")
+            )
+        )
+    assert {"role.revoke", "contact.add", "contact.deactivate", "link.revoke"} <= actions
     assert blocked == []
     context.close()
 
