@@ -25,6 +25,8 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import Engine, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -210,11 +212,20 @@ def change(session: Session, settings: Settings, name: str, text: str, *, by: st
     old, new = as_text(getattr(before, name)), as_text(getattr(after, name))
     if old == new:
         return None
-    row = session.get(SettingOverride, name)
-    if row is None:
-        session.add(SettingOverride(name=name, value=new, changed_at=utcnow(), changed_by=by))
-    else:
-        row.value, row.changed_at, row.changed_by = new, utcnow(), by
+    # One statement whether or not the row exists: two admins saving the first override of a
+    # setting at the same moment both succeed (the later one wins) instead of one failing on
+    # the key.
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    values = {"name": name, "value": new, "changed_at": utcnow(), "changed_by": by}
+    session.execute(
+        insert(SettingOverride)
+        .values(**values)
+        .on_conflict_do_update(
+            index_elements=[SettingOverride.name],
+            set_={key: values[key] for key in ("value", "changed_at", "changed_by")},
+        )
+    )
     return Change(name, old, new)
 
 

@@ -145,3 +145,33 @@ def test_the_queues_business_hours_follow_the_console(db, app, admin):
         due = schedule.due(datetime(2026, 12, 23, 11, tzinfo=UTC), app_settings().ar_first_response)
     # One hour on Wednesday, Thursday a holiday, the second hour on Friday morning.
     assert due == datetime(2026, 12, 25, 9, tzinfo=UTC)
+
+
+def test_two_admins_saving_the_first_override_at_once_both_succeed(pg_db):
+    """Ada's first override is written but not yet committed when Gus saves the same setting:
+    Gus's save waits for hers and then wins, instead of failing on the row's key."""
+    import threading
+
+    settings = pg_db.settings
+    gus_done: list[object] = []
+
+    def gus() -> None:
+        try:
+            with pg_db.admin_session() as s:
+                setting_overrides.change(
+                    s, settings, "link_ttl", "5h", by="ar:gus@supplier.example"
+                )
+            gus_done.append("saved")
+        except Exception as error:  # reported below, on the test's thread
+            gus_done.append(error)
+
+    with pg_db.admin_session() as s:
+        setting_overrides.change(s, settings, "link_ttl", "3h", by="ar:ada@supplier.example")
+        s.flush()
+        thread = threading.Thread(target=gus)
+        thread.start()
+        thread.join(timeout=1)
+        assert thread.is_alive()  # Gus waits on Ada's uncommitted row
+    thread.join(timeout=10)
+    assert gus_done == ["saved"]
+    assert _stored(pg_db) == {"link_ttl": "5h"}
