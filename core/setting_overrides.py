@@ -137,22 +137,6 @@ def apply(settings: Settings, overrides: Mapping[str, str]) -> Settings:
         return settings
 
 
-_memo: tuple[Settings, dict[str, str], Settings] | None = None
-
-
-def effective(engine: Engine, settings: Settings) -> Settings:
-    """``settings`` with the overrides stored now (the bot, before each message). Validated again
-    only when the overrides changed."""
-    global _memo
-    overrides = read_from(engine)
-    last = _memo
-    if last is not None and last[0] is settings and last[1] == overrides:
-        return last[2]
-    result = apply(settings, overrides)
-    _memo = (settings, overrides, result)
-    return result
-
-
 class Overrides:
     """The web app's effective settings: the overrides read at most once per
     ``settings_refresh`` (on the first use after it ran out), and at once after this process
@@ -191,6 +175,18 @@ class Overrides:
     def invalidate(self) -> None:
         """Read again on the next use (after this process changed a setting)."""
         self._due = 0.0
+
+
+# The bot's: read on every use, applied again only when what is stored changed.
+_each_use: dict[Engine, Overrides] = {}
+
+
+def effective(engine: Engine, settings: Settings) -> Settings:
+    """``settings`` with the overrides stored now (the bot, before each message)."""
+    cache = _each_use.get(engine)
+    if cache is None:
+        cache = _each_use.setdefault(engine, Overrides(engine, timedelta(0)))
+    return cache.current(settings)
 
 
 def _check(name: str) -> None:
