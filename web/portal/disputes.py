@@ -17,6 +17,7 @@ import mailers
 import mailers.outbox
 from core.decisions import Decision, Sender, Understood
 from core.models import Account, InboundMessage, InboundStatus, Invoice, OutboundMessage, utcnow
+from core.request_index import index_decision
 from web.extensions import app_settings
 from web.visitor import Visitor
 
@@ -24,8 +25,8 @@ from web.visitor import Visitor
 def hand_off_dispute(
     session: Session, visitor: Visitor, invoice: Invoice, comment: str
 ) -> tuple[InboundMessage, OutboundMessage]:
-    """Store the dispute as a hand-off of the visitor's account and queue its email to AR;
-    flushed, not committed."""
+    """Store the dispute as a hand-off of the visitor's account, in AR's queue, and queue its
+    email to AR; flushed, not committed."""
     settings = app_settings()
     now = utcnow()
     subject = f"Dispute: invoice {invoice.number}"
@@ -67,7 +68,8 @@ def hand_off_dispute(
         ).record(),
     )
     session.add(handoff)
-    session.flush()  # the hand-off's id, for the email's row
+    session.flush()  # the hand-off's id, for the email's row and the queue's
+    index_decision(session, handoff.id, handoff.decision)  # AR's queue and search terms
     request = mailers.HandoffRequest(
         sender=visitor.contact_email,
         # The contact followed a link sent to their address on file.

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from core.documents.eligibility import eligible_formats
-from core.documents.facts import InvoiceFacts, entity_code, invoice_facts
+from core.documents.facts import InvoiceFacts, applied_payments, entity_code, invoice_facts
 from core.documents.formats import SPECS
 from core.documents.parties import LegalEntity
 from core.models import (
@@ -17,12 +17,9 @@ from core.models import (
     Document,
     DocumentKind,
     Invoice,
-    Payment,
-    PaymentAllocation,
     utcnow,
 )
 from core.permissions import Surface
-from core.request_index import index_decision
 from mailers.brand import load_brand
 from web.extensions import app_settings
 from web.portal import blueprint, listing, scope
@@ -102,14 +99,9 @@ def invoices() -> ResponseReturnValue:
 def invoice(invoice_id: int) -> ResponseReturnValue:
     visitor = current_visitor()
     found = visible_invoice(invoice_id, with_lines=True)
-    applied = []
+    applied: tuple = ()
     if visitor.allows(Surface.payment_facts):
-        applied = scoped().execute(
-            select(PaymentAllocation, Payment)
-            .join(Payment, Payment.id == PaymentAllocation.payment_id)
-            .where(PaymentAllocation.invoice_id == found.id)
-            .order_by(PaymentAllocation.applied_on, PaymentAllocation.id)
-        ).all()
+        applied = applied_payments(scoped(), found.id)
     original = scoped().scalar(
         select(Document)
         .where(Document.invoice_id == found.id, Document.kind == DocumentKind.erp_original)
@@ -144,8 +136,7 @@ def dispute(invoice_id: int) -> ResponseReturnValue:
     # on each other.
     close_scope(None)
     with database().admin_session() as session:
-        handoff, _email = hand_off_dispute(session, visitor, found, comment)
-        index_decision(session, handoff.id, handoff.decision)
+        hand_off_dispute(session, visitor, found, comment)
         audit_in(session, "invoice.dispute", f"invoice:{found.id}", number=found.number)
     flash(_("Thank you. Your comment went to our accounts-receivable team, who will reply."), "ok")
     return redirect(url_for("portal.invoice", invoice_id=found.id), 303)
