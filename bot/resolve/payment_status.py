@@ -12,7 +12,8 @@ from bot.context import ContactRef
 from bot.resolve.issuer import LinkIssuer
 from bot.resolve.matching import fact, find_invoices
 from core.answers import Answer, InvoicePayments, PaymentApplied, PaymentStatusAnswer
-from core.models import Payment, PaymentAllocation
+from core.documents.facts import applied_payments
+from core.models import Payment
 
 RECENT = timedelta(days=60)
 
@@ -39,14 +40,9 @@ def resolve(
         if not invoices:
             not_found.append(reference)
         for invoice in invoices:
-            rows = session.execute(
-                select(PaymentAllocation, Payment)
-                .join(Payment, Payment.id == PaymentAllocation.payment_id)
-                .where(PaymentAllocation.invoice_id == invoice.id)
-                .order_by(PaymentAllocation.applied_on)
-            ).all()
             applied = tuple(
-                PaymentApplied(a.applied_on, a.amount, p.currency, p.reference) for a, p in rows
+                PaymentApplied(p.applied_on, p.amount, p.currency, p.reference)
+                for p in applied_payments(session, invoice.id)
             )
             found.append(InvoicePayments(fact(invoice, today), applied))
     return [PaymentStatusAnswer(invoices=tuple(found), not_found=tuple(not_found))]
