@@ -13,6 +13,7 @@ from typing import Any
 
 from core.documents.pdf import TEMPLATE_VERSION
 from mailers.brand import Brand, load_brand
+from web.documents.reads import InvoiceRead
 from web.extensions import app_settings
 
 
@@ -43,11 +44,17 @@ def _fingerprint_of(current: Brand) -> dict[str, Any]:
     process, and again only when its file changes)."""
     global _fingerprint
     if _fingerprint[0] is not current:
-        _fingerprint = (current, brand_fingerprint(current))
+        fingerprint = brand_fingerprint(current)
+        _fingerprint = (current, fingerprint, json.dumps(fingerprint, sort_keys=True))
     return _fingerprint[1]
 
 
-_fingerprint: tuple[Brand | None, dict[str, Any]] = (None, {})
+def _fingerprint_text(current: Brand) -> str:
+    _fingerprint_of(current)
+    return _fingerprint[2]
+
+
+_fingerprint: tuple[Brand | None, dict[str, Any], str] = (None, {}, "")
 
 
 def _plain(value: Any) -> Any:
@@ -62,6 +69,31 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return value
+
+
+# Bookkeeping columns no document states: a sync moves them without changing a copy's content.
+_UNSTATED = frozenset({"created_at", "updated_at", "source_updated_at", "data_as_of"})
+
+
+def copy_key(language: str, read: InvoiceRead) -> str:
+    """The cache key of an invoice's copy PDF, from the one row ``reads.invoice`` returns: every
+    column of the invoice and its account (but bookkeeping), its lines and applied payments as
+    text, the language, the brand and the template version. The copy's facts are worked out
+    from no more than these, so equal keys mean equal copies; computing them (and hashing them)
+    on every download cost a cached PDF a fifth of its request."""
+    invoice, account, details = read
+    payload = repr(
+        (
+            "invoice",
+            TEMPLATE_VERSION,
+            language,
+            _fingerprint_text(brand()),
+            [v for k, v in invoice._asdict().items() if k not in _UNSTATED],
+            [v for k, v in account._asdict().items() if k not in _UNSTATED],
+            details,
+        )
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def inputs_hash(kind: str, language: str, facts: Any) -> str:

@@ -60,40 +60,36 @@ def _rendering(language: str, code: str) -> pdf.Rendering:
 
 def _copy_inputs(kind: str, facts, applied) -> str:
     payments = [[p.amount, p.applied_on, p.reference, p.currency] for p in applied]
-    return _inputs_hash(kind, facts, payments)
-
-
-def _inputs_hash(kind: str, facts, payments: list[list]) -> str:
     return render.inputs_hash(kind, str(get_locale()), {"facts": facts, "payments": payments})
 
 
 @blueprint.get("/invoices/<int:invoice_id>/pdf")
 def invoice_pdf(invoice_id: int) -> ResponseReturnValue:
-    """The copy, from the cache while nothing it states has changed. The cache key is the hash
-    of the copy's facts, so every request reads them: with Core statements (``reads``), the ORM
-    only when the copy has to be rendered."""
+    """The copy, from the cache while nothing it states has changed: the invoice's one row
+    (``reads.invoice``) gives the cache key, the ORM is used only when the copy has to be
+    rendered."""
     visitor = require(Surface.invoice_pdf)
     connection = scoped().connection()
     account_id = visitor.account_id
     read = reads.invoice(connection, account_id, invoice_id, invoice_conditions(visitor))
     if read is None:
         abort(404)
-    found, account = read
+    found, account, _ = read
     if found.has_original:
         require(Surface.erp_original)
         original = reads.original(connection, account_id, found.id)
         body = reads.content(connection, account_id, original)
         return _send(original, cached=True, content=body)  # as the ERP sent it
-    lines = reads.lines(connection, account_id, found.id)
-    facts = invoice_facts(found, account, seller_of(found, account), lines)
-    key = _inputs_hash("invoice", facts, reads.payments(connection, account_id, found.id))
+    language = str(get_locale())
+    key = render.copy_key(language, read)
     document = reads.cached(connection, account_id, DocumentKind.rendered_invoice, key)
     if document is not None:
         body = reads.content(connection, account_id, document)
         return _send(document, cached=True, content=body)
+    lines = reads.lines(connection, account_id, found.id)
+    facts = invoice_facts(found, account, seller_of(found, account), lines)
     session = scoped()
     applied = applied_payments(session, found.id)
-    language = str(get_locale())
     stored = store.render_and_store(
         session,
         account_id=account_id,
