@@ -1,7 +1,7 @@
 """CSV and XLSX exports that a spreadsheet cannot be tricked into running.
 
-A text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is read as a
-formula by Excel, LibreOffice and Sheets — a PO number synced from an ERP as
+A text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (after any
+spaces; or their full-width forms) is read as a formula by Excel, LibreOffice and Sheets — a PO number synced from an ERP as
 ``=HYPERLINK("http://evil.example/","Details")`` would become a live link in the customer's
 sheet. Following OWASP's CSV-injection guidance, such text is prefixed with a single quote, and
 XLSX cells are written as typed values (text as text, never a formula). Numbers, dates and
@@ -19,14 +19,17 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# Excel in East Asian locales takes the full-width ＝ ＋ － ＠ for their ASCII forms, and some
+# importers drop leading spaces before they look for a formula: both are escaped too.
+_LEADING_SPACES = " \u00a0\u3000"
 
 Cell = str | int | Decimal | date | datetime | bool | None
 
 
 def safe_text(value: str) -> str:
     """``value`` as a spreadsheet shows it as text, never as a formula."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return "'" + value if value.lstrip(_LEADING_SPACES).startswith(FORMULA_STARTS) else value
 
 
 def _csv_value(value: Cell) -> object:

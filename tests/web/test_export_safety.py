@@ -20,8 +20,13 @@ HOSTILE = '=HYPERLINK("http://evil.example/","Details")'
 
 
 @pytest.mark.parametrize(
-    "value", [HOSTILE, "+1+2", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1", "=cmd|' /C calc'!A0"]
-)
+    "value",
+    [
+        HOSTILE, "+1+2", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1", "\n=1+1",
+        "=cmd|' /C calc'!A0", "  =1+1", "\u00a0=1+1", "\uff1dHYPERLINK(\"http://evil.example/\")",
+        "\uff0b1", "\uff0d1", "\uff20SUM(A1)",
+    ],
+)  # fmt: skip
 def test_text_that_a_spreadsheet_would_run_is_written_as_text(value):
     assert safe_text(value) == "'" + value
     (row,) = list(csv.reader(io.StringIO(csv_text(["po"], [[value]]))))[1:]
@@ -30,6 +35,7 @@ def test_text_that_a_spreadsheet_would_run_is_written_as_text(value):
 
 def test_ordinary_text_and_numbers_are_left_as_they_are():
     assert safe_text("PO-4711") == "PO-4711"
+    assert safe_text("PO 4711 = open") == "PO 4711 = open"
     assert safe_text("") == ""
     text = csv_text(["po", "amount"], [["PO 1", Decimal("-120.00")]])
     assert text.splitlines()[1] == "PO 1,-120.00"
