@@ -1,11 +1,12 @@
 """CSV and XLSX exports that a spreadsheet cannot be tricked into running.
 
 A text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (after any
-spaces; or their full-width forms) is read as a formula by Excel, LibreOffice and Sheets — a PO number synced from an ERP as
-``=HYPERLINK("http://evil.example/","Details")`` would become a live link in the customer's
-sheet. Following OWASP's CSV-injection guidance, such text is prefixed with a single quote, and
-XLSX cells are written as typed values (text as text, never a formula). Numbers, dates and
-amounts are written as they are: a credit note's ``-120.00`` stays a number.
+spaces; or their full-width forms) is read as a formula by Excel, LibreOffice and Sheets: a PO
+number synced from an ERP as ``=HYPERLINK("http://evil.example/","Details")`` would become a
+live link in the customer's sheet. Following OWASP's CSV-injection guidance, such text is
+prefixed with a single quote, and XLSX cells are written as typed values (text as text, never a
+formula). Numbers, dates and amounts are written as they are: a credit note's ``-120.00`` stays
+a number.
 """
 
 from __future__ import annotations
