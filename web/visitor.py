@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import abort, current_app, g, request, session
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, lambda_stmt, literal_column, select
 from sqlalchemy.orm import Session
 
 from core import audit as audit_trail
@@ -176,7 +176,7 @@ _VISITOR_QUERY = (
         Account.name,
         # The role's permissions as one space-separated value: one row to read, not one per
         # permission.
-        select(func.aggregate_strings(RolePermission.permission, " "))
+        select(func.aggregate_strings(RolePermission.permission, literal_column("' '")))
         .where(RolePermission.role == Contact.role)
         .scalar_subquery(),
     )
@@ -193,13 +193,17 @@ _VISITOR_QUERY = (
 )
 
 
+# Keyed by the lambda's code: no cache key of the whole statement worked out per request.
+_VISITOR_STATEMENT = lambda_stmt(lambda: _VISITOR_QUERY)
+
+
 def _read_visitor(scoped_session: Session, key: str) -> Visitor:
     """The session, its link, its contact, the account's name and the role's permissions, in
     one query and one row."""
     account_id = scoped_session.info["account_id"]
     row = (
         scoped_session.connection()
-        .execute(_VISITOR_QUERY, {"key": key, "account_id": account_id})
+        .execute(_VISITOR_STATEMENT, {"key": key, "account_id": account_id})
         .first()
     )
     if row is None:

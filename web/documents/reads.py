@@ -26,6 +26,8 @@ from sqlalchemy import (
     cast,
     exists,
     func,
+    lambda_stmt,
+    literal_column,
     select,
 )
 
@@ -51,6 +53,11 @@ _INVOICE_COLUMNS = tuple(Invoice.__table__.c)
 _ACCOUNT_COLUMNS = tuple(Account.__table__.c)
 
 
+# A separator written into the SQL: given as a str, SQLAlchemy binds it "literal_execute", which
+# renders the statement's text anew on every execution.
+_SLASH = literal_column("'/'")
+
+
 def _encoded(column: ColumnElement[Any]) -> ColumnElement[str]:
     """A value as text no other value shares: "-" for NULL, else its length, ":" and the text
     (so neither a NULL nor a separator inside a description can make two rows read alike)."""
@@ -62,7 +69,7 @@ def _rows_text(columns: tuple[ColumnElement[Any], ...], *where, order_by) -> Col
     """The matching rows' ``columns`` as one text value (NULL without rows), in order."""
     row = reduce(lambda text, column: text + _encoded(column), columns[1:], _encoded(columns[0]))
     rows = select(row.label("row")).where(*where).order_by(*order_by).subquery()
-    return select(func.aggregate_strings(rows.c.row, "/")).scalar_subquery()
+    return select(func.aggregate_strings(rows.c.row, _SLASH)).scalar_subquery()
 
 
 # Everything a copy states about its lines and the payments applied to it, read with the invoice
@@ -136,6 +143,14 @@ _CACHED_DOCUMENT = (
 )
 
 
+# The statements a cached PDF runs, as lambda statements: SQLAlchemy then keys its compiled form
+# by the lambda's code instead of working out (and hashing) a key of the whole statement on
+# every execution, which cost the invoice's read a fifth of its time.
+_INVOICE_FIXED = lambda_stmt(lambda: _INVOICE)
+_CACHED_DOCUMENT_FIXED = lambda_stmt(lambda: _CACHED_DOCUMENT)
+_CONTENT_FIXED = lambda_stmt(lambda: _CONTENT)
+
+
 class InvoiceRead(NamedTuple):
     invoice: InvoiceRow
     account: AccountRow
@@ -147,7 +162,7 @@ def invoice(
 ) -> InvoiceRead | None:
     """The invoice (with ``has_original``: the ERP supplied its PDF), its account and the text
     of its lines and payments, if ``conditions`` (a link's scope) hold for it."""
-    query = _INVOICE.where(*conditions) if conditions else _INVOICE
+    query = _INVOICE.where(*conditions) if conditions else _INVOICE_FIXED
     params = {"invoice_id": invoice_id, "account_id": account_id}
     row = connection.execute(query, params).first()
     if row is None:
@@ -172,7 +187,7 @@ def cached(
 ) -> Row | None:
     """The newest stored document of ``kind`` made from these inputs (``store.cached``)."""
     params = {"inputs_hash": inputs_hash, "kind": kind, "account_id": account_id}
-    return connection.execute(_CACHED_DOCUMENT, params).first()
+    return connection.execute(_CACHED_DOCUMENT_FIXED, params).first()
 
 
 class ContentCache:
@@ -222,7 +237,7 @@ def content(connection: Connection, account_id: int, document: Row) -> bytes:
     if found is not None:
         return found
     params = {"document_id": document.id, "account_id": account_id}
-    data = bytes(connection.execute(_CONTENT, params).scalar_one())
+    data = bytes(connection.execute(_CONTENT_FIXED, params).scalar_one())
     if hashlib.sha256(data).hexdigest() == document.sha256:
         _contents.put(document.sha256, data)
     return data

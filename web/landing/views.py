@@ -115,7 +115,7 @@ def open_link(token: str) -> ResponseReturnValue:
 
 @blueprint.post("/l/<token>/fresh")
 def fresh_link(token: str) -> ResponseReturnValue:
-    """"Send me a new link": the same scope, to the contact on file, whoever clicks."""
+    """ "Send me a new link": the same scope, to the contact on file, whoever clicks."""
     with database().admin_session() as session:
         try:
             link = session.get(AccessLink, signer().unsign(token))

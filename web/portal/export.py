@@ -35,7 +35,6 @@ COLUMNS = (
 MONEY = ("subtotal", "tax", "total", "amount_paid", "balance")
 
 
-
 def rows(today: date) -> Iterator[list[Cell]]:
     visitor = current_visitor()
     filters = current_filters()

@@ -15,7 +15,17 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    and_,
+    bindparam,
+    func,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
@@ -38,10 +48,9 @@ def open_invoices() -> ColumnElement[bool]:
     """``status IN ('open', 'partially_paid')`` with the values written into the SQL: SQLite uses
     the partial index on open invoices (``core.models.portal_indexes``) only for a condition
     that repeats the index's own, and bound parameters are not the same text."""
-    statuses = bindparam(
-        "open_statuses", list(OPEN_STATUSES), expanding=True, literal_execute=True
-    )
-    return Invoice.status.in_(statuses)
+    # Literal columns, not a "literal_execute" parameter: that would render the statement's text
+    # anew on every execution. The values are the enum's own.
+    return Invoice.status.in_([literal_column(f"'{status.value}'") for status in OPEN_STATUSES])
 
 
 def _date(args: MultiDict[str, str], name: str) -> date | None:

@@ -86,7 +86,7 @@ def overview() -> ResponseReturnValue:
 
 @blueprint.post("/everything")
 def everything() -> ResponseReturnValue:
-    """"Show me all my invoices": a portal link by email, to the address on file only."""
+    """ "Show me all my invoices": a portal link by email, to the address on file only."""
     visitor = current_visitor()
     # The scoped transaction ends first: on SQLite two open writers in one request would wait
     # on each other.
