@@ -55,3 +55,21 @@ def test_open_invoices_by_due_date_read_the_partial_index_on_sqlite(db):
     with db.engine.connect() as connection:
         plan = " ".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
     assert "ix_invoices_open_account_due" in plan
+
+
+def test_a_requests_statements_are_parsed_once_per_connection_by_psycopg():
+    """psycopg keeps a statement's parsed text only under 4 KB and 50 parameters: a longer one is
+    split anew on every execution (it was a tenth of a cached PDF's CPU). Nor may a statement be
+    re-rendered per execution by SQLAlchemy ("literal_execute" parameters)."""
+    from psycopg import _queries
+    from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
+
+    from web.documents import reads
+    from web.visitor import _VISITOR_QUERY
+
+    dialect = PGDialect_psycopg()
+    for statement in (_VISITOR_QUERY, reads._INVOICE, reads._CACHED_DOCUMENT, reads._CONTENT):
+        compiled = statement.compile(dialect=dialect)
+        assert len(str(compiled).encode()) < _queries.MAX_CACHED_STATEMENT_LENGTH
+        assert len(compiled.params) < _queries.MAX_CACHED_STATEMENT_PARAMS
+        assert "POSTCOMPILE" not in str(compiled)
