@@ -13,7 +13,7 @@ from typing import Any
 
 from core.documents.pdf import TEMPLATE_VERSION
 from mailers.brand import Brand, load_brand
-from web.documents.reads import InvoiceRead
+from web.documents.reads import CopyInputs
 from web.extensions import app_settings
 
 
@@ -71,28 +71,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
-# Bookkeeping columns no document states: a sync moves them without changing a copy's content.
-_UNSTATED = frozenset({"created_at", "updated_at", "source_updated_at", "data_as_of"})
-
-
-def copy_key(language: str, read: InvoiceRead) -> str:
-    """The cache key of an invoice's copy PDF, from the one row ``reads.invoice`` returns: every
-    column of the invoice and its account (but bookkeeping), its lines and applied payments as
-    text, the language, the brand and the template version. The copy's facts are worked out
-    from no more than these, so equal keys mean equal copies; computing them (and hashing them)
-    on every download cost a cached PDF a fifth of its request."""
-    invoice, account, details = read
-    payload = repr(
-        (
-            "invoice",
-            TEMPLATE_VERSION,
-            language,
-            _fingerprint_text(brand()),
-            [v for k, v in invoice._asdict().items() if k not in _UNSTATED],
-            [v for k, v in account._asdict().items() if k not in _UNSTATED],
-            details,
-        )
-    )
+def copy_key(language: str, inputs: CopyInputs) -> str:
+    """The cache key of an invoice's copy PDF: the text of what it is made from
+    (``reads.copy_inputs``), the language, the brand and the template version. Equal keys mean
+    equal copies; working out the copy's facts (and hashing them) on every download instead cost
+    a cached PDF a fifth of its request."""
+    payload = repr(("invoice", TEMPLATE_VERSION, language, _fingerprint_text(brand()), inputs.text))
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

@@ -65,27 +65,30 @@ def _copy_inputs(kind: str, facts, applied) -> str:
 
 @blueprint.get("/invoices/<int:invoice_id>/pdf")
 def invoice_pdf(invoice_id: int) -> ResponseReturnValue:
-    """The copy, from the cache while nothing it states has changed: the invoice's one row
-    (``reads.invoice``) gives the cache key, the ORM is used only when the copy has to be
-    rendered."""
+    """The copy, from the cache while nothing it states has changed: one row of text
+    (``reads.copy_inputs``) gives the cache key; the invoice's facts are read only when the copy
+    has to be rendered."""
     visitor = require(Surface.invoice_pdf)
     connection = scoped().connection()
     account_id = visitor.account_id
-    read = reads.invoice(connection, account_id, invoice_id, invoice_conditions(visitor))
-    if read is None:
+    inputs = reads.copy_inputs(connection, account_id, invoice_id, invoice_conditions(visitor))
+    if inputs is None:
         abort(404)
-    found, account, _ = read
-    if found.has_original:
+    if inputs.has_original:
         require(Surface.erp_original)
-        original = reads.original(connection, account_id, found.id)
+        original = reads.original(connection, account_id, inputs.invoice_id)
         body = reads.content(connection, account_id, original)
         return _send(original, cached=True, content=body)  # as the ERP sent it
     language = str(get_locale())
-    key = render.copy_key(language, read)
+    key = render.copy_key(language, inputs)
     document = reads.cached(connection, account_id, DocumentKind.rendered_invoice, key)
     if document is not None:
         body = reads.content(connection, account_id, document)
         return _send(document, cached=True, content=body)
+    read = reads.invoice(connection, account_id, inputs.invoice_id)
+    if read is None:  # removed by a sync since the first read
+        abort(404)
+    found, account = read
     lines = reads.lines(connection, account_id, found.id)
     facts = invoice_facts(found, account, seller_of(found, account), lines)
     session = scoped()
