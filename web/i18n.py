@@ -78,7 +78,18 @@ def _translations():
 
 @pass_eval_context
 def _gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> str:
-    text = _translations().ugettext(string)
+    translations = _translations()
+    if not variables and eval_ctx.autoescape:
+        # A page asks for forty fixed strings: each one's markup is made once per language.
+        try:
+            return translations._ardesk_markup[string]
+        except AttributeError:
+            translations._ardesk_markup = {}
+        except KeyError:
+            pass
+        made = translations._ardesk_markup[string] = Markup(translations.ugettext(string)) % {}  # noqa: S704
+        return made
+    text = translations.ugettext(string)
     # Our own catalogue is trusted markup, as in Jinja's newstyle gettext; the variables are
     # escaped by ``%``. Always a format string there too: a literal % is written %%.
     return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704

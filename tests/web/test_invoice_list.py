@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import url_for
 
-from core.models import Contact
+from core.models import Contact, Invoice
 from tests.web.conftest import open_portal
 
 
@@ -24,3 +24,13 @@ def test_a_german_contact_reads_german_money_dates_and_statuses(app, client, db,
     page = client.get("/invoices").text
     assert "1.234,56\xa0€" in page and "05.01.2026" in page
     assert '<span class="badge paid">Bezahlt</span>' in page
+
+
+def test_erp_text_in_a_row_is_written_as_text_not_markup(app, client, db, world):
+    hostile = '<img src=x onerror="alert(1)">&'
+    with db.admin_session() as s:
+        s.get(Invoice, world.invoices["A-100"]).po_number = hostile
+    open_portal(app, client, world.alice_contact)
+    page = client.get("/invoices").text
+    assert hostile not in page and "<img" not in page
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;" in page

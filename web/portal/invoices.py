@@ -24,7 +24,7 @@ from mailers.brand import load_brand
 from web.extensions import app_settings
 from web.portal import blueprint, listing, scope
 from web.portal.disputes import hand_off_dispute
-from web.portal.list_rows import list_rows
+from web.portal.list_rows import list_rows, table_rows
 from web.visitor import (
     audit,
     audit_in,
@@ -64,6 +64,9 @@ def facts_for(invoice: Invoice) -> InvoiceFacts:
 def seller_of(invoice: Invoice, account: Account) -> LegalEntity | None:
     """The legal entity that issued ``invoice``, from the brand file (None: not in it)."""
     return load_brand(app_settings()).legal_entity(entity_code(invoice, account))
+
+
+blueprint.add_app_template_filter(table_rows, "table_rows")
 
 
 def current_filters() -> listing.InvoiceFilters:

@@ -1,16 +1,21 @@
-"""The invoice list's rows as plain text, formatted in Python before the template sees them.
+"""The invoice list's rows, formatted and written as HTML in Python.
 
 A page is 25 rows of seven cells; calling a macro and four filters per row through Jinja's
-runtime cost more than the query. Here each row is one tuple of strings the template only
-prints (and escapes).
+runtime cost more than the query, and even printing prepared strings cell by cell (two hundred
+outputs, each escaped and wrapped by the template's runtime) was a third of the page. Here each
+row is one tuple of strings, and ``table_rows`` writes them out in one pass, escaping each value
+as the template would (``html.escape``: the same characters, without a Markup
+object per value).
 """
 
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 from typing import NamedTuple
 
 from flask import url_for
+from markupsafe import Markup
 from sqlalchemy import Row
 
 from core.models import OPEN_STATUSES, InvoiceKind
@@ -65,3 +70,38 @@ def list_rows(invoices: list[Row], today: date) -> list[ListRow]:
             )
         )
     return rows
+
+
+# The labels ``table_rows`` writes: the column names (each cell carries its own, for the narrow
+# layout), "Credit note" and the status names, all translated by the template.
+LABELS = ("number", "issued", "due", "po", "total", "open", "status", "credit")
+STATUS_KEYS = ("paid", "void", "overdue", "partially_paid", "open")
+
+
+def _html(value: str) -> str:
+    """Markup as it is (the template's translations are), any other text escaped."""
+    return str(value) if hasattr(value, "__html__") else escape(value)
+
+
+def table_rows(rows: list[ListRow], labels: dict[str, str]) -> Markup:
+    """``rows`` as the list's ``<tr>`` elements; ``labels`` maps each of ``LABELS`` and each
+    status key to its translated text."""
+    number, issued, due, po, total, balance, status, credit = (_html(labels[k]) for k in LABELS)
+    statuses = {key: _html(labels[key]) for key in STATUS_KEYS}
+    written = []
+    for row in rows:
+        note = f" <small>{credit}</small>" if row.credit_note else ""
+        written.append(
+            f"<tr>\n"
+            f'    <td data-label="{number}"><a href="{escape(row.href)}">{escape(row.number)}</a>'
+            f"{note}</td>\n"
+            f'    <td data-label="{issued}">{escape(row.issued)}</td>\n'
+            f'    <td data-label="{due}">{escape(row.due)}</td>\n'
+            f'    <td data-label="{po}">{escape(row.po_number)}</td>\n'
+            f'    <td data-label="{total}" class="num">{escape(row.total)}</td>\n'
+            f'    <td data-label="{balance}" class="num">{escape(row.balance)}</td>\n'
+            f'    <td data-label="{status}"><span class="badge {row.badge}">'
+            f"{statuses[row.status]}</span></td>\n"
+            f"  </tr>\n"
+        )
+    return Markup("".join(written))  # noqa: S704 - every value above is escaped
