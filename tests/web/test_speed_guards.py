@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 from core.models import Invoice, WebSession
 from tests.web.conftest import open_portal
 from web.portal.listing import open_invoices
-from web.visitor import TOUCH_EVERY
+from web.visitor import TOUCH_EVERY, _read_visitor
 
 
 def test_an_unchanged_session_sends_no_cookie(app, client, world):
@@ -40,6 +40,25 @@ def test_the_portal_plans_postgresql_queries_with_their_values(app, db):
         assert scoped.execute(text("SHOW plan_cache_mode")).scalar() == "auto"
     with database.account_scope(account_id) as scoped:
         assert scoped.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
+
+
+def test_a_list_page_reads_its_visitor_with_a_reused_plan_and_its_rows_with_custom_ones(
+    app, client, db, world
+):
+    """The session's key lookup may reuse a plan on every page; after it, a page that is not
+    all key lookups has its queries planned with their values (see web.planning)."""
+    if db.dialect != "postgresql":
+        pytest.skip("PostgreSQL only")
+    open_portal(app, client, world.alice_contact)
+    database = app.extensions["ardesk.db"]
+    with database.admin_session() as s:
+        (key,) = s.scalars(select(WebSession.id))
+    for key_lookups_only, mode in ((True, "auto"), (False, "force_custom_plan")):
+        with app.app_context(), database.account_scope(world.alice, generic_plans=True) as scoped:
+            assert scoped.execute(text("SHOW plan_cache_mode")).scalar() == "auto"
+            visitor = _read_visitor(scoped, key, key_lookups_only)
+            assert visitor.contact_id == world.alice_contact
+            assert scoped.execute(text("SHOW plan_cache_mode")).scalar() == mode
 
 
 def test_open_invoices_by_due_date_read_the_partial_index_on_sqlite(db):
