@@ -7,6 +7,7 @@ permissions each surface needs — every page, document, export and reply checks
 | invoice PDF, ERP original, e-invoice files, list export (CSV/XLSX) | ``download_documents`` |
 | statement page and PDF | ``view_statements`` |
 | payment references inside a statement | ``view_statements`` and ``view_payments`` |
+| payments applied, listed on an invoice copy | ``download_documents`` and ``view_payments`` |
 | payments page, payment facts in replies | ``view_payments`` |
 | dispute form | ``raise_disputes`` |
 """
@@ -14,8 +15,9 @@ permissions each surface needs — every page, document, export and reply checks
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -23,6 +25,8 @@ from sqlalchemy.orm import Session
 from core.billing import OpenItem, Statement
 from core.errors import InvalidInput
 from core.models import PERMISSIONS, Role, RolePermission
+
+T = TypeVar("T")
 
 
 class Surface(enum.StrEnum):
@@ -37,6 +41,7 @@ class Surface(enum.StrEnum):
     statement_page = "statement_page"
     statement_pdf = "statement_pdf"
     statement_payment_references = "statement_payment_references"
+    copy_payments = "copy_payments"
     payments_page = "payments_page"
     payment_facts = "payment_facts"
     dispute_form = "dispute_form"
@@ -54,6 +59,7 @@ REQUIRED: dict[Surface, frozenset[str]] = {
     Surface.statement_page: frozenset({"view_statements"}),
     Surface.statement_pdf: frozenset({"view_statements"}),
     Surface.statement_payment_references: frozenset({"view_statements", "view_payments"}),
+    Surface.copy_payments: frozenset({"download_documents", "view_payments"}),
     Surface.payments_page: frozenset({"view_payments"}),
     Surface.payment_facts: frozenset({"view_payments"}),
     Surface.dispute_form: frozenset({"raise_disputes"}),
@@ -128,6 +134,13 @@ def change_matrix(session: Session, grants: Iterable[Grant]) -> list[Grant]:
         current[grant.role] = current[grant.role] ^ {grant.permission}
         made.append(grant)
     return made
+
+
+def copy_payments_for(permissions: Iterable[str], applied: Sequence[T]) -> tuple[T, ...]:
+    """The payments an invoice copy (PDF or Factur-X) lists, as a role may see them: their dates
+    and references only for roles that may view payments. The paid amount and the balance are
+    the invoice's own and stay on the copy."""
+    return tuple(applied) if allows(permissions, Surface.copy_payments) else ()
 
 
 def statement_for(

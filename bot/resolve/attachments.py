@@ -21,7 +21,7 @@ from core.documents.facts import InvoiceFacts, applied_payments, buyer_of
 from core.documents.files import erp_original, store_file
 from core.documents.formats import SPECS, Format
 from core.models import Account, Contact, Document, DocumentKind
-from core.permissions import statement_for
+from core.permissions import copy_payments_for, statement_for
 
 
 def attaches(session: Session, contact: ContactRef, issuer: LinkIssuer) -> bool:
@@ -48,7 +48,9 @@ class Attachments:
         if original is not None:
             return self._keep(original.content, original, invoice_id)
         code = new_code()
-        applied = applied_payments(self.session, invoice_id)
+        applied = copy_payments_for(
+            self.contact.permissions, applied_payments(self.session, invoice_id)
+        )
         content = pdf.document_file(fmt, facts, applied, self._rendering(code))
         suffix = f"-{fmt.value}{SPECS[fmt].suffix}" if fmt else ".pdf"
         return self._keep(

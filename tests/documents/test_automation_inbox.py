@@ -159,3 +159,30 @@ def test_a_statement_past_the_size_limit_is_linked_with_a_note(inbox, smtp):
     assert link["scope"] == "statement"
     assert "The statement is linked instead of attached" in " ".join(text_of(message).split())
     assert _attach_events(inbox) == []
+
+
+@pytest.mark.parametrize("may_view_payments", [True, False])
+def test_the_attached_copy_lists_payments_only_for_a_role_that_may_view_them(
+    inbox, smtp, may_view_payments
+):
+    from datetime import date
+
+    from core.models import Account, Role, RolePermission
+    from tests.support import builders as b
+
+    with inbox.admin_session() as s:
+        invoice = s.scalars(select(Invoice).where(Invoice.number == "INV-10423")).one()
+        b.payment(
+            s, s.get(Account, invoice.account_id), "WIRE-4711", "100.00",
+            received=date(2026, 10, 15), allocations={invoice: "100.00"},
+        )  # fmt: skip
+        s.add(Role(name="documents_only", description="test role"))
+        s.flush()
+        granted = ["view_invoices", "download_documents"] + ["view_payments"] * may_view_payments
+        s.add_all(RolePermission(role="documents_only", permission=p) for p in granted)
+        s.scalars(select(Contact).where(Contact.email.startswith("karen"))).one().role = (
+            "documents_only"
+        )
+    _, message = _delivered(inbox, smtp, "Please send me a copy of invoice INV-10423.")
+    text = _pdf_text(_attachments(message)["invoice-INV-10423.pdf"])
+    assert "INV-10423" in text and ("WIRE-4711" in text) is may_view_payments

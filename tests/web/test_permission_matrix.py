@@ -63,6 +63,19 @@ def _einvoice(client: FlaskClient, world: World) -> bool:
     return status != 403
 
 
+def _pdf_text(response) -> str:
+    from pypdf import PdfReader
+
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+
+
+def _copy_lists_payments(client: FlaskClient, world: World) -> bool:
+    """A-101's copy lists the payment applied to it, A-PAY, with its reference."""
+    response = client.get(f"/invoices/{world.invoices['A-101']}/pdf")
+    assert response.status_code in (200, 403)
+    return response.status_code == 200 and "A-PAY" in _pdf_text(response)
+
+
 PROBES: dict[Surface, Callable[[Flask, FlaskClient, World], bool]] = {
     Surface.overview: lambda app, c, w: "A-101" in c.get("/").text,
     Surface.aging: lambda app, c, w: "<svg" in c.get("/").text,
@@ -80,6 +93,7 @@ PROBES: dict[Surface, Callable[[Flask, FlaskClient, World], bool]] = {
     Surface.statement_payment_references: lambda app, c, w: (
         "A-PAY" in c.get(f"/statements?{PERIOD}").text
     ),
+    Surface.copy_payments: lambda app, c, w: _copy_lists_payments(c, w),
     Surface.payments_page: lambda app, c, w: _status(c, "/payments"),
     Surface.payment_facts: lambda app, c, w: (
         "A-PAY" in c.get(f"/invoices/{w.invoices['A-101']}").text
@@ -146,3 +160,36 @@ def test_an_account_manager_sees_statements_without_payment_references(app, clie
     assert "A-100" in text and "A-PAY" not in text
     with app.extensions["ardesk.db"].admin_session() as s:
         assert s.scalar(select(Role.name).where(Role.name == "account_manager"))
+
+
+def test_a_copy_and_its_factur_x_list_payments_only_for_a_role_that_may_view_them(db, world):
+    """Found by editing the matrix: a role with ``download_documents`` but not ``view_payments``
+    read the payer's references on an invoice copy (the statement already hid them)."""
+    from datetime import date
+
+    from core.models import Account, Invoice
+    from mailers.brand import EXAMPLE_BRAND_FILE
+    from tests.support import builders as b
+    from tests.web.conftest import portal_settings
+    from tests.web.test_documents import billed_invoice
+    from web import create_app
+
+    # A brand whose issuing entity has what Factur-X needs.
+    app = create_app(portal_settings(db.settings, brand_file=EXAMPLE_BRAND_FILE))
+    invoice_id = billed_invoice(db, world.alice, "A-400")
+    with app.extensions["ardesk.db"].admin_session() as s:
+        b.payment(
+            s, s.get(Account, world.alice), "WIRE-4711", "50.00", received=date(2026, 4, 1),
+            allocations={s.get(Invoice, invoice_id): "50.00"},
+        )  # fmt: skip
+    for permissions, listed in (
+        ({"view_invoices", "download_documents", "view_payments"}, True),
+        ({"view_invoices", "download_documents"}, False),
+    ):
+        browser = _with_role(app, world, frozenset(permissions))
+        for url in (f"/invoices/{invoice_id}/pdf", f"/invoices/{invoice_id}/e-invoice/facturx"):
+            response = browser.get(url)
+            assert response.status_code == 200, url
+            text = _pdf_text(response)
+            assert "A-400" in text and ("WIRE-4711" in text) is listed, (url, permissions)
+    app.extensions["ardesk.db"].dispose()

@@ -71,12 +71,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def copy_key(language: str, inputs: CopyInputs) -> str:
+def copy_key(language: str, inputs: CopyInputs, with_payments: bool) -> str:
     """The cache key of an invoice's copy PDF: the text of what it is made from
-    (``reads.copy_inputs``), the language, the brand and the template version. Equal keys mean
-    equal copies; working out the copy's facts (and hashing them) on every download instead cost
-    a cached PDF a fifth of its request."""
-    payload = repr(("invoice", TEMPLATE_VERSION, language, _fingerprint_text(brand()), inputs.text))
+    (``reads.copy_inputs``), whether it lists the payments applied (the reader's role may see
+    them), the language, the brand and the template version. Equal keys mean equal copies;
+    working out the copy's facts (and hashing them) on every download instead cost a cached PDF
+    a fifth of its request."""
+    brand_text = _fingerprint_text(brand())
+    payload = repr(("invoice", TEMPLATE_VERSION, language, brand_text, with_payments, inputs.text))
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

@@ -15,7 +15,7 @@ from core.documents.eligibility import missing
 from core.documents.facts import applied_payments, buyer_of, invoice_facts
 from core.documents.formats import SPECS, Format, parse_format
 from core.models import Account, Document, DocumentKind, utcnow
-from core.permissions import Surface
+from core.permissions import Surface, copy_payments_for
 from web.documents import blueprint, reads, render, store
 from web.documents.render import brand
 from web.extensions import app_settings
@@ -80,7 +80,8 @@ def invoice_pdf(invoice_id: int) -> ResponseReturnValue:
         body = reads.content(connection, account_id, original)
         return _send(original, cached=True, content=body)  # as the ERP sent it
     language = str(get_locale())
-    key = render.copy_key(language, inputs)
+    with_payments = visitor.allows(Surface.copy_payments)
+    key = render.copy_key(language, inputs, with_payments)
     document = reads.cached(connection, account_id, DocumentKind.rendered_invoice, key)
     if document is not None:
         body = reads.content(connection, account_id, document)
@@ -92,7 +93,7 @@ def invoice_pdf(invoice_id: int) -> ResponseReturnValue:
     lines = reads.lines(connection, account_id, found.id)
     facts = invoice_facts(found, account, seller_of(found, account), lines)
     session = scoped()
-    applied = applied_payments(session, found.id)
+    applied = applied_payments(session, found.id) if with_payments else ()
     stored = store.render_and_store(
         session,
         account_id=account_id,
@@ -124,7 +125,10 @@ def e_invoice(invoice_id: int, name: str) -> ResponseReturnValue:
         )
         return page, 409
     spec = SPECS[fmt]
-    applied = applied_payments(session, invoice.id) if fmt is Format.facturx else ()
+    applied = ()
+    if fmt is Format.facturx:
+        visitor = current_visitor()
+        applied = copy_payments_for(visitor.permissions, applied_payments(session, invoice.id))
     key = _copy_inputs(fmt.value, facts, applied)
     document = store.cached(session, spec.kind, key)
     if document is not None:
