@@ -12,6 +12,7 @@ from core.db import Database
 from core.links import LinkSigner
 from core.setting_overrides import Overrides
 from web.planning import plan_with_values
+from web.row_ids import RowIdConverter
 from web.sessions import ChangedOnlySessionInterface
 
 # Uploads are only ever PDFs to verify; anything bigger is refused before it is read.
@@ -29,6 +30,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     from core.documents.pdf import TEMPLATES as PDF_TEMPLATES
 
     app = Flask(__name__)
+    # Every <int:…> in a route is a row id: one past what a BIGINT holds is no row, so it
+    # answers 404 like any other id that does not exist (the databases refused it with a 500).
+    app.url_map.converters["int"] = RowIdConverter
     # The PDFs' templates live in core (the bot renders them too); the portal's statements
     # page includes their statement body and its pages the kind labels.
     app.jinja_loader = ChoiceLoader(

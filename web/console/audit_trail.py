@@ -16,6 +16,7 @@ from core.models import Account, AuditEvent, utcnow
 from core.spreadsheets import csv_text
 from web.console import blueprint, staff
 from web.console.request_log import escape_like
+from web.row_ids import row_id
 
 PAGE_SIZE = 100
 EXPORT_LIMIT = 100_000
@@ -38,7 +39,7 @@ class AuditFilters:
         contact = args.get("contact", "")
         return cls(
             account=args.get("account", "").strip()[:64],
-            contact_id=int(contact) if contact.isdigit() else None,
+            contact_id=row_id(contact),
             target=args.get("target", "").strip()[:200],
             action=args.get("action", "").strip()[:64],
             actor=args.get("actor", "").strip()[:200],
@@ -108,8 +109,8 @@ def audit():
     filters = AuditFilters.from_args()
     before = request.args.get("before", "")
     query = _query(filters).limit(written_limit(PAGE_SIZE + 1))
-    if before.isdigit():
-        query = query.where(AuditEvent.id < int(before))
+    if (before_id := row_id(before)) is not None:
+        query = query.where(AuditEvent.id < before_id)
     with staff.database().admin_session() as session:
         rows = session.execute(query).all()
         more = len(rows) > PAGE_SIZE

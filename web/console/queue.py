@@ -10,6 +10,7 @@ from sqlalchemy.orm import undefer
 from core.models import InboundMessage, utcnow
 from web.console import blueprint, duplicates, handoffs, staff
 from web.extensions import app_settings
+from web.row_ids import row_id
 
 MAX_TEXT = 20_000
 
@@ -41,7 +42,7 @@ def assign(message_id: int):
     me = staff.current()
     assert me is not None
     choice = request.form.get("user", "me")
-    user_id = me.id if choice == "me" else int(choice) if choice.isdigit() else None
+    user_id = me.id if choice == "me" else row_id(choice)
     with staff.database().admin_session() as session:
         message = _message(session, message_id)
         try:
@@ -117,12 +118,12 @@ def merge(message_id: int):
     """Merge another open hand-off of the same contact into this one (a duplicate)."""
     me = staff.current()
     assert me is not None
-    other_id = request.form.get("other", "")
-    if not other_id.isdigit():
+    other_id = row_id(request.form.get("other", ""))
+    if other_id is None:
         abort(400)
     with staff.database().admin_session() as session:
         survivor = _message(session, message_id)
-        other = _message(session, int(other_id))
+        other = _message(session, other_id)
         try:
             duplicates.merge(session, survivor, other, me.id)
         except handoffs.AlreadyResolved:

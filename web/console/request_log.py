@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from core.db import written_limit
 from core.models import Account, InboundMessage, InboundStatus, RequestTerm, TermKind
 from core.request_index import normalise
+from web.row_ids import row_id
 
 PAGE_SIZE = 50
 MAX_REFERENCE_IDS = 2_000
@@ -73,9 +74,12 @@ def decode_cursor(text: str) -> tuple[datetime, int] | None:
     try:
         stamp, _, ident = text.partition("~")
         moment = datetime.fromisoformat(stamp)
-        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)), int(ident)
+        message_id = row_id(ident)
     except ValueError:
         return None
+    if message_id is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)), message_id
 
 
 def _start_of(day: date) -> datetime:

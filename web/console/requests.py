@@ -32,6 +32,7 @@ from core.models import (
 )
 from web.console import blueprint, duplicates, handoffs, raw, request_log, staff
 from web.extensions import app_settings
+from web.row_ids import row_id
 
 
 def _date(name: str) -> date | None:
@@ -50,7 +51,7 @@ def _filters() -> request_log.Filters:
         channel=args.get("channel", "")[:16],
         intent=args.get("intent", "")[:64],
         account=args.get("account", "").strip()[:64],
-        contact_id=int(contact) if contact.isdigit() else None,
+        contact_id=row_id(contact),
         since=_date("since"),
         until=_date("until"),
         search=args.get("q", "").strip()[:100],

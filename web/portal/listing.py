@@ -31,6 +31,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
 from core.models import OPEN_STATUSES, Invoice, InvoiceStatus
+from web.row_ids import MAX_ROW_ID
 
 PAGE_SIZE = 25  # a screenful on a phone; rendering, not the query, is what a page costs
 COUNT_CAP = 1000
@@ -157,13 +158,17 @@ def encode_cursor(value: Any, row_id: int) -> str:
 def decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        text, row_id = json.loads(raw)
+        text, last_id = json.loads(raw)
         value: Any = text
         if sort in ("issued", "due"):
             value = date.fromisoformat(text)
         elif sort == "amount":
             value = Decimal(text)
-        return value, int(row_id)
+            if not value.is_finite() or abs(value) >= Decimal("1e14"):  # as _amount bounds it
+                raise ValueError(text)
+        if not isinstance(last_id, int) or not 0 <= last_id <= MAX_ROW_ID:
+            raise ValueError(last_id)
+        return value, last_id
     except (ValueError, TypeError, InvalidOperation):
         raise BadRequest("not a page of this list") from None
 
