@@ -25,6 +25,8 @@ def _normalized(address: str) -> str | None:
     address = address.strip().lower()
     if not address or len(address) > MAX_EMAIL_LENGTH or address.count("@") != 1:
         return None
+    if any(ch.isspace() or not ch.isprintable() for ch in address):
+        return None  # no address holds a space or a control character
     local, domain = address.split("@")
     return address if local and "." in domain else None
 
