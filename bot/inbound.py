@@ -3,8 +3,16 @@ only the decision record is written."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+
+# A NUL character is not one PostgreSQL's text can hold: from a mail's ``=00``, a raw byte in a
+# header or a chat message's ``\u0000`` it would fail the message's storing. No reader needs it.
+NUL, REPLACEMENT = "\x00", "\ufffd"
+
+
+def _clean(value: str) -> str:
+    return value.replace(NUL, REPLACEMENT) if NUL in value else value
 
 
 @dataclass(frozen=True)
@@ -14,6 +22,10 @@ class Attachment:
     name: str
     content_type: str
     size: int
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", _clean(self.name))
+        object.__setattr__(self, "content_type", _clean(self.content_type))
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,23 @@ class Inbound:
     sender_problem: str | None = None
     chat: ChatOrigin | None = None  # set for chat requests, never for email
     raw: bytes = field(default=b"", repr=False)
+
+    def __post_init__(self) -> None:
+        """Every text without NUL characters (replaced by U+FFFD, see ``NUL``)."""
+        for name in ("dedupe_key", "sender", "subject", "text", "sender_name", "message_id",
+                     "in_reply_to", "parse_problem", "sender_problem"):  # fmt: skip
+            value = getattr(self, name)
+            if value and NUL in value:
+                object.__setattr__(self, name, _clean(value))
+        if any(NUL in reference for reference in self.references):
+            object.__setattr__(self, "references", tuple(map(_clean, self.references)))
+        if any(NUL in name or NUL in "".join(values) for name, values in self.headers.items()):
+            cleaned = {_clean(k): tuple(map(_clean, v)) for k, v in self.headers.items()}
+            object.__setattr__(self, "headers", cleaned)
+        chat = vars(self.chat) if self.chat is not None else {}
+        if any(isinstance(value, str) and NUL in value for value in chat.values()):
+            fields = {k: _clean(v) for k, v in chat.items() if isinstance(v, str)}
+            object.__setattr__(self, "chat", replace(self.chat, **fields))
 
     def header(self, name: str) -> str | None:
         values = self.headers.get(name.lower())
