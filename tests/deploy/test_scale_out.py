@@ -40,7 +40,7 @@ def test_two_web_processes_and_three_workers_answer_every_request_once(tmp_path:
         with web(stack), running(stack, workers=3) as fleet:
             feeder = Feeder(stack.dovecot, stack.intake_port, batch, rate=10.0)
             feeder.run()
-            assert wait_settled(stack.db, timeout=300), "the workers did not finish in 5 minutes"
+            assert wait_settled(stack.db, timeout=300, stored=REQUESTS), "not done in 5 minutes"
             assert {name: fleet.roles[name].starts for name in fleet.names("worker")} == {
                 "worker-1": 1, "worker-2": 1, "worker-3": 1,
             }  # fmt: skip

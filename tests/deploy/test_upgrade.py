@@ -95,14 +95,17 @@ def test_an_upgrade_while_the_previous_release_runs_loses_nothing(tmp_path: Path
             time.sleep(2)  # some requests in before the migration, some while and after it
             migrated = ardesk(stack, ROOT, "init")
             feeding.join()
-            assert wait_settled(stack.db, timeout=300), "the baseline worker stopped answering"
+            assert wait_settled(stack.db, timeout=300, stored=REQUESTS // 2), (
+                "the baseline worker stopped answering"
+            )
             fed.update(during.fed)
         assert current_revision(stack.db.engine) == head_revision(), migrated
 
         with running(stack, workers=1):  # this version's processes take over
             after = Feeder(stack.dovecot, stack.intake_port, batch[REQUESTS // 2 :], rate=4.0)
             after.run()
-            assert wait_settled(stack.db, timeout=300), "this version did not answer"
+            settled = wait_settled(stack.db, timeout=300, stored=REQUESTS)
+            assert settled, "this version did not answer"
             fed.update(after.fed)
 
         result = tally(stack.db, fed, stack.smtp.messages, AR)

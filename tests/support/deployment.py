@@ -132,13 +132,25 @@ def web(stack: Deployment) -> Iterator[None]:
         yield
 
 
-def wait_settled(db: Database, timeout: float) -> bool:
+def wait_settled(db: Database, timeout: float, *, stored: int = 0) -> bool:
+    """Whether, within ``timeout``, at least ``stored`` inbound messages are in the database and
+    all is settled. Without the count, the workers could be done with every message taken in
+    while the last ones fed still waited for the next look at the mailbox: they were then
+    counted as lost."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if settled(db):
+        if stored_messages(db) >= stored and settled(db):
             return True
         time.sleep(0.5)
     return False
+
+
+def stored_messages(db: Database) -> int:
+    try:
+        with db.admin_session() as s:
+            return s.scalar(select(func.count()).select_from(InboundMessage)) or 0
+    except Exception:  # the database may be restarting: nothing counted yet
+        return 0
 
 
 OPEN = (InboundStatus.received, InboundStatus.processing)
