@@ -33,7 +33,7 @@ from tests.faults.account import Tally, tally
 from tests.faults.feed import Feeder
 from tests.faults.fleet import Fault, Fleet, drop_imap_sessions, kill_workers_at_random
 from tests.support.ap_requests import ap_requests
-from tests.support.deployment import AR, deployment, settled, unfinished
+from tests.support.deployment import AR, deployment, settled, stored_messages, unfinished
 from tests.support.smtp_server import SmtpTestServer
 
 JOB_INTERVAL = 5  # seconds: the clocks' link clean-up runs every tick of this length
@@ -153,7 +153,11 @@ def run(
             killer.join()
             fed_until = time.time()
             deadline = fed_until + 180 + count / drain_rate
-            while time.time() < deadline and not settled(db):
+            # Settled, and every request fed taken in (the last mails may wait for a look at the
+            # mailbox after the workers are done with the rest).
+            while time.time() < deadline and not (
+                stored_messages(db) >= len(feeder.fed) and settled(db)
+            ):
                 time.sleep(1)
             time.sleep(2)  # the last replies leave the SMTP server's queue
             drained = time.time() - fed_until
