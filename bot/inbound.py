@@ -3,7 +3,7 @@ only the decision record is written."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 
 # A NUL character is not one PostgreSQL's text can hold: from a mail's ``=00``, a raw byte in a
@@ -71,11 +71,10 @@ class Inbound:
 
     def __post_init__(self) -> None:
         """Every text without NUL characters (replaced by U+FFFD, see ``NUL``)."""
-        for name in ("dedupe_key", "sender", "subject", "text", "sender_name", "message_id",
-                     "in_reply_to", "parse_problem", "sender_problem"):  # fmt: skip
-            value = getattr(self, name)
-            if value and NUL in value:
-                object.__setattr__(self, name, _clean(value))
+        for each in fields(self):  # every text field, a future one too
+            value = getattr(self, each.name)
+            if isinstance(value, str) and NUL in value:
+                object.__setattr__(self, each.name, _clean(value))
         if any(NUL in reference for reference in self.references):
             object.__setattr__(self, "references", tuple(map(_clean, self.references)))
         if any(NUL in name or NUL in "".join(values) for name, values in self.headers.items()):
@@ -83,8 +82,8 @@ class Inbound:
             object.__setattr__(self, "headers", cleaned)
         chat = vars(self.chat) if self.chat is not None else {}
         if any(isinstance(value, str) and NUL in value for value in chat.values()):
-            fields = {k: _clean(v) for k, v in chat.items() if isinstance(v, str)}
-            object.__setattr__(self, "chat", replace(self.chat, **fields))
+            texts = {k: _clean(v) for k, v in chat.items() if isinstance(v, str)}
+            object.__setattr__(self, "chat", replace(self.chat, **texts))
 
     def header(self, name: str) -> str | None:
         values = self.headers.get(name.lower())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from babel import Locale
@@ -76,19 +77,18 @@ def _translations():
         return translations
 
 
+@lru_cache(maxsize=8192)
+def _fixed_markup(translations: Any, string: str) -> Markup:
+    """A string without variables as the page's markup, made once per catalogue: a page asks
+    for forty of them. (Flask-Babel keeps one catalogue object per language for the process.)"""
+    return Markup(translations.ugettext(string)) % {}  # noqa: S704 - our own catalogue
+
+
 @pass_eval_context
 def _gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> str:
     translations = _translations()
     if not variables and eval_ctx.autoescape:
-        # A page asks for forty fixed strings: each one's markup is made once per language.
-        try:
-            return translations._ardesk_markup[string]
-        except AttributeError:
-            translations._ardesk_markup = {}
-        except KeyError:
-            pass
-        made = translations._ardesk_markup[string] = Markup(translations.ugettext(string)) % {}  # noqa: S704
-        return made
+        return _fixed_markup(translations, string)
     text = translations.ugettext(string)
     # Our own catalogue is trusted markup, as in Jinja's newstyle gettext; the variables are
     # escaped by ``%``. Always a format string there too: a literal % is written %%.

@@ -83,7 +83,8 @@ def init_app(app: Flask, *, hsts: bool, proxy_hops: int) -> None:
     app.before_request(refuse_nul_characters)
 
 
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+URLENCODED = "application/x-www-form-urlencoded"
+FORM_TYPES = (URLENCODED, "multipart/form-data")
 
 
 def refuse_nul_characters() -> None:
@@ -94,7 +95,7 @@ def refuse_nul_characters() -> None:
         abort(400)
     if request.method != "POST" or request.mimetype not in FORM_TYPES:
         return
-    if request.mimetype == FORM_TYPES[0]:
+    if request.mimetype == URLENCODED:
         # Read and kept first, so that a handler that checks a signature over the raw body (a
         # Slack command) still has it after the form is parsed from it.
         request.get_data(cache=True)

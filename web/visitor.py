@@ -198,10 +198,12 @@ _VISITOR_QUERY = (
 # page whose own queries must be planned with their values, the same statement then switches
 # the transaction to custom plans as it returns the session's row (``set_config`` in the
 # select list runs after the statement was planned, and with no row there is no page either).
-_THEN_CUSTOM_PLANS = func.set_config("plan_cache_mode", "force_custom_plan", True)
+_VISITOR_QUERY_THEN_CUSTOM_PLANS = _VISITOR_QUERY.add_columns(
+    func.set_config("plan_cache_mode", "force_custom_plan", True)
+)
 # Keyed by the lambda's code: no cache key of the whole statement worked out per request.
 _VISITOR_STATEMENT = lambda_stmt(lambda: _VISITOR_QUERY)
-_VISITOR_THEN_CUSTOM_PLANS = lambda_stmt(lambda: _VISITOR_QUERY.add_columns(_THEN_CUSTOM_PLANS))
+_VISITOR_THEN_CUSTOM_PLANS = lambda_stmt(lambda: _VISITOR_QUERY_THEN_CUSTOM_PLANS)
 
 
 def _read_visitor(scoped_session: Session, key: str, key_lookups_only: bool = True) -> Visitor:

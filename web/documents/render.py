@@ -39,19 +39,14 @@ def brand_fingerprint(current: Brand) -> dict[str, Any]:
     }
 
 
-def _fingerprint_of(current: Brand) -> dict[str, Any]:
-    """``brand_fingerprint``, worked out once per brand object (the brand is read once per
-    process, and again only when its file changes)."""
+def _fingerprinted(current: Brand) -> tuple[dict[str, Any], str]:
+    """``brand_fingerprint`` and its JSON text, worked out once per brand object (the brand is
+    read once per process, and again only when its file changes)."""
     global _fingerprint
     if _fingerprint[0] is not current:
         fingerprint = brand_fingerprint(current)
         _fingerprint = (current, fingerprint, json.dumps(fingerprint, sort_keys=True))
-    return _fingerprint[1]
-
-
-def _fingerprint_text(current: Brand) -> str:
-    _fingerprint_of(current)
-    return _fingerprint[2]
+    return _fingerprint[1], _fingerprint[2]
 
 
 _fingerprint: tuple[Brand | None, dict[str, Any], str] = (None, {}, "")
@@ -77,7 +72,7 @@ def copy_key(language: str, inputs: CopyInputs, with_payments: bool) -> str:
     them), the language, the brand and the template version. Equal keys mean equal copies;
     working out the copy's facts (and hashing them) on every download instead cost a cached PDF
     a fifth of its request."""
-    brand_text = _fingerprint_text(brand())
+    _, brand_text = _fingerprinted(brand())
     payload = repr(("invoice", TEMPLATE_VERSION, language, brand_text, with_payments, inputs.text))
     return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -88,7 +83,7 @@ def inputs_hash(kind: str, language: str, facts: Any) -> str:
         "kind": kind,
         "version": TEMPLATE_VERSION,
         "language": language,
-        "brand": _fingerprint_of(brand()),
+        "brand": _fingerprinted(brand())[0],
         "facts": _plain(facts),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()

@@ -58,7 +58,8 @@ def _rendering(language: str, code: str) -> pdf.Rendering:
     )
 
 
-def _copy_inputs(kind: str, facts, applied) -> str:
+def _einvoice_key(kind: str, facts, applied) -> str:
+    """An e-invoice's cache key: the hash of its facts and the payments it lists."""
     payments = [[p.amount, p.applied_on, p.reference, p.currency] for p in applied]
     return render.inputs_hash(kind, str(get_locale()), {"facts": facts, "payments": payments})
 
@@ -93,7 +94,7 @@ def invoice_pdf(invoice_id: int) -> ResponseReturnValue:
     lines = reads.lines(connection, account_id, found.id)
     facts = invoice_facts(found, account, seller_of(found, account), lines)
     session = scoped()
-    applied = applied_payments(session, found.id) if with_payments else ()
+    applied = copy_payments_for(visitor.permissions, applied_payments(session, found.id))
     stored = store.render_and_store(
         session,
         account_id=account_id,
@@ -126,10 +127,10 @@ def e_invoice(invoice_id: int, name: str) -> ResponseReturnValue:
         return page, 409
     spec = SPECS[fmt]
     applied = ()
-    if fmt is Format.facturx:
-        visitor = current_visitor()
-        applied = copy_payments_for(visitor.permissions, applied_payments(session, invoice.id))
-    key = _copy_inputs(fmt.value, facts, applied)
+    if fmt is Format.facturx:  # the only format whose PDF lists them
+        permissions = current_visitor().permissions
+        applied = copy_payments_for(permissions, applied_payments(session, invoice.id))
+    key = _einvoice_key(fmt.value, facts, applied)
     document = store.cached(session, spec.kind, key)
     if document is not None:
         return _send(document, cached=True)
