@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
 from sqlalchemy.orm import Session
 
 from core import metrics
-from core.models import AuditEvent
+from core.driver_statements import DriverStatement
+from core.models import AuditEvent, utcnow
 
 # The portal writes its events with this one statement (``write``): through the ORM's unit of
 # work an event cost more CPU than the rest of a cached PDF's request.
-_INSERT = insert(AuditEvent.__table__)
+_COLUMNS = ("at", "action", "actor", "account_id", "contact_id", "link_id", "target", "ip",
+            "user_agent", "detail")
+_INSERT = DriverStatement(insert(AuditEvent.__table__).values({c: bindparam(c) for c in _COLUMNS}))
 
 
 def values(
@@ -53,6 +56,9 @@ def write(session: Session, events: list[dict[str, Any]]) -> None:
     """Insert events made by ``values`` in one statement, in the session's transaction (counted
     in the metrics if it commits, as ``record``'s are)."""
     if events:
-        session.connection().execute(_INSERT, events)
+        connection = session.connection()
+        at = utcnow()
+        for event in events:
+            _INSERT.execute(connection, {"at": at, **event})
         for event in events:
             metrics.audited(session, event["action"], event["target"], event["detail"])

@@ -17,12 +17,13 @@ from datetime import timedelta
 from typing import Any
 
 from flask import abort, current_app, g, request, session
-from sqlalchemy import bindparam, func, lambda_stmt, literal_column, select
+from sqlalchemy import bindparam, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from core import audit as audit_trail
 from core import permissions, sessions
 from core.db import Database
+from core.driver_statements import DriverStatement
 from core.models import (
     AccessLink,
     Account,
@@ -202,8 +203,8 @@ _VISITOR_QUERY_THEN_CUSTOM_PLANS = _VISITOR_QUERY.add_columns(
     func.set_config("plan_cache_mode", "force_custom_plan", True)
 )
 # Keyed by the lambda's code: no cache key of the whole statement worked out per request.
-_VISITOR_STATEMENT = lambda_stmt(lambda: _VISITOR_QUERY)
-_VISITOR_THEN_CUSTOM_PLANS = lambda_stmt(lambda: _VISITOR_QUERY_THEN_CUSTOM_PLANS)
+_VISITOR_STATEMENT = DriverStatement(_VISITOR_QUERY)
+_VISITOR_THEN_CUSTOM_PLANS = DriverStatement(_VISITOR_QUERY_THEN_CUSTOM_PLANS)
 
 
 def _read_visitor(scoped_session: Session, key: str, key_lookups_only: bool = True) -> Visitor:
@@ -214,7 +215,7 @@ def _read_visitor(scoped_session: Session, key: str, key_lookups_only: bool = Tr
     connection = scoped_session.connection()
     custom_plans = not key_lookups_only and connection.dialect.name == "postgresql"
     statement = _VISITOR_THEN_CUSTOM_PLANS if custom_plans else _VISITOR_STATEMENT
-    row = connection.execute(statement, {"key": key, "account_id": account_id}).first()
+    row = statement.first(connection, {"key": key, "account_id": account_id})
     if row is None:
         raise NoVisitor("none")
     (seen, session_expires, ended, link_id, revoked, link_expires, scope, targets) = row[:8]

@@ -23,13 +23,13 @@ from sqlalchemy import (
     bindparam,
     exists,
     func,
-    lambda_stmt,
     literal_column,
     select,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+from core.driver_statements import DriverStatement
 from core.models import (
     Account,
     Document,
@@ -170,9 +170,19 @@ _CACHED_DOCUMENT = (
 # The statements a cached PDF runs, as lambda statements: SQLAlchemy then keys its compiled form
 # by the lambda's code instead of working out (and hashing) a key of the whole statement on
 # every execution, which cost the invoice's read a fifth of its time.
-_COPY_INPUTS_FIXED = lambda_stmt(lambda: _COPY_INPUTS)
-_CACHED_DOCUMENT_FIXED = lambda_stmt(lambda: _CACHED_DOCUMENT)
-_CONTENT_FIXED = lambda_stmt(lambda: _CONTENT)
+_COPY_INPUTS_FIXED = DriverStatement(_COPY_INPUTS)
+_CACHED_DOCUMENT_FIXED = DriverStatement(_CACHED_DOCUMENT)
+_CONTENT_FIXED = DriverStatement(_CONTENT)
+
+
+class StoredDocument(NamedTuple):
+    id: int
+    invoice_id: int | None
+    kind: DocumentKind
+    verification_code: str
+    content_type: str
+    filename: str
+    sha256: str
 
 
 class CopyInputs(NamedTuple):
@@ -185,9 +195,11 @@ def copy_inputs(
     connection: Connection, account_id: int, invoice_id: int, conditions=()
 ) -> CopyInputs | None:
     """What the invoice's copy is made from, if ``conditions`` (a link's scope) hold for it."""
-    query = _COPY_INPUTS.where(*conditions) if conditions else _COPY_INPUTS_FIXED
     params = {"invoice_id": invoice_id, "account_id": account_id}
-    row = connection.execute(query, params).first()
+    if conditions:
+        row = connection.execute(_COPY_INPUTS.where(*conditions), params).first()
+    else:
+        row = _COPY_INPUTS_FIXED.first(connection, params)
     return None if row is None else CopyInputs(row[0], row[1], tuple(row[2:]))
 
 
@@ -219,7 +231,8 @@ def cached(
 ) -> Row | None:
     """The newest stored document of ``kind`` made from these inputs (``store.cached``)."""
     params = {"inputs_hash": inputs_hash, "kind": kind, "account_id": account_id}
-    return connection.execute(_CACHED_DOCUMENT_FIXED, params).first()
+    row = _CACHED_DOCUMENT_FIXED.first(connection, params)
+    return None if row is None else StoredDocument(*row)
 
 
 class ContentCache:
@@ -269,7 +282,8 @@ def content(connection: Connection, account_id: int, document: Row) -> bytes:
     if found is not None:
         return found
     params = {"document_id": document.id, "account_id": account_id}
-    data = bytes(connection.execute(_CONTENT_FIXED, params).scalar_one())
+    (data,) = _CONTENT_FIXED.first(connection, params)
+    data = bytes(data)
     if hashlib.sha256(data).hexdigest() == document.sha256:
         _contents.put(document.sha256, data)
     return data

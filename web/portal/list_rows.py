@@ -16,12 +16,12 @@ from typing import NamedTuple
 
 from flask import url_for
 from markupsafe import Markup
-from sqlalchemy import Row
 
 from core.models import OPEN_STATUSES, InvoiceKind
 from mailers.i18n import local_date
 from web.formats import money_formatter
 from web.i18n import locale_name
+from web.portal.listing import ListedInvoice
 
 
 class ListRow(NamedTuple):
@@ -37,7 +37,7 @@ class ListRow(NamedTuple):
     badge: str  # its CSS class: paid, void, overdue or open
 
 
-def status_key(invoice: Row, today: date) -> str:
+def status_key(invoice: ListedInvoice, today: date) -> str:
     """What the status column says: paid and void as they are, overdue before open (as
     ``Invoice.days_overdue``: an open invoice, not a credit note, past its due date)."""
     status = invoice.status
@@ -46,7 +46,7 @@ def status_key(invoice: Row, today: date) -> str:
     return status.value
 
 
-def list_rows(invoices: list[Row], today: date) -> list[ListRow]:
+def list_rows(invoices: list[ListedInvoice], today: date) -> list[ListRow]:
     locale = locale_name()
     # The invoice URL built once: the id is its last segment (routing a URL per row was a
     # tenth of the page's time).

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections import namedtuple
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -17,7 +18,6 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Row,
     Select,
     and_,
     bindparam,
@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
+from core.driver_statements import DriverStatement
 from core.models import OPEN_STATUSES, Invoice, InvoiceStatus
 from web.row_ids import MAX_ROW_ID
 
@@ -188,18 +189,20 @@ LIST_COLUMNS = (
     Invoice.balance,
     Invoice.status,
 )
+# A row of the page: LIST_COLUMNS and the capped count of all that match.
+ListedInvoice = namedtuple("ListedInvoice", [c.key for c in LIST_COLUMNS] + ["matching"])
 
 
 @dataclass(frozen=True)
 class Page:
-    rows: list[Row]  # of LIST_COLUMNS
+    rows: list[ListedInvoice]
     next_cursor: str | None
     previous_cursor: str | None
     count: int
     count_capped: bool
 
 
-def _sort_value(invoice: Row, sort: str) -> Any:
+def _sort_value(invoice: ListedInvoice, sort: str) -> Any:
     return getattr(invoice, SORTS[sort].key)
 
 
@@ -219,18 +222,20 @@ def page(
     # Reading backwards (``before``) flips the order, then the page is flipped back.
     backwards = before is not None and after is None
     cursor = after or before
-    if scope:  # a link's own scope (a list or some invoices): built for it
-        query, count_query = _statements(filters, tuple(scope), backwards, bool(cursor), size)
-    else:
-        query, count_query = _prepared(filters, backwards, bool(cursor), size)
     account = {"account_id": session.info["account_id"]}
     params = dict(account)
     if cursor:
         params["cursor_value"], params["cursor_id"] = decode_cursor(cursor, filters.sort)
     connection = session.connection()
-    rows = list(connection.execute(query, params))
-    # Each row carries the capped count (``matching``); a page past the end has no row to.
-    count = rows[0].matching if rows else connection.scalar(count_query, account) or 0
+    if scope:  # a link's own scope (a list or some invoices): built for it
+        query, count_query = _statements(filters, tuple(scope), backwards, bool(cursor), size)
+        rows = [ListedInvoice(*row) for row in connection.execute(query, params)]
+        count = rows[0].matching if rows else connection.scalar(count_query, account) or 0
+    else:
+        prepared, prepared_count = _prepared(filters, backwards, bool(cursor), size)
+        rows = [ListedInvoice(*row) for row in prepared.all(connection, params)]
+        # Each row carries the capped count (``matching``); a page past the end has no row to.
+        count = rows[0].matching if rows else prepared_count.first(connection, account)[0]
     more = len(rows) > size
     rows = rows[:size]
     if backwards:
@@ -287,10 +292,13 @@ def _statements(
 @lru_cache(maxsize=256)
 def _prepared(
     filters: InvoiceFilters, backwards: bool, with_cursor: bool, size: int
-) -> tuple[Select, Select]:
-    """``_statements`` for a portal link's list, built once per process for each set of
-    filters and direction: building them cost more than running them."""
-    return _statements(filters, (), backwards, with_cursor, size)
+) -> tuple[DriverStatement, DriverStatement]:
+    """``_statements`` for a portal link's list, built and compiled once per process for each
+    set of filters and direction (the filters' values are literals of the statement): building
+    them cost more than running them, and running them through SQLAlchemy's execution as much
+    again as through the driver."""
+    query, count = _statements(filters, (), backwards, with_cursor, size)
+    return DriverStatement(query), DriverStatement(count)
 
 
 def _capped_count(

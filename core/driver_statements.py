@@ -1,0 +1,148 @@
+"""Statements compiled once by SQLAlchemy and run straight on the driver's cursor.
+
+Every portal request runs the same handful of statements: its account scope, its session, a row
+or two, its audit event. Through ``Connection.execute`` each one pays SQLAlchemy's per-execution
+machinery (an execution context, parameter processing, a result object): on PostgreSQL about as
+much CPU as the driver's own work, and on SQLite several times it. A ``DriverStatement`` keeps
+what SQLAlchemy works out once — the SQL text for the dialect, the parameters' order and
+converters, the columns' result converters — and per execution only binds, runs and converts.
+
+It runs on the connection of the caller's transaction, so it is part of that transaction and,
+on PostgreSQL, under the same row-level security as every other statement of the scope. A
+driver error is raised as SQLAlchemy raises it (a ``DBAPIError``), with a dropped connection
+invalidated, so callers and error pages see no difference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.elements import ClauseElement
+
+Converter = Callable[[Any], Any] | None
+_GIVEN = object()  # a parameter's value comes from the caller
+
+
+@dataclass
+class _Compiled:
+    sql: str
+    # Each parameter's name in the text, its fixed value (a literal of the statement) or
+    # _GIVEN, and the converter of its type; for a positional paramstyle, in the text's order.
+    parameters: tuple[tuple[str, Any, Converter], ...]
+    positional: bool
+    # The result columns' types, and their converters once the driver has described them.
+    result_types: tuple[Any, ...]
+    dialect: Dialect
+    converters: tuple[tuple[int, Callable[[Any], Any]], ...] | None = None
+
+
+class DriverStatement:
+    """A SELECT or INSERT without per-execution rendering (no expanding IN, no literal-execute
+    parameters: the text must be the same for every execution)."""
+
+    def __init__(self, statement: ClauseElement) -> None:
+        self.statement = statement
+        self._compiled: dict[str, _Compiled] = {}
+
+    def first(self, connection: Connection, params: Mapping[str, Any]) -> tuple | None:
+        """The first row, converted as SQLAlchemy would, or None."""
+        rows = self._rows(connection, params, lambda cursor: cursor.fetchmany(1))
+        return rows[0] if rows else None
+
+    def all(self, connection: Connection, params: Mapping[str, Any]) -> list[tuple]:
+        return self._rows(connection, params, lambda cursor: cursor.fetchall())
+
+    def execute(self, connection: Connection, params: Mapping[str, Any]) -> None:
+        """Run a statement that returns no rows (an INSERT)."""
+        self._rows(connection, params, None)
+
+    def sql(self, dialect: Dialect) -> str:
+        return self._for(dialect).sql
+
+    def _rows(self, connection: Connection, params: Mapping[str, Any], fetch) -> list[tuple]:
+        compiled = self._for(connection.dialect)
+        bound = _bound(compiled, params)
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(compiled.sql, bound)
+            if fetch is None:
+                return []
+            rows = fetch(cursor)
+            converters = compiled.converters
+            if converters is None:
+                converters = compiled.converters = _result_converters(compiled, cursor)
+        except connection.dialect.loaded_dbapi.Error as error:
+            raise _wrapped(connection, error, compiled.sql) from error
+        finally:
+            cursor.close()
+        if not converters:
+            return [tuple(row) for row in rows]
+        return [_converted(row, converters) for row in rows]
+
+    def _for(self, dialect: Dialect) -> _Compiled:
+        found = self._compiled.get(dialect.name)
+        if found is None:
+            found = self._compiled[dialect.name] = _compile(self.statement, dialect)
+        return found
+
+
+def _converted(row: Sequence[Any], converters: tuple[tuple[int, Callable], ...]) -> tuple:
+    values = list(row)
+    for index, convert in converters:
+        values[index] = convert(values[index])
+    return tuple(values)
+
+
+def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
+    compiled = statement.compile(dialect=dialect)
+    sql = str(compiled)
+    if "POSTCOMPILE" in sql or compiled.literal_execute_params:
+        raise ValueError("a DriverStatement's text must not change from one execution to the next")
+    names = compiled.positiontup if compiled.positional else list(compiled.binds)
+    parameters = []
+    for name in names:
+        bind = compiled.binds[name]
+        fixed = _GIVEN if bind.required else bind.effective_value
+        convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        parameters.append((name, fixed, convert))
+    result_types = tuple(column.type for column in getattr(statement, "selected_columns", ()))
+    return _Compiled(sql, tuple(parameters), compiled.positional, result_types, dialect)
+
+
+def _bound(compiled: _Compiled, params: Mapping[str, Any]) -> list[Any] | dict[str, Any]:
+    values = []
+    for name, fixed, convert in compiled.parameters:
+        value = params[name] if fixed is _GIVEN else fixed
+        values.append(value if convert is None else convert(value))
+    if compiled.positional:
+        return values
+    return {name: value for (name, _, _), value in zip(compiled.parameters, values, strict=True)}
+
+
+def _result_converters(compiled: _Compiled, cursor) -> tuple[tuple[int, Callable], ...]:
+    """Each column's converter, from its type and the driver's description of it (PostgreSQL's
+    numeric converters depend on the column's type code)."""
+    dialect = compiled.dialect
+    converters = []
+    described = zip(compiled.result_types, cursor.description, strict=True)
+    for index, (type_, description) in enumerate(described):
+        convert = type_.dialect_impl(dialect).result_processor(dialect, description[1])
+        if convert is not None:
+            converters.append((index, convert))
+    return tuple(converters)
+
+
+def _wrapped(connection: Connection, error: Exception, sql: str) -> DBAPIError:
+    dialect = connection.dialect
+    dropped = dialect.is_disconnect(error, connection.connection.dbapi_connection, None)
+    if dropped:
+        connection.invalidate(error)
+    return DBAPIError.instance(
+        sql, None, error, dialect.loaded_dbapi.Error, connection_invalidated=dropped,
+        dialect=dialect,
+    )  # fmt: skip

@@ -1,0 +1,127 @@
+"""Statements run on the driver's cursor (``core.driver_statements``): the rows and values
+SQLAlchemy's own execution gives, inside the caller's transaction and account scope, with the
+driver's errors raised as SQLAlchemy raises them."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from core.driver_statements import DriverStatement
+from core.models import AuditEvent, Invoice, InvoiceStatus
+from tests.core.test_account_scope import alice_and_bob  # noqa: F401  (a fixture)
+
+_INVOICES = (
+    select(
+        Invoice.id,
+        Invoice.number,
+        Invoice.status,
+        Invoice.issue_date,
+        Invoice.total,
+        Invoice.po_number,
+        Invoice.created_at,
+        func.count().over().label("matching"),
+    )
+    .where(Invoice.account_id == bindparam("account_id"), Invoice.total >= bindparam("least"))
+    .order_by(Invoice.id)
+)
+
+
+def test_it_returns_the_rows_and_values_sqlalchemy_returns(db, alice_and_bob):  # noqa: F811
+    alice, _ = alice_and_bob
+    params = {"account_id": alice, "least": Decimal("150.00")}
+    with db.account_scope(alice) as scoped:
+        connection = scoped.connection()
+        expected = [tuple(row) for row in connection.execute(_INVOICES, params)]
+        rows = DriverStatement(_INVOICES).all(connection, params)
+    assert rows == expected
+    (row,) = rows  # the amount was bound as the column's type stores it (SQLite: an integer)
+    _, number, status, issued, total, po_number, created_at, matching = row
+    assert (number, status, issued, total, po_number, matching) == (
+        "A-101", InvoiceStatus.open, date(2026, 1, 6), Decimal("200.0000"), None, 1
+    )  # fmt: skip
+    assert created_at.tzinfo is not None
+
+
+def test_first_gives_one_row_or_none(db, alice_and_bob):  # noqa: F811
+    alice, _ = alice_and_bob
+    statement = DriverStatement(_INVOICES)
+    with db.account_scope(alice) as scoped:
+        connection = scoped.connection()
+        found = statement.first(connection, {"account_id": alice, "least": Decimal(0)})
+        missing = statement.first(connection, {"account_id": alice, "least": Decimal(10**6)})
+    assert found[1] == "A-100"
+    assert missing is None
+
+
+def test_an_insert_is_part_of_the_callers_transaction(db, alice_and_bob):  # noqa: F811
+    alice, _ = alice_and_bob
+    columns = ("at", "action", "actor", "account_id", "detail")
+    statement = DriverStatement(
+        insert(AuditEvent.__table__).values({c: bindparam(c) for c in columns})
+    )
+    event = {
+        "at": datetime(2026, 3, 1, 12, 0, tzinfo=UTC),
+        "action": "test.driver",
+        "actor": "system",
+        "account_id": alice,
+        "detail": {"note": "kept", "amount": "1.50"},
+    }
+    with pytest.raises(RuntimeError), db.account_scope(alice) as scoped:
+        statement.execute(scoped.connection(), event)
+        raise RuntimeError("the request failed")  # rolled back with the scope
+    with db.account_scope(alice) as scoped:
+        statement.execute(scoped.connection(), event)
+    with db.admin_session() as s:
+        (stored,) = s.scalars(select(AuditEvent).where(AuditEvent.action == "test.driver"))
+    assert (stored.at, stored.detail) == (event["at"], event["detail"])
+
+
+def test_a_driver_error_is_raised_as_sqlalchemy_raises_it(db):
+    statement = DriverStatement(
+        insert(AuditEvent.__table__).values(
+            id=bindparam("id"), at=bindparam("at"), action="x", actor="system", detail={}
+        )
+    )
+    event = {"id": 7, "at": datetime.now(UTC)}
+    with pytest.raises(IntegrityError), db.admin_session() as s:
+        statement.execute(s.connection(), event)
+        statement.execute(s.connection(), event)  # the same id again
+
+
+def test_under_row_level_security_it_sees_only_the_scopes_account(db, alice_and_bob):  # noqa: F811
+    """No account named in the statement: on PostgreSQL the scope's policies still hold."""
+    if db.dialect != "postgresql":
+        pytest.skip("row-level security is PostgreSQL's")
+    alice, _ = alice_and_bob
+    everything = DriverStatement(select(Invoice.number).order_by(Invoice.number))
+    with db.account_scope(alice) as scoped:
+        numbers = [n for (n,) in everything.all(scoped.connection(), {})]
+    assert numbers == ["A-100", "A-101"]
+
+
+def test_a_dropped_connection_is_reported_and_not_reused(db, alice_and_bob, request):  # noqa: F811
+    """The server ends the connection under a statement: the error says so, and the next scope
+    gets a working connection."""
+    if db.dialect != "postgresql":
+        pytest.skip("a server to drop the connection")
+    alice, _ = alice_and_bob
+    statement = DriverStatement(select(Invoice.number).where(Invoice.id == bindparam("id")))
+    with pytest.raises(DBAPIError) as raised, db.account_scope(alice) as scoped:
+        connection = scoped.connection()
+        pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        request.getfixturevalue("postgres").sql(f"SELECT pg_terminate_backend({int(pid)})")
+        statement.first(connection, {"id": 1})
+    assert raised.value.connection_invalidated
+    with db.account_scope(alice) as scoped:
+        assert statement.first(scoped.connection(), {"id": 1}) == ("A-100",)
+
+
+def test_a_statement_whose_text_would_change_per_execution_is_refused(db):
+    expanding = select(Invoice.id).where(Invoice.id.in_(bindparam("ids", expanding=True)))
+    with db.account_scope(1) as scoped, pytest.raises(ValueError, match="must not change"):
+        DriverStatement(expanding).all(scoped.connection(), {"ids": [1, 2]})
