@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
 
-from sqlalchemy import BindParameter, Engine, bindparam, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import BindParameter, Connection, Engine, bindparam, create_engine, event, text
+from sqlalchemy.engine import RootTransaction, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, with_loader_criteria
 
@@ -65,6 +65,50 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+# A session made on a request scope's connection: its transaction and account are the scope's.
+_JOINED = "ardesk.joined_scope"
+
+
+@dataclass
+class RequestScope:
+    """One account's transaction on the customer-facing role, as a web request holds it
+    (``Database.request_scope``): the connection at once, an ORM session only when the page
+    asks for one. Most pages run their few statements on the connection; opening and committing
+    an ORM session around them cost half as much again as the statements."""
+
+    account_id: int
+    connection: Connection
+    _session: Session | None = None
+
+    def session(self) -> Session:
+        """The scope's ORM session (made on first use), limited to the account as every
+        ``account_scope`` session is; it commits and rolls back with the scope."""
+        if self._session is None:
+            session = Session(
+                bind=self.connection, join_transaction_mode="rollback_only", expire_on_commit=False
+            )
+            session.info["account_id"] = self.account_id
+            session.info[_JOINED] = True
+            self._session = session
+        return self._session
+
+    def _finish(self, transaction: RootTransaction, error: BaseException | None) -> None:
+        try:
+            if error is None:
+                if self._session is not None:
+                    self._session.flush()
+                transaction.commit()
+            else:
+                transaction.rollback()
+        except BaseException:
+            transaction.rollback()
+            raise
+        finally:
+            if self._session is not None:
+                self._session.close()
+            self.connection.close()
 
 
 @dataclass
@@ -123,6 +167,33 @@ class Database:
         finally:
             session.close()
 
+    @contextmanager
+    def request_scope(
+        self, account_id: int, *, generic_plans: bool = False
+    ) -> Iterator[RequestScope]:
+        """``account_scope`` for a web request: a connection that can only see and write rows of
+        ``account_id``, with an ORM session on it made only if asked for."""
+        if not isinstance(account_id, int) or isinstance(account_id, bool):
+            raise TypeError("request_scope needs an integer account id")
+        for attempt in (1, 2):  # once more on a pooled connection the server dropped
+            connection = self._scope_engine.connect()
+            try:
+                transaction = connection.begin()
+                _begin_account(connection, account_id, generic_plans)
+            except DBAPIError as error:
+                connection.close()
+                if attempt == 2 or not error.connection_invalidated:
+                    raise
+                continue
+            break
+        scope = RequestScope(account_id, connection)
+        try:
+            yield scope
+        except BaseException as error:
+            scope._finish(transaction, error)
+            raise
+        scope._finish(transaction, None)
+
     def _begun_scope(
         self, account_id: int, generic_plans: bool
     ) -> tuple[Session, SessionTransaction]:
@@ -171,17 +242,24 @@ def _set_account_context(session: Session, _transaction, connection) -> None:
     account into the next transaction.
     """
     account_id = session.info.get("account_id")
-    if account_id is not None and connection.dialect.name == "postgresql":
-        # Two statements in one message (the simple protocol, so no parameters: the account id
-        # is an int, checked by ``account_scope``). The driver is in autocommit (``_scope_engine``)
-        # and this BEGIN opens the transaction its commit or rollback later ends.
-        plans = (
-            ", set_config('plan_cache_mode', 'auto', true)" if session.info["generic_plans"] else ""
-        )
-        connection.exec_driver_sql(
-            f"BEGIN; SELECT set_config('{ACCOUNT_SETTING}', '{int(account_id)}', true){plans}",
-            execution_options={"no_parameters": True},
-        )
+    if account_id is not None and not session.info.get(_JOINED):
+        _begin_account(connection, account_id, session.info["generic_plans"])
+
+
+def _begin_account(connection: Connection, account_id: int, generic_plans: bool) -> None:
+    """On PostgreSQL, begin the connection's transaction with ``account_id`` as its account (the
+    setting the row-level security policies read) and, with ``generic_plans``, the server free
+    to reuse plans for this transaction (``web.planning``)."""
+    if connection.dialect.name != "postgresql":
+        return
+    # Two statements in one message (the simple protocol, so no parameters: the account id is
+    # an int, checked by the caller). The driver is in autocommit (``_scope_engine``) and this
+    # BEGIN opens the transaction its commit or rollback later ends.
+    plans = ", set_config('plan_cache_mode', 'auto', true)" if generic_plans else ""
+    connection.exec_driver_sql(
+        f"BEGIN; SELECT set_config('{ACCOUNT_SETTING}', '{int(account_id)}', true){plans}",
+        execution_options={"no_parameters": True},
+    )
 
 
 @lru_cache(maxsize=4096)

@@ -17,12 +17,12 @@ from datetime import timedelta
 from typing import Any
 
 from flask import abort, current_app, g, request, session
-from sqlalchemy import bindparam, func, literal_column, select
+from sqlalchemy import Connection, bindparam, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from core import audit as audit_trail
-from core import permissions, sessions
-from core.db import Database
+from core import metrics, permissions, sessions
+from core.db import Database, RequestScope
 from core.driver_statements import DriverStatement
 from core.models import (
     AccessLink,
@@ -117,8 +117,13 @@ def end_session(reason: str = "signed_out") -> None:
 
 
 def scoped() -> Session:
-    """The request's account-scoped database session (opened by ``current_visitor``)."""
-    return g.scoped_session
+    """The request's account-scoped ORM session (the scope is opened by ``current_visitor``)."""
+    return g.scope.session()
+
+
+def scoped_connection() -> Connection:
+    """The request's account-scoped connection, for statements that need no ORM session."""
+    return g.scope.connection
 
 
 def current_visitor() -> Visitor:
@@ -130,27 +135,25 @@ def current_visitor() -> Visitor:
         raise NoVisitor("none")
     key = sessions.session_key(str(data["s"]))
     stack = ExitStack()
-    scoped_session = stack.enter_context(
-        database().account_scope(data["a"], generic_plans=True)
-    )
+    scope = stack.enter_context(database().request_scope(data["a"], generic_plans=True))
     try:
-        visitor = _read_visitor(scoped_session, key, request.endpoint in KEY_LOOKUPS)
+        visitor = _read_visitor(scope, key, request.endpoint in KEY_LOOKUPS)
     except NoVisitor:
         stack.close()  # commits the session's end (written by _read_visitor)
         session.pop(SESSION_KEY, None)
         raise
-    except BaseException:
-        stack.close()
+    except BaseException as error:
+        stack.__exit__(type(error), error, error.__traceback__)
         raise
     g.visitor = visitor
-    g.scoped_session = scoped_session
+    g.scope = scope
     g.scope_stack = stack
     g.language = visitor.language
     return visitor
 
 
-def _ended(scoped_session: Session, key: str, reason: str) -> NoVisitor:
-    sessions.end(scoped_session, key, reason)
+def _ended(scope: RequestScope, key: str, reason: str) -> NoVisitor:
+    sessions.end(scope.session(), key, reason)
     return NoVisitor(reason)
 
 
@@ -207,32 +210,32 @@ _VISITOR_STATEMENT = DriverStatement(_VISITOR_QUERY)
 _VISITOR_THEN_CUSTOM_PLANS = DriverStatement(_VISITOR_QUERY_THEN_CUSTOM_PLANS)
 
 
-def _read_visitor(scoped_session: Session, key: str, key_lookups_only: bool = True) -> Visitor:
+def _read_visitor(scope: RequestScope, key: str, key_lookups_only: bool = True) -> Visitor:
     """The session, its link, its contact, the account's name and the role's permissions, in
     one query and one row. Unless the page only looks rows up by key (``key_lookups_only``),
     the rest of the transaction plans its statements with their values (PostgreSQL)."""
-    account_id = scoped_session.info["account_id"]
-    connection = scoped_session.connection()
+    account_id = scope.account_id
+    connection = scope.connection
     custom_plans = not key_lookups_only and connection.dialect.name == "postgresql"
     statement = _VISITOR_THEN_CUSTOM_PLANS if custom_plans else _VISITOR_STATEMENT
     row = statement.first(connection, {"key": key, "account_id": account_id})
     if row is None:
         raise NoVisitor("none")
-    (seen, session_expires, ended, link_id, revoked, link_expires, scope, targets) = row[:8]
+    (seen, session_expires, ended, link_id, revoked, link_expires, link_scope, targets) = row[:8]
     (contact_id, name, email, language, role, active, account_id, account_name) = row[8:16]
     if ended is not None:
         raise NoVisitor("ended")
     now = utcnow()
     if revoked is not None:
-        raise _ended(scoped_session, key, "revoked")
+        raise _ended(scope, key, "revoked")
     if now >= min(session_expires, link_expires):
-        raise _ended(scoped_session, key, "expired")
+        raise _ended(scope, key, "expired")
     if now - seen > app_settings().session_idle:
-        raise _ended(scoped_session, key, "idle")
+        raise _ended(scope, key, "idle")
     if not active:
-        raise _ended(scoped_session, key, "inactive")
+        raise _ended(scope, key, "inactive")
     if now - seen >= TOUCH_EVERY:
-        sessions.touch(scoped_session, key, now)
+        sessions.touch(scope.session(), key, now)
     return Visitor(
         account_id=account_id,
         account_name=account_name,
@@ -243,7 +246,7 @@ def _read_visitor(scoped_session: Session, key: str, key_lookups_only: bool = Tr
         role=role,
         permissions=frozenset((row[16] or "").split()),
         link_id=link_id,
-        scope=LinkScope(scope),
+        scope=LinkScope(link_scope),
         targets=dict(targets or {}),
     )
 
@@ -253,18 +256,20 @@ def close_scope(error: BaseException | None) -> None:
     is held only for the insert and the commit, not while the page renders), or roll it all
     back on an error."""
     stack: ExitStack | None = g.pop("scope_stack", None)
-    events = g.pop("audit_events", None)
+    events = g.pop("audit_events", None) or []
     if stack is None:
         return
-    if error is None:
-        try:
-            audit_trail.write(g.scoped_session, events or [])
-        except BaseException as failed:
-            stack.__exit__(type(failed), failed, failed.__traceback__)
-            raise
-        stack.close()
-    else:
+    if error is not None:
         stack.__exit__(type(error), error, error.__traceback__)
+        return
+    try:
+        audit_trail.insert_events(g.scope.connection, events)
+    except BaseException as failed:
+        stack.__exit__(type(failed), failed, failed.__traceback__)
+        raise
+    stack.close()
+    for event in events:
+        metrics.audit_committed(event["action"], event["detail"])
 
 
 def client() -> dict[str, str | None]:

@@ -201,9 +201,20 @@ def audited(session: Any, action: str, target: str | None, detail: Mapping[str, 
     dry run, which rolls back, issues no link)."""
     if not _enabled or action not in COUNTED_EVENTS:
         return
-    label = detail.get("reason") if action == "link.refused" else detail.get("kind")
-    session.info.setdefault(_PENDING, []).append((action, str(label or "")))
+    session.info.setdefault(_PENDING, []).append((action, _label(action, detail)))
     _listen()
+
+
+def audit_committed(action: str, detail: Mapping[str, Any]) -> None:
+    """Count an audit event whose transaction has committed (one written without an ORM
+    session, which ``audited`` waits for)."""
+    if _enabled and action in COUNTED_EVENTS:
+        _count(action, _label(action, detail))
+
+
+def _label(action: str, detail: Mapping[str, Any]) -> str:
+    label = detail.get("reason") if action == "link.refused" else detail.get("kind")
+    return str(label or "")
 
 
 _listening = False
@@ -224,22 +235,23 @@ def _listen() -> None:
 
 
 def _committed(session: Any) -> None:
-    pending = session.info.pop(_PENDING, None)
-    if not pending:
-        return
+    for action, label in session.info.pop(_PENDING, None) or ():
+        _count(action, label)
+
+
+def _count(action: str, label: str) -> None:
     from core.models.document import DocumentKind
 
     metrics = instruments()
-    for action, label in pending:
-        if action == "link.issue":
-            metrics.links.labels(event="issued", reason="").inc()
-        elif action == "link.open":
-            metrics.links.labels(event="opened", reason="").inc()
-        elif action == "link.refused":
-            metrics.links.labels(event="refused", reason=bounded(label, LINK_REFUSALS)).inc()
-        else:
-            kinds = tuple(kind.value for kind in DocumentKind)
-            metrics.downloads.labels(kind=bounded(label, kinds)).inc()
+    if action == "link.issue":
+        metrics.links.labels(event="issued", reason="").inc()
+    elif action == "link.open":
+        metrics.links.labels(event="opened", reason="").inc()
+    elif action == "link.refused":
+        metrics.links.labels(event="refused", reason=bounded(label, LINK_REFUSALS)).inc()
+    else:
+        kinds = tuple(kind.value for kind in DocumentKind)
+        metrics.downloads.labels(kind=bounded(label, kinds)).inc()
 
 
 def _rolled_back(session: Any) -> None:

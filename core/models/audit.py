@@ -19,6 +19,10 @@ class AuditEvent(AccountScoped, Base):
     __table_args__ = (Index("ix_audit_events_account_at", "account_id", "at"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    # No index of its own: ``ix_audit_events_account_at`` begins with it (migration 0022).
+    account_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("accounts.id", ondelete="CASCADE")
+    )
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     action: Mapped[str] = mapped_column(String(64), index=True)  # e.g. "document.download"
     actor: Mapped[str] = mapped_column(String(200))  # "contact:12", "ar:alice@…", "system"

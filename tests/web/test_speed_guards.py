@@ -54,11 +54,12 @@ def test_a_list_page_reads_its_visitor_with_a_reused_plan_and_its_rows_with_cust
     with database.admin_session() as s:
         (key,) = s.scalars(select(WebSession.id))
     for key_lookups_only, mode in ((True, "auto"), (False, "force_custom_plan")):
-        with app.app_context(), database.account_scope(world.alice, generic_plans=True) as scoped:
-            assert scoped.execute(text("SHOW plan_cache_mode")).scalar() == "auto"
-            visitor = _read_visitor(scoped, key, key_lookups_only)
+        with app.app_context(), database.request_scope(world.alice, generic_plans=True) as scope:
+            show = text("SHOW plan_cache_mode")
+            assert scope.connection.execute(show).scalar() == "auto"
+            visitor = _read_visitor(scope, key, key_lookups_only)
             assert visitor.contact_id == world.alice_contact
-            assert scoped.execute(text("SHOW plan_cache_mode")).scalar() == mode
+            assert scope.connection.execute(show).scalar() == mode
 
 
 def test_open_invoices_by_due_date_read_the_partial_index_on_sqlite(db):

@@ -22,7 +22,7 @@ from web.extensions import app_settings
 from web.portal.invoices import facts_for, seller_of, visible_invoice
 from web.portal.scope import invoice_conditions
 from web.portal.statements import build, requested_statement
-from web.visitor import audit, current_visitor, require, scoped
+from web.visitor import audit, current_visitor, require, scoped, scoped_connection
 
 
 def _send(document: Document | Row, *, cached: bool, content: bytes | None = None) -> Response:
@@ -70,7 +70,7 @@ def invoice_pdf(invoice_id: int) -> ResponseReturnValue:
     (``reads.copy_inputs``) gives the cache key; the invoice's facts are read only when the copy
     has to be rendered."""
     visitor = require(Surface.invoice_pdf)
-    connection = scoped().connection()
+    connection = scoped_connection()
     account_id = visitor.account_id
     inputs = reads.copy_inputs(connection, account_id, invoice_id, invoice_conditions(visitor))
     if inputs is None:

@@ -33,6 +33,7 @@ from web.visitor import (
     database,
     require,
     scoped,
+    scoped_connection,
 )
 
 MAX_COMMENT = 2000
@@ -80,7 +81,8 @@ def invoices() -> ResponseReturnValue:
         abort(404)
     filters = current_filters()
     result = listing.page(
-        scoped(),
+        scoped_connection(),
+        visitor.account_id,
         filters,
         scope.invoice_conditions(visitor),
         after=request.args.get("after") or None,

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Select,
     and_,
     bindparam,
@@ -26,7 +27,6 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
@@ -211,7 +211,8 @@ def base_query(filters: InvoiceFilters, scope: list[ColumnElement[bool]]) -> Sel
 
 
 def page(
-    session: Session,
+    connection: Connection,
+    account_id: int,
     filters: InvoiceFilters,
     scope: list[ColumnElement[bool]],
     *,
@@ -222,11 +223,10 @@ def page(
     # Reading backwards (``before``) flips the order, then the page is flipped back.
     backwards = before is not None and after is None
     cursor = after or before
-    account = {"account_id": session.info["account_id"]}
+    account = {"account_id": account_id}
     params = dict(account)
     if cursor:
         params["cursor_value"], params["cursor_id"] = decode_cursor(cursor, filters.sort)
-    connection = session.connection()
     if scope:  # a link's own scope (a list or some invoices): built for it
         query, count_query = _statements(filters, tuple(scope), backwards, bool(cursor), size)
         rows = [ListedInvoice(*row) for row in connection.execute(query, params)]
