@@ -225,3 +225,60 @@ def test_it_reopens_a_scope_whose_pooled_connection_the_server_dropped(pg_alice_
     with db.account_scope(alice) as s:
         assert s.execute(text("SELECT pg_backend_pid()")).scalar_one() != backend
         assert s.execute(text("SELECT count(*) FROM invoices")).scalar_one() == 1
+
+
+# -- the web request's scope (Database.request_scope): a connection, an ORM session on demand --
+
+
+def test_a_request_scope_shows_only_its_own_rows_on_its_session_and_connection(db, alice_and_bob):
+    alice, bob = alice_and_bob
+    with db.request_scope(alice) as scope:
+        numbers = {i.number for i in scope.session().scalars(select(Invoice))}
+        everything = scope.connection.execute(text("SELECT number FROM invoices")).scalars()
+        bobs = scope.session().scalars(select(Invoice).where(Invoice.account_id == bob)).all()
+    assert numbers == {"A-100", "A-101"}
+    assert bobs == []
+    if db.dialect == "postgresql":  # raw SQL names no account: row-level security holds
+        assert set(everything) == {"A-100", "A-101"}
+
+
+def test_a_request_scope_refuses_to_write_another_accounts_rows(db, alice_and_bob):
+    alice, bob = alice_and_bob
+    with pytest.raises(ScopeViolation), db.request_scope(alice) as scope:
+        scope.session().add(AuditEvent(account_id=bob, action="document.view", actor="test"))
+
+
+def test_a_request_scope_commits_its_session_and_connection_together_or_neither(
+    db, alice_and_bob
+):
+    from core import audit
+
+    alice, _ = alice_and_bob
+
+    def write(scope, actor: str) -> None:
+        event = audit.values("document.view", actor=actor, account_id=alice)
+        audit.insert_events(scope.connection, [event])
+        scope.session().add(AuditEvent(account_id=alice, action="invoice.view", actor=actor))
+
+    with pytest.raises(RuntimeError), db.request_scope(alice) as scope:
+        write(scope, "lost")
+        raise RuntimeError("the page failed")
+    with db.request_scope(alice) as scope:
+        write(scope, "kept")
+    with db.admin_session() as s:
+        actors = s.scalars(select(AuditEvent.actor).where(AuditEvent.actor != "system")).all()
+    assert sorted(actors) == ["kept", "kept"]
+
+
+def test_a_request_scope_reopens_on_a_pooled_connection_the_server_dropped(
+    pg_alice_and_bob, postgres
+):
+    db, alice, _ = pg_alice_and_bob
+    with db.request_scope(alice) as scope:
+        backend = scope.connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    postgres.sql(f"SELECT pg_terminate_backend({int(backend)})")
+    with db.request_scope(alice) as scope:
+        assert scope.connection.execute(text("SELECT pg_backend_pid()")).scalar_one() != backend
+        assert scope.connection.execute(text("SELECT count(*) FROM invoices")).scalar_one() == 1
+    with db.portal_engine.connect() as plain:  # the account went with the transaction
+        assert plain.execute(text("SELECT count(*) FROM invoices")).scalar_one() == 0
