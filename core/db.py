@@ -21,6 +21,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, with_loader_criteria
 
 from core.config import ConfigError, Settings
+from core.driver_statements import run_script
 from core.models import Account, AccountScoped
 
 # The PostgreSQL setting the row-level security policies read (see the first migration).
@@ -256,9 +257,9 @@ def _begin_account(connection: Connection, account_id: int, generic_plans: bool)
     # an int, checked by the caller). The driver is in autocommit (``_scope_engine``) and this
     # BEGIN opens the transaction its commit or rollback later ends.
     plans = ", set_config('plan_cache_mode', 'auto', true)" if generic_plans else ""
-    connection.exec_driver_sql(
+    run_script(
+        connection,
         f"BEGIN; SELECT set_config('{ACCOUNT_SETTING}', '{int(account_id)}', true){plans}",
-        execution_options={"no_parameters": True},
     )
 
 

@@ -91,6 +91,18 @@ class DriverStatement:
         return found
 
 
+def run_script(connection: Connection, sql: str) -> None:
+    """Run SQL without parameters (several statements in one message are allowed: the driver
+    sends it with the simple protocol) on the driver's cursor, errors raised as SQLAlchemy's."""
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql)
+    except connection.dialect.loaded_dbapi.Error as error:
+        raise _wrapped(connection, error, sql) from error
+    finally:
+        cursor.close()
+
+
 def _converted(row: Sequence[Any], converters: tuple[tuple[int, Callable], ...]) -> tuple:
     values = list(row)
     for index, convert in converters:
