@@ -248,9 +248,7 @@ def test_a_request_scope_refuses_to_write_another_accounts_rows(db, alice_and_bo
         scope.session().add(AuditEvent(account_id=bob, action="document.view", actor="test"))
 
 
-def test_a_request_scope_commits_its_session_and_connection_together_or_neither(
-    db, alice_and_bob
-):
+def test_a_request_scope_commits_its_session_and_connection_together_or_neither(db, alice_and_bob):
     from core import audit
 
     alice, _ = alice_and_bob
