@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -57,7 +58,13 @@ def make_engine(url: str, pooled: bool = False, pre_ping: bool = True, **kwargs)
     return create_engine(parsed, pool_pre_ping=pre_ping, **kwargs)
 
 
+def _sha256_hex(text: str | None) -> str | None:
+    return None if text is None else hashlib.sha256(text.encode()).hexdigest()
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # PostgreSQL's sha256(), which SQLite lacks (``web.documents.reads.sha256_hex``).
+    dbapi_connection.create_function("ardesk_sha256", 1, _sha256_hex, deterministic=True)
     # pysqlite's own transaction handling stays: reads run outside a transaction and BEGIN
     # comes with the first write, so a read never holds a snapshot a later write would fight.
     cursor = dbapi_connection.cursor()

@@ -61,9 +61,6 @@ class DriverStatement:
         """Run a statement that returns no rows (an INSERT)."""
         self._rows(connection, params, None)
 
-    def sql(self, dialect: Dialect) -> str:
-        return self._for(dialect).sql
-
     def _rows(self, connection: Connection, params: Mapping[str, Any], fetch) -> list[tuple]:
         compiled = self._for(connection.dialect)
         bound = _bound(compiled, params)

@@ -183,9 +183,9 @@ def test_the_cached_pdf_reads_name_the_account_even_without_row_level_security(d
         assert reads.lines(connection, world.alice, world.invoices["B-100"]) == []
         assert reads.original(connection, world.alice, world.invoices["B-100"]) is None
         assert reads.cached(connection, world.alice, DocumentKind.erp_original, "b" * 64) is None
-        assert reads.copy_inputs(connection, world.alice, world.invoices["B-101"]) is None
-        own = reads.copy_inputs(connection, world.alice, world.invoices["A-101"])
-        assert own is not None and own.text[3] is not None  # its payments, as text
+        assert reads.copy(connection, world.alice, world.invoices["B-101"], "") is None
+        own = reads.copy(connection, world.alice, world.invoices["A-101"], "")
+        assert own is not None and own.stored is None  # no copy of it made yet
 
 
 def test_verify_confirms_a_code_and_a_file_revealing_only_number_and_amount(app, client, world):

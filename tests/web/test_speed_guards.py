@@ -88,7 +88,8 @@ def test_a_requests_statements_are_parsed_once_per_connection_by_psycopg():
     from web.visitor import _VISITOR_QUERY
 
     dialect = PGDialect_psycopg()
-    for statement in (_VISITOR_QUERY, reads._COPY_INPUTS, reads._CACHED_DOCUMENT, reads._CONTENT):
+    hot = (_VISITOR_QUERY, reads._COPY.statement, reads._CACHED_DOCUMENT, reads._CONTENT)
+    for statement in hot:
         compiled = statement.compile(dialect=dialect)
         assert len(str(compiled).encode()) < _queries.MAX_CACHED_STATEMENT_LENGTH
         assert len(compiled.params) < _queries.MAX_CACHED_STATEMENT_PARAMS

@@ -19,7 +19,9 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Row,
+    Select,
     String,
+    and_,
     bindparam,
     exists,
     func,
@@ -84,9 +86,8 @@ def _rows_text(columns: tuple[ColumnElement[Any], ...], *where, order_by) -> Col
     return select(func.aggregate_strings(rows.c.row, _SLASH)).scalar_subquery()
 
 
-# Everything a copy states about its lines and the payments applied to it, read with the invoice
-# as two text values: its cache key (``web.documents.render.copy_key``) then needs no other read,
-# and a cached copy is served after one query for the invoice and one for the stored file.
+# Everything a copy states about its lines and the payments applied to it, as two text values
+# of the invoice's row: part of the text its cache key is the hash of (``_COPY_TEXT``).
 _LINES_TEXT = _rows_text(
     tuple(InvoiceLine.__table__.c),
     InvoiceLine.invoice_id == _INVOICE_ID,
@@ -103,22 +104,81 @@ _PAYMENTS_TEXT = _rows_text(
 )  # fmt: skip
 # Bookkeeping columns no document states: a sync moves them without changing a copy's content.
 UNSTATED = frozenset({"created_at", "updated_at", "source_updated_at", "data_as_of"})
-# What a copy is made from, as text in one row: the invoice and its account (but bookkeeping),
-# its lines and the payments applied to it. The copy's facts are worked out from no more than
-# these, so the text is its cache key (``web.documents.render.copy_key``): a cached copy is
-# found without reading (and converting) the fifty columns the facts need.
-_COPY_INPUTS = (
-    select(
-        Invoice.id,
-        _ORIGINAL.label("has_original"),
-        row_text(*(c for c in _INVOICE_COLUMNS if c.key not in UNSTATED)),
-        row_text(*(c for c in _ACCOUNT_COLUMNS if c.key not in UNSTATED)),
-        _LINES_TEXT,
-        _PAYMENTS_TEXT,
-    )
-    .join(Account, Account.id == Invoice.account_id)
-    .where(Invoice.id == _INVOICE_ID, Invoice.account_id == _ACCOUNT)
+
+
+class sha256_hex(FunctionElement[str]):
+    """The SHA-256 of a text's UTF-8, in hex: PostgreSQL's own, SQLite's registered by
+    ``core.db`` on every connection."""
+
+    type = String()
+    name = "sha256_hex"
+    inherit_cache = True
+
+
+@compiles(sha256_hex)
+def _sha256_hex(element: sha256_hex, compiler, **kw) -> str:
+    return f"ardesk_sha256({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(sha256_hex, "postgresql")
+def _sha256_hex_postgresql(element: sha256_hex, compiler, **kw) -> str:
+    return f"encode(sha256(convert_to({compiler.process(element.clauses, **kw)}, 'UTF8')), 'hex')"
+
+
+_SEMICOLON = literal_column("';'", String)
+_NONE = literal_column("'-'", String)
+
+
+def _part(value: ColumnElement[str]) -> ColumnElement[str]:
+    """One part of a copy's text, NULL written ``-``. Each part is a row text (or rows of them)
+    that reads back unambiguously, so the parts joined by ``;`` do too: different inputs,
+    different texts."""
+    return func.coalesce(value, _NONE)
+
+
+# What a copy is made from: the invoice and its account (but bookkeeping), its lines and the
+# payments applied to it. The copy's facts are worked out from no more than these, so their text,
+# after what else shapes the copy (``copy_prefix``: the template, language, brand, whether it
+# lists payments), hashed, is its cache key (``web.documents.render.copy_prefix``).
+_COPY_TEXT = (
+    bindparam("copy_prefix", type_=String)
+    + row_text(*(c for c in _INVOICE_COLUMNS if c.key not in UNSTATED))
+    + _SEMICOLON
+    + row_text(*(c for c in _ACCOUNT_COLUMNS if c.key not in UNSTATED))
+    + _SEMICOLON
+    + _part(_LINES_TEXT)
+    + _SEMICOLON
+    + _part(_PAYMENTS_TEXT)
 )
+
+
+def _copy_statement(conditions: tuple[ColumnElement[bool], ...] = ()) -> Select:
+    """The invoice's id, whether the ERP sent its PDF, the cache key of its copy, and the newest
+    copy stored under that key (its columns NULL when there is none): a cached copy is found
+    in one statement, without reading (and converting) the fifty columns its facts need."""
+    wanted = (
+        select(
+            Invoice.id.label("invoice_id"),
+            _ORIGINAL.label("has_original"),
+            sha256_hex(_COPY_TEXT).label("copy_key"),
+        )
+        .join(Account, Account.id == Invoice.account_id)
+        .where(Invoice.id == _INVOICE_ID, Invoice.account_id == _ACCOUNT, *conditions)
+        .subquery()
+    )
+    stored = and_(
+        Document.inputs_hash == wanted.c.copy_key,
+        Document.kind == DocumentKind.rendered_invoice,
+        Document.account_id == _ACCOUNT,
+    )
+    return (
+        select(wanted.c.invoice_id, wanted.c.has_original, wanted.c.copy_key, *_DOCUMENT_COLUMNS)
+        .select_from(wanted.outerjoin(Document, stored))
+        .order_by(Document.id.desc())
+        .limit(1)
+    )
+
+
 # The invoice and its account in one statement (one round trip less on PostgreSQL); the two
 # tables share column names, so each row is split by position into one tuple per table.
 InvoiceRow = namedtuple("InvoiceRow", [c.key for c in _INVOICE_COLUMNS] + ["has_original"])
@@ -170,7 +230,7 @@ _CACHED_DOCUMENT = (
 # The statements a cached PDF runs, as lambda statements: SQLAlchemy then keys its compiled form
 # by the lambda's code instead of working out (and hashing) a key of the whole statement on
 # every execution, which cost the invoice's read a fifth of its time.
-_COPY_INPUTS_FIXED = DriverStatement(_COPY_INPUTS)
+_COPY = DriverStatement(_copy_statement())
 _CACHED_DOCUMENT_FIXED = DriverStatement(_CACHED_DOCUMENT)
 _CONTENT_FIXED = DriverStatement(_CONTENT)
 
@@ -185,22 +245,27 @@ class StoredDocument(NamedTuple):
     sha256: str
 
 
-class CopyInputs(NamedTuple):
+class Copy(NamedTuple):
     invoice_id: int
     has_original: bool  # the ERP supplied its PDF
-    text: tuple[str | None, ...]  # invoice, account, lines, payments
+    key: str  # the copy's cache key
+    stored: StoredDocument | None  # the copy made from these inputs, if one is stored
 
 
-def copy_inputs(
-    connection: Connection, account_id: int, invoice_id: int, conditions=()
-) -> CopyInputs | None:
-    """What the invoice's copy is made from, if ``conditions`` (a link's scope) hold for it."""
-    params = {"invoice_id": invoice_id, "account_id": account_id}
+def copy(
+    connection: Connection, account_id: int, invoice_id: int, prefix: str, conditions=()
+) -> Copy | None:
+    """The invoice's copy, if ``conditions`` (a link's scope) hold for the invoice: its key, and
+    the stored copy under it. ``prefix``: what else shapes the copy (``render.copy_prefix``)."""
+    params = {"invoice_id": invoice_id, "account_id": account_id, "copy_prefix": prefix}
     if conditions:
-        row = connection.execute(_COPY_INPUTS.where(*conditions), params).first()
+        row = connection.execute(_copy_statement(tuple(conditions)), params).first()
     else:
-        row = _COPY_INPUTS_FIXED.first(connection, params)
-    return None if row is None else CopyInputs(row[0], row[1], tuple(row[2:]))
+        row = _COPY.first(connection, params)
+    if row is None:
+        return None
+    stored = None if row[3] is None else StoredDocument(*row[3:])
+    return Copy(row[0], row[1], row[2], stored)
 
 
 def invoice(

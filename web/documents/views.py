@@ -66,28 +66,28 @@ def _einvoice_key(kind: str, facts, applied) -> str:
 
 @blueprint.get("/invoices/<int:invoice_id>/pdf")
 def invoice_pdf(invoice_id: int) -> ResponseReturnValue:
-    """The copy, from the cache while nothing it states has changed: one row of text
-    (``reads.copy_inputs``) gives the cache key; the invoice's facts are read only when the copy
-    has to be rendered."""
+    """The copy, from the cache while nothing it states has changed: one statement
+    (``reads.copy``) works out the cache key and finds the stored copy; the invoice's facts are
+    read only when the copy has to be rendered."""
     visitor = require(Surface.invoice_pdf)
     connection = scoped_connection()
     account_id = visitor.account_id
-    inputs = reads.copy_inputs(connection, account_id, invoice_id, invoice_conditions(visitor))
-    if inputs is None:
-        abort(404)
-    if inputs.has_original:
-        require(Surface.erp_original)
-        original = reads.original(connection, account_id, inputs.invoice_id)
-        body = reads.content(connection, account_id, original)
-        return _send(original, cached=True, content=body)  # as the ERP sent it
     language = str(get_locale())
     with_payments = visitor.allows(Surface.copy_payments)
-    key = render.copy_key(language, inputs, with_payments)
-    document = reads.cached(connection, account_id, DocumentKind.rendered_invoice, key)
-    if document is not None:
-        body = reads.content(connection, account_id, document)
-        return _send(document, cached=True, content=body)
-    read = reads.invoice(connection, account_id, inputs.invoice_id)
+    prefix = render.copy_prefix(language, with_payments)
+    conditions = invoice_conditions(visitor)
+    copy = reads.copy(connection, account_id, invoice_id, prefix, conditions)
+    if copy is None:
+        abort(404)
+    if copy.has_original:
+        require(Surface.erp_original)
+        original = reads.original(connection, account_id, copy.invoice_id)
+        body = reads.content(connection, account_id, original)
+        return _send(original, cached=True, content=body)  # as the ERP sent it
+    if copy.stored is not None:
+        body = reads.content(connection, account_id, copy.stored)
+        return _send(copy.stored, cached=True, content=body)
+    read = reads.invoice(connection, account_id, copy.invoice_id)
     if read is None:  # removed by a sync since the first read
         abort(404)
     found, account = read
@@ -100,7 +100,7 @@ def invoice_pdf(invoice_id: int) -> ResponseReturnValue:
         account_id=account_id,
         invoice_id=found.id,
         kind=DocumentKind.rendered_invoice,
-        inputs_hash=key,
+        inputs_hash=copy.key,
         filename=f"invoice-{found.number}.pdf",
         render=lambda code: _render(None, facts, applied, language, code),
     )
