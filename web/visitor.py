@@ -157,8 +157,8 @@ def _ended(scope: RequestScope, key: str, reason: str) -> NoVisitor:
     return NoVisitor(reason)
 
 
-# Built once: constructing this statement cost as much as running it. It runs on the scoped
-# session's connection as a plain statement, so the account is named in it explicitly (row-level
+# Built once: constructing this statement cost as much as running it. It runs on the request
+# scope's connection as a plain statement, so the account is named in it explicitly (row-level
 # security applies on PostgreSQL as to every statement of the scope).
 _VISITOR_QUERY = (
     select(
@@ -205,7 +205,7 @@ _VISITOR_QUERY = (
 _VISITOR_QUERY_THEN_CUSTOM_PLANS = _VISITOR_QUERY.add_columns(
     func.set_config("plan_cache_mode", "force_custom_plan", True)
 )
-# Keyed by the lambda's code: no cache key of the whole statement worked out per request.
+# Compiled once, run on the driver's cursor (``core.driver_statements``).
 _VISITOR_STATEMENT = DriverStatement(_VISITOR_QUERY)
 _VISITOR_THEN_CUSTOM_PLANS = DriverStatement(_VISITOR_QUERY_THEN_CUSTOM_PLANS)
 
