@@ -10,11 +10,11 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import BindParameter, Connection, Engine, bindparam, create_engine, event, text
 from sqlalchemy.engine import RootTransaction, make_url
@@ -24,6 +24,8 @@ from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, with_lo
 from core.config import ConfigError, Settings
 from core.driver_statements import run_script
 from core.models import Account, AccountScoped
+
+_Opened = TypeVar("_Opened")
 
 # The PostgreSQL setting the row-level security policies read (see the first migration).
 ACCOUNT_SETTING = "ardesk.account_id"
@@ -102,22 +104,6 @@ class RequestScope:
             self._session = session
         return self._session
 
-    def _finish(self, transaction: RootTransaction, error: BaseException | None) -> None:
-        try:
-            if error is None:
-                if self._session is not None:
-                    self._session.flush()
-                transaction.commit()
-            else:
-                transaction.rollback()
-        except BaseException:
-            transaction.rollback()
-            raise
-        finally:
-            if self._session is not None:
-                self._session.close()
-            self.connection.close()
-
 
 @dataclass
 class Database:
@@ -166,9 +152,21 @@ class Database:
         ``generic_plans``: on PostgreSQL, let the server reuse a prepared statement's plan in this
         scope, for work that only looks rows up by key (``web.planning``); otherwise each
         statement is planned with its values."""
-        if not isinstance(account_id, int) or isinstance(account_id, bool):
-            raise TypeError("account_scope needs an integer account id")
-        session, transaction = self._begun_scope(account_id, generic_plans)
+        _check_account_id(account_id)
+
+        def begun() -> tuple[Session, SessionTransaction]:
+            session = Session(self._scope_engine, expire_on_commit=False)
+            session.info["account_id"] = account_id
+            session.info["generic_plans"] = generic_plans
+            transaction = session.begin()
+            try:
+                session.connection()
+            except DBAPIError:
+                session.close()
+                raise
+            return session, transaction
+
+        session, transaction = _opened_twice(begun)
         try:
             with transaction:
                 yield session
@@ -181,53 +179,51 @@ class Database:
     ) -> Iterator[RequestScope]:
         """``account_scope`` for a web request: a connection that can only see and write rows of
         ``account_id``, with an ORM session on it made only if asked for."""
-        if not isinstance(account_id, int) or isinstance(account_id, bool):
-            raise TypeError("request_scope needs an integer account id")
-        for attempt in (1, 2):  # once more on a pooled connection the server dropped
+        _check_account_id(account_id)
+
+        def begun() -> tuple[Connection, RootTransaction]:
             connection = self._scope_engine.connect()
             try:
                 transaction = connection.begin()
                 _begin_account(connection, account_id, generic_plans)
-            except DBAPIError as error:
+            except DBAPIError:
                 connection.close()
-                if attempt == 2 or not error.connection_invalidated:
-                    raise
-                continue
-            break
+                raise
+            return connection, transaction
+
+        connection, transaction = _opened_twice(begun)
         scope = RequestScope(account_id, connection)
         try:
-            yield scope
-        except BaseException as error:
-            scope._finish(transaction, error)
-            raise
-        scope._finish(transaction, None)
-
-    def _begun_scope(
-        self, account_id: int, generic_plans: bool
-    ) -> tuple[Session, SessionTransaction]:
-        """A scoped session whose transaction has begun (on PostgreSQL: its account set). A
-        pooled connection the server has dropped (a restart, an idle timeout) fails here, before
-        any work, and the scope is opened once more on a fresh one: the pool discards every
-        connection older than the failure."""
-        for attempt in (1, 2):
-            session = Session(self._scope_engine, expire_on_commit=False)
-            session.info["account_id"] = account_id
-            session.info["generic_plans"] = generic_plans
-            transaction = session.begin()
-            try:
-                session.connection()
-            except DBAPIError as error:
-                session.close()
-                if attempt == 2 or not error.connection_invalidated:
-                    raise
-                continue
-            return session, transaction
-        raise AssertionError("unreachable")
+            with transaction:
+                yield scope
+                if scope._session is not None:
+                    scope._session.flush()
+        finally:
+            if scope._session is not None:
+                scope._session.close()
+            connection.close()
 
     def dispose(self) -> None:
         self.engine.dispose()
         if self.portal_engine is not self.engine:
             self.portal_engine.dispose()
+
+
+def _check_account_id(account_id: Any) -> None:
+    if not isinstance(account_id, int) or isinstance(account_id, bool):
+        raise TypeError("an account scope needs an integer account id")
+
+
+def _opened_twice(begun: Callable[[], _Opened]) -> _Opened:
+    """``begun()``, which closes what it opened when it fails, and once more if it failed on a
+    pooled connection the server had dropped (a restart, an idle timeout): that fails before any
+    work, and the pool discards every connection older than the failure."""
+    try:
+        return begun()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+    return begun()
 
 
 def written_limit(limit: int) -> BindParameter[int]:

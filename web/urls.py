@@ -9,7 +9,6 @@ under those, the most recently used. URLs with Flask's own options (``_external`
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -23,10 +22,6 @@ def init_app(app: Flask) -> None:
     def built(script_root: str, endpoint: str, values: tuple[tuple[str, type, Any], ...]) -> str:
         return url_for(endpoint, **{name: value for name, _, value in values})
 
-    app.jinja_env.globals["url_for"] = _remembering(built)
-
-
-def _remembering(built: Callable[..., str]) -> Callable[..., str]:
     def remembered_url_for(endpoint: str, **values: Any) -> str:
         if endpoint.startswith(".") or any(name.startswith("_") for name in values):
             return url_for(endpoint, **values)
@@ -37,4 +32,4 @@ def _remembering(built: Callable[..., str]) -> Callable[..., str]:
         except TypeError:  # a value that cannot be a key (a list: a repeated parameter)
             return url_for(endpoint, **values)
 
-    return remembered_url_for
+    app.jinja_env.globals["url_for"] = remembered_url_for

@@ -163,29 +163,36 @@ def test_a_cached_copy_outlives_bookkeeping_and_not_an_edited_payment_reference(
 def test_the_cached_pdf_reads_name_the_account_even_without_row_level_security(db, world):
     """SQLite has no row-level security: these Core statements stay in the account by their own
     conditions (on PostgreSQL the policies hold them too)."""
-    with db.admin_session() as s:
-        s.add(
-            Document(
-                account_id=world.bob,
-                invoice_id=world.invoices["B-100"],
-                kind=DocumentKind.erp_original,
-                sha256="0" * 64,
-                verification_code="BOBS-CODE-0001",
-                inputs_hash="b" * 64,
-                filename="B-100.pdf",
-                size=1,
-                content=b"%",
+
+    def bobs_document(number: str, kind: DocumentKind, inputs_hash: str) -> None:
+        with db.admin_session() as s:
+            s.add(
+                Document(
+                    account_id=world.bob,
+                    invoice_id=world.invoices[number],
+                    kind=kind,
+                    sha256=hashlib.sha256(number.encode()).hexdigest(),
+                    verification_code=f"BOBS-{number}",
+                    inputs_hash=inputs_hash,
+                    filename=f"{number}.pdf",
+                    size=1,
+                    content=b"%",
+                )
             )
-        )
+
+    bobs_document("B-100", DocumentKind.erp_original, "b" * 64)
     with db.account_scope(world.alice) as scoped:
         connection = scoped.connection()
         assert reads.invoice(connection, world.alice, world.invoices["B-100"]) is None
         assert reads.lines(connection, world.alice, world.invoices["B-100"]) == []
         assert reads.original(connection, world.alice, world.invoices["B-100"]) is None
-        assert reads.cached(connection, world.alice, DocumentKind.erp_original, "b" * 64) is None
         assert reads.copy(connection, world.alice, world.invoices["B-101"], "") is None
         own = reads.copy(connection, world.alice, world.invoices["A-101"], "")
         assert own is not None and own.stored is None  # no copy of it made yet
+    bobs_document("B-101", DocumentKind.rendered_invoice, own.key)  # under that very key
+    with db.account_scope(world.alice) as scoped:
+        again = reads.copy(scoped.connection(), world.alice, world.invoices["A-101"], "")
+        assert again.key == own.key and again.stored is None
 
 
 def test_verify_confirms_a_code_and_a_file_revealing_only_number_and_amount(app, client, world):

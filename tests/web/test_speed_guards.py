@@ -88,7 +88,7 @@ def test_a_requests_statements_are_parsed_once_per_connection_by_psycopg():
     from web.visitor import _VISITOR_QUERY
 
     dialect = PGDialect_psycopg()
-    hot = (_VISITOR_QUERY, reads._COPY.statement, reads._CACHED_DOCUMENT, reads._CONTENT)
+    hot = (_VISITOR_QUERY, reads._COPY.statement, reads._CONTENT)
     for statement in hot:
         compiled = statement.compile(dialect=dialect)
         assert len(str(compiled).encode()) < _queries.MAX_CACHED_STATEMENT_LENGTH

@@ -218,22 +218,9 @@ _ORIGINAL_DOCUMENT = (
 _CONTENT = select(Document.content).where(
     Document.id == bindparam("document_id"), Document.account_id == _ACCOUNT
 )
-_CACHED_DOCUMENT = (
-    select(*_DOCUMENT_COLUMNS)
-    .where(
-        Document.inputs_hash == bindparam("inputs_hash"),
-        Document.kind == bindparam("kind"),
-        Document.account_id == _ACCOUNT,
-    )
-    .order_by(Document.id.desc())
-    .limit(1)
-)
-
-
 # The statements a cached PDF runs, compiled once and run on the driver's cursor
 # (``core.driver_statements``): through SQLAlchemy's execution each cost twice as much.
 _COPY = DriverStatement(_copy_statement())
-_CACHED_DOCUMENT_FIXED = DriverStatement(_CACHED_DOCUMENT)
 _CONTENT_FIXED = DriverStatement(_CONTENT)
 
 
@@ -287,18 +274,12 @@ def lines(connection: Connection, account_id: int, invoice_id: int) -> list[Row]
     return list(connection.execute(_LINES, params))
 
 
-def original(connection: Connection, account_id: int, invoice_id: int) -> Row | None:
+def original(
+    connection: Connection, account_id: int, invoice_id: int
+) -> StoredDocument | None:
     """The ERP's own PDF of the invoice (as ``core.documents.files.erp_original``)."""
     params = {"invoice_id": invoice_id, "account_id": account_id}
-    return connection.execute(_ORIGINAL_DOCUMENT, params).first()
-
-
-def cached(
-    connection: Connection, account_id: int, kind: DocumentKind, inputs_hash: str
-) -> Row | None:
-    """The newest stored document of ``kind`` made from these inputs (``store.cached``)."""
-    params = {"inputs_hash": inputs_hash, "kind": kind, "account_id": account_id}
-    row = _CACHED_DOCUMENT_FIXED.first(connection, params)
+    row = connection.execute(_ORIGINAL_DOCUMENT, params).first()
     return None if row is None else StoredDocument(*row)
 
 
@@ -341,8 +322,8 @@ class ContentCache:
 _contents = ContentCache(32 * 1024 * 1024)
 
 
-def content(connection: Connection, account_id: int, document: Row) -> bytes:
-    """The bytes of ``document`` (a row of ``cached`` or ``original``): from the worker's cache,
+def content(connection: Connection, account_id: int, document: StoredDocument) -> bytes:
+    """The bytes of ``document`` (a stored copy or the original): from the worker's cache,
     else read and kept. The hash is checked on the way in, so the cache holds only what the row
     says."""
     found = _contents.get(document.sha256)

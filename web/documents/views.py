@@ -8,7 +8,6 @@ import re
 from flask import Response, abort, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
-from sqlalchemy import Row
 
 from core.documents import pdf
 from core.documents.eligibility import missing
@@ -25,7 +24,9 @@ from web.portal.statements import build, requested_statement
 from web.visitor import audit, current_visitor, require, scoped, scoped_connection
 
 
-def _send(document: Document | Row, *, cached: bool, content: bytes | None = None) -> Response:
+def _send(
+    document: Document | reads.StoredDocument, *, cached: bool, content: bytes | None = None
+) -> Response:
     audit(
         "document.download",
         f"document:{document.id}",

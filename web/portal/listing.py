@@ -44,6 +44,7 @@ SORTS = {
     "amount": Invoice.total,
 }
 MAX_SEARCH = 64
+MAX_AMOUNT = Decimal("1e14")  # amount filters and cursors refuse larger ones (400)
 
 
 def open_invoices() -> ColumnElement[bool]:
@@ -73,9 +74,14 @@ def _amount(args: MultiDict[str, str], name: str) -> Decimal | None:
         amount = Decimal(value)
     except InvalidOperation:
         raise BadRequest(f"{name} is not an amount") from None
-    if not amount.is_finite() or abs(amount) >= Decimal("1e14"):
+    if not _storable(amount):
         raise BadRequest(f"{name} is not an amount")
     return amount
+
+
+def _storable(amount: Decimal) -> bool:
+    """Whether the list can filter or page by this amount: finite and under ``MAX_AMOUNT``."""
+    return amount.is_finite() and abs(amount) < MAX_AMOUNT
 
 
 @dataclass(frozen=True)
@@ -165,7 +171,7 @@ def decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
             value = date.fromisoformat(text)
         elif sort == "amount":
             value = Decimal(text)
-            if not value.is_finite() or abs(value) >= Decimal("1e14"):  # as _amount bounds it
+            if not _storable(value):
                 raise ValueError(text)
         if not isinstance(last_id, int) or not 0 <= last_id <= MAX_ROW_ID:
             raise ValueError(last_id)
