@@ -12,12 +12,16 @@ audit insert — gain nothing from it: a cached PDF made eight such statements a
 lookup took 0.24 ms to plan on every page. So every portal request opens its account scope with
 the server's own choice (``plan_cache_mode = auto`` for that transaction only) and reads its
 session that way; a page that is not all key lookups (not in ``KEY_LOOKUPS``) switches the rest
-of its transaction to custom plans in that same statement (``web.visitor``).
+of its transaction to custom plans in that same statement (``web.visitor``). The invoice list
+switches back in its own statement (``plans_reused``), so the audit insert after it, and the
+foreign-key checks the insert makes, reuse their plans again.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, String, event
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 # Endpoints that only look rows up by key: nothing their plans depend on varies by account.
 KEY_LOOKUPS = frozenset({"documents.invoice_pdf", "portal.invoice"})
@@ -38,3 +42,24 @@ def plan_with_values(engine: Engine, pooled: bool = False) -> None:
         with dbapi_connection.cursor() as cursor:
             cursor.execute("SET plan_cache_mode = force_custom_plan")
         dbapi_connection.commit()
+
+
+class plans_reused(FunctionElement[str]):
+    """A column that lets the rest of the transaction reuse plans again (PostgreSQL's
+    ``plan_cache_mode`` back to ``auto``): a select list is evaluated as rows are produced,
+    after the statement itself was planned, so the statement keeps the plan made for its
+    values. NULL on other databases."""
+
+    type = String()
+    name = "plans_reused"
+    inherit_cache = True
+
+
+@compiles(plans_reused)
+def _plans_reused(element: plans_reused, compiler, **kw) -> str:
+    return "NULL"
+
+
+@compiles(plans_reused, "postgresql")
+def _plans_reused_postgresql(element: plans_reused, compiler, **kw) -> str:
+    return "set_config('plan_cache_mode', 'auto', true)"

@@ -47,9 +47,7 @@ class Invoice(AccountOwned, Base):
     __tablename__ = "invoices"
     __table_args__ = (
         UniqueConstraint("source", "erp_id"),
-        Index("ix_invoices_account_number", "account_id", "number"),
         Index("ix_invoices_account_status_due", "account_id", "status", "due_date"),
-        Index("ix_invoices_account_issue", "account_id", "issue_date"),
         Index("ix_invoices_account_po", "account_id", "po_number"),
     )
 

@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 
 from core.models import Invoice, WebSession
 from tests.web.conftest import open_portal
-from web.portal.listing import open_invoices
+from web.portal.listing import InvoiceFilters, open_invoices, page
 from web.visitor import TOUCH_EVERY, _read_visitor
 
 
@@ -42,17 +42,23 @@ def test_the_portal_plans_postgresql_queries_with_their_values(app, db):
         assert scoped.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
 
 
+def _signed_in_on_postgresql(app, client, db, world) -> str:
+    """Alice's portal session opened, its key returned (skips on other databases)."""
+    if db.dialect != "postgresql":
+        pytest.skip("PostgreSQL only")
+    open_portal(app, client, world.alice_contact)
+    with app.extensions["ardesk.db"].admin_session() as s:
+        (key,) = s.scalars(select(WebSession.id))
+    return key
+
+
 def test_a_list_page_reads_its_visitor_with_a_reused_plan_and_its_rows_with_custom_ones(
     app, client, db, world
 ):
     """The session's key lookup may reuse a plan on every page; after it, a page that is not
     all key lookups has its queries planned with their values (see web.planning)."""
-    if db.dialect != "postgresql":
-        pytest.skip("PostgreSQL only")
-    open_portal(app, client, world.alice_contact)
+    key = _signed_in_on_postgresql(app, client, db, world)
     database = app.extensions["ardesk.db"]
-    with database.admin_session() as s:
-        (key,) = s.scalars(select(WebSession.id))
     for key_lookups_only, mode in ((True, "auto"), (False, "force_custom_plan")):
         with app.app_context(), database.request_scope(world.alice, generic_plans=True) as scope:
             show = text("SHOW plan_cache_mode")
@@ -60,6 +66,26 @@ def test_a_list_page_reads_its_visitor_with_a_reused_plan_and_its_rows_with_cust
             visitor = _read_visitor(scope, key, key_lookups_only)
             assert visitor.contact_id == world.alice_contact
             assert scope.connection.execute(show).scalar() == mode
+
+
+def test_after_its_rows_the_invoice_list_lets_the_audit_insert_reuse_its_plan(
+    app, client, db, world
+):
+    """The list's statement is planned with its values; the statements after it (the audit
+    insert and its foreign-key checks) reuse theirs again, when the page asks for it."""
+    key = _signed_in_on_postgresql(app, client, db, world)
+    database = app.extensions["ardesk.db"]
+    show = text("SHOW plan_cache_mode")
+    pages = {}
+    for reuse, mode in ((True, "auto"), (False, "force_custom_plan")):
+        with app.app_context(), database.request_scope(world.alice, generic_plans=True) as scope:
+            _read_visitor(scope, key, key_lookups_only=False)
+            listed = page(
+                scope.connection, world.alice, InvoiceFilters(), [], reuse_plans_after=reuse
+            )
+            assert scope.connection.execute(show).scalar() == mode
+            pages[reuse] = [row.number for row in listed.rows]
+    assert pages[True] == pages[False] and pages[True]
 
 
 def test_open_invoices_by_due_date_read_the_partial_index_on_sqlite(db):

@@ -87,6 +87,7 @@ def invoices() -> ResponseReturnValue:
         scope.invoice_conditions(visitor),
         after=request.args.get("after") or None,
         before=request.args.get("before") or None,
+        reuse_plans_after=True,  # the audit insert after it
     )
     audit("invoices.list", "invoices", filters=filters.as_args(), rows=len(result.rows))
     return render_template(

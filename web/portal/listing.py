@@ -24,6 +24,7 @@ from sqlalchemy import (
     bindparam,
     func,
     literal_column,
+    null,
     or_,
     select,
 )
@@ -32,6 +33,7 @@ from werkzeug.exceptions import BadRequest
 
 from core.driver_statements import DriverStatement
 from core.models import OPEN_STATUSES, Invoice, InvoiceStatus
+from web.planning import plans_reused
 from web.row_ids import MAX_ROW_ID
 
 PAGE_SIZE = 25  # a screenful on a phone; rendering, not the query, is what a page costs
@@ -195,8 +197,11 @@ LIST_COLUMNS = (
     Invoice.balance,
     Invoice.status,
 )
-# A row of the page: LIST_COLUMNS and the capped count of all that match.
-ListedInvoice = namedtuple("ListedInvoice", [c.key for c in LIST_COLUMNS] + ["matching"])
+# A row of the page: LIST_COLUMNS, the capped count of all that match, and what the statement
+# did to the transaction's planning (``reuse_plans_after``; nothing to show).
+ListedInvoice = namedtuple(
+    "ListedInvoice", [c.key for c in LIST_COLUMNS] + ["matching", "planning"]
+)
 
 
 @dataclass(frozen=True)
@@ -225,7 +230,10 @@ def page(
     after: str | None = None,
     before: str | None = None,
     size: int = PAGE_SIZE,
+    reuse_plans_after: bool = False,
 ) -> Page:
+    """A page of the list. ``reuse_plans_after``: the statements after this one may reuse their
+    plans again (``web.planning``), when the transaction plans with values for this one."""
     # Reading backwards (``before``) flips the order, then the page is flipped back.
     backwards = before is not None and after is None
     cursor = after or before
@@ -234,11 +242,15 @@ def page(
     if cursor:
         params["cursor_value"], params["cursor_id"] = decode_cursor(cursor, filters.sort)
     if scope:  # a link's own scope (a list or some invoices): built for it
-        query, count_query = _statements(filters, tuple(scope), backwards, bool(cursor), size)
+        query, count_query = _statements(
+            filters, tuple(scope), backwards, bool(cursor), size, reuse_plans_after
+        )
         rows = [ListedInvoice(*row) for row in connection.execute(query, params)]
         count = rows[0].matching if rows else connection.scalar(count_query, account) or 0
     else:
-        prepared, prepared_count = _prepared(filters, backwards, bool(cursor), size)
+        prepared, prepared_count = _prepared(
+            filters, backwards, bool(cursor), size, reuse_plans_after
+        )
         rows = [ListedInvoice(*row) for row in prepared.all(connection, params)]
         # Each row carries the capped count (``matching``); a page past the end has no row to.
         count = rows[0].matching if rows else prepared_count.first(connection, account)[0]
@@ -268,6 +280,7 @@ def _statements(
     backwards: bool,
     with_cursor: bool,
     size: int,
+    reuse_plans_after: bool = False,
 ) -> tuple[Select, Select]:
     """The page's query (its rows with the capped count of all that match) and that count on its
     own, with the account and the cursor as parameters (``account_id``, ``cursor_value``,
@@ -291,19 +304,20 @@ def _statements(
     count = _capped_count(conditions, order[:1])
     # The count rides along with the page (one statement, one round trip less); it is the same
     # on every row, and PostgreSQL and SQLite work out an uncorrelated subquery once.
-    query = query.add_columns(count.scalar_subquery().label("matching"))
+    planning = plans_reused() if reuse_plans_after else null()
+    query = query.add_columns(count.scalar_subquery().label("matching"), planning.label("planning"))
     return query.order_by(*order).limit(size + 1), count
 
 
 @lru_cache(maxsize=256)
 def _prepared(
-    filters: InvoiceFilters, backwards: bool, with_cursor: bool, size: int
+    filters: InvoiceFilters, backwards: bool, with_cursor: bool, size: int, reuse_plans_after: bool
 ) -> tuple[DriverStatement, DriverStatement]:
     """``_statements`` for a portal link's list, built and compiled once per process for each
     set of filters and direction (the filters' values are literals of the statement): building
     them cost more than running them, and running them through SQLAlchemy's execution as much
     again as through the driver."""
-    query, count = _statements(filters, (), backwards, with_cursor, size)
+    query, count = _statements(filters, (), backwards, with_cursor, size, reuse_plans_after)
     return DriverStatement(query), DriverStatement(count)
 
 
