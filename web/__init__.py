@@ -68,7 +68,17 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["ardesk.db"] = database
     app.extensions["ardesk.signer"] = LinkSigner(*settings.verifying_keys)
 
-    from web import csrf_tokens, errors, i18n, metrics, request_ids, security, urls, visitor
+    from web import (
+        csrf_tokens,
+        errors,
+        fragments,
+        i18n,
+        metrics,
+        request_ids,
+        security,
+        urls,
+        visitor,
+    )
     from web.console import blueprint as console
     from web.documents import blueprint as documents
     from web.extensions import babel, csrf
@@ -84,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     urls.init_app(app)
+    fragments.init_app(app)
     security.init_app(app, hsts=not development, proxy_hops=settings.proxy_hops)
     errors.init_app(app)
     metrics.init_app(app, settings, database)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import url_for
 
-from core.models import Contact, Invoice
-from tests.web.conftest import open_portal
+from core.models import Contact, Invoice, LinkScope
+from tests.web.conftest import follow, issue_link, open_portal
 
 
 def test_each_row_links_to_its_invoice_page(app, client, world):
@@ -34,3 +34,31 @@ def test_erp_text_in_a_row_is_written_as_text_not_markup(app, client, db, world)
     page = client.get("/invoices").text
     assert hostile not in page and "<img" not in page
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;" in page
+
+
+def test_the_filter_form_shows_each_visitors_own_filters_and_language(app, client, world):
+    """The form is rendered once per filters and language (web/fragments.py): each request
+    still shows its own choices, values and labels."""
+    open_portal(app, client, world.alice_contact)
+    paid = client.get("/invoices?status=paid&q=A-1&min=1.00").text
+    assert '<option value="paid" selected>' in paid and 'value="A-1"' in paid
+    assert 'value="1.00"' in paid
+    # The same values written another way are another form.
+    assert 'value="1.0"' in client.get("/invoices?status=paid&q=A-1&min=1.0").text
+    unfiltered = client.get("/invoices").text
+    assert '<option value="all" selected>' in unfiltered and 'value="A-1"' not in unfiltered
+    german = client.get("/invoices?status=paid", headers={"Accept-Language": "de"}).text
+    english = client.get("/invoices?status=paid", headers={"Accept-Language": "en"}).text
+    assert "Rechnungs- oder Bestellnummer" in german
+    assert "Invoice or PO number" in english and "Rechnungs" not in english
+
+
+def test_a_list_link_with_fixed_filters_gets_a_form_without_them(app, client, world):
+    """A link's own filters are not offered in its form; the full portal's form, kept for the
+    same filters, still offers them."""
+    open_portal(app, client, world.alice_contact)
+    assert '<select name="status">' in client.get("/invoices?status=open").text
+    link = issue_link(app, world.alice_contact, LinkScope.list, {"status": "open"})
+    follow(client, link.token)
+    listed = client.get("/invoices?status=open").text
+    assert ">A-100<" in listed and '<select name="status">' not in listed

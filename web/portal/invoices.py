@@ -22,6 +22,7 @@ from core.models import (
 from core.permissions import Surface
 from mailers.brand import load_brand
 from web.extensions import app_settings
+from web.fragments import fragment
 from web.portal import blueprint, listing, scope
 from web.portal.disputes import hand_off_dispute
 from web.portal.list_rows import list_rows, table_rows
@@ -89,14 +90,18 @@ def invoices() -> ResponseReturnValue:
         before=request.args.get("before") or None,
         reuse_plans_after=True,  # the audit insert after it
     )
-    audit("invoices.list", "invoices", filters=filters.as_args(), rows=len(result.rows))
+    args = filters.as_args()
+    audit("invoices.list", "invoices", filters=args, rows=len(result.rows))
+    fixed = frozenset(scope.list_filters(visitor))  # the form reads which filters are fixed
+    form = fragment(
+        "portal/invoice_filters.html", (tuple(args.items()), fixed), filters=filters, fixed=fixed
+    )
     return render_template(
         "portal/invoices.html",
         page=result,
         rows=list_rows(result.rows, utcnow().date()),
-        filters=filters,
-        args=filters.as_args(),
-        fixed=scope.list_filters(visitor),
+        filter_form=form,
+        args=args,
         today=utcnow().date(),
     )
 
