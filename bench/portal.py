@@ -10,7 +10,8 @@ share the remainder), then gunicorn with 2 sync workers serves ``web:create_app(
 a second process (``--clients`` processes, each one request at a time) drives one URL for
 ``--seconds``. Every portal request runs as it does in production: session check in the account
 scope, the query, the page, and its audit event written. PostgreSQL is a throwaway cluster started
-from the Debian binaries (as the tests do), the portal connecting as the row-level-security role.
+from the Debian binaries (as the tests do), the portal connecting as the row-level-security role;
+its processes' CPU per request is printed beside the workers', as both share the machine's cores.
 
 ``--rendering`` times instead what a first download costs in each format (copy PDF, Factur-X,
 UBL, XRechnung CII and UBL) for a one-page invoice: the request on one warm process (Flask's
@@ -229,10 +230,37 @@ def worker_cpu(server: subprocess.Popen) -> float:
     return total / tick
 
 
-def measure(server: subprocess.Popen, port: int, path: str, cookie: str, args) -> dict:
-    before = worker_cpu(server)
+def database_cpu(url: str):
+    """A function giving the CPU seconds PostgreSQL's processes (backends, WAL writer and the
+    rest) have used so far: on one machine they come out of the same cores as the workers'."""
+    import psycopg
+
+    raw = url.replace("postgresql+psycopg://", "postgresql://")
+
+    def used() -> float:
+        with psycopg.connect(raw, autocommit=True) as connection:
+            pids = [row[0] for row in connection.execute("SELECT pid FROM pg_stat_activity")]
+        ticks = 0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # ended meanwhile
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    return used
+
+
+def measure(
+    server: subprocess.Popen, port: int, path: str, cookie: str, args, database=None
+) -> dict:
+    before, database_before = worker_cpu(server), database() if database else 0.0
     figures = drive(port, path, cookie, args.seconds, args.clients)
-    figures["cpu_ms"] = (worker_cpu(server) - before) * 1000 / max(1, figures["requests"])
+    requests = max(1, figures["requests"])
+    figures["cpu_ms"] = (worker_cpu(server) - before) * 1000 / requests
+    if database:
+        figures["database_ms"] = (database() - database_before) * 1000 / requests
     return figures
 
 
@@ -240,7 +268,8 @@ def report(name: str, figures: dict[str, float]) -> None:
     print(
         f"  {name:<28} {figures['rps']:8.0f} req/s   p50 {figures['p50']:6.1f} ms   "
         f"p99 {figures['p99']:6.1f} ms   worker CPU {figures['cpu_ms']:5.2f} ms/request   "
-        f"({figures['requests']} requests, {figures['errors']} errors)",
+        + (f"database CPU {figures['database_ms']:4.2f} ms   " if "database_ms" in figures else "")
+        + f"({figures['requests']} requests, {figures['errors']} errors)",
         flush=True,
     )
 
@@ -252,6 +281,7 @@ def run(name: str, url: str, portal_url: str, args: argparse.Namespace, work: Pa
     print(f"  loaded in {load(env, args.invoices, args.largest, args.accounts):.0f} s", flush=True)
     analyze(env)
     targets = portal_targets(env)
+    database = database_cpu(url) if url.startswith("postgresql") else None
     server = serve("web:create_app()", port, env)
     try:
         cookie = open_session(port, targets["link"])
@@ -267,7 +297,7 @@ def run(name: str, url: str, portal_url: str, args: argparse.Namespace, work: Pa
             ("invoice page", f"/invoices/{invoice}"),
             ("cached invoice PDF", f"/invoices/{invoice}/pdf"),
         ):
-            report(label, measure(server, port, path, cookie, args))
+            report(label, measure(server, port, path, cookie, args, database))
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
