@@ -102,7 +102,6 @@ def invoices() -> ResponseReturnValue:
         rows=list_rows(result.rows, utcnow().date()),
         filter_form=form,
         args=args,
-        today=utcnow().date(),
     )
 
 
