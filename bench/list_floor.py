@@ -23,7 +23,6 @@ import json
 import os
 import signal
 import sys
-import tempfile
 from datetime import timedelta
 from html import escape
 from pathlib import Path
@@ -153,9 +152,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     args = parser.parse_args()
     with throwaway_database("ardesk_list_floor") as (url, portal_url):
-        env = portal.environment(Path(tempfile.mkdtemp()), url, portal_url, "http://127.0.0.1:1")
-        portal.load(env, args.invoices, args.largest, args.accounts)
-        portal.analyze(env)
+        env = portal.loaded(url, portal_url, args)
         known = session_for_largest(env)
         env = {
             **env,

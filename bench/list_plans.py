@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import sys
-import tempfile
 import time
 from datetime import date
 from decimal import Decimal
@@ -66,9 +65,7 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=101)
     args = parser.parse_args()
     with throwaway_database("ardesk_plans") as (url, portal_url):
-        env = portal.environment(Path(tempfile.mkdtemp()), url, portal_url, "http://127.0.0.1:1")
-        portal.load(env, args.invoices, args.largest, args.accounts)
-        portal.analyze(env)
+        env = portal.loaded(url, portal_url, args)
         db = Database.connect(load_settings(env, read_dotenv=False))
         with db.admin_session() as s:
             sizes = s.execute(

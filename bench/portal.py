@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -212,25 +213,29 @@ def drive(port: int, path: str, cookie: str, seconds: float, clients: int) -> di
     }
 
 
+def processes_cpu(pids: Iterable[int | str]) -> float:
+    """CPU seconds (user and system) the processes ``pids`` have used so far; one that has
+    ended meanwhile counts nothing."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def worker_cpu(server: subprocess.Popen) -> float:
     """CPU seconds the gunicorn workers (the master's children) have used so far.
 
     Per request, this is what the app costs whatever else shares the machine: the request rate
     falls when another process takes the cores, the CPU a request needs hardly moves.
     """
-    tick = os.sysconf("SC_CLK_TCK")
-    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-    total = 0
-    for pid in children:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / tick
+    return processes_cpu(Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split())
 
 
-def database_cpu(url: str):
+def database_cpu(url: str) -> Callable[[], float]:
     """A function giving the CPU seconds PostgreSQL's processes (backends, WAL writer and the
     rest) have used so far: on one machine they come out of the same cores as the workers'."""
     import psycopg
@@ -240,16 +245,18 @@ def database_cpu(url: str):
     def used() -> float:
         with psycopg.connect(raw, autocommit=True) as connection:
             pids = [row[0] for row in connection.execute("SELECT pid FROM pg_stat_activity")]
-        ticks = 0
-        for pid in pids:
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue  # ended meanwhile
-            ticks += int(fields[11]) + int(fields[12])  # utime, stime
-        return ticks / os.sysconf("SC_CLK_TCK")
+        return processes_cpu(pids)
 
     return used
+
+
+def loaded(url: str, portal_url: str, args: argparse.Namespace) -> dict[str, str]:
+    """The environment of a fresh database holding ``args.invoices`` demo invoices
+    (``args.largest`` on one account, ``args.accounts`` in all), with planner statistics."""
+    env = environment(Path(tempfile.mkdtemp()), url, portal_url, "http://127.0.0.1:1")
+    load(env, args.invoices, args.largest, args.accounts)
+    analyze(env)
+    return env
 
 
 def measure(

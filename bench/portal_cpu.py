@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import os
 import pstats
 import re
 import sys
@@ -29,6 +28,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from portal import database_cpu
+
 from tests.support.postgres import throwaway_database
 
 URLS = ("/invoices", "/invoices/1", "/invoices/1/pdf", "/healthz")
@@ -49,19 +51,7 @@ def server_cpu(db) -> float:
     """CPU seconds used so far by the database server's processes (PostgreSQL only)."""
     if db.dialect != "postgresql":
         return 0.0
-    from sqlalchemy import text
-
-    with db.engine.connect() as conn:
-        pids = conn.execute(text("SELECT pid FROM pg_stat_activity")).scalars().all()
-    ticks = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as stat:
-                fields = stat.read().rpartition(")")[2].split()
-        except OSError:
-            continue  # ended meanwhile
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks / os.sysconf("SC_CLK_TCK")
+    return database_cpu(db.settings.database_url)()
 
 
 def main() -> None:

@@ -2,17 +2,16 @@
 
 The invoice list's filter form is twenty translated labels and a dozen choices: a sixth of the
 list's rendering on every page, the same for every visitor who filters the same way in the same
-language. A fragment here is rendered the first time and kept under its template, the page's
-locale, the application's root and the values the caller names (``key``: everything the
-fragment's template reads, and nothing per visitor or per session — no CSRF token, no names).
+language. A fragment's template reads only the values it is given (hashable ones: they are its
+key, with the page's locale and the application's root) and the page's translations and URLs,
+never anything per visitor or per session (no CSRF token, no names). The app keeps the most
+recently used, as it does its URLs (``web.urls``).
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable
-from typing import Any
+from functools import lru_cache
 
 from flask import Flask, current_app, render_template, request
 from markupsafe import Markup
@@ -23,30 +22,17 @@ REMEMBERED = 1024
 _EXTENSION = "ardesk.fragments"
 
 
-class _Fragments:
-    """The app's rendered fragments, the most recently used kept."""
-
-    def __init__(self) -> None:
-        self.rendered: OrderedDict[tuple, Markup] = OrderedDict()
-        self.lock = threading.Lock()
-
-
 def init_app(app: Flask) -> None:
-    app.extensions[_EXTENSION] = _Fragments()
+    @lru_cache(maxsize=REMEMBERED)
+    def rendered(
+        template: str, _locale: str, _script_root: str, context: tuple[tuple[str, Hashable], ...]
+    ) -> Markup:
+        return Markup(render_template(template, **dict(context)))  # noqa: S704 - template output
+
+    app.extensions[_EXTENSION] = rendered
 
 
-def fragment(template: str, key: Hashable, **context: Any) -> Markup:
-    """``template`` rendered with ``context``, which ``key`` must determine entirely."""
-    fragments: _Fragments = current_app.extensions[_EXTENSION]
-    full_key = (template, locale_name(), request.script_root, key)
-    with fragments.lock:
-        found = fragments.rendered.get(full_key)
-        if found is not None:
-            fragments.rendered.move_to_end(full_key)
-            return found
-    rendered = Markup(render_template(template, **context))  # noqa: S704 - a template's output
-    with fragments.lock:
-        fragments.rendered[full_key] = rendered
-        if len(fragments.rendered) > REMEMBERED:
-            fragments.rendered.popitem(last=False)
-    return rendered
+def fragment(template: str, **context: Hashable) -> Markup:
+    """``template`` rendered with ``context`` alone, once per its values and the locale."""
+    rendered = current_app.extensions[_EXTENSION]
+    return rendered(template, locale_name(), request.script_root, tuple(sorted(context.items())))

@@ -92,10 +92,9 @@ def invoices() -> ResponseReturnValue:
     )
     args = filters.as_args()
     audit("invoices.list", "invoices", filters=args, rows=len(result.rows))
-    fixed = frozenset(scope.list_filters(visitor))  # the form reads which filters are fixed
-    form = fragment(
-        "portal/invoice_filters.html", (tuple(args.items()), fixed), filters=filters, fixed=fixed
-    )
+    # The form shows the filters as given and leaves out those the visitor's link fixes.
+    fixed = frozenset(scope.list_filters(visitor))
+    form = fragment("portal/invoice_filters.html", args=tuple(args.items()), fixed=fixed)
     return render_template(
         "portal/invoices.html",
         page=result,
