@@ -221,7 +221,7 @@ _CONTENT = select(Document.content).where(
 # The statements a cached PDF runs, compiled once and run on the driver's cursor
 # (``core.driver_statements``): through SQLAlchemy's execution each cost twice as much.
 _COPY = DriverStatement(_copy_statement())
-_CONTENT_FIXED = DriverStatement(_CONTENT)
+_STORED_CONTENT = DriverStatement(_CONTENT)
 
 
 class StoredDocument(NamedTuple):
@@ -330,7 +330,7 @@ def content(connection: Connection, account_id: int, document: StoredDocument) -
     if found is not None:
         return found
     params = {"document_id": document.id, "account_id": account_id}
-    (data,) = _CONTENT_FIXED.first(connection, params)
+    (data,) = _STORED_CONTENT.first(connection, params)
     data = bytes(data)
     if hashlib.sha256(data).hexdigest() == document.sha256:
         _contents.put(document.sha256, data)
