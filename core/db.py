@@ -35,9 +35,12 @@ class ScopeViolation(Exception):
     """Code tried to write a row of another account inside an account scope."""
 
 
-def make_engine(url: str, pooled: bool = False, pre_ping: bool = True, **kwargs) -> Engine:
+def make_engine(
+    url: str, pooled: bool = False, pre_ping: bool = True, autocommit: bool = False, **kwargs
+) -> Engine:
     """An engine for ``url``; ``pooled``: PostgreSQL is behind a pooler in transaction mode;
-    ``pre_ping``: test each pooled connection before use (a round trip per checkout)."""
+    ``pre_ping``: test each pooled connection before use (a round trip per checkout);
+    ``autocommit``: PostgreSQL connections in autocommit (their transactions begun by hand)."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -57,6 +60,8 @@ def make_engine(url: str, pooled: bool = False, pre_ping: bool = True, **kwargs)
         # A pooler in transaction mode hands each transaction whichever server connection is
         # free: a statement psycopg prepared on one would be unknown on the next.
         kwargs["connect_args"] = {**kwargs.get("connect_args", {}), "prepare_threshold": None}
+    if autocommit:
+        kwargs["isolation_level"] = "AUTOCOMMIT"
     return create_engine(parsed, pool_pre_ping=pre_ping, **kwargs)
 
 
@@ -112,6 +117,10 @@ class Database:
     settings: Settings
     engine: Engine
     portal_engine: Engine
+    # The portal's own engine (PostgreSQL) keeps its connections in autocommit, set once per
+    # connection rather than switched on every checkout and back on return (a tenth of what
+    # pooling cost a cached PDF's request).
+    _portal_autocommit: bool = False
 
     @classmethod
     def connect(cls, settings: Settings) -> Database:
@@ -122,8 +131,14 @@ class Database:
         else:
             # No pre-ping: ``account_scope`` opens each transaction at once and retries once on
             # a connection the server dropped, which costs nothing while the server is up.
-            portal_engine = make_engine(settings.portal_database_url, pooled=pooled, pre_ping=False)
-        return cls(settings, engine, portal_engine)
+            portal_engine = make_engine(
+                settings.portal_database_url,
+                pooled=pooled,
+                pre_ping=False,
+                autocommit=True,
+            )
+        autocommit = portal_engine is not engine and portal_engine.dialect.name == "postgresql"
+        return cls(settings, engine, portal_engine, autocommit)
 
     @cached_property
     def _scope_engine(self) -> Engine:
@@ -131,8 +146,10 @@ class Database:
         autocommit and each scope's transaction is begun by ``_set_account_context`` together
         with its account setting, one round trip instead of two (the driver's BEGIN, then the
         setting); the driver's commit and rollback act on that transaction as on their own."""
-        if self.portal_engine.dialect.name != "postgresql":
+        if self.portal_engine.dialect.name != "postgresql" or self._portal_autocommit:
             return self.portal_engine
+        # The portal shares the privileged engine (development without a portal role): its
+        # connections are switched to autocommit on each checkout and back on return.
         return self.portal_engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @property

@@ -61,7 +61,15 @@ def day(value: date | None) -> str:
 
 
 def number(value: Decimal | int) -> str:
-    return format_decimal(value, locale=locale_name())
+    return _number(locale_name(), value, str(value))
+
+
+@lru_cache(maxsize=4096)
+def _number(locale: str, value: Decimal | int, _written: str) -> str:
+    # Babel works out the locale's pattern on every call, and the list's count (the cap, most
+    # often) is formatted on every page. ``_written`` keeps equal values written differently
+    # (1, 1.0, 1.00) apart.
+    return format_decimal(value, locale=locale)
 
 
 def _translations():

@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -78,6 +79,20 @@ def instruments() -> Instruments:
 
                 _instruments = Instruments()
     return _instruments
+
+
+_children: dict[tuple, Any] = {}
+
+
+def _labelled(metric: Any, **labels: str) -> Any:
+    """``metric.labels(**labels)``, kept: prometheus_client checks the names and looks the
+    child up under a lock on every call, which was most of what counting cost a web request.
+    Label values come from fixed lists, so the children kept are few."""
+    key = (metric, *labels.values())
+    child = _children.get(key)
+    if child is None:
+        child = _children[key] = metric.labels(**labels)
+    return child
 
 
 def bounded(value: str | None, allowed: tuple[str, ...], empty: str = "none") -> str:
@@ -184,8 +199,8 @@ def http_request(blueprint: str, status: int, seconds: float) -> None:
     if not _enabled:
         return
     metrics = instruments()
-    metrics.http_requests.labels(blueprint=blueprint, status=str(status)).inc()
-    metrics.http_seconds.labels(blueprint=blueprint).observe(seconds)
+    _labelled(metrics.http_requests, blueprint=blueprint, status=str(status)).inc()
+    _labelled(metrics.http_seconds, blueprint=blueprint).observe(seconds)
     if status >= 500:
         count_error(ErrorKind.web)
 
@@ -240,18 +255,22 @@ def _committed(session: Any) -> None:
 
 
 def _count(action: str, label: str) -> None:
-    from core.models.document import DocumentKind
-
     metrics = instruments()
     if action == "link.issue":
-        metrics.links.labels(event="issued", reason="").inc()
+        _labelled(metrics.links, event="issued", reason="").inc()
     elif action == "link.open":
-        metrics.links.labels(event="opened", reason="").inc()
+        _labelled(metrics.links, event="opened", reason="").inc()
     elif action == "link.refused":
-        metrics.links.labels(event="refused", reason=bounded(label, LINK_REFUSALS)).inc()
+        _labelled(metrics.links, event="refused", reason=bounded(label, LINK_REFUSALS)).inc()
     else:
-        kinds = tuple(kind.value for kind in DocumentKind)
-        metrics.downloads.labels(kind=bounded(label, kinds)).inc()
+        _labelled(metrics.downloads, kind=bounded(label, _document_kinds())).inc()
+
+
+@cache
+def _document_kinds() -> tuple[str, ...]:
+    from core.models.document import DocumentKind
+
+    return tuple(kind.value for kind in DocumentKind)
 
 
 def _rolled_back(session: Any) -> None:
