@@ -2,7 +2,8 @@
 
 The invoice list's filter form is twenty translated labels and a dozen choices: a sixth of the
 list's rendering on every page, the same for every visitor who filters the same way in the same
-language. A fragment's template reads only the values it is given (hashable ones: they are its
+language. Every page's header menu (per role and link, ``Visitor.menu``) and footer are
+fragments too. A fragment's template reads only the values it is given (hashable ones: they are its
 key, with the page's locale and the application's root) and the page's translations and URLs,
 never anything per visitor or per session (no CSRF token, no names). The app keeps the most
 recently used, as it does its URLs (``web.urls``).
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
         return Markup(render_template(template, **dict(context)))  # noqa: S704 - template output
 
     app.extensions[_EXTENSION] = rendered
+    app.jinja_env.globals["fragment"] = fragment
 
 
 def fragment(template: str, **context: Hashable) -> Markup:

@@ -52,6 +52,10 @@ class NoVisitor(Exception):
         self.reason = reason  # "none", "idle", "ended", "expired", "revoked", "inactive"
 
 
+# The header's links besides the overview, which every visitor who sees the portal may open.
+MENU = (Surface.invoice_list, Surface.statement_page, Surface.payments_page)
+
+
 @dataclass(frozen=True)
 class Visitor:
     account_id: int
@@ -77,6 +81,14 @@ class Visitor:
     @property
     def sees_everything(self) -> bool:
         return self.scope is LinkScope.portal
+
+    @property
+    def menu(self) -> tuple[str, ...]:
+        """The surfaces the page header links to: those of ``MENU`` the role allows, for a
+        visitor who sees the whole portal (a link to some documents has no menu)."""
+        if not self.sees_everything:
+            return ()
+        return tuple(surface for surface in MENU if self.allows(surface))
 
 
 def require(surface: Surface) -> Visitor:

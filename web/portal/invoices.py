@@ -25,7 +25,7 @@ from web.extensions import app_settings
 from web.fragments import fragment
 from web.portal import blueprint, listing, scope
 from web.portal.disputes import hand_off_dispute
-from web.portal.list_rows import list_rows, table_rows
+from web.portal.list_rows import list_labels, list_rows, table_rows
 from web.visitor import (
     audit,
     audit_in,
@@ -99,6 +99,7 @@ def invoices() -> ResponseReturnValue:
         "portal/invoices.html",
         page=result,
         rows=list_rows(result.rows, utcnow().date()),
+        labels=list_labels(),
         filter_form=form,
         args=args,
     )

@@ -11,10 +11,12 @@ object per value).
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from html import escape
 from typing import NamedTuple
 
 from flask import url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from core.models import OPEN_STATUSES, InvoiceKind
@@ -73,9 +75,33 @@ def list_rows(invoices: list[ListedInvoice], today: date) -> list[ListRow]:
 
 
 # The labels ``table_rows`` writes: the column names (each cell carries its own, for the narrow
-# layout), "Credit note" and the status names, all translated by the template.
+# layout), "Credit note" and the status names.
 LABELS = ("number", "issued", "due", "po", "total", "open", "status", "credit")
 STATUS_KEYS = ("paid", "void", "overdue", "partially_paid", "open")
+
+
+def list_labels() -> dict[str, str]:
+    """The list's column and status names (``LABELS``, ``STATUS_KEYS``) in the page's
+    language: looked up once per language, not a dozen times per page."""
+    return _labels(locale_name())
+
+
+@lru_cache(maxsize=32)
+def _labels(_locale: str) -> dict[str, str]:
+    return {
+        "number": _("Number"),
+        "issued": _("Issue date"),
+        "due": _("Due date"),
+        "po": _("PO number"),
+        "total": _("Total"),
+        "open": _("Open"),
+        "status": _("Status"),
+        "credit": _("Credit note"),
+        "paid": _("Paid"),
+        "void": _("Void"),
+        "overdue": _("Overdue"),
+        "partially_paid": _("Partly paid"),
+    }
 
 
 def _html(value: str) -> str:
