@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import func, select
 
@@ -265,3 +267,32 @@ def test_a_rotated_secret_key_keeps_links_and_sessions_it_signed(app, client, wo
     assert https_client(retired).get(f"/l/{link.token}").status_code == 404
     for application in (rotated, retired):
         application.extensions["ardesk.db"].dispose()
+
+
+def test_a_cookie_past_the_session_lifetime_opens_nothing_though_it_opened_before(
+    app, client, world, monkeypatch
+):
+    """A verified cookie is kept (``web.sessions``); its age is still checked on every request."""
+    import web.sessions
+
+    follow(client, issue_link(app, world.alice_contact, LinkScope.portal).token)
+    assert client.get("/invoices").status_code == 200
+    lifetime = app.permanent_session_lifetime.total_seconds()
+    later = time.time() + lifetime + 2
+    monkeypatch.setattr(web.sessions, "time", SimpleNamespace(time=lambda: later))
+    assert client.get("/invoices").status_code == 401
+    monkeypatch.undo()
+    assert client.get("/invoices").status_code == 200  # the same cookie, in its lifetime
+
+
+def test_a_cookie_with_a_changed_character_opens_nothing_though_the_original_did(
+    app, client, world
+):
+    follow(client, issue_link(app, world.alice_contact, LinkScope.portal).token)
+    assert client.get("/invoices").status_code == 200
+    name = app.config["SESSION_COOKIE_NAME"]
+    cookie = client.get_cookie(name).value
+    client.set_cookie(name, tampered(cookie))
+    assert client.get("/invoices").status_code == 401
+    client.set_cookie(name, cookie)
+    assert client.get("/invoices").status_code == 200
