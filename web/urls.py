@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 
 REMEMBERED = 4096
 
@@ -33,3 +33,8 @@ def init_app(app: Flask) -> None:
             return url_for(endpoint, **values)
 
     app.jinja_env.globals["url_for"] = remembered_url_for
+
+
+def remembered_url(endpoint: str, **values: Any) -> str:
+    """``url_for`` as templates have it, remembered, for code that builds a URL per page."""
+    return current_app.jinja_env.globals["url_for"](endpoint, **values)

@@ -15,7 +15,6 @@ from functools import lru_cache
 from html import escape
 from typing import NamedTuple
 
-from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -24,6 +23,7 @@ from mailers.i18n import local_date
 from web.formats import money_formatter
 from web.i18n import locale_name
 from web.portal.listing import ListedInvoice
+from web.urls import remembered_url
 
 
 class ListRow(NamedTuple):
@@ -52,7 +52,7 @@ def list_rows(invoices: list[ListedInvoice], today: date) -> list[ListRow]:
     locale = locale_name()
     # The invoice URL built once: the id is its last segment (routing a URL per row was a
     # tenth of the page's time).
-    href_prefix = url_for("portal.invoice", invoice_id=0).removesuffix("0")
+    href_prefix = remembered_url("portal.invoice", invoice_id=0).removesuffix("0")
     rows = []
     for invoice in invoices:
         money = money_formatter(locale, invoice.currency)
