@@ -5,7 +5,9 @@ Asked for an e-invoice format ("as XRechnung"), or with one preferred by the con
 the links download that format; an invoice lacking what the format needs gets its ordinary link,
 an answer saying what is missing, and goes to AR — never an invalid file. An AP-automation
 inbox gets the files attached instead of links (the e-invoice, or the ERP's original or the
-copy PDF), as many as fit the reply's size limit; the rest are linked, with a note."""
+copy PDF), as many as fit the reply's size limit; the rest are linked, with a note. A role that
+may not download documents gets neither files nor format links: the invoice pages its role may
+open."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from bot.resolve.matching import fact, find_invoices
 from core.answers import Answer, EInvoiceUnavailable, InvoiceCopies, InvoiceFiles, InvoiceList
 from core.documents.eligibility import missing
 from core.models import OPEN_STATUSES, Invoice, LinkScope
+from core.permissions import Surface, allows
 
 
 def resolve(
@@ -28,9 +31,14 @@ def resolve(
     references = list(dict.fromkeys(understanding.invoice_numbers))
     if not references:
         return [_list(session, contact, understanding, issuer)]
-    fmt = einvoice.wanted_format(session, contact, understanding.document_format)
+    # Files (attached, or e-invoice links that download one) only for a role that may download
+    # documents; another role gets the invoice page its role may open.
+    downloads = allows(contact.permissions, Surface.invoice_pdf)
+    fmt = None
+    if allows(contact.permissions, Surface.einvoice_file):
+        fmt = einvoice.wanted_format(session, contact, understanding.document_format)
     attaching = None
-    if attaches(session, contact, issuer):
+    if downloads and attaches(session, contact, issuer):
         language = pick_language(understanding.language, contact.language)
         attaching = Attachments(session, contact, issuer, language)
     found, in_format, unavailable, not_found, seen = [], [], [], [], set()

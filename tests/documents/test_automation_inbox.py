@@ -186,3 +186,33 @@ def test_the_attached_copy_lists_payments_only_for_a_role_that_may_view_them(
     _, message = _delivered(inbox, smtp, "Please send me a copy of invoice INV-10423.")
     text = _pdf_text(_attachments(message)["invoice-INV-10423.pdf"])
     assert "INV-10423" in text and ("WIRE-4711" in text) is may_view_payments
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Please send me a copy of invoice INV-10423.",
+        "Please send invoice INV-10423 as Factur-X.",
+        "Please send invoice INV-10423 as XRechnung.",
+    ],
+)
+def test_a_role_that_may_not_download_gets_no_file_only_the_page_it_may_open(inbox, smtp, body):
+    """An account manager (no ``download_documents``) at an automation inbox: no file attached,
+    none stored or audited, and the one link opens the invoice's page, not a download."""
+    from urllib.parse import urlsplit
+
+    from tests.web.conftest import follow, https_client, portal_settings
+    from web import create_app
+
+    with inbox.admin_session() as s:
+        karen = s.scalars(select(Contact).where(Contact.email.startswith("karen"))).one()
+        karen.role = "account_manager"
+    decision, message = _delivered(inbox, smtp, body)
+    assert _attachments(message) == {} and _attach_events(inbox) == []
+    [link] = decision["links"]
+    assert "format" not in link["targets"]
+    client = https_client(create_app(portal_settings(inbox.settings)))
+    landed = follow(client, urlsplit(link["url"]).path.rsplit("/", 1)[-1])
+    page = client.get(landed.headers["Location"])
+    assert page.status_code == 200 and "INV-10423" in page.text
+    assert page.headers["Content-Type"].startswith("text/html")

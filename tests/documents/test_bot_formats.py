@@ -133,3 +133,19 @@ def test_an_automation_inbox_gets_the_file_attached_stored_and_audited(shop):
     assert stored.sha256 == hashlib.sha256(content).hexdigest()  # what /verify checks
     assert stored.verification_code in text_of(message)
     assert event.target == f"document:{stored.id}" and event.detail["kind"] == "xrechnung_ubl"
+
+
+def test_a_role_that_may_not_download_gets_the_invoice_page_not_the_preferred_format(shop):
+    """The account prefers XRechnung; its account manager (no ``download_documents``) is sent
+    the invoice page, which his role may open, not a file link that would answer 403."""
+    with shop.admin_session() as s:
+        account = s.scalars(select(Account).where(Account.erp_id == "C1001")).one()
+        account.preferred_format = "xrechnung_ubl"
+        karen = s.scalars(select(Contact).where(Contact.email.startswith("karen"))).one()
+        karen.role = "account_manager"
+    decision = handle(shop, mail("Please send me a copy of invoice INV-10423.", mid="fmt-am"))
+    [link] = decision["links"]
+    assert "format" not in link["targets"]
+    client = https_client(create_app(portal_settings(shop.settings)))
+    landed = follow(client, urlsplit(link["url"]).path.rsplit("/", 1)[-1])
+    assert client.get(landed.headers["Location"]).status_code == 200
