@@ -24,7 +24,8 @@ HOSTILE = '=HYPERLINK("http://evil.example/","Details")'
     [
         HOSTILE, "+1+2", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1", "\n=1+1",
         "=cmd|' /C calc'!A0", "  =1+1", "\u00a0=1+1", "\uff1dHYPERLINK(\"http://evil.example/\")",
-        "\uff0b1", "\uff0d1", "\uff20SUM(A1)",
+        "\uff0b1", "\uff0d1", "\uff20SUM(A1)", "\u200b=1+1", "\ufeff=1+1", "\x0b=1+1",
+        "\x0c+1", "\u2003@SUM(A1)", "\u3000\u200b-1",
     ],
 )  # fmt: skip
 def test_text_that_a_spreadsheet_would_run_is_written_as_text(value):
@@ -38,7 +39,32 @@ def test_ordinary_text_and_numbers_are_left_as_they_are():
     assert safe_text("PO 4711 = open") == "PO 4711 = open"
     assert safe_text("") == ""
     text = csv_text(["po", "amount"], [["PO 1", Decimal("-120.00")]])
-    assert text.splitlines()[1] == "PO 1,-120.00"
+    assert text.splitlines()[1] == '"PO 1",-120.00'
+
+
+def test_a_csv_split_on_semicolons_still_finds_no_formula():
+    """Excel in many European locales splits a CSV on ";": every text cell is quoted, so
+    ``x;=1+1`` stays one cell however the file is split."""
+    text = csv_text(["po"], [["x;=1+1"]])
+    (row,) = list(csv.reader(io.StringIO(text), delimiter=";"))[1:]
+    assert row == ["x;=1+1"]
+
+
+def test_a_control_character_from_the_erp_does_not_fail_the_xlsx_export(app, client, world, db):
+    with db.admin_session() as s:
+        from core.models import Account
+
+        b.invoice(
+            s, s.get(Account, world.alice), "A-BEL", "10.00", issued=date(2026, 4, 3),
+            po="PO\x0b1\x07",
+        )  # fmt: skip
+    open_portal(app, client, world.alice_contact)
+    exported = client.get("/invoices/export.xlsx?status=all&sort=number&dir=asc")
+    assert exported.status_code == 200
+    sheet = load_workbook(io.BytesIO(exported.data)).active
+    header = [cell.value for cell in sheet[1]]
+    by_number = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    assert by_number["A-BEL"][header.index("po_number")].value == "PO\ufffd1\ufffd"
 
 
 def _add_hostile_invoices(db, world):
