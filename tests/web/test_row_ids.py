@@ -13,7 +13,7 @@ from web.row_ids import MAX_ROW_ID, row_id
 HUGE = "9" * 25
 
 
-def _cursor(value: str, last_id: object) -> str:
+def _cursor(value: object, last_id: object) -> str:
     return base64.urlsafe_b64encode(json.dumps([value, last_id]).encode()).decode().rstrip("=")
 
 
@@ -38,6 +38,28 @@ def test_a_list_cursor_with_an_impossible_id_or_amount_is_refused(app, client, w
     refused = client.get("/invoices?sort=amount&after=" + _cursor("1e30", 5))
     assert refused.status_code == 400
     assert client.get("/invoices?after=" + _cursor("2026-01-01", 5)).status_code == 200
+
+
+def test_a_list_cursor_or_amount_it_did_not_write_is_refused_not_failed(app, client, world):
+    """Values no page of the list writes — a list or object where the sort value goes, a number
+    with ten thousand digits, nesting deep enough to exhaust the parser, an amount past every
+    exponent the database holds — are a 400, never a 500."""
+    open_portal(app, client, world.alice_contact)
+    nested = base64.urlsafe_b64encode(b"[" * 1500).decode()
+    for url in (
+        "/invoices?sort=number&after=" + _cursor(["A-1"], 5),
+        "/invoices?sort=number&after=" + _cursor({"a": 1}, 5),
+        "/invoices?sort=number&after=" + _cursor(10**300, 5),
+        "/invoices?sort=number&after=" + nested,
+        "/invoices?sort=amount&after=" + _cursor("1e999999999", 5),
+        "/invoices?min=1e999999999",
+        "/invoices?max=-1e999999999",
+        "/invoices?min=1e-999999999",
+        "/invoices/export.csv?min=1e999999999",
+    ):
+        assert client.get(url).status_code == 400, url
+    assert client.get("/invoices?sort=number&after=" + _cursor("A-1", 5)).status_code == 200
+    assert client.get("/invoices?min=0.5&max=99999999999999.99").status_code == 200
 
 
 def test_the_console_ignores_a_filter_or_cursor_id_too_large_for_any_row(admin):  # noqa: F811

@@ -47,6 +47,8 @@ SORTS = {
 }
 MAX_SEARCH = 64
 MAX_AMOUNT = Decimal("1e14")  # amount filters and cursors refuse larger ones (400)
+MAX_DECIMALS = 12  # and more decimal places than this
+MAX_CURSOR = 512  # characters: a cursor holds one sort value and an id
 
 
 def open_invoices() -> ColumnElement[bool]:
@@ -82,8 +84,14 @@ def _amount(args: MultiDict[str, str], name: str) -> Decimal | None:
 
 
 def _storable(amount: Decimal) -> bool:
-    """Whether the list can filter or page by this amount: finite and under ``MAX_AMOUNT``."""
-    return amount.is_finite() and abs(amount) < MAX_AMOUNT
+    """Whether the list can filter or page by this amount: finite, under ``MAX_AMOUNT`` and
+    with at most ``MAX_DECIMALS`` places (compared exactly: ``abs()`` would round, and raise on
+    an exponent like ``1e999999999``)."""
+    return (
+        amount.is_finite()
+        and amount.copy_abs() < MAX_AMOUNT
+        and int(amount.as_tuple().exponent) >= -MAX_DECIMALS
+    )
 
 
 @dataclass(frozen=True)
@@ -165,9 +173,15 @@ def encode_cursor(value: Any, row_id: int) -> str:
 
 
 def decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
+    """The sort value and row id a page cursor holds; 400 for anything this list did not write
+    (a cursor is the visitor's input: its value must be text, its id a row id)."""
     try:
+        if len(cursor) > MAX_CURSOR:
+            raise ValueError("too long")
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         text, last_id = json.loads(raw)
+        if not isinstance(text, str):
+            raise TypeError(text)
         value: Any = text
         if sort in ("issued", "due"):
             value = date.fromisoformat(text)
@@ -178,7 +192,7 @@ def decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
         if not isinstance(last_id, int) or not 0 <= last_id <= MAX_ROW_ID:
             raise ValueError(last_id)
         return value, last_id
-    except (ValueError, TypeError, InvalidOperation):
+    except (ValueError, TypeError, InvalidOperation, RecursionError):
         raise BadRequest("not a page of this list") from None
 
 
