@@ -13,13 +13,20 @@ from __future__ import annotations
 import os
 import time
 
+from core.config import ConfigError, environment
+
 POINTS = ("after_fetch", "after_decide", "after_send")
 EXIT_CODE = 70
 STALL_SECONDS = 3600.0
 
 
 def _testing() -> bool:
-    return os.environ.get("ARDESK_ENV") != "production"
+    # ARDESK_ENV read as the settings read it: a spelling they would refuse (``Production``)
+    # leaves the hooks dead too, never live in what an operator meant as production.
+    try:
+        return environment(os.environ) != "production"
+    except ConfigError:
+        return False
 
 
 def reach(name: str) -> None:

@@ -62,6 +62,13 @@ class Worker:
     def __post_init__(self) -> None:
         if self.send is None:  # each row through its own channel's transport
             self.send = dispatch(self.settings)
+            if self.settings.smtp_url:
+                # The email transport is made at the first delivery; its URL is checked now, so
+                # one that cannot be used (a login over plain smtp://, no TLS in production)
+                # stops the worker at start in one line, as a bad ARDESK_IMAP_URL does.
+                from mailers.smtp import SmtpConfig
+
+                SmtpConfig.from_settings(self.settings)
         if self.decider is None:
             self.decider = DecisionProcess(self.settings)
 

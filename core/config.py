@@ -39,8 +39,8 @@ from core.config_types import (
     parse_duration,
 )
 
-__all__ = ["ENVIRONMENTS", "PREFIX", "TEST_PREFIX", "ConfigError", "Settings", "load_settings",
-           "parse_duration"]  # fmt: skip
+__all__ = ["ENVIRONMENTS", "PREFIX", "TEST_PREFIX", "ConfigError", "Settings", "environment",
+           "load_settings", "parse_duration"]  # fmt: skip
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +132,17 @@ FIELDS: tuple[str, ...] = tuple(Settings.model_fields)
 VARIABLES: tuple[str, ...] = tuple(PREFIX + name.upper() for name in FIELDS)
 
 
+def _without_password(text: str) -> str:
+    """``scheme://user:***@host…``: a value as an error may show it. Everything between the
+    ``:`` after the user name and the last ``@`` goes, so a password with an ``@`` or ``/`` in it
+    goes too, whether or not the rest of the URL parses."""
+    head, scheme_sep, rest = text.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not scheme_sep or not at or ":" not in credentials:
+        return text
+    return f"{head}://{credentials.partition(':')[0]}:***@{host}"
+
+
 def _first_error(error: ValidationError) -> str:
     first = error.errors()[0]
     name = PREFIX + str(first["loc"][0]).upper() if first["loc"] else "a setting"
@@ -140,7 +151,7 @@ def _first_error(error: ValidationError) -> str:
     shown = (
         ""
         if name.lower().endswith(("key", "password", "secret", "token", "fallbacks"))
-        else (f" (got {given!r})" if isinstance(given, str) else "")
+        else (f" (got {_without_password(given)!r})" if isinstance(given, str) else "")
     )
     return f"{name}: {message}{shown}"
 
@@ -180,13 +191,28 @@ def _unknown(environ: Mapping[str, str], exempt: Iterable[str]) -> list[str]:
 
 def _dotenv(environ: dict[str, str]) -> dict[str, str]:
     """Development reads ``.env`` under the real environment; it never changes ARDESK_ENV."""
-    if environ.get("ARDESK_ENV", "development").strip().lower() != "development":
+    if environ.get("ARDESK_ENV", "development") != "development":
         return environ
     from dotenv import dotenv_values
 
     values = {k: v for k, v in dotenv_values(".env").items() if v is not None}
     values.pop("ARDESK_ENV", None)
     return {**values, **environ}
+
+
+def environment(environ: Mapping[str, str]) -> str:
+    """The environment ``ARDESK_ENV`` names: ``development`` when unset.
+
+    Only the three names as documented pass; ``Production`` is an error, not production. Every
+    reader of the variable (the settings, the test-only hooks in ``bot.failpoints``, a deploy
+    script comparing it) then agrees on whether this is production.
+    """
+    env = environ.get("ARDESK_ENV", "development")
+    if env in ENVIRONMENTS:
+        return env
+    if env.strip().lower() in ENVIRONMENTS:
+        raise ConfigError(f"ARDESK_ENV must be written {env.strip().lower()!r}, not {env!r}")
+    raise ConfigError(f"ARDESK_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
 
 
 def load_settings(
@@ -203,10 +229,7 @@ def load_settings(
     values: dict[str, Any] = {
         name: environ[PREFIX + name.upper()] for name in FIELDS if PREFIX + name.upper() in environ
     }
-    env = str(values.get("env", "development")).strip().lower()
-    if env not in ENVIRONMENTS:
-        raise ConfigError(f"ARDESK_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
-    values["env"] = env
+    env = values["env"] = environment(environ)
 
     unknown = _unknown(environ, _declared_credentials(values.get("sources_file")))
     if unknown and env == "production":
@@ -245,8 +268,7 @@ def _check_production(settings: Settings, *, given_base_url: bool) -> None:
             "ARDESK_BASE_URL must be set to the portal's public https:// URL in production"
         )
     for name in ("from_address", "ar_address"):
-        value = getattr(settings, name)
-        if not value or "@" not in value:
+        if not getattr(settings, name):  # one well-formed address, when set: the settings' check
             raise ConfigError(f"{PREFIX}{name.upper()} is required in production (an address)")
     brand = settings.brand_file
     if brand is None:

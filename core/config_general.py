@@ -8,9 +8,24 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from core.business_hours import Schedule
 from core.config_types import CommaList, Duration, OptionalPath, SettingsGroup, Text, doc
+
+#: What ``core.db.make_engine`` connects with: SQLite, and PostgreSQL through psycopg 3 (which
+#: plain ``postgresql://`` is taken to mean).
+DATABASE_DRIVERS = ("sqlite", "postgresql", "postgresql+psycopg")
+
+
+def _as_duration(value: timedelta) -> str:
+    """``31d``, ``1m``: a bound as the variable would be written."""
+    seconds = int(value.total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
 
 
 class GeneralSettings(SettingsGroup):
@@ -19,8 +34,9 @@ class GeneralSettings(SettingsGroup):
     env: Literal["development", "test", "production"] = Field(
         "development",
         json_schema_extra=doc(
-            "`development`, `test` or `production`. In production no secret has a default, and "
-            "the program refuses to start without the settings marked **required**.",
+            "`development`, `test` or `production`, in lower case (`Production` is refused, not "
+            "taken for production). In production no secret has a default, and the program "
+            "refuses to start without the settings marked **required**.",
             "`development`",
         ),
     )
@@ -51,8 +67,8 @@ class GeneralSettings(SettingsGroup):
     database_url: str = Field(
         "",
         json_schema_extra=doc(
-            "The privileged database role (migrations, loads, sync, worker, AR console). "
-            "`postgresql://…` uses psycopg 3.",
+            "The privileged database role (migrations, loads, sync, worker, AR console): "
+            "`sqlite:///…` or `postgresql://…` (psycopg 3; `postgresql+psycopg://…` is the same).",
             "`sqlite:///var/ardesk.db`",
         ),
     )
@@ -83,7 +99,11 @@ class GeneralSettings(SettingsGroup):
     )
     link_ttl: Duration = Field(
         timedelta(hours=48),
-        json_schema_extra=doc("Lifetime of a link sent in a reply (`30m`, `48h`, `7d`).", "`48h`"),
+        json_schema_extra=doc(
+            "Lifetime of a link sent in a reply (`30m`, `48h`, `7d`): from `1m` to `31d`, the "
+            "longest any link lives.",
+            "`48h`",
+        ),
     )
     settings_refresh: Duration = Field(
         timedelta(seconds=30),
@@ -137,6 +157,43 @@ class GeneralSettings(SettingsGroup):
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:
         return value.strip().rstrip("/")
+
+    @field_validator("database_url", "portal_database_url")
+    @classmethod
+    def _usable_database(cls, value: str) -> str:
+        # Parsed as the engine will parse it (core.db.make_engine), so that a URL the program
+        # cannot connect with stops it at start in one line, not in a driver's traceback.
+        value = value.strip()
+        if not value:
+            return value  # load_settings fills in the default
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(
+                "not a database URL (sqlite:///var/ardesk.db, postgresql://user@host/ardesk)"
+            ) from None
+        except ValueError:  # int() of the port
+            raise ValueError("has a port that is not a number from 1 to 65535") from None
+        if url.drivername not in DATABASE_DRIVERS:
+            raise ValueError(
+                f"ardesk runs on sqlite:// or postgresql:// (psycopg 3), not {url.drivername}://"
+            )
+        if url.port is not None and not 1 <= url.port <= 65535:
+            raise ValueError("has a port that is not a number from 1 to 65535")
+        return value
+
+    @field_validator("link_ttl")
+    @classmethod
+    def _a_lifetime_links_may_have(cls, value: timedelta) -> timedelta:
+        # Imported here: core.links needs the database models, which the settings do not.
+        from core.links import MAX_TTL, MIN_TTL
+
+        # Refused here, once, rather than by every link issued under it (a customer's 500).
+        if not MIN_TTL <= value <= MAX_TTL:
+            raise ValueError(
+                f"a link lives from {_as_duration(MIN_TTL)} to {_as_duration(MAX_TTL)}"
+            )
+        return value
 
     @field_validator("log_format", mode="before")
     @classmethod

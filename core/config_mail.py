@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from email.errors import HeaderParseError
+from email.headerregistry import Address
+from urllib.parse import urlsplit
+
+from pydantic import Field, field_validator
 
 from core.config_types import CommaList, OptionalPath, SettingsGroup, Text, doc
+
+#: The forms ``mailers.smtp`` sends with (plain, STARTTLS, TLS from the first byte).
+SMTP_SCHEMES = ("smtp", "smtp+starttls", "smtps")
 
 
 class MailSettings(SettingsGroup):
@@ -43,6 +50,7 @@ class MailSettings(SettingsGroup):
     imap_poll_interval: float = Field(
         30.0,
         gt=0,
+        allow_inf_nan=False,  # "inf" (or 1e400) would be a wait no timer can hold
         json_schema_extra=doc(
             "Seconds between polls when the server has no IDLE.", "`30`", group="email"
         ),
@@ -101,6 +109,7 @@ class MailSettings(SettingsGroup):
     smtp_timeout: float = Field(
         30.0,
         gt=0,
+        allow_inf_nan=False,  # "inf" (or 1e400) would be a wait no timer can hold
         json_schema_extra=doc("Seconds to wait for the SMTP server.", "`30`", group="email"),
     )
     smtp_intake: str = Field(
@@ -130,13 +139,17 @@ class MailSettings(SettingsGroup):
     from_address: Text = Field(
         None,
         json_schema_extra=doc(
-            "The address replies come from. **Required** in production.", group="email"
+            "The address replies come from (one address, `name@domain`). **Required** in "
+            "production.",
+            group="email",
         ),
     )
     ar_address: Text = Field(
         None,
         json_schema_extra=doc(
-            "Where hand-offs go (the AR team). **Required** in production.", group="email"
+            "Where hand-offs go (the AR team; one address, `name@domain`). **Required** in "
+            "production.",
+            group="email",
         ),
     )
     trusted_authserv_ids: CommaList = Field(
@@ -181,3 +194,43 @@ class MailSettings(SettingsGroup):
             group="email",
         ),
     )
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url_can_send(cls, value: str | None) -> str | None:
+        # The parts every delivery needs, checked when the settings load: a worker would
+        # otherwise run on a URL that fails at its first delivery. ``mailers.smtp`` parses the
+        # rest (user name, password) when the worker starts.
+        if value is None:
+            return value
+        example = "(e.g. smtp+starttls://user@mail.example.com:587)"
+        try:
+            parts = urlsplit(value)
+        except ValueError:  # a broken [IPv6] host
+            raise ValueError(f"is not a URL {example}") from None
+        if parts.scheme not in SMTP_SCHEMES:
+            raise ValueError(f"must start with smtp://, smtp+starttls:// or smtps:// {example}")
+        if not parts.hostname:
+            raise ValueError(f"names no host {example}")
+        try:
+            usable_port = parts.port != 0  # None: the scheme's own port
+        except ValueError:  # not a number, or past 65535
+            usable_port = False
+        if not usable_port:
+            raise ValueError("has a port that is not a number from 1 to 65535")
+        return value
+
+    @field_validator("from_address", "ar_address")
+    @classmethod
+    def _one_address(cls, value: str | None) -> str | None:
+        # Each goes into headers and the SMTP envelope as it is: two addresses, a display name
+        # or half an address would be sent on, to fail (or go astray) only there.
+        if value is None:
+            return value
+        try:
+            address = Address(addr_spec=value)
+        except (ValueError, IndexError, HeaderParseError):  # the parser's ways of saying no
+            address = None
+        if address is None or not address.username or not address.domain:
+            raise ValueError("must be one address, name@domain, with no display name")
+        return value

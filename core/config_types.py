@@ -20,7 +20,12 @@ class ConfigError(Exception):
 
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+#: The longest duration any setting takes: longer than any of them sensibly runs, and short
+#: enough that adding it to the current time or taking it away stays within the calendar.
+#: Without it ``ARDESK_LINK_RETENTION=999999d`` would pass at start and fail at the clock's
+#: first purge, and a longer one would overflow timedelta itself.
+MAX_DURATION_DAYS = 36500
 
 
 def parse_duration(text: str) -> timedelta:
@@ -28,10 +33,17 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.match(text or "")
     if not match:
         raise ConfigError(f"not a duration: {text!r} (use a number and a unit: 30m, 48h, 7d)")
-    amount, unit = int(match.group(1)), match.group(2)
+    digits, unit = match.group(1), match.group(2)
+    if len(digits) > 12:  # Python refuses to read past 4,300 digits; no setting needs 13
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        raise ConfigError(f"duration too long: {shown!r} (at most {MAX_DURATION_DAYS}d)")
+    amount = int(digits)
     if amount <= 0:
         raise ConfigError(f"duration must be positive: {text!r}")
-    return timedelta(**{_UNITS[unit]: amount})
+    seconds = amount * _SECONDS[unit]  # a Python int: compared before timedelta can overflow
+    if seconds > MAX_DURATION_DAYS * _SECONDS["d"]:
+        raise ConfigError(f"duration too long: {text!r} (at most {MAX_DURATION_DAYS}d)")
+    return timedelta(seconds=seconds)
 
 
 def _duration(value: Any) -> Any:

@@ -24,6 +24,9 @@ from core.sessions import end_all
 # No link lives longer than this whatever its row says: a leaked database cannot mint old tokens
 # into new life, and the signature alone bounds a token's age.
 MAX_TTL = timedelta(days=31)
+# The shortest lifetime ARDESK_LINK_TTL may give the links sent in replies: one that ran out
+# before the mail carrying it was read would be no link at all.
+MIN_TTL = timedelta(minutes=1)
 _SALT = "ardesk.access-link.v1"
 
 

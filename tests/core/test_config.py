@@ -52,7 +52,7 @@ def test_it_requires_a_real_secret_in_production(tmp_path):
         ({"ARDESK_BASE_URL": "http://billing.example"}, "ARDESK_BASE_URL"),
         ({"ARDESK_FROM_ADDRESS": ""}, "ARDESK_FROM_ADDRESS is required"),
         ({"ARDESK_AR_ADDRESS": ""}, "ARDESK_AR_ADDRESS is required"),
-        ({"ARDESK_AR_ADDRESS": "not-an-address"}, "ARDESK_AR_ADDRESS is required"),
+        ({"ARDESK_AR_ADDRESS": "not-an-address"}, "ARDESK_AR_ADDRESS: must be one address"),
         ({"ARDESK_BRAND_FILE": ""}, "ARDESK_BRAND_FILE is required"),
         ({"ARDESK_BRAND_FILE": "/nonexistent/brand.toml"}, "not a readable file"),
     ],
