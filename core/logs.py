@@ -25,6 +25,7 @@ from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
+from urllib.parse import quote, unquote
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -100,9 +101,44 @@ _SLACK_TOKEN = re.compile(r"\bx(?:ox[abposr]|app)-[\w-]+")
 _QUERY = re.compile(r"((?:https?:/|(?<![^\s\"'(\[=])/)[^\s?#\"'<>]*)\?[^\s\"'<>]*")
 
 
+# Percent-encoding hides a token, an address or a query from the patterns above
+# (``/%6c/<token>``, ``ann%40example.com``, ``/verify%3Fcode=…``): a word with escapes is read
+# decoded too, until no escape is left (a few rounds at most: one still encoded after them is
+# masked whole).
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_WORD = re.compile(r"[^\s\"'<>]+")
+_DECODINGS = 4
+# What decoding may bring into a line (a space, a quote, a line break) is escaped again: a
+# decoded word never forges a field or another line.
+_UNSAFE = re.compile(r"[\s\"'<>\x00-\x1f\x7f]")
+
+
 def mask(text: str) -> str:
     """``text`` as a log may show it: addresses reduced to ``…@domain``, link, bearer and Slack
-    tokens to ``…``, query strings of URLs and paths dropped."""
+    tokens to ``…``, query strings of URLs and paths dropped — spelt plainly or percent-encoded."""
+    if _ESCAPE.search(text):
+        text = _WORD.sub(_decoded_where_it_hides, text)
+    return _mask_plain(text)
+
+
+def _decoded_where_it_hides(word: re.Match[str]) -> str:
+    """A word with escapes as it was, unless its decoded form has something to mask: then that
+    form, masked (and escaped again where it would break the line)."""
+    original = decoded = word.group(0)
+    for _ in range(_DECODINGS):
+        if not _ESCAPE.search(decoded):
+            break
+        decoded = unquote(decoded)
+    else:
+        if _ESCAPE.search(decoded):
+            return "…"
+    masked = _mask_plain(decoded)
+    if masked == decoded:
+        return original
+    return _UNSAFE.sub(lambda unsafe: quote(unsafe.group(0)), masked)
+
+
+def _mask_plain(text: str) -> str:
     text = _ADDRESS.sub(r"…@\1", text)
     text = _LINK_PATH.sub("/l/…", text)
     text = _BEARER.sub(r"\1 …", text)

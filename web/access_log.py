@@ -13,12 +13,20 @@ from __future__ import annotations
 from gunicorn.glogging import Logger
 
 from core import logs
-from web.serving import redact, redact_text
+from web.serving import redact
 
-# Every atom that can carry a URL is rewritten; the Referer is dropped whole (a same-origin
-# Referer is the page the visitor came from, which may be a link).
-_URL_ATOMS = {"U": redact, "r": redact_text}
-_DROPPED = ("q", "f", "{referer}i", "{cookie}i", "{authorization}i", "{x-slack-signature}i")
+# Every atom that can carry a URL is rewritten (the request line apart: see ``_request_line``);
+# the Referer is dropped whole (a same-origin Referer is the page the visitor came from, which
+# may be a link), and so are cookies, credentials and the query string under each of their names
+# (as a request header ``{…}i``, an environ variable ``{…}e``, a response header ``{…}o``).
+_URL_ATOMS = ("U", "{raw_uri}e", "{path_info}e", "{request_uri}e", "{location}o")
+_DROPPED = (
+    "q", "f", "{query_string}e",
+    "{referer}i", "{http_referer}e",
+    "{cookie}i", "{http_cookie}e", "{set-cookie}o",
+    "{authorization}i", "{http_authorization}e",
+    "{x-slack-signature}i", "{http_x_slack_signature}e",
+)  # fmt: skip
 
 
 def _log_format() -> logs.LogFormat:
@@ -28,6 +36,15 @@ def _log_format() -> logs.LogFormat:
         return logs.configure_from(load_settings()).format
     except ConfigError:
         return "text"  # the app's start names the bad setting; until then gunicorn's own lines
+
+
+def _request_line(environ: dict) -> str:
+    """The request line with its target as ``redact`` shows one. gunicorn's ``r`` is the line as
+    it came, where ``/%6c/…`` or ``/l%2F…`` opens a link as ``/l/…`` does: masking that text would
+    have to know every spelling, the decoded target has one."""
+    method = environ.get("REQUEST_METHOD") or "-"
+    protocol = environ.get("SERVER_PROTOCOL") or "-"
+    return f"{method} {redact(environ.get('RAW_URI') or '')} {protocol}"
 
 
 class RedactingLogger(Logger):
@@ -42,9 +59,10 @@ class RedactingLogger(Logger):
 
     def atoms(self, resp, req, environ, request_time):  # type: ignore[no-untyped-def]
         atoms = super().atoms(resp, req, environ, request_time)
-        for name, clean in _URL_ATOMS.items():
+        atoms["r"] = _request_line(environ)
+        for name in _URL_ATOMS:
             if isinstance(atoms.get(name), str):
-                atoms[name] = clean(atoms[name])
+                atoms[name] = redact(atoms[name])
         for name in _DROPPED:
             if name in atoms:
                 atoms[name] = "-"

@@ -6,23 +6,74 @@ Link tokens are credentials in a URL; the request log shows ``/l/…`` instead o
 from __future__ import annotations
 
 import re
+from urllib.parse import quote, unquote
 
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-_TOKEN_PATH = re.compile(r"/l/[^/\s?#\"]+")
+# A link token as a path segment may carry: three base64url parts joined by dots.
+_SIGNED = re.compile(r"[\w-]{10,}\.[\w-]{4,}\.[\w-]{16,}")
+# A target is decoded until nothing is left to decode; one still encoded after this many rounds
+# is not shown at all (no server opens a link encoded so many times, and no log needs it).
+_DECODINGS = 4
+# What a logged path keeps unescaped: RFC 3986's path characters (and a ``%`` that no longer
+# starts an escape). Anything else decoded from the target (a space, a quote, a line break) is
+# escaped again, so it cannot forge a log line.
+_PATH_SAFE = "/!$&'()*+,;=:@~%"
+
+
+def _decoded(text: str) -> str | None:
+    """``text`` percent-decoded as the app reads it (``/%6c/`` is ``/l/``, ``%2F`` a slash), and
+    again until no escape is left: the masking looks at what a target opens, not at how it was
+    spelt. None when escapes remain after ``_DECODINGS`` rounds."""
+    for _ in range(_DECODINGS):
+        decoded = unquote(text)
+        if decoded == text:
+            return text
+        text = decoded
+    return None
+
+
+def _is_link_prefix(segment: str) -> bool:
+    """``l`` whatever path parameters (``l;x=1``) or case the segment comes with."""
+    return segment.partition(";")[0].lower() == "l"
+
+
+def _masked_path(path: str) -> str:
+    """A decoded path with the segment after each ``l`` and anything shaped like a link token
+    masked. Empty and dot segments are stepped over (``//l//<token>``, ``/l/./<token>``)."""
+    shown = []
+    after_prefix = False
+    for segment in path.split("/"):
+        if segment in ("", ".", ".."):
+            shown.append(quote(segment, safe=_PATH_SAFE))
+        elif after_prefix or _SIGNED.search(segment):
+            shown.append("…")
+            after_prefix = False
+        else:
+            shown.append(quote(segment, safe=_PATH_SAFE))
+            after_prefix = _is_link_prefix(segment)
+    return "/".join(shown)
 
 
 def redact(target: str) -> str:
-    """A request target as logs may show it: link tokens masked, the query string dropped
-    (links, searches and verification codes travel there)."""
-    path, _, query = target.partition("?")
-    return _TOKEN_PATH.sub("/l/…", path) + ("?…" if query else "")
+    """A request target as logs may show it: percent-decoded as the app reads it, link tokens
+    masked, the query string dropped (links, searches and verification codes travel there)."""
+    decoded = _decoded(target)
+    if decoded is None:
+        return "…"
+    path, _, query = decoded.partition("?")
+    return _masked_path(path) + ("?…" if query else "")
 
 
 def redact_text(text: str) -> str:
-    """Mask link tokens and query strings inside a longer text (a request line, an error)."""
-    return re.sub(r"\S*/l/\S+|\?\S+", lambda m: redact(m.group(0)), text)
+    """Mask link tokens and query strings inside a longer text (a request line, an error): every
+    word that may be a request target is shown as ``redact`` shows it."""
+    return re.sub(r"\S+", lambda m: _redacted_word(m.group(0)), text)
+
+
+def _redacted_word(word: str) -> str:
+    return redact(word) if any(mark in word for mark in "/?%") else word
 
 
 class RedactingRequestHandler(WSGIRequestHandler):

@@ -6,6 +6,7 @@ import io
 import json
 import logging
 from collections.abc import Iterator
+from urllib.parse import quote, unquote
 
 import pytest
 
@@ -120,3 +121,24 @@ def test_configure_replaces_its_own_handler_and_follows_the_settings(tmp_path):
     assert logs.configured() == logs.LogSetup("json", "WARNING")
     logs.unconfigure()
     assert root.handlers == before and logs.configured() is None
+
+
+def test_a_percent_encoded_token_address_or_query_is_masked_as_its_plain_spelling(lines):
+    # A link spelt so that no pattern for /l/<token> sees it: "l" and some token characters
+    # escaped, the slash escaped, or the whole of it encoded twice.
+    spelt = "".join(f"%{ord(c):02X}" if i % 3 == 0 else c for i, c in enumerate(TOKEN))
+    log = logging.getLogger("tests.logs")
+    log.info('"GET /%%6c/%s HTTP/1.1" 200', spelt)
+    log.info("GET /l%%2F%s and %%252Fl%%252F%s", TOKEN, quote(quote(TOKEN, safe=""), safe=""))
+    log.info("refused ann%40brookfield.example%0AERROR forged at /verify%3Fcode%3DABCD-EFGH")
+    log.info("100% done, /static/a%20b.css")
+    text = lines.getvalue()
+    for shown in (text, unquote(text), unquote(unquote(text))):
+        assert TOKEN not in shown and "ann@" not in shown and "ABCD-EFGH" not in shown
+    request, slash, refused, harmless = records(lines)
+    assert request["event"] == '"GET /l/… HTTP/1.1" 200'
+    assert slash["event"] == "GET /l/… and /l/…"
+    # Decoded to be masked, a line break stays escaped: it never starts a forged line.
+    assert refused["event"] == "refused …@brookfield.example%0AERROR forged at /verify?…"
+    # Text with escapes that hide nothing stays as it was written.
+    assert harmless["event"] == "100% done, /static/a%20b.css"
