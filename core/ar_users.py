@@ -2,7 +2,7 @@
 
 Signing in is one decision with one outcome per reason, so the console and the tests read the
 same verdict and the audit trail records why a sign-in failed without saying so to the person
-(who only ever sees "wrong email, password or code").
+(who only ever sees "wrong email, password or code", after the same work whatever the reason).
 """
 
 from __future__ import annotations
@@ -117,13 +117,18 @@ def sign_in(
     now: datetime | None = None,
 ) -> SignInResult:
     """Check a sign-in and count it: ``attempts`` failures in a row lock the user for
-    ``lockout``, during which even the right password is refused."""
+    ``lockout``, during which even the right password is refused. Every refusal before the
+    password is known to be right (an unknown, disabled or locked user, a wrong password) verifies
+    one argon2 hash, so none is quicker than another."""
     now = now or utcnow()
     user = find(session, email)
     if user is None or not user.password_hash:
         _verify(_DUMMY_HASH, password)
         return SignInResult(SignIn.unknown)
     if (refused := _refused(user, now)) is not None:
+        # A disabled or locked user costs the same hash as anyone else: a quick refusal would
+        # tell a stranger that the address belongs to someone.
+        _verify(_DUMMY_HASH, password)
         return refused
     if not _verify(user.password_hash, password):
         return _failed(user, SignIn.bad_password, attempts, lockout, now)

@@ -12,11 +12,22 @@ from core.models import ARUser
 from web.console import blueprint, staff
 from web.extensions import app_settings
 
+# What a refusal says once the person has proved who they are: the identity provider's sign-in
+# (``oidc``) tells a locked user so; the form below says only what follows the right password.
 MESSAGES = {
     SignIn.locked: _l("Too many failed sign-ins: this account is locked for a while."),
     SignIn.totp_required: _l("Two-factor sign-in is required: ask an admin to enrol you."),
 }
 WRONG = _l("Wrong email, password or code.")
+
+
+def _refusal(outcome: SignIn) -> str:
+    """What the form says to a refused sign-in. An unknown, disabled or locked address reads
+    like a wrong password (same words, same status): nothing tells a stranger which addresses
+    belong to someone. Only a user who typed the right password learns they need two-factor."""
+    if outcome is SignIn.totp_required:
+        return str(MESSAGES[outcome])
+    return str(WRONG)
 
 
 def _next_page() -> str:
@@ -60,12 +71,11 @@ def sign_in():
             response = make_response(redirect(_next_page(), 303))
             staff.start(session, user, response)
             return response
-    flash(str(MESSAGES.get(result.outcome, WRONG)), "error")
-    status = 429 if result.outcome is SignIn.locked else 401
+    flash(_refusal(result.outcome), "error")
     page = render_template(
         "console/sign_in.html", next=_next_page(), email=email, oidc=settings.ar_oidc
     )
-    return page, status
+    return page, 401
 
 
 @blueprint.post("/sign-out")
