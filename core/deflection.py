@@ -338,11 +338,24 @@ def chunks(values: list, size: int = 5000) -> Iterable[list]:
         yield values[start : start + size]
 
 
+# The longest range the dashboard and the report read: ten years of days.
+MAX_DAYS = 3660
+
+
+def bounded_days(since: date, until: date | None, today: date) -> tuple[date, date]:
+    """``since`` to ``until`` (today when omitted) as the figures can be read: no day after
+    today (nothing has happened there, and the calendar's last day has no next one) and at most
+    ``MAX_DAYS`` days back from the last (each day of the range is looked up)."""
+    last = min(until or today, today)
+    earliest = date.fromordinal(max(1, last.toordinal() - (MAX_DAYS - 1)))
+    return max(since, earliest), last
+
+
 def day_range(since: date, until: date | None, now: datetime) -> tuple[datetime, datetime]:
-    """Whole UTC days from ``since`` to ``until`` inclusive (today when omitted), as the
-    dashboard and the command both read a range."""
-    last = until or now.date()
+    """Whole UTC days from ``since`` to ``until`` inclusive (today when omitted; see
+    ``bounded_days``), as the dashboard and the command both read a range."""
+    first, last = bounded_days(since, until, now.date())
     return (
-        datetime.combine(since, time.min, tzinfo=UTC),
+        datetime.combine(first, time.min, tzinfo=UTC),
         datetime.combine(last + timedelta(days=1), time.min, tzinfo=UTC),
     )

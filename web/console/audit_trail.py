@@ -6,7 +6,7 @@ database refuses both (migration 0001's triggers, and no grant to the portal rol
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 from flask import Response, render_template, request
 from sqlalchemy import Select, select
@@ -15,7 +15,7 @@ from core.db import written_limit
 from core.models import Account, AuditEvent, utcnow
 from core.spreadsheets import csv_text
 from web.console import blueprint, staff
-from web.console.request_log import escape_like
+from web.console.request_log import end_of, escape_like
 from web.row_ids import row_id
 
 PAGE_SIZE = 100
@@ -63,8 +63,7 @@ class AuditFilters:
             query = query.where(event.actor == self.actor)
         if self.since:
             query = query.where(event.at >= datetime.combine(self.since, time.min, tzinfo=UTC))
-        if self.until:
-            end = datetime.combine(self.until + timedelta(days=1), time.min, tzinfo=UTC)
+        if self.until and (end := end_of(self.until)) is not None:
             query = query.where(event.at < end)
         return query
 
@@ -135,8 +134,10 @@ def audit_csv():
                 for e, erp_id in found
             ),
         )
-        # The export is itself an event of the trail.
-        staff.audit(session, "audit.export", rows=len(found), **filters.as_args())
+        # The export is itself an event of the trail. Its filters are one field of the event's
+        # detail: spread out, ``action``, ``actor`` or ``target`` would be taken for the export's
+        # own (its action, who exported, what).
+        staff.audit(session, "audit.export", rows=len(found), filters=filters.as_args())
     name = f"audit-{utcnow():%Y%m%d-%H%M%S}.csv"
     return Response(
         body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'}

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from flask import Response, abort, render_template, request
 
+from core.deflection import bounded_days
 from core.deflection_report import Table, tables
 from core.deflection_rollup import for_settings
 from core.models import utcnow
@@ -36,8 +37,11 @@ def _range() -> tuple[date, date | None]:
         except ValueError:
             return None
 
-    since = read("since") or (utcnow().date() - timedelta(days=DEFAULT_DAYS - 1))
-    return since, read("until")
+    today = utcnow().date()
+    since, until = read("since") or (today - timedelta(days=DEFAULT_DAYS - 1)), read("until")
+    # The page shows the range its figures are for ("until" left empty means today).
+    first, last = bounded_days(since, until, today)
+    return first, (None if until is None else last)
 
 
 @blueprint.get("/dashboard")

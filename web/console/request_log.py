@@ -71,19 +71,31 @@ def encode_cursor(received_at: datetime, message_id: int) -> str:
 
 
 def decode_cursor(text: str) -> tuple[datetime, int] | None:
+    """The cursor ``encode_cursor`` wrote, or None for anything else (the first page is shown):
+    a time that is no time, or one that names no moment in UTC (``0001-01-01T00:00+14:00`` is
+    before the first day a date can hold)."""
     try:
         stamp, _, ident = text.partition("~")
         moment = datetime.fromisoformat(stamp)
         message_id = row_id(ident)
-    except ValueError:
+        moment = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
     if message_id is None:
         return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)), message_id
+    return moment, message_id
 
 
 def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def end_of(day: date) -> datetime | None:
+    """Where an inclusive "until ``day``" stops: the start of the next day, or None after the
+    last day a date can hold (there is no next day, and nothing later to leave out)."""
+    if day >= date.max:
+        return None
+    return _start_of(day + timedelta(days=1))
 
 
 def _filtered(query: Select, filters: Filters) -> Select:
@@ -100,8 +112,8 @@ def _filtered(query: Select, filters: Filters) -> Select:
         )
     if filters.since:
         query = query.where(message.received_at >= _start_of(filters.since))
-    if filters.until:
-        query = query.where(message.received_at < _start_of(filters.until + timedelta(days=1)))
+    if filters.until and (end := end_of(filters.until)) is not None:
+        query = query.where(message.received_at < end)
     if filters.intent:
         query = query.where(
             message.id.in_(

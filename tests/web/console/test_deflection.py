@@ -7,7 +7,7 @@ import csv
 import io
 import json
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 
 from ardesk.cli import main
 from core import deflection_rollup as rollup
-from core.deflection import day_range, figures
+from core.deflection import bounded_days, day_range, figures
 from core.models import InboundMessage, InboundStatus, utcnow
 from tests.bot.conftest import eml, world  # noqa: F401  (the supplier and its customers)
 from tests.bot.support import handle, with_headers
@@ -219,3 +219,20 @@ def test_the_page_shows_the_busiest_accounts_and_the_csv_all(db, admin):
     assert "<td>Z29</td>" in accounts and "<td>Z27</td>" not in accounts
     rows = list(csv.reader(io.StringIO(admin.get("/ar/dashboard/accounts.csv").text)))
     assert len(rows) == 1 + 30
+
+
+def test_a_range_to_the_ends_of_the_calendar_shows_the_figures_of_ten_years_at_most(fed, admin):
+    """``since=0001-01-01&until=9999-12-31`` is a page and a CSV, not an error: no day after
+    today is read, and no more than ten years back from it."""
+    today = utcnow().date()
+    for url in (
+        "/ar/dashboard?since=0001-01-01&until=9999-12-31",
+        "/ar/dashboard/channels.csv?since=0001-01-01&until=9999-12-31",
+        "/ar/dashboard?since=9999-12-31",
+        "/ar/dashboard?until=0001-01-01",
+    ):
+        assert admin.get(url).status_code == 200, url
+    page = admin.get("/ar/dashboard?since=0001-01-01&until=9999-12-31").text
+    assert today.isoformat() in page and "9999-12-31" not in page and "0001-01-01" not in page
+    earliest, last = bounded_days(date(1, 1, 1), date(9999, 12, 31), today)
+    assert last == today and (today - earliest).days == 3659

@@ -168,6 +168,20 @@ def test_an_unknown_request_is_not_found(db, admin):
     assert admin.get("/ar/requests?since=yesterday&after=junk").status_code == 200
 
 
+def test_a_cursor_or_dates_at_the_ends_of_the_calendar_show_a_page_not_an_error(db, admin):
+    everything = sorted(_feed(db).values(), reverse=True)
+    # Times that name no moment in UTC (before the first day, after the last): ignored, as any
+    # cursor that is not one — the first page.
+    for cursor in ("0001-01-01T00:00:00%2B14:00~1", "9999-12-31T23:59:59-14:00~1"):
+        page = admin.get(f"/ar/requests?after={cursor}")
+        assert page.status_code == 200 and _ids(page.text) == everything
+    # The first moment there is: nothing is older.
+    first = admin.get("/ar/requests?after=0001-01-01T00:00:00%2B00:00~1")
+    assert first.status_code == 200 and _ids(first.text) == []
+    whole = admin.get("/ar/requests?since=0001-01-01&until=9999-12-31")
+    assert whole.status_code == 200 and _ids(whole.text) == everything
+
+
 POINTING = b"""From: Karen Whitlock <karen.whitlock@brookfield.example>
 To: ar@supplier.example
 Subject: RE: Payment reminder
