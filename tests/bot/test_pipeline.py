@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -345,3 +347,125 @@ def test_a_dmarc_pass_for_the_from_domain_verifies(world):
     decision = handle(world, eml("outlook_invoice_copy_en.eml"))
     assert decision["sender"]["status"] == "verified"
     assert decision["sender"]["verification"] == "authenticated by mx.supplier.example"
+
+
+TRUSTED_FAIL = "mx.supplier.example; dmarc=fail header.from=brookfield.example"
+TRUSTED_PASS = "mx.supplier.example; dmarc=pass header.from=brookfield.example"
+# Values the receiving server copies from the sender's SMTP session into its header.
+UNPARSEABLE_HELO = (
+    "mx.supplier.example; spf=fail smtp.helo=[203.0.113.5]; "
+    "dmarc=fail (p=reject) header.from=brookfield.example"
+)
+
+
+def _received_with(*authentication_results: str) -> bytes:
+    """Karen's invoice request with these Authentication-Results, top one first, in the bytes
+    the receiving server delivered (its own header may hold what the sender made up)."""
+    raw = re.sub(
+        rb"^Authentication-Results:.*\n(?:[ \t].*\n)*",
+        b"",
+        eml("outlook_invoice_copy_en.eml"),
+        flags=re.MULTILINE,
+    )
+    added = b"".join(f"Authentication-Results: {v}\n".encode() for v in authentication_results)
+    return added + raw
+
+
+@pytest.mark.parametrize(
+    ("headers", "reason"),
+    [
+        pytest.param([UNPARSEABLE_HELO], "cannot be read", id="address-literal-helo"),
+        pytest.param(
+            [TRUSTED_FAIL.replace("; dmarc", "; spf=fail smtp.mailfrom=é@evil.example; dmarc")],
+            "cannot be read",
+            id="utf8-mailfrom",
+        ),
+        pytest.param(
+            [TRUSTED_FAIL.replace("; dmarc", "; spf=fail smtp.mailfrom=<>; dmarc")],
+            "cannot be read",
+            id="null-mailfrom",
+        ),
+        pytest.param(
+            [TRUSTED_FAIL.replace("; dmarc", "; spf=fail smtp.mailfrom=a;b@evil.example; dmarc")],
+            "cannot be read",
+            id="semicolon-mailfrom",
+        ),
+        pytest.param(
+            [UNPARSEABLE_HELO.replace("example;", "example 1;", 1)],
+            "cannot be read",
+            id="unreadable-with-version",
+        ),
+        pytest.param([UNPARSEABLE_HELO, TRUSTED_PASS], "cannot be read", id="forged-pass-below"),
+        pytest.param(
+            ["mx.supplier.example; dkim=pass header.d=evil.example", TRUSTED_FAIL],
+            "DMARC fail",
+            id="split-milters-dkim-then-dmarc-fail",
+        ),
+        pytest.param(
+            ["mx.supplier.example; spf=pass smtp.mailfrom=evil.example", TRUSTED_FAIL],
+            "DMARC fail",
+            id="split-milters-spf-then-dmarc-fail",
+        ),
+        pytest.param(
+            [f"{TRUSTED_FAIL}; dmarc=pass header.from=brookfield.example"],
+            "DMARC fail",
+            id="one-header-fail-then-pass",
+        ),
+        pytest.param(
+            [f"{TRUSTED_PASS}; dmarc=fail header.from=brookfield.example"],
+            "DMARC fail",
+            id="one-header-pass-then-fail",
+        ),
+        pytest.param([TRUSTED_FAIL.replace("fail", "none")], "DMARC none", id="dmarc-none"),
+        pytest.param(
+            [TRUSTED_FAIL.replace("fail", "temperror")], "DMARC temperror", id="dmarc-temperror"
+        ),
+        pytest.param(
+            [TRUSTED_FAIL.replace("fail", "permerror")], "DMARC permerror", id="dmarc-permerror"
+        ),
+        pytest.param(
+            ["mx.supplier.example; dmarc=pass"], "naming no header.from", id="pass-for-no-domain"
+        ),
+    ],
+)
+def test_a_trusted_server_that_does_not_vouch_for_the_from_domain_gets_no_links(
+    world, headers, reason
+):
+    decision = handle(world, _received_with(*headers))
+    assert decision["sender"]["status"] == "unverified"
+    assert reason in decision["sender"]["verification"]
+    assert decision["links"] == [] and decision["handoff"] is True
+    assert all("/l/" not in text_of(message) for _, message in outbox(world))
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        pytest.param([TRUSTED_PASS], id="one-header"),
+        pytest.param(
+            [
+                "mx.supplier.example; spf=pass smtp.mailfrom=brookfield.example",
+                "mx.supplier.example; dkim=pass header.d=brookfield.example",
+                TRUSTED_PASS,
+            ],
+            id="split-milters",
+        ),
+        pytest.param(
+            [
+                "mx.supplier.example; spf=fail smtp.mailfrom=lists.example",
+                "mx.supplier.example; dkim=pass header.d=brookfield.example",
+                TRUSTED_PASS,
+            ],
+            id="forwarded-spf-fail-with-aligned-dkim-in-another-header",
+        ),
+        pytest.param(
+            [UNPARSEABLE_HELO.replace("mx.supplier", "mx.attacker"), TRUSTED_PASS],
+            id="unreadable-untrusted-header-ignored",
+        ),
+    ],
+)
+def test_a_trusted_dmarc_pass_for_the_from_domain_still_verifies(world, headers):
+    decision = handle(world, _received_with(*headers))
+    assert decision["sender"]["status"] == "verified"
+    assert decision["sender"]["verification"] == "authenticated by mx.supplier.example"
+    assert decision["links"]
