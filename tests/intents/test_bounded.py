@@ -68,6 +68,11 @@ HOSTILE_BODIES = {
     "a table header padded with 2 MB of spaces": "Invoice" + " " * TWO_MB + "Date Amount",
     "2 MB of phone-like groups": "+1 " * (TWO_MB // 3),
     "2 MB of header lines": "From: x\nDate: y\n" * (TWO_MB // 16),
+    # One word of what spaCy's tokenizer strips from a word's ends (quadratic in its length).
+    "2 MB of apostrophes": "Please send invoice 10423 " + "'" * TWO_MB,
+    "2 MB of mixed punctuation": "invoice 10423 " + "()[]{}\"!?,;:*%$€+#<>«»¿&" * (TWO_MB // 24),
+    "2 MB of 's": "invoice 10423 " + "'s" * (TWO_MB // 2),
+    "2 MB of apostrophes and underscores": "invoice 10423 " + "'_" * (TWO_MB // 2),
     "a pointer at 2 MB of quoted invoice numbers": "Please send copies of those.\n\n"
     "On Mon, 23 Nov 2026, AR <ar@x.example> wrote:\n"
     + "> invoice 10423 of 12/11/2026, 10424 and\n"
