@@ -110,6 +110,30 @@ def test_it_reconnects_when_the_server_drops_the_connection(imap_db, mailbox):  
     assert intake.health.imap_failure in (None, "connection")
 
 
+def test_a_message_that_breaks_the_parser_does_not_stall_the_mailbox(imap_db, mailbox):  # noqa: F811
+    from bot.process import process
+    from bot.store import claim_one
+
+    # A From header the standard library's fallback address parser recursed on, once per "(".
+    bomb = (
+        b"From: hannah.wright@bluewater-supplies.com " + b"(" * 1000 + b"\r\n"
+        b"To: ar@supplier.example\r\nSubject: Copy of invoice\r\n"
+        b"Message-ID: <bomb@bluewater-supplies.example>\r\n\r\nPlease send invoice 1.\r\n"
+    )  # fmt: skip
+    mailbox.append(bomb)
+    mailbox.append(_request(1))
+    assert ImapIntake(imap_db, imap_db.settings).poll_once() == 2
+    with imap_db.admin_session() as s:
+        ids = list(s.scalars(select(InboundMessage.id).order_by(InboundMessage.id)))
+    decisions = []
+    for message_id in ids:
+        assert claim_one(imap_db, message_id)
+        decisions.append(process(imap_db, imap_db.settings, message_id))
+    unread, answered = decisions
+    assert unread is not None and "From" in unread["parse_problem"]  # decided, and why it is odd
+    assert answered["action"] == "reply" and not answered["parse_problem"]
+
+
 def test_it_refuses_bad_or_insecure_mailbox_settings(world):
     for url, message in [
         ("http://x@host/INBOX", "must look like"),

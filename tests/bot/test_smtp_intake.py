@@ -49,14 +49,36 @@ def test_it_refuses_a_message_over_the_size_limit(intake):
 
 def test_it_answers_451_when_it_cannot_store(intake, monkeypatch):
     _db, port = intake
-    import bot.channels.email.smtpd as smtpd
+    import bot.channels.email.intake as intake_module
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("database down")
 
-    monkeypatch.setattr(smtpd, "store", broken)
+    monkeypatch.setattr(intake_module, "store", broken)
     with smtplib.SMTP("127.0.0.1", port) as client, pytest.raises(smtplib.SMTPDataError) as error:
         client.sendmail(
             "c@brookfield.example", ["ar@supplier.example"], eml("apple_balance_fr.eml")
         )
     assert error.value.smtp_code == 451
+
+
+def test_a_message_the_database_refuses_as_read_is_still_stored_and_accepted(intake, monkeypatch):
+    db, port = intake
+    import bot.channels.email.intake as intake_module
+
+    real_store, calls = intake_module.store, []
+
+    def refuses_the_first(db, inbound):
+        calls.append(inbound)
+        if len(calls) == 1:
+            raise ValueError("a value this database cannot hold")
+        return real_store(db, inbound)
+
+    monkeypatch.setattr(intake_module, "store", refuses_the_first)
+    wire = eml("apple_balance_fr.eml")
+    with smtplib.SMTP("127.0.0.1", port) as client:
+        assert client.sendmail("c@brookfield.example", ["ar@supplier.example"], wire) == {}
+    with db.admin_session() as s:
+        row = s.scalar(select(InboundMessage))
+        assert row.status.value == "received" and row.dedupe_key.startswith("sha256:")  # unread
+        assert b"Clair" in row.raw  # the worker reads it from its bytes

@@ -21,9 +21,8 @@ from urllib.parse import unquote, urlsplit
 from imapclient import IMAPClient
 
 from bot import failpoints
+from bot.channels.email.intake import store_email
 from bot.channels.email.oauth2 import access_token
-from bot.channels.email.parse import parse_email
-from bot.store import store
 from core import metrics
 from core.config import ConfigError, Settings
 from core.db import Database
@@ -152,7 +151,7 @@ class ImapIntake:
                     continue
                 received = data.get(b"INTERNALDATE")
                 received_at = _aware(received) if isinstance(received, datetime) else None
-                _, created = store(self.db, parse_email(data[b"RFC822"], received_at))
+                _, created = store_email(self.db, data[b"RFC822"], received_at)
                 failpoints.reach("after_fetch")
                 self._advance(uidvalidity, uid)
                 stored += created

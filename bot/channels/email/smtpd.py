@@ -12,8 +12,7 @@ from collections.abc import Callable
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from bot.channels.email.parse import parse_email
-from bot.store import store
+from bot.channels.email.intake import store_email
 from core import metrics
 from core.config import ConfigError, Settings
 from core.db import Database
@@ -39,7 +38,7 @@ class IntakeHandler:
             raw = raw.encode("utf-8", "surrogateescape")
         try:
             # The database call is short; a thread would only add a hop for SQLite's sake.
-            _, created = store(self.db, parse_email(raw))
+            _, created = store_email(self.db, raw)
         except Exception as error:  # the sending server keeps the message and retries
             log.error("could not store an SMTP message: %s", type(error).__name__)
             metrics.smtp_intake_failed()
