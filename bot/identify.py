@@ -171,7 +171,9 @@ def identify(ctx: Context) -> None:
         except InvalidInput:
             contacts = []
         ctx.contacts = tuple(contact_ref(session, c) for c in contacts)
-        if not ctx.contacts:
+        # A stranger at a customer's domain is told how to get access, unless the From could not
+        # be read: no reply goes to an address that is not certain.
+        if not ctx.contacts and not ctx.inbound.sender_problem:
             domain = sender.rpartition("@")[2]
             account_id = account_for_domain(session, domain)
             ctx.domain_account = (account_id, domain) if account_id else None

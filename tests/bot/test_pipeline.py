@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from core.models import AccessLink, InboundMessage, OutboundMessage
+from core.models import AccessLink, Handoff, InboundMessage, OutboundMessage
 from tests.bot.conftest import eml
 from tests.bot.support import handle, outbox, text_of, with_headers
 
@@ -469,3 +469,29 @@ def test_a_trusted_dmarc_pass_for_the_from_domain_still_verifies(world, headers)
     assert decision["sender"]["status"] == "verified"
     assert decision["sender"]["verification"] == "authenticated by mx.supplier.example"
     assert decision["links"]
+
+
+@pytest.mark.parametrize(
+    "from_header",
+    [
+        b"From: karen.whitlock@brookfield.example " + b"(" * 1000,  # the parser recursed on it
+        b'From: "Karen <karen.whitlock@brookfield.example',
+    ],
+    ids=["a-thousand-parentheses", "an-unclosed-quote"],
+)
+def test_a_message_whose_sender_cannot_be_read_goes_to_ar_not_nowhere(world, from_header):
+    """Not a bounce: AR gets it (it may be a customer's request), and no reply is attempted."""
+    raw = re.sub(rb"^From: .*$", from_header, eml("outlook_invoice_copy_en.eml"), flags=re.M)
+    decision = handle(world, raw)
+    assert decision["action"] == "handoff" and decision["handoff"] is True
+    assert decision["links"] == []
+    # The only mail is AR's notice: nothing goes to an address that could not be read.
+    assert [m["To"] for _, m in outbox(world)] == [world.settings.ar_address]
+    with world.admin_session() as s:
+        assert s.scalar(select(func.count()).select_from(Handoff)) == 1
+
+
+def test_a_message_without_any_from_is_still_ignored_as_a_system_sender(world):
+    raw = re.sub(rb"^From: .*\r?\n", b"", eml("outlook_invoice_copy_en.eml"), flags=re.M)
+    decision = handle(world, raw)
+    assert (decision["action"], decision["guards"][-1]["rule"]) == ("ignore", "bounce")
