@@ -75,6 +75,7 @@ def identify_chat(ctx: Context, directory: Directory, lookup_email: Callable[[],
         )
         how = "chat identity on file"
         address = None
+        taken = False
         if not contacts:
             address = lookup_email()
             how = "address from the chat profile matched to a contact"
@@ -82,6 +83,11 @@ def identify_chat(ctx: Context, directory: Directory, lookup_email: Callable[[],
                 contacts = contacts_by_email(session, address) if address else []
             except InvalidInput:
                 contacts = []
+            # A contact whose chat identity is on file is that identity, and no other user's:
+            # anyone can show the contact's address in a profile of another workspace or tenant.
+            unbound = [c for c in contacts if getattr(c, directory.user.key) is None]
+            taken = len(unbound) < len(contacts)
+            contacts = unbound
         matched = bool(contacts)
         for bound in (team_account, channel_account):
             if bound is not None:
@@ -95,7 +101,9 @@ def identify_chat(ctx: Context, directory: Directory, lookup_email: Callable[[],
             ctx.verification = how
             return
         why = "no address from the chat profile"
-        if matched:
+        if taken and not matched:
+            why = "the profile's address belongs to a contact with another chat identity on file"
+        elif matched:
             why = "a contact only of accounts this place is not bound to"
         elif address:
             # The rule email follows for a stranger: AR hears only of one at a customer's domain.

@@ -29,6 +29,7 @@ from tests.web.conftest import csrf_token, https_client
 
 KAREN, SABINE, STRANGER, MALLORY = "UKAREN", "USABINE", "USTRANGER", "UMALLORY"
 OUTSIDER, NO_ADDRESS = "UOUTSIDER", "UNOADDRESS"
+KAREN_EMAIL = "karen.whitlock@brookfield.example"
 KAREN_DM, SHARED = "DKAREN", "CSHARED"
 
 
@@ -422,3 +423,27 @@ def test_an_identity_ar_enters_in_the_console_is_answered_as_that_contact(slack,
     assert "INV-10423" in post.text and post.buttons
     [row] = _inbox(slack.db)
     assert row.decision["sender"]["verification"] == "chat identity on file"
+
+
+def test_a_chat_identity_on_file_is_not_taken_over_by_another_workspace(slack, fake):
+    """AR entered Karen's Slack identity; a user of another workspace whose profile shows her
+    address is not her, and her own next request is still answered as hers."""
+    with slack.db.admin_session() as s:
+        karen = s.scalar(select(Contact).where(Contact.email == KAREN_EMAIL))
+        karen.slack_team_id, karen.slack_user_id = TEAM, NO_ADDRESS
+    slack.send(
+        event(
+            "app_mention", user=MALLORY, channel=SHARED, user_team="TOTHER",
+            text="<@UARDESKBOT> copy of invoice INV-10423",
+        )
+    )  # fmt: skip
+    slack.work()
+    slack.send(event("message", user=NO_ADDRESS, channel="DNOADDRESS", text="copy of INV-10423"))
+    slack.work()
+    with slack.db.admin_session() as s:
+        karen = s.scalar(select(Contact).where(Contact.email == KAREN_EMAIL))
+        assert (karen.slack_team_id, karen.slack_user_id) == (TEAM, NO_ADDRESS)
+    [mallory] = [p for p in fake.posts if p.args["channel"] == SHARED]
+    assert "INV-10423" not in mallory.text and "/l/" not in mallory.text
+    [own] = [p for p in fake.posts if p.args["channel"] == "DNOADDRESS"]
+    assert "INV-10423" in own.text

@@ -25,6 +25,7 @@ from tests.bot.teams_support import (
 )
 from tests.support.smtp_server import SmtpTestServer
 
+KAREN_EMAIL = "karen.whitlock@brookfield.example"
 KAREN_AAD = "aaaaaaaa-0000-0000-0000-00000000000k"
 SERVICE = "https://localhost:9/teams"  # a connector URL where none is needed
 
@@ -292,3 +293,58 @@ def test_a_reply_the_connector_refuses_is_handed_to_ar_not_retried(teams, keys, 
         rows = {row.channel: row for row in s.scalars(select(OutboundMessage))}
     assert rows["teams"].status is OutboundStatus.failed
     assert rows["email"].recipient == "ar-team@supplier.example"  # AR is told
+
+
+def test_a_chat_identity_on_file_is_not_moved_by_a_user_of_another_tenant(
+    teams, keys, microsoft, world
+):
+    eve = "eeeeeeee-0000-0000-0000-00000000000e"
+    other_tenant = "33333333-0000-0000-0000-000000000003"
+    with world.admin_session() as s:
+        karen = s.scalar(select(Contact).where(Contact.email == KAREN_EMAIL))
+        karen.teams_tenant_id, karen.teams_user_id = CUSTOMER_TENANT, KAREN_AAD
+    microsoft.members[f"29:user-{eve}"] = {
+        "id": f"29:user-{eve}", "aadObjectId": eve, "email": KAREN_EMAIL,
+    }  # fmt: skip
+    _ask(teams, keys, microsoft, "copy of invoice INV-10423", aad=eve, tenant=other_tenant)
+    _work(world)
+    with world.admin_session() as s:
+        karen = s.scalar(select(Contact).where(Contact.email == KAREN_EMAIL))
+        assert (karen.teams_tenant_id, karen.teams_user_id) == (CUSTOMER_TENANT, KAREN_AAD)
+        [decided] = s.scalars(select(InboundMessage)).all()
+        assert decided.decision["sender"]["status"] == "unknown"
+        assert decided.decision["links"] == []
+        assert "another chat identity" in decided.decision["sender"]["verification"]
+
+
+def test_a_token_without_an_expiry_is_refused(teams, keys, world):
+    import jwt
+
+    now = int(time.time())
+    claims = {"iss": "https://api.botframework.com", "aud": APP_ID, "iat": now, "nbf": now - 5,
+              "serviceurl": SERVICE}  # fmt: skip
+    token = jwt.encode(claims, keys.private, algorithm="RS256", headers={"kid": keys.kid})
+    body = activity("what is our balance?", service_url=SERVICE, aad=KAREN_AAD)
+    assert _post(teams, body, token).status_code == 401
+    assert _inbox(world) == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://attacker.blob.core.windows.net/teams/",
+        "https://attacker.sharepoint.com/teams/",
+        "https://attacker.svc.ms/teams/",
+    ],
+)
+def test_a_service_url_on_a_host_anyone_can_hold_is_refused(teams, keys, world, url):
+    """The reply would be posted there, with the customer's data and links."""
+    body = activity("what is our balance?", service_url=url, aad=KAREN_AAD)
+    assert _post(teams, body, keys.token(url)).status_code == 401
+    assert _inbox(world) == []
+
+
+def test_an_activity_naming_no_service_url_is_refused_not_failed(teams, keys, world):
+    body = activity("what is our balance?", service_url="", aad=KAREN_AAD)
+    assert _post(teams, body, keys.token(SERVICE)).status_code == 400
+    assert _inbox(world) == []

@@ -32,3 +32,13 @@ def test_it_refuses_an_unsigned_request(db):
     body = json.dumps({"type": "url_verification", "challenge": "c-123"}).encode()
     response = client.post("/slack/events", data=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 401
+
+
+def test_it_refuses_a_timestamp_that_is_not_a_number_without_failing(db):
+    """A request whose timestamp is not a number is refused like any unsigned one, not a 500."""
+    client = _app(db, slack_signing_secret=SIGNING_SECRET, slack_bot_token="xoxb-test")
+    body = json.dumps({"type": "url_verification", "challenge": "c-123"}).encode()
+    for timestamp in ("soon", "1.5e9", "", " "):
+        headers = {**signed(body), "Content-Type": "application/json"}
+        headers["X-Slack-Request-Timestamp"] = timestamp
+        assert client.post("/slack/events", data=body, headers=headers).status_code == 401

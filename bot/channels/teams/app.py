@@ -26,6 +26,27 @@ from core import logs
 from core.config import Settings
 from core.db import Database
 
+# The hosts a Teams activity's serviceUrl (where its reply is posted) may name: the Bot Framework's
+# and Teams' connectors in the public and national clouds. The SDK's own list also allows storage
+# and SharePoint hosts, where anyone can hold a subdomain and would receive the reply.
+CONNECTOR_HOSTS = (
+    "botframework.com",
+    "smba.trafficmanager.net",
+    "teams.microsoft.com",
+    "teams.microsoft.us",
+)
+
+
+@web.middleware
+async def token_expires(request: web.Request, handler):
+    """Refuse a token without an expiry: the SDK checks ``exp`` only when a token carries one,
+    and a token that never expires would be a key for good."""
+    identity = request.get("claims_identity")
+    claims = getattr(identity, "claims", None) or {}
+    if claims and not isinstance(claims.get("exp"), int | float):  # a verified token's claims
+        return web.json_response({"error": "the token has no expiry"}, status=401)
+    return await handler(request)
+
 
 class KeySource(Protocol):
     """What the SDK's validator asks for a token's signing key (its ``_jwk_client_manager``)."""
@@ -63,7 +84,7 @@ def teams_app(
     *,
     key_source: KeySource | None = None,
 ) -> web.Application:
-    app = web.Application(middlewares=[request_ids, jwt_authorization_middleware])
+    app = web.Application(middlewares=[request_ids, jwt_authorization_middleware, token_expires])
     app["agent_configuration"] = auth_configuration(settings)
     if key_source is not None:
         JwtTokenValidator._jwk_client_manager = key_source
@@ -75,7 +96,11 @@ def teams_app(
         ),
         # Replies go to the activity's serviceUrl: only Microsoft's connector hosts (and those
         # configured) are accepted, and only the host the token was issued for.
-        host_validator=OutboundHostValidator(list(settings.teams_service_hosts), enabled=True),
+        host_validator=OutboundHostValidator(
+            [*CONNECTOR_HOSTS, *settings.teams_service_hosts],
+            enabled=True,
+            include_default_microsoft_hosts=False,
+        ),
     )
 
     class Intake(ActivityHandler):
@@ -86,6 +111,14 @@ def teams_app(
     intake = Intake()
 
     async def messages(request: web.Request) -> web.Response:
+        # An activity names where its reply goes; one that names nowhere is refused here (the
+        # SDK skips its host check for it, and its turn then failed with a 500).
+        try:
+            service_url = (await request.json()).get("serviceUrl")
+        except (ValueError, AttributeError):
+            service_url = None
+        if not isinstance(service_url, str) or not service_url.strip():
+            return web.json_response({"error": "the activity names no serviceUrl"}, status=400)
         return await adapter.process(request, intake)
 
     app.router.add_post("/api/messages", messages)
