@@ -193,14 +193,20 @@ def test_the_development_server_logs_no_token(app, world, caplog):
     assert link.token not in unquote(caplog.text) and "SECRET-CODE" not in caplog.text
 
 
-def test_gunicorn_with_the_shipped_config_logs_no_token(app, world, tmp_path):
+def _shipped_gunicorn(app, tmp_path):
+    """gunicorn with the shipped config on a free port: its base URL, its access log's path and
+    a context that serves while it is open."""
     settings = app.extensions["ardesk.settings"]
-    link = issue_link(app, world.alice_contact, LinkScope.portal)
     port = free_port()
     log = tmp_path / "access.log"
     environ = {**cli_env(settings), "ARDESK_FROM_ADDRESS": "ar@supplier.example"}
-    base = f"http://127.0.0.1:{port}"
-    with gunicorn(environ, port, "--access-logfile", str(log)) as process:
+    return f"http://127.0.0.1:{port}", log, gunicorn(environ, port, "--access-logfile", str(log))
+
+
+def test_gunicorn_with_the_shipped_config_logs_no_token(app, world, tmp_path):
+    link = issue_link(app, world.alice_contact, LinkScope.portal)
+    base, log, serving = _shipped_gunicorn(app, tmp_path)
+    with serving as process:
         assert _get(f"{base}/l/{link.token}", Referer=f"{base}/l/{link.token}") == 200
         _get(f"{base}/verify?code=SECRET-CODE", Cookie="ardesk_session=COOKIE-VALUE")
     logged = log.read_text() + process.stderr.read().decode()
@@ -210,14 +216,10 @@ def test_gunicorn_with_the_shipped_config_logs_no_token(app, world, tmp_path):
 
 
 def test_gunicorn_opens_a_percent_encoded_link_and_logs_no_token(app, world, tmp_path):
-    settings = app.extensions["ardesk.settings"]
     link = issue_link(app, world.alice_contact, LinkScope.portal)
-    port = free_port()
-    log = tmp_path / "access.log"
-    environ = {**cli_env(settings), "ARDESK_FROM_ADDRESS": "ar@supplier.example"}
-    base = f"http://127.0.0.1:{port}"
+    base, log, serving = _shipped_gunicorn(app, tmp_path)
     spelt = f"/%6c/{_escaped(link.token)}"
-    with gunicorn(environ, port, "--access-logfile", str(log)) as process:
+    with serving as process:
         # The link opens however it is spelt: this is a working token, not a harmless path.
         assert _get(f"{base}{spelt}") == 200
         assert _get(f"{base}/l%2F{_escaped(link.token, 2)}") == 200
