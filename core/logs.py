@@ -121,17 +121,24 @@ def mask(text: str) -> str:
     return _mask_plain(text)
 
 
+def fully_decoded(text: str) -> str | None:
+    """``text`` percent-decoded until no escape is left (``%256c`` is ``l``), or None when one
+    is still left after ``_DECODINGS`` rounds: no server reads a URL encoded so many times, and
+    a log shows none of it."""
+    for _ in range(_DECODINGS):
+        if not _ESCAPE.search(text):
+            return text
+        text = unquote(text)
+    return None if _ESCAPE.search(text) else text
+
+
 def _decoded_where_it_hides(word: re.Match[str]) -> str:
     """A word with escapes as it was, unless its decoded form has something to mask: then that
     form, masked (and escaped again where it would break the line)."""
-    original = decoded = word.group(0)
-    for _ in range(_DECODINGS):
-        if not _ESCAPE.search(decoded):
-            break
-        decoded = unquote(decoded)
-    else:
-        if _ESCAPE.search(decoded):
-            return "…"
+    original = word.group(0)
+    decoded = fully_decoded(original)
+    if decoded is None:
+        return "…"
     masked = _mask_plain(decoded)
     if masked == decoded:
         return original

@@ -6,32 +6,19 @@ Link tokens are credentials in a URL; the request log shows ``/l/…`` instead o
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from core.logs import fully_decoded
+
 # A link token as a path segment may carry: three base64url parts joined by dots.
 _SIGNED = re.compile(r"[\w-]{10,}\.[\w-]{4,}\.[\w-]{16,}")
-# A target is decoded until nothing is left to decode; one still encoded after this many rounds
-# is not shown at all (no server opens a link encoded so many times, and no log needs it).
-_DECODINGS = 4
 # What a logged path keeps unescaped: RFC 3986's path characters (and a ``%`` that no longer
 # starts an escape). Anything else decoded from the target (a space, a quote, a line break) is
 # escaped again, so it cannot forge a log line.
 _PATH_SAFE = "/!$&'()*+,;=:@~%"
-
-
-def _decoded(text: str) -> str | None:
-    """``text`` percent-decoded as the app reads it (``/%6c/`` is ``/l/``, ``%2F`` a slash), and
-    again until no escape is left: the masking looks at what a target opens, not at how it was
-    spelt. None when escapes remain after ``_DECODINGS`` rounds."""
-    for _ in range(_DECODINGS):
-        decoded = unquote(text)
-        if decoded == text:
-            return text
-        text = decoded
-    return None
 
 
 def _is_link_prefix(segment: str) -> bool:
@@ -59,7 +46,9 @@ def _masked_path(path: str) -> str:
 def redact(target: str) -> str:
     """A request target as logs may show it: percent-decoded as the app reads it, link tokens
     masked, the query string dropped (links, searches and verification codes travel there)."""
-    decoded = _decoded(target)
+    # Read as the app reads it (``/%6c/`` is ``/l/``, ``%2F`` a slash): the masking looks at
+    # what a target opens, not at how it was spelt.
+    decoded = fully_decoded(target)
     if decoded is None:
         return "…"
     path, _, query = decoded.partition("?")
