@@ -9,8 +9,9 @@ A throwaway PostgreSQL cluster gets ``ardesk demo-data`` (as ``bench/portal.py``
 its statistics; then every combination of status, sort, direction, search and amount filter,
 with and without a page cursor, is read ten times per mode (after six reads, so the statements
 are prepared and the server has settled on its plan), as the portal reads it: ``listing.page``
-in a request's scope, on the row-level-security role. The slowest cases
-under generic plans are printed beside their custom-plan times.
+in a request's scope, on the row-level-security role. The range of the cases ``web.planning``
+plans generically (the whole list's first pages) is printed, then the slowest cases under
+generic plans beside their custom-plan times.
 """
 
 from __future__ import annotations
@@ -29,11 +30,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import portal  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
+from werkzeug.datastructures import MultiDict  # noqa: E402
 
 from core.config import load_settings  # noqa: E402
 from core.db import Database  # noqa: E402
 from core.models import Invoice  # noqa: E402
 from tests.support.postgres import throwaway_database  # noqa: E402
+from web.planning import Planning, planning_for  # noqa: E402
 from web.portal.listing import InvoiceFilters, encode_cursor, page  # noqa: E402
 
 MODES = ("force_custom_plan", "force_generic_plan")
@@ -85,17 +88,27 @@ def main() -> None:
                 status=status, sort=sort, descending=descending, search=search, amount_min=least
             )
             after = encode_cursor(CURSOR_VALUES[sort], 10**12) if with_cursor else None
+            args = MultiDict({**filters.as_args(), **({"after": after} if after else {})})
+            generic_asked = planning_for("portal.invoices", args) is Planning.generic
             for name, (account, _) in accounts.items():
                 custom, generic = (timed(db, account, filters, after, mode) for mode in MODES)
-                results.append((generic - custom, custom, generic, name, filters, with_cursor))
+                results.append(
+                    (generic - custom, custom, generic, name, filters, with_cursor, generic_asked)
+                )
         db.dispose()
     results.sort(key=lambda r: r[0], reverse=True)
     custom_total = sum(r[1] for r in results)
     generic_total = sum(r[2] for r in results)
     print(f"{len(results)} cases, ms per page: custom plans {custom_total:.0f} in all, "
           f"generic plans {generic_total:.0f}")  # fmt: skip
+    asked = [r for r in results if r[-1]]
+    print(
+        f"the {len(asked)} cases web.planning plans generically (the whole list's first pages): "
+        f"custom {min(r[1] for r in asked):.2f}–{max(r[1] for r in asked):.2f} ms, "
+        f"generic {min(r[2] for r in asked):.2f}–{max(r[2] for r in asked):.2f} ms"
+    )
     print("slowest under generic plans (ms per page):")
-    for _, custom, generic, name, f, with_cursor in results[:12]:
+    for _, custom, generic, name, f, with_cursor, _ in results[:12]:
         shape = f"{f.status}, by {f.sort} {'desc' if f.descending else 'asc'}"
         shape += ", search" if f.search else ""
         shape += ", amount from" if f.amount_min is not None else ""

@@ -16,7 +16,16 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import BindParameter, Connection, Engine, bindparam, create_engine, event, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Integer,
+    create_engine,
+    event,
+    literal_column,
+    text,
+)
 from sqlalchemy.engine import RootTransaction, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, with_loader_criteria
@@ -243,16 +252,17 @@ def _opened_twice(begun: Callable[[], _Opened]) -> _Opened:
     return begun()
 
 
-def written_limit(limit: int) -> BindParameter[int]:
-    """A LIMIT rendered into the statement's text instead of bound.
+def written_limit(limit: int) -> ColumnElement[int]:
+    """A LIMIT written into the statement's text instead of bound.
 
     psycopg prepares a statement it runs often, and PostgreSQL's generic plan for ``LIMIT $1``
     assumes a tenth of the rows are wanted: for a page of a million messages it then prefers
     walking or sorting them all to reading the first few in index order (the hand-off queue:
     100 ms at 200,000 messages instead of 5 ms; bench/queue_plan.py). Each distinct limit is its
-    own prepared statement; pages use one or two.
+    own prepared statement; pages use one or two. Written when the statement is compiled (the
+    text is the same on every run, so a ``DriverStatement`` may hold it).
     """
-    return bindparam("limit", int(limit), literal_execute=True)
+    return literal_column(str(int(limit)), Integer)
 
 
 @event.listens_for(Session, "after_begin")

@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import abort, current_app, g, request, session
-from sqlalchemy import Connection, bindparam, func, literal_column, select
+from sqlalchemy import Connection, bindparam, case, func, literal, literal_column, select
 from sqlalchemy.orm import Session
 
 from core import audit as audit_trail
@@ -36,7 +36,7 @@ from core.models import (
 )
 from core.permissions import Surface
 from web.extensions import app_settings
-from web.planning import KEY_LOOKUPS
+from web.planning import Planning, planning_for
 
 SESSION_KEY = "visitor"
 # The session's last-request time is written back at most this often: a session ends between
@@ -149,7 +149,7 @@ def current_visitor() -> Visitor:
     stack = ExitStack()
     scope = stack.enter_context(database().request_scope(data["a"], generic_plans=True))
     try:
-        visitor = _read_visitor(scope, key, request.endpoint in KEY_LOOKUPS)
+        visitor = _read_visitor(scope, key, planning_for(request.endpoint, request.args))
     except NoVisitor:
         stack.close()  # commits the session's end (written by _read_visitor)
         session.pop(SESSION_KEY, None)
@@ -211,25 +211,38 @@ _VISITOR_QUERY = (
 
 # On PostgreSQL the scope opens with the server free to reuse plans (``web.planning``): this
 # key lookup, planned anew on every request, was half the server's CPU of an invoice list. For a
-# page whose own queries must be planned with their values, the same statement then switches
-# the transaction to custom plans as it returns the session's row (``set_config`` in the
-# select list runs after the statement was planned, and with no row there is no page either).
-_VISITOR_QUERY_THEN_CUSTOM_PLANS = _VISITOR_QUERY.add_columns(
-    func.set_config("plan_cache_mode", "force_custom_plan", True)
-)
+# page whose own queries must be planned otherwise, the same statement then sets the rest of the
+# transaction's planning as it returns the session's row (``set_config`` in the select list runs
+# after the statement was planned, and with no row there is no page either): custom plans, or,
+# for a page that asks for generic ones, generic plans if the link shows the whole portal.
+_PLANS = {
+    Planning.custom: literal("force_custom_plan"),
+    Planning.generic: case(
+        (AccessLink.scope == LinkScope.portal, literal("force_generic_plan")),
+        else_=literal("force_custom_plan"),
+    ),
+}
 # Compiled once, run on the driver's cursor (``core.driver_statements``).
-_VISITOR_STATEMENT = DriverStatement(_VISITOR_QUERY)
-_VISITOR_THEN_CUSTOM_PLANS = DriverStatement(_VISITOR_QUERY_THEN_CUSTOM_PLANS)
+_VISITOR_STATEMENTS = {
+    Planning.reused: DriverStatement(_VISITOR_QUERY),
+    **{
+        planning: DriverStatement(
+            _VISITOR_QUERY.add_columns(func.set_config("plan_cache_mode", mode, True))
+        )
+        for planning, mode in _PLANS.items()
+    },
+}
 
 
-def _read_visitor(scope: RequestScope, key: str, key_lookups_only: bool = True) -> Visitor:
+def _read_visitor(scope: RequestScope, key: str, planning: Planning = Planning.reused) -> Visitor:
     """The session, its link, its contact, the account's name and the role's permissions, in
-    one query and one row. Unless the page only looks rows up by key (``key_lookups_only``),
-    the rest of the transaction plans its statements with their values (PostgreSQL)."""
+    one query and one row; on PostgreSQL the rest of the transaction is then planned as
+    ``planning`` says."""
     account_id = scope.account_id
     connection = scope.connection
-    custom_plans = not key_lookups_only and connection.dialect.name == "postgresql"
-    statement = _VISITOR_THEN_CUSTOM_PLANS if custom_plans else _VISITOR_STATEMENT
+    if connection.dialect.name != "postgresql":
+        planning = Planning.reused
+    statement = _VISITOR_STATEMENTS[planning]
     row = statement.first(connection, {"key": key, "account_id": account_id})
     if row is None:
         raise NoVisitor("none")

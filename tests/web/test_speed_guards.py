@@ -3,11 +3,15 @@ on every response, PostgreSQL plans with the values, and "open, by due date" rea
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 import pytest
 from sqlalchemy import select, text
+from werkzeug.datastructures import MultiDict
 
-from core.models import Invoice, WebSession
-from tests.web.conftest import open_portal
+from core.models import Invoice, LinkScope, WebSession
+from tests.web.conftest import follow, issue_link, open_portal
+from web.planning import Planning, planning_for
 from web.portal.listing import InvoiceFilters, open_invoices, page
 from web.visitor import TOUCH_EVERY, _read_visitor
 
@@ -42,14 +46,26 @@ def test_the_portal_plans_postgresql_queries_with_their_values(app, db):
         assert scoped.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
 
 
-def _signed_in_on_postgresql(app, client, db, world) -> str:
-    """Alice's portal session opened, its key returned (skips on other databases)."""
+def _signed_in_on_postgresql(app, client, db, world, scope=LinkScope.portal, targets=None) -> str:
+    """Alice's portal session opened from a link of ``scope``, its key returned (skips on other
+    databases)."""
     if db.dialect != "postgresql":
         pytest.skip("PostgreSQL only")
-    open_portal(app, client, world.alice_contact)
+    link = issue_link(app, world.alice_contact, scope, targets)
+    assert follow(client, link.token).status_code == 303
     with app.extensions["ardesk.db"].admin_session() as s:
-        (key,) = s.scalars(select(WebSession.id))
+        (key,) = s.scalars(select(WebSession.id).where(WebSession.link_id == link.id))
     return key
+
+
+def _plans_after_the_visitor(app, world, key: str, planning: Planning) -> str:
+    database = app.extensions["ardesk.db"]
+    with app.app_context(), database.request_scope(world.alice, generic_plans=True) as scope:
+        show = text("SHOW plan_cache_mode")
+        assert scope.connection.execute(show).scalar() == "auto"
+        visitor = _read_visitor(scope, key, planning)
+        assert visitor.contact_id == world.alice_contact
+        return scope.connection.execute(show).scalar()
 
 
 def test_a_list_page_reads_its_visitor_with_a_reused_plan_and_its_rows_with_custom_ones(
@@ -58,14 +74,50 @@ def test_a_list_page_reads_its_visitor_with_a_reused_plan_and_its_rows_with_cust
     """The session's key lookup may reuse a plan on every page; after it, a page that is not
     all key lookups has its queries planned with their values (see web.planning)."""
     key = _signed_in_on_postgresql(app, client, db, world)
-    database = app.extensions["ardesk.db"]
-    for key_lookups_only, mode in ((True, "auto"), (False, "force_custom_plan")):
-        with app.app_context(), database.request_scope(world.alice, generic_plans=True) as scope:
-            show = text("SHOW plan_cache_mode")
-            assert scope.connection.execute(show).scalar() == "auto"
-            visitor = _read_visitor(scope, key, key_lookups_only)
-            assert visitor.contact_id == world.alice_contact
-            assert scope.connection.execute(show).scalar() == mode
+    assert _plans_after_the_visitor(app, world, key, Planning.reused) == "auto"
+    assert _plans_after_the_visitor(app, world, key, Planning.custom) == "force_custom_plan"
+
+
+@pytest.mark.parametrize(
+    ("scope", "targets", "mode"),
+    [
+        (LinkScope.portal, None, "force_generic_plan"),
+        (LinkScope.list, {"status": "paid"}, "force_custom_plan"),
+        (LinkScope.invoice, {"invoice_ids": [1, 2]}, "force_custom_plan"),
+    ],
+)
+def test_the_whole_lists_first_page_reuses_one_plan_only_on_a_portal_link(
+    app, client, db, world, scope, targets, mode
+):
+    """A generic plan is the same plan for the unfiltered list's first page; a narrower link
+    adds conditions of its own, which are planned with their values."""
+    key = _signed_in_on_postgresql(app, client, db, world, scope, targets)
+    assert _plans_after_the_visitor(app, world, key, Planning.generic) == mode
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "query", "planning"),
+    [
+        ("portal.invoices", "", Planning.generic),
+        ("portal.invoices", "sort=due&dir=asc", Planning.generic),
+        ("portal.invoices", "status=all&sort=amount", Planning.generic),
+        ("portal.invoices", "status=open", Planning.custom),
+        ("portal.invoices", "status=all&status=paid", Planning.custom),
+        ("portal.invoices", "q=INV", Planning.custom),
+        ("portal.invoices", "min=500", Planning.custom),
+        ("portal.invoices", "from=2026-01-01", Planning.custom),
+        ("portal.invoices", "after=WyIyMDI2LTA2LTAxIiwgMTBd", Planning.custom),
+        ("portal.invoices", "before=WyIyMDI2LTA2LTAxIiwgMTBd", Planning.custom),
+        ("portal.invoices", "sort=due&sort=amount", Planning.custom),
+        ("portal.statements", "", Planning.custom),
+        ("portal.invoice", "", Planning.reused),
+        ("documents.invoice_pdf", "format=pdf", Planning.reused),
+    ],
+)
+def test_only_the_whole_lists_first_page_asks_for_generic_plans(endpoint, query, planning):
+    """A filter or a page cursor makes a generic plan read or sort most of a large account
+    (bench/list_plans.py): those pages are planned with their values."""
+    assert planning_for(endpoint, MultiDict(parse_qsl(query))) is planning
 
 
 def test_after_its_rows_the_invoice_list_lets_the_audit_insert_reuse_its_plan(
@@ -79,7 +131,7 @@ def test_after_its_rows_the_invoice_list_lets_the_audit_insert_reuse_its_plan(
     pages = {}
     for reuse, mode in ((True, "auto"), (False, "force_custom_plan")):
         with app.app_context(), database.request_scope(world.alice, generic_plans=True) as scope:
-            _read_visitor(scope, key, key_lookups_only=False)
+            _read_visitor(scope, key, Planning.custom)
             listed = page(
                 scope.connection, world.alice, InvoiceFilters(), [], reuse_plans_after=reuse
             )

@@ -31,6 +31,7 @@ from sqlalchemy import (
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
+from core.db import written_limit
 from core.driver_statements import DriverStatement
 from core.models import OPEN_STATUSES, Invoice, InvoiceStatus
 from web.planning import plans_reused
@@ -320,7 +321,7 @@ def _statements(
     # on every row, and PostgreSQL and SQLite work out an uncorrelated subquery once.
     planning = plans_reused() if reuse_plans_after else null()
     query = query.add_columns(count.scalar_subquery().label("matching"), planning.label("planning"))
-    return query.order_by(*order).limit(size + 1), count
+    return query.order_by(*order).limit(written_limit(size + 1)), count
 
 
 @lru_cache(maxsize=256)
@@ -344,5 +345,7 @@ def _capped_count(
     PostgreSQL scans the table expecting matches spread evenly, and open invoices (the recent
     ones) are not — 66,000 rows read to find 1,001.
     """
-    limited = select(Invoice.id).where(*conditions).order_by(*order).limit(COUNT_CAP + 1)
+    limited = (
+        select(Invoice.id).where(*conditions).order_by(*order).limit(written_limit(COUNT_CAP + 1))
+    )
     return select(func.count()).select_from(limited.subquery())
