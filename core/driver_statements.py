@@ -64,7 +64,7 @@ class DriverStatement:
     def _rows(self, connection: Connection, params: Mapping[str, Any], fetch) -> list[tuple]:
         compiled = self._for(connection.dialect)
         bound = _bound(compiled, params)
-        cursor = connection.connection.cursor()
+        cursor, kept = _cursor(connection)
         try:
             cursor.execute(compiled.sql, bound)
             if fetch is None:
@@ -76,7 +76,8 @@ class DriverStatement:
         except connection.dialect.loaded_dbapi.Error as error:
             raise _wrapped(connection, error, compiled.sql) from error
         finally:
-            cursor.close()
+            if not kept:
+                cursor.close()
         if not converters:
             return [tuple(row) for row in rows]
         return [_converted(row, converters) for row in rows]
@@ -91,13 +92,36 @@ class DriverStatement:
 def run_script(connection: Connection, sql: str) -> None:
     """Run SQL without parameters (several statements in one message are allowed: the driver
     sends it with the simple protocol) on the driver's cursor, errors raised as SQLAlchemy's."""
-    cursor = connection.connection.cursor()
+    cursor, kept = _cursor(connection)
     try:
         cursor.execute(sql)
     except connection.dialect.loaded_dbapi.Error as error:
         raise _wrapped(connection, error, sql) from error
     finally:
-        cursor.close()
+        if not kept:
+            cursor.close()
+
+
+_CURSOR = "ardesk.driver_cursor"
+
+
+def _cursor(connection: Connection) -> tuple[Any, bool]:
+    """A driver cursor, and whether it is kept. On PostgreSQL one is made per driver connection
+    (making one cost a tenth of running a key lookup) and kept with the pooled connection,
+    checked to be that connection's: psycopg has read every row of a result when ``execute``
+    returns, so a result left unread holds nothing on the server, and the next execution
+    replaces it. SQLite's cursor is a statement stepping through its rows, which holds a read
+    transaction open until it is closed: a new one each time, closed after."""
+    pooled = connection.connection
+    if connection.dialect.name != "postgresql":
+        return pooled.cursor(), False
+    driver_connection = pooled.dbapi_connection
+    held = pooled.info.get(_CURSOR)
+    if held is not None and held[0] is driver_connection:
+        return held[1], True
+    cursor = driver_connection.cursor()
+    pooled.info[_CURSOR] = (driver_connection, cursor)
+    return cursor, True
 
 
 def _converted(row: Sequence[Any], converters: tuple[tuple[int, Callable], ...]) -> tuple:

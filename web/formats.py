@@ -59,17 +59,19 @@ def money_formatter(locale: str, currency: str) -> MoneyFormatter:
     suffixes = tuple(_unquote(text.replace("¤", symbol)) for text in pattern.suffix)
     digits = get_currency_precision(currency)
     quantum = Decimal(1).scaleb(-digits)
-    separators = str.maketrans(
-        {",": get_group_symbol(parsed, numbering_system="latn"),
-         ".": get_decimal_symbol(parsed, numbering_system="latn")}
-    )  # fmt: skip
+    group = get_group_symbol(parsed, numbering_system="latn")
+    decimal = get_decimal_symbol(parsed, numbering_system="latn")
+    # Python writes "," and "."; English needs nothing swapped.
+    swapped = {",": group, ".": decimal}
+    separators = None if (group, decimal) == (",", ".") else str.maketrans(swapped)
 
     def fast(amount: Decimal) -> str:
-        if not isinstance(amount, Decimal) or not amount.is_finite():
+        if type(amount) is not Decimal or not amount.is_finite():
             return with_babel(amount)
         negative = int(amount.is_signed())
-        rounded = abs(amount).normalize().quantize(quantum)
-        number = f"{rounded:,f}".translate(separators)
+        number = f"{abs(amount).quantize(quantum):,f}"
+        if separators is not None:
+            number = number.translate(separators)
         return prefixes[negative] + number + suffixes[negative]
 
     return fast

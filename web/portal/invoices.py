@@ -25,7 +25,7 @@ from web.extensions import app_settings
 from web.fragments import fragment
 from web.portal import blueprint, listing, scope
 from web.portal.disputes import hand_off_dispute
-from web.portal.list_rows import list_labels, list_rows, table_rows
+from web.portal.list_rows import list_labels, table_rows
 from web.visitor import (
     audit,
     audit_in,
@@ -68,9 +68,6 @@ def seller_of(invoice: Invoice, account: Account) -> LegalEntity | None:
     return load_brand(app_settings()).legal_entity(entity_code(invoice, account))
 
 
-blueprint.add_app_template_filter(table_rows, "table_rows")
-
-
 def current_filters() -> listing.InvoiceFilters:
     return listing.InvoiceFilters.from_args(request.args, scope.list_filters(current_visitor()))
 
@@ -98,7 +95,7 @@ def invoices() -> ResponseReturnValue:
     return render_template(
         "portal/invoices.html",
         page=result,
-        rows=list_rows(result.rows, utcnow().date()),
+        rows=table_rows(result.rows, utcnow().date()),
         labels=list_labels(),
         filter_form=form,
         args=args,
