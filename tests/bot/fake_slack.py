@@ -41,6 +41,7 @@ class Post:
 @dataclass
 class FakeSlack:
     users: dict[str, str] = field(default_factory=dict)  # user id → email
+    unconfirmed: set[str] = field(default_factory=set)  # users whose email Slack has not confirmed
     members: dict[str, set[str]] = field(default_factory=dict)  # channel → user ids
     posts: list[Post] = field(default_factory=list)
     refuse_next: list[int] = field(default_factory=list)  # HTTP statuses for the next posts
@@ -70,7 +71,15 @@ class FakeSlack:
             email = self.users.get(args.get("user", ""))
             if email is None:
                 return 200, {"ok": False, "error": "user_not_found"}
-            return 200, {"ok": True, "user": {"id": args["user"], "profile": {"email": email}}}
+            user = {
+                "id": args["user"],
+                "team_id": TEAM,
+                "deleted": False,
+                "is_bot": False,
+                "is_email_confirmed": args["user"] not in self.unconfirmed,
+                "profile": {"email": email},
+            }
+            return 200, {"ok": True, "user": user}
         if method in ("chat.postMessage", "chat.postEphemeral"):
             with self.lock:
                 if self.refuse_next:

@@ -28,7 +28,7 @@ from tests.support.smtp_server import SmtpTestServer
 from tests.web.conftest import csrf_token, https_client
 
 KAREN, SABINE, STRANGER, MALLORY = "UKAREN", "USABINE", "USTRANGER", "UMALLORY"
-OUTSIDER, NO_ADDRESS = "UOUTSIDER", "UNOADDRESS"
+OUTSIDER, NO_ADDRESS, UNCONFIRMED = "UOUTSIDER", "UNOADDRESS", "UUNCONFIRMED"
 KAREN_EMAIL = "karen.whitlock@brookfield.example"
 KAREN_DM, SHARED = "DKAREN", "CSHARED"
 
@@ -42,13 +42,16 @@ def fake() -> Iterator[FakeSlack]:
             STRANGER: "new.person@brookfield.example",
             MALLORY: "karen.whitlock@brookfield.example",  # another team's user, same address
             OUTSIDER: "someone@elsewhere.example",  # at no customer's domain
+            UNCONFIRMED: "karen.whitlock@brookfield.example",  # Karen's, not confirmed
         },
+        unconfirmed={UNCONFIRMED},
         members={
             KAREN_DM: {KAREN},
             "DSTRANGER": {STRANGER},
             "DMALLORY": {MALLORY},
             "DOUTSIDER": {OUTSIDER},
             "DNOADDRESS": {NO_ADDRESS},  # Slack gives no address for this user
+            "DUNCONFIRMED": {UNCONFIRMED},
             SHARED: {KAREN, SABINE, MALLORY},
         },
     ) as server:
@@ -235,7 +238,12 @@ def test_a_stranger_at_a_customers_domain_is_told_how_to_get_access(slack, fake)
 
 @pytest.mark.parametrize(
     ("user", "why"),
-    [(OUTSIDER, "address at no customer's domain"), (NO_ADDRESS, "no address from the chat")],
+    [
+        (OUTSIDER, "address at no customer's domain"),
+        (NO_ADDRESS, "no address from the chat"),
+        # A contact's address that Slack has not confirmed (an admin can type in any): no one's.
+        (UNCONFIRMED, "no address from the chat"),
+    ],
 )
 def test_a_stranger_elsewhere_gets_the_help_message_and_ar_is_not_asked(slack, fake, user, why):
     channel = f"D{user[1:]}"

@@ -54,11 +54,15 @@ class SlackChannel(Channel):
         def lookup_email() -> str | None:
             # users.info needs the users:read.email scope; a failure means "not known".
             try:
-                profile = web_client(ctx.settings).users_info(user=chat.user)["user"]["profile"]
-            except (SlackApiError, SlackRequestError, KeyError, TypeError) as error:
+                user = web_client(ctx.settings).users_info(user=chat.user)["user"]
+                email = user["profile"].get("email")
+            except (SlackApiError, SlackRequestError, KeyError, TypeError, AttributeError) as error:
                 log.warning("users.info failed: %s", type(error).__name__)
                 return None
-            return profile.get("email")
+            # Only an address Slack has confirmed names its owner: one a workspace admin typed in
+            # (or one not yet confirmed) could be anyone's. A bot or a deactivated user is no one.
+            confirmed = user.get("is_email_confirmed") is True
+            return email if confirmed and not (user.get("deleted") or user.get("is_bot")) else None
 
         identify_chat(ctx, DIRECTORY, lookup_email)
 
