@@ -266,6 +266,7 @@ def test_a_stranger_hands_off_only_from_a_customers_domain(
             "id": f"29:user-{stranger}",
             "aadObjectId": stranger,
             "email": address,
+            "userPrincipalName": address,
         }
     _ask(teams, keys, microsoft, "copy of invoice INV-10423 please", aad=stranger)
     _work(world)
@@ -305,6 +306,7 @@ def test_a_chat_identity_on_file_is_not_moved_by_a_user_of_another_tenant(
         karen.teams_tenant_id, karen.teams_user_id = CUSTOMER_TENANT, KAREN_AAD
     microsoft.members[f"29:user-{eve}"] = {
         "id": f"29:user-{eve}", "aadObjectId": eve, "email": KAREN_EMAIL,
+        "userPrincipalName": "eve@brookfield.example",
     }  # fmt: skip
     _ask(teams, keys, microsoft, "copy of invoice INV-10423", aad=eve, tenant=other_tenant)
     _work(world)
@@ -348,3 +350,49 @@ def test_an_activity_naming_no_service_url_is_refused_not_failed(teams, keys, wo
     body = activity("what is our balance?", service_url="", aad=KAREN_AAD)
     assert _post(teams, body, keys.token(SERVICE)).status_code == 400
     assert _inbox(world) == []
+
+
+@pytest.mark.parametrize(
+    ("principal", "why"),
+    [
+        ("eve@evil.example", "address at no customer's domain"),
+        ("eve@evil.onmicrosoft.com", "address at no customer's domain"),
+        (None, "no address from the chat profile"),
+    ],
+)
+def test_an_address_off_the_tenants_own_domain_names_no_contact(
+    teams, keys, microsoft, world, principal, why
+):
+    """Another tenant's admin gives a user Karen's address as its mail; its sign-in name is at a
+    domain that tenant owns. The mail is not believed: the user is a stranger, not Karen."""
+    eve = "eeeeeeee-0000-0000-0000-00000000000e"
+    member = {"id": f"29:user-{eve}", "aadObjectId": eve, "email": KAREN_EMAIL}
+    if principal:
+        member["userPrincipalName"] = principal
+    microsoft.members[f"29:user-{eve}"] = member
+    other_tenant = "33333333-0000-0000-0000-000000000003"
+    _ask(teams, keys, microsoft, "copy of invoice INV-10423", aad=eve, tenant=other_tenant)
+    _work(world)
+    [sent] = microsoft.sent
+    assert "INV-10423" not in sent.activity["text"] and not sent.buttons
+    with world.admin_session() as s:
+        karen = s.scalar(select(Contact).where(Contact.email == KAREN_EMAIL))
+        assert karen.teams_user_id is None
+        [decided] = s.scalars(select(InboundMessage)).all()
+        assert decided.decision["sender"]["status"] == "unknown"
+        assert why in decided.decision["sender"]["verification"]
+
+
+@pytest.mark.parametrize(
+    ("email", "principal", "address"),
+    [
+        ("Karen@Brookfield.example", "kwhitlock@brookfield.example", "Karen@Brookfield.example"),
+        ("karen@brookfield.example", "kw@bf.onmicrosoft.com", "kw@bf.onmicrosoft.com"),
+        (None, "karen@brookfield.example", "karen@brookfield.example"),
+        ("karen@brookfield.example", "not-an-address", None),
+    ],
+)
+def test_the_address_believed_is_at_the_sign_in_names_domain(email, principal, address):
+    from bot.channels.teams.channel import verified_address
+
+    assert verified_address(email, principal) == address

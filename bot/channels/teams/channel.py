@@ -81,7 +81,22 @@ async def _member_address(settings: Settings, request: TeamsRequest) -> str | No
     finally:
         await client.close()
     extra = member.model_extra or {}
-    return getattr(member, "email", None) or extra.get("email") or extra.get("userPrincipalName")
+    email = getattr(member, "email", None) or extra.get("email")
+    return verified_address(email, extra.get("userPrincipalName"))
+
+
+def verified_address(email: str | None, principal: str | None) -> str | None:
+    """The member's address as far as its tenant vouches for it. A user's ``mail`` is any text a
+    tenant's admin types in, so another tenant can give its user a contact's address; the
+    sign-in name (UPN) is always at a domain the tenant has proved it owns. So the address counts
+    only at the sign-in name's domain; otherwise the sign-in name itself is the address (a
+    contact registered under it is matched), and without one there is none."""
+    if not principal or "@" not in principal:
+        return None
+    domain = principal.rpartition("@")[2].lower()
+    if email and email.rpartition("@")[2].lower() == domain:
+        return email
+    return principal
 
 
 async def _deliver(settings: Settings, teams: TeamsPost, sessions: dict[str, ClientSession]):
