@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from email.errors import HeaderParseError
 from email.headerregistry import Address
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from pydantic import Field, field_validator
 
@@ -12,6 +12,30 @@ from core.config_types import CommaList, OptionalPath, SettingsGroup, Text, doc
 
 #: The forms ``mailers.smtp`` sends with (plain, STARTTLS, TLS from the first byte).
 SMTP_SCHEMES = ("smtp", "smtp+starttls", "smtps")
+IMAP_SCHEMES = ("imaps", "imap+starttls", "imap")
+
+
+def _mail_url(value: str | None, schemes: tuple[str, ...], example: str) -> SplitResult | None:
+    """``value`` split, if it is a URL of one of ``schemes`` with a host and a usable port;
+    ValueError saying what is wrong otherwise."""
+    if value is None:
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # a broken [IPv6] host
+        raise ValueError(f"is not a URL (e.g. {example})") from None
+    if parts.scheme not in schemes:
+        *first, last = (f"{scheme}://" for scheme in schemes)
+        raise ValueError(f"must start with {', '.join(first)} or {last} (e.g. {example})")
+    if not parts.hostname:
+        raise ValueError(f"names no host (e.g. {example})")
+    try:
+        usable_port = parts.port != 0  # None: the scheme's own port
+    except ValueError:  # not a number, or past 65535
+        usable_port = False
+    if not usable_port:
+        raise ValueError("has a port that is not a number from 1 to 65535")
+    return parts
 
 
 class MailSettings(SettingsGroup):
@@ -201,23 +225,17 @@ class MailSettings(SettingsGroup):
         # The parts every delivery needs, checked when the settings load: a worker would
         # otherwise run on a URL that fails at its first delivery. ``mailers.smtp`` parses the
         # rest (user name, password) when the worker starts.
-        if value is None:
-            return value
-        example = "(e.g. smtp+starttls://user@mail.example.com:587)"
-        try:
-            parts = urlsplit(value)
-        except ValueError:  # a broken [IPv6] host
-            raise ValueError(f"is not a URL {example}") from None
-        if parts.scheme not in SMTP_SCHEMES:
-            raise ValueError(f"must start with smtp://, smtp+starttls:// or smtps:// {example}")
-        if not parts.hostname:
-            raise ValueError(f"names no host {example}")
-        try:
-            usable_port = parts.port != 0  # None: the scheme's own port
-        except ValueError:  # not a number, or past 65535
-            usable_port = False
-        if not usable_port:
-            raise ValueError("has a port that is not a number from 1 to 65535")
+        _mail_url(value, SMTP_SCHEMES, "smtp+starttls://user@mail.example.com:587")
+        return value
+
+    @field_validator("imap_url")
+    @classmethod
+    def _imap_url_can_fetch(cls, value: str | None) -> str | None:
+        # As for SMTP; ``bot.channels.email.imap`` adds the environment's rules (TLS in
+        # production) and the password when intake starts.
+        parts = _mail_url(value, IMAP_SCHEMES, "imaps://user@mail.example.com/INBOX")
+        if parts is not None and not parts.username:
+            raise ValueError("names no user (e.g. imaps://user@mail.example.com/INBOX)")
         return value
 
     @field_validator("from_address", "ar_address")

@@ -100,6 +100,31 @@ def test_an_smtp_url_that_cannot_send_is_refused_at_start(tmp_path, url, says):
     assert says in message
 
 
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        (f"pop3://ar:{PASSWORD}@mail.example.com/INBOX", "must start with imaps://"),
+        (f"imaps://ar:{PASSWORD}@mail.example.com:99999/INBOX", "port"),
+        (f"imaps://ar:{PASSWORD}@mail.example.com:imap/INBOX", "port"),
+        (f"imaps://ar:{PASSWORD}@[::1/INBOX", "is not a URL"),
+        ("imaps://mail.example.com/INBOX", "names no user"),
+        (f"imap+starttls://ar:{PASSWORD}@/INBOX", "host"),
+    ],
+)
+def test_an_imap_url_that_cannot_fetch_is_refused_at_start(tmp_path, url, says):
+    message = _refused(_development(tmp_path, ARDESK_IMAP_URL=url), "ARDESK_IMAP_URL")
+    assert says in message
+
+
+def test_the_imap_url_forms_documented_are_accepted(tmp_path):
+    for url in (
+        "imaps://ar%40supplier.example@mail.example.com/INBOX",
+        "imap+starttls://ar@mail.example.com:143/AR%20Inbox",
+        "imap://ar:pass@127.0.0.1:1143",
+    ):
+        assert load_settings(_development(tmp_path, ARDESK_IMAP_URL=url)).imap_url == url
+
+
 def test_the_smtp_url_forms_documented_are_accepted(tmp_path):
     for url in (
         "smtp://127.0.0.1:25",
