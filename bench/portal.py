@@ -38,7 +38,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+if str(ROOT) not in sys.path:  # a script that chose another checkout (portal_cpu --tree) keeps it
+    sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select  # noqa: E402
 
@@ -202,6 +203,19 @@ def _drive(args: tuple[int, str, str, float]) -> tuple[list[float], int]:
         errors += response.status != 200
         cookie = updated_cookie(response, cookie)
     return latencies, errors
+
+
+def signed_in_client(app, token: str):
+    """Flask's test client for ``app``, over https, with a portal session opened from the link
+    ``token`` as a person opens one (the link's page, then Continue): for in-process benches."""
+    client = app.test_client()
+    client.environ_base["wsgi.url_scheme"] = "https"
+    page = client.get(f"/l/{token}")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    if csrf is None:
+        sys.exit(f"the link did not open a page with a form: HTTP {page.status_code}")
+    client.post(f"/l/{token}", data={"csrf_token": csrf.group(1)})
+    return client
 
 
 def updated_cookie(response: http.client.HTTPResponse, cookie: str) -> str:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
-import re
 import sys
 import tempfile
 import time
@@ -29,8 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from portal import database_cpu
-
+# Only helpers that import nothing of ardesk are loaded before the tree is chosen (``--tree``):
+# the app, ``core`` included, must all come from that tree.
 from tests.support.postgres import throwaway_database
 
 URLS = ("/invoices", "/invoices/1", "/invoices/1/pdf", "/healthz")
@@ -51,6 +50,8 @@ def server_cpu(db) -> float:
     """CPU seconds used so far by the database server's processes (PostgreSQL only)."""
     if db.dialect != "postgresql":
         return 0.0
+    from portal import database_cpu
+
     return database_cpu(db.settings.database_url)()
 
 
@@ -63,9 +64,14 @@ def main() -> None:
     parser.add_argument("--profile", metavar="URL", help="profile this URL instead (cProfile)")
     parser.add_argument("--profile-out", type=Path, help="also save the profile (for pstats)")
     args = parser.parse_args()
-    sys.path.insert(0, str(args.tree.resolve()))
-    # The test helpers (this checkout's, imported above) serve any tree; the app is the tree's.
+    tree = args.tree.resolve()
+    sys.path.insert(0, str(tree))
+    # The throwaway cluster's helper (this checkout's, imported above) serves any tree; the app
+    # and the data builders are the tree's.
 
+    from portal import signed_in_client
+
+    import core
     from core import links
     from core.config import load_settings
     from core.db import Database
@@ -74,6 +80,8 @@ def main() -> None:
     from tests.support import builders as b
     from web import create_app
 
+    if not Path(core.__file__).resolve().is_relative_to(tree):
+        sys.exit(f"core was loaded from {core.__file__}, not from {tree}")
     secret = "k" * 48
     with tempfile.TemporaryDirectory() as tmp, database_urls(args.postgresql, tmp) as urls:
         settings = load_settings(
@@ -98,13 +106,8 @@ def main() -> None:
                 s, links.LinkSigner(secret), settings.base_url, contact, LinkScope.portal,
                 ttl=timedelta(hours=2),
             )  # fmt: skip
-        app = create_app(settings)
-        client = app.test_client()
-        client.environ_base["wsgi.url_scheme"] = "https"
-        page = client.get(f"/l/{link.token}")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-        client.post(f"/l/{link.token}", data={"csrf_token": token})
-        print(f"tree: {args.tree.resolve()} ({db.dialect})")
+        client = signed_in_client(create_app(settings), link.token)
+        print(f"tree: {tree} ({db.dialect})")
         if args.profile:
             for _ in range(30):
                 client.get(args.profile)

@@ -5,7 +5,6 @@ anew."""
 
 from __future__ import annotations
 
-import re
 import shutil
 import sys
 import tempfile
@@ -13,7 +12,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from portal import SECRET, environment
+from portal import SECRET, environment, signed_in_client
 
 from core import links
 from core.config import load_settings
@@ -83,12 +82,7 @@ def rendering(runs: int) -> None:
             contact, invoice_id = one_page_invoice(s)
             link = links.issue(s, links.LinkSigner(SECRET), settings.base_url, contact,
                                LinkScope.portal, ttl=timedelta(hours=1))  # fmt: skip
-        app = create_app(settings)
-        client = app.test_client()
-        client.environ_base["wsgi.url_scheme"] = "https"
-        page = client.get(f"/l/{link.token}")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-        client.post(f"/l/{link.token}", data={"csrf_token": token})
+        client = signed_in_client(create_app(settings), link.token)
         print(f"\nrendering a one-page invoice, uncached, {runs} runs each (after one warm-up)")
         # CPU time beside wall time: on a shared machine it barely moves with the load.
         header = ("wall median", "wall max", "CPU median", "size")
