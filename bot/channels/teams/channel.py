@@ -20,6 +20,7 @@ from bot.channels.teams.app import auth_configuration
 from bot.channels.teams.cards import TeamsPost, post
 from bot.context import ContactRef, Context
 from bot.inbound import Inbound
+from bot.logbook import domain_of
 from core.answers import Reply
 from core.config import Settings
 from core.models import ChatPlace, Contact
@@ -91,12 +92,10 @@ def verified_address(email: str | None, principal: str | None) -> str | None:
     sign-in name (UPN) is always at a domain the tenant has proved it owns. So the address counts
     only at the sign-in name's domain; otherwise the sign-in name itself is the address (a
     contact registered under it is matched), and without one there is none."""
-    if not principal or "@" not in principal:
+    domain = domain_of(principal or "")
+    if domain is None:
         return None
-    domain = principal.rpartition("@")[2].lower()
-    if email and email.rpartition("@")[2].lower() == domain:
-        return email
-    return principal
+    return email if email and domain_of(email) == domain else principal
 
 
 async def _deliver(settings: Settings, teams: TeamsPost, sessions: dict[str, ClientSession]):
