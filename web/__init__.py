@@ -12,6 +12,7 @@ from core.db import Database
 from core.links import LinkSigner
 from core.setting_overrides import Overrides
 from web.planning import plan_with_values
+from web.routing import ArdeskFlask
 from web.row_ids import RowIdConverter
 from web.sessions import ChangedOnlySessionInterface
 
@@ -29,7 +30,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         load_brand(settings)
     from core.documents.pdf import TEMPLATES as PDF_TEMPLATES
 
-    app = Flask(__name__)
+    app = ArdeskFlask(__name__)
     # Every <int:…> in a route is a row id: one past what a BIGINT holds is no row, so it
     # answers 404 like any other id that does not exist (the databases refused it with a 500).
     app.url_map.converters["int"] = RowIdConverter
