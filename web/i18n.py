@@ -26,11 +26,16 @@ from mailers.i18n import LOCALES, local_date
 from web.formats import money_formatter
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
+    """The request's locale, as one of the process's ``Locale`` objects (Flask-Babel takes a
+    ``Locale`` as it is, and parses anything else anew on every request)."""
     preferred = getattr(g, "language", None)
-    if preferred in LANGUAGES:
-        return preferred
-    return request.accept_languages.best_match(LANGUAGES) or "en"
+    if preferred not in LANGUAGES:
+        preferred = request.accept_languages.best_match(LANGUAGES) or "en"
+    return _LOCALES[preferred]
+
+
+_LOCALES = {language: Locale.parse(language) for language in LANGUAGES}
 
 
 def _locale() -> Locale:

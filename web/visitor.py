@@ -17,7 +17,16 @@ from datetime import timedelta
 from typing import Any
 
 from flask import abort, current_app, g, request, session
-from sqlalchemy import Connection, bindparam, case, func, literal, literal_column, select
+from sqlalchemy import (
+    Connection,
+    bindparam,
+    case,
+    func,
+    literal,
+    literal_column,
+    null,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from core import audit as audit_trail
@@ -140,8 +149,10 @@ def scoped_connection() -> Connection:
 
 def current_visitor() -> Visitor:
     """The visitor of this request, with the account scope open on ``g``; NoVisitor if none."""
-    if "visitor" in g:
-        return g.visitor
+    request_globals = g._get_current_object()  # one context lookup, not one per use
+    known = request_globals.get("visitor")
+    if known is not None:
+        return known
     data = session.get(SESSION_KEY)
     if not isinstance(data, dict) or not isinstance(data.get("a"), int) or not data.get("s"):
         raise NoVisitor("none")
@@ -157,10 +168,10 @@ def current_visitor() -> Visitor:
     except BaseException as error:
         stack.__exit__(type(error), error, error.__traceback__)
         raise
-    g.visitor = visitor
-    g.scope = scope
-    g.scope_stack = stack
-    g.language = visitor.language
+    request_globals.visitor = visitor
+    request_globals.scope = scope
+    request_globals.scope_stack = stack
+    request_globals.language = visitor.language
     return visitor
 
 
@@ -181,7 +192,8 @@ _VISITOR_QUERY = (
         AccessLink.revoked_at,
         AccessLink.expires_at,
         AccessLink.scope,
-        AccessLink.targets,
+        # What a narrower link shows; a link to the whole portal has nothing to read there.
+        case((AccessLink.scope == LinkScope.portal, null()), else_=AccessLink.targets),
         Contact.id,
         Contact.name,
         Contact.email,

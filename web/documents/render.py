@@ -71,6 +71,11 @@ def copy_prefix(language: str, with_payments: bool) -> str:
     copy's cache key is the hash of this and the text of its data (``reads.copy``), worked out
     by the database in the statement that finds the stored copy: equal keys mean equal copies."""
     _, brand_text = _fingerprinted(brand())
+    return _copy_prefix(language, brand_text, with_payments)
+
+
+@lru_cache(maxsize=64)
+def _copy_prefix(language: str, brand_text: str, with_payments: bool) -> str:
     return repr(("invoice", TEMPLATE_VERSION, language, brand_text, with_payments)) + "|"
 
 
