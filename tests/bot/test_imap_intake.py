@@ -63,6 +63,29 @@ def test_it_rescans_when_uidvalidity_changes_and_keeps_one_copy(imap_db, mailbox
         assert s.scalar(select(MailboxState.last_uid)) == uid
 
 
+def test_a_message_stored_unread_is_not_stored_again_on_a_rescan(imap_db, mailbox, monkeypatch):  # noqa: F811
+    import bot.channels.email.intake as intake
+
+    real_store, refusals = intake.store, []
+
+    def refuses_the_message_as_read_once(db, inbound):
+        if not refusals:  # as the database refuses a value read from a message
+            refusals.append(inbound.dedupe_key)
+            raise ValueError("refused")
+        return real_store(db, inbound)
+
+    monkeypatch.setattr(intake, "store", refuses_the_message_as_read_once)
+    mailbox.append(_request(1))
+    assert ImapIntake(imap_db, imap_db.settings).poll_once() == 1  # stored unread
+    with imap_db.admin_session() as s:
+        [stored] = s.scalars(select(InboundMessage))
+        assert stored.sender == ""  # stored unread: its bytes only
+        assert stored.dedupe_key == refusals[0] == "<imap-1@brookfield.example>"
+        s.scalar(select(MailboxState)).uidvalidity += 1  # the server renumbered the folder
+    assert ImapIntake(imap_db, imap_db.settings).poll_once() == 0  # read again, recognised
+    assert _stored(imap_db) == 1
+
+
 def test_it_moves_stored_mail_to_the_processed_folder(imap_db, mailbox):  # noqa: F811
     client = mailbox.client()
     if not client.folder_exists("ardesk-done"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from bot.channels.email.parse import parse_email, unparsed
+from bot.channels.email.parse import dedupe_key, parse_email, unparsed
 from bot.store import store
 from core.db import Database
 from core.models import utcnow
@@ -29,4 +29,14 @@ def store_email(db: Database, raw: bytes, received_at: datetime | None = None) -
         return store(db, inbound)
     except Exception as error:
         log.error("could not store a message as read (%s): storing it unread", type(error).__name__)
-        return store(db, unparsed(raw, received_at, f"not stored as read: {type(error).__name__}"))
+        problem = f"not stored as read: {type(error).__name__}"
+    # Keyed as the message read is (its Message-ID), so that fetching it again (a mailbox
+    # rescanned) finds it stored instead of storing it twice; by its bytes' hash when that key
+    # is what the database refused.
+    by_bytes = dedupe_key(None, raw)
+    if inbound.dedupe_key != by_bytes:
+        try:
+            return store(db, unparsed(raw, received_at, problem, inbound.dedupe_key))
+        except Exception as error:
+            log.error("could not store a message under its id (%s)", type(error).__name__)
+    return store(db, unparsed(raw, received_at, problem, by_bytes))

@@ -164,12 +164,12 @@ def parse_email(raw: bytes, received_at: datetime | None = None) -> Inbound:
         return unparsed(raw, received_at, f"unparseable: {type(exc).__name__}")
 
 
-def unparsed(raw: bytes, received_at: datetime, problem: str) -> Inbound:
+def unparsed(raw: bytes, received_at: datetime, problem: str, key: str | None = None) -> Inbound:
     """A message that could not be read: stored with its bytes, which the worker decides from,
-    ``problem`` in its decision record."""
+    ``problem`` in its decision record; under ``key``, else the hash of its bytes."""
     return Inbound(
         channel="email",
-        dedupe_key=dedupe_key(None, raw),
+        dedupe_key=key or dedupe_key(None, raw),
         sender="",
         received_at=received_at,
         parse_problem=problem,
