@@ -49,6 +49,28 @@ def test_a_from_header_of_a_thousand_parentheses_is_a_parse_problem_not_an_error
     assert inbound.raw == raw  # kept, to be handed to AR as it came
 
 
+@pytest.mark.parametrize(
+    "repeated",
+    [b"Subject: Statement please\r\n", b"Message-ID: <second@bluewater-supplies.example>\r\n"],
+    ids=["Subject", "Message-ID"],
+)
+def test_a_repeated_subject_or_message_id_is_read_as_the_first(repeated):
+    # mail-parser gives a repeated header as a list: the whole message was unreadable, its
+    # sender lost, and it went to AR as an unknown sender's.
+    raw = (
+        b"From: hannah.wright@bluewater-supplies.com\r\n" + HEADERS
+        + b"Subject: Copy of invoice\r\n" + repeated + b"\r\n" + REQUEST + b"\r\n"
+    )  # fmt: skip
+    inbound = parse_email(raw)
+    assert inbound.sender == "hannah.wright@bluewater-supplies.com"
+    assert inbound.sender_problem is None
+    assert inbound.subject == "Copy of invoice"
+    assert inbound.message_id == "<hostile@bluewater-supplies.example>"
+    assert inbound.text == REQUEST.decode()
+    header = repeated.split(b":")[0].decode()
+    assert inbound.parse_problem == f"2 {header} headers: the first read"
+
+
 def _nested_lists() -> bytes:
     body = b"<p>" + REQUEST + b"</p>" + b"<ul><li>" * 12_500  # 100 KB
     return (

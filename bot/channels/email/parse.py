@@ -190,7 +190,11 @@ def _parse(raw: bytes, received_at: datetime) -> Inbound:
         except Exception as exc:  # RecursionError: the parser recurses once per "("
             problems.append(f"unparsable From header: {type(exc).__name__}")
     name, address = senders[0] if senders else ("", "")
-    message_ids = _ids(message.message_id)
+    for header in _ONCE:
+        count = len(message.message.get_all(header) or ())
+        if count > 1:
+            problems.append(f"{count} {header} headers: the first read")
+    message_ids = _ids(_first(message.message_id))
     message_id = message_ids[0] if message_ids else None
     text = "\n".join(message.text_plain).strip()
     if not text and message.text_html:
@@ -213,7 +217,7 @@ def _parse(raw: bytes, received_at: datetime) -> Inbound:
         sender=address.strip().lower(),
         sender_name=(name or "").strip(),
         received_at=received_at,
-        subject=(message.subject or "").strip(),
+        subject=(_first(message.subject) or "").strip(),
         text=text,
         message_id=message_id,
         in_reply_to=(_ids(str(message.message.get("In-Reply-To", ""))) or (None,))[0],
@@ -229,6 +233,15 @@ def _parse(raw: bytes, received_at: datetime) -> Inbound:
         ),
         raw=raw,
     )
+
+
+# Headers a message has at most once (RFC 5322), which mail-parser gives as a list when one is
+# repeated. The first is read, as the standard library's ``Message.get`` reads it.
+_ONCE = ("Subject", "Message-ID")
+
+
+def _first(value: str | list[str] | None) -> str | None:
+    return value[0] if isinstance(value, list) else value
 
 
 def _attachment_size(attachment: dict) -> int:
