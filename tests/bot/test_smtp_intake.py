@@ -80,5 +80,7 @@ def test_a_message_the_database_refuses_as_read_is_still_stored_and_accepted(int
         assert client.sendmail("c@brookfield.example", ["ar@supplier.example"], wire) == {}
     with db.admin_session() as s:
         row = s.scalar(select(InboundMessage))
-        assert row.status.value == "received" and row.dedupe_key.startswith("sha256:")  # unread
+        assert row.status.value == "received" and row.sender == ""  # stored unread
+        assert row.dedupe_key == calls[0].dedupe_key  # under its Message-ID, as read
+        assert row.dedupe_key.startswith("<")
         assert b"Clair" in row.raw  # the worker reads it from its bytes
