@@ -79,6 +79,16 @@ class MailSettings(SettingsGroup):
             "Seconds between polls when the server has no IDLE.", "`30`", group="email"
         ),
     )
+    imap_max_bytes: int = Field(
+        25 * 1024 * 1024,
+        ge=64 * 1024,
+        json_schema_extra=doc(
+            "The most of one message IMAP intake reads: a larger one is read up to this size "
+            "(its text, which comes before its attachments), the rest left in the mailbox.",
+            "`26214400`",
+            group="email",
+        ),
+    )
     imap_oauth2_token: Text = Field(
         None,
         repr=False,

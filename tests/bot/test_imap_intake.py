@@ -86,6 +86,33 @@ def test_a_message_stored_unread_is_not_stored_again_on_a_rescan(imap_db, mailbo
     assert _stored(imap_db) == 1
 
 
+def test_a_message_over_the_size_limit_is_read_up_to_it_and_answered(imap_db, mailbox):  # noqa: F811
+    from email import message_from_bytes, policy
+
+    from bot.process import process
+    from bot.store import claim_one
+
+    limit = 64 * 1024
+    _settings(imap_db, IMAP_MAX_BYTES=limit)
+    request = message_from_bytes(_request(1), policy=policy.default)
+    request.add_attachment(b"\x00" * 300_000, "application", "octet-stream", filename="scan.bin")
+    big = request.as_bytes(policy=policy.default.clone(linesep="\r\n"))
+    assert len(big) > 6 * limit
+    mailbox.append(big)
+    mailbox.append(_request(2))
+    assert ImapIntake(imap_db, imap_db.settings).poll_once() == 2
+    with imap_db.admin_session() as s:
+        rows = list(s.scalars(select(InboundMessage).order_by(InboundMessage.id)))
+        assert rows[0].raw == big[:limit]  # the first part of it, as it came
+        unix = rows[1].raw.replace(b"\r\n", b"\n")  # the server stores lines with CRLF
+        assert unix == _request(2).replace(b"\r\n", b"\n")  # a small one whole
+        ids = [row.id for row in rows]
+    for message_id in ids:  # the text comes before the attachment: both are answered
+        assert claim_one(imap_db, message_id)
+        assert process(imap_db, imap_db.settings, message_id)["action"] == "reply"
+    assert ImapIntake(imap_db, imap_db.settings).poll_once() == 0
+
+
 def test_it_moves_stored_mail_to_the_processed_folder(imap_db, mailbox):  # noqa: F811
     client = mailbox.client()
     if not client.folder_exists("ardesk-done"):

@@ -34,7 +34,10 @@ log = logging.getLogger(__name__)
 # Servers drop IDLE after about 30 minutes. Renewing every 10 s also bounds the wait for a
 # message whose arrival was announced during one of our own commands (and so not again in IDLE).
 IDLE_RENEW = 10
+# Messages fetched in one command: at most this many, and at most this many bytes together.
 FETCH_BATCH = 50
+FETCH_BATCH_BYTES = 64 * 1024 * 1024
+_BODY = b"BODY[]"
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class ImapConfig:
     oauth2: bool
     processed_folder: str | None
     poll_interval: float
+    max_bytes: int  # of one message: a larger one is read up to here
 
     @property
     def mailbox_key(self) -> str:
@@ -82,6 +86,7 @@ def imap_config(settings: Settings) -> ImapConfig:
         oauth2=oauth2,
         processed_folder=settings.imap_processed_folder,
         poll_interval=settings.imap_poll_interval,
+        max_bytes=settings.imap_max_bytes,
     )
 
 
@@ -142,16 +147,15 @@ class ImapIntake:
         uids = [uid for uid in client.search(["UID", f"{last_uid + 1}:*"]) if uid > last_uid]
         self.last_fetch_size = len(uids)
         stored = 0
-        for start in range(0, len(uids), FETCH_BATCH):
-            batch = sorted(uids[start : start + FETCH_BATCH])
-            fetched = client.fetch(batch, ["RFC822", "INTERNALDATE"])
+        for batch in self._batches(client, sorted(uids)):
+            fetched = self._fetch(client, batch)
             for uid in batch:
                 data = fetched.get(uid)
                 if data is None:  # expunged meanwhile
                     continue
                 received = data.get(b"INTERNALDATE")
                 received_at = _aware(received) if isinstance(received, datetime) else None
-                _, created = store_email(self.db, data[b"RFC822"], received_at)
+                _, created = store_email(self.db, data[_BODY], received_at)
                 failpoints.reach("after_fetch")
                 self._advance(uidvalidity, uid)
                 stored += created
@@ -162,6 +166,46 @@ class ImapIntake:
 
         self.health.imap_fetched()
         return stored
+
+    def _batches(self, client: IMAPClient, uids: list[int]) -> list[list[int]]:
+        """``uids`` in order, in groups to fetch together: ``FETCH_BATCH`` messages and
+        ``FETCH_BATCH_BYTES`` at most, each message counted at the size intake reads of it."""
+        sizes = {}
+        for start in range(0, len(uids), FETCH_BATCH):
+            chunk = uids[start : start + FETCH_BATCH]
+            for uid, data in client.fetch(chunk, ["RFC822.SIZE"]).items():
+                sizes[uid] = min(int(data.get(b"RFC822.SIZE") or 0), self.config.max_bytes)
+        batches: list[list[int]] = []
+        held = FETCH_BATCH_BYTES
+        for uid in uids:
+            if uid not in sizes:  # expunged meanwhile
+                continue
+            if len(batches[-1] if batches else ()) >= FETCH_BATCH or held + sizes[uid] > (
+                FETCH_BATCH_BYTES
+            ):
+                batches.append([])
+                held = 0
+            batches[-1].append(uid)
+            held += sizes[uid]
+        return batches
+
+    def _fetch(self, client: IMAPClient, batch: list[int]) -> dict[int, dict[bytes, object]]:
+        """Each message of ``batch`` (its first ``max_bytes`` at most) and its arrival time;
+        a cut message is logged, and stored as far as it was read."""
+        limit = self.config.max_bytes
+        # BODY.PEEK[] is the whole message, as RFC822 is, without setting \Seen before it is
+        # stored; with <0.limit> the server sends at most that much of it.
+        fetched = client.fetch(batch, [f"BODY.PEEK[]<0.{limit}>", "RFC822.SIZE", "INTERNALDATE"])
+        messages = {}
+        for uid, data in fetched.items():
+            body = next((v for k, v in data.items() if k.startswith(b"BODY[]")), None)
+            if body is None:
+                continue
+            size = int(data.get(b"RFC822.SIZE") or 0)
+            if size > limit:
+                log.warning("IMAP message %s is %s bytes: read the first %s", uid, size, limit)
+            messages[uid] = {_BODY: body, b"INTERNALDATE": data.get(b"INTERNALDATE")}
+        return messages
 
     def _position(self, uidvalidity: int) -> int:
         with self.db.admin_session() as session:
