@@ -113,6 +113,41 @@ def test_a_message_over_the_size_limit_is_read_up_to_it_and_answered(imap_db, ma
     assert ImapIntake(imap_db, imap_db.settings).poll_once() == 0
 
 
+def test_one_fetch_holds_no_more_than_its_byte_budget(imap_db, mailbox, monkeypatch):  # noqa: F811
+    import bot.channels.email.imap as imap
+
+    budget = 2 * len(_request(1)) + 100  # two messages of this size, not three
+    monkeypatch.setattr(imap, "FETCH_BATCH_BYTES", budget)
+    for i in range(1, 6):
+        mailbox.append(_request(i))
+    intake = ImapIntake(imap_db, imap_db.settings)
+    client = intake.connect()
+    bodies = []
+    fetch = client.fetch
+
+    def recording(uids, items):
+        answer = fetch(uids, items)
+        if any(item.startswith("BODY.PEEK[]") for item in items):
+            bodies.append(
+                sum(
+                    len(v) for d in answer.values() for k, v in d.items() if k.startswith(b"BODY[]")
+                )
+            )
+        return answer
+
+    client.fetch = recording
+    try:
+        assert intake.fetch_new(client) == 5
+    finally:
+        client.logout()
+    assert len(bodies) == 3 and all(size <= budget for size in bodies)
+    with imap_db.admin_session() as s:
+        stored = [
+            r.dedupe_key for r in s.scalars(select(InboundMessage).order_by(InboundMessage.id))
+        ]
+    assert stored == [f"<imap-{i}@brookfield.example>" for i in range(1, 6)]  # in order
+
+
 def test_it_moves_stored_mail_to_the_processed_folder(imap_db, mailbox):  # noqa: F811
     client = mailbox.client()
     if not client.folder_exists("ardesk-done"):

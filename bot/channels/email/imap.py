@@ -37,7 +37,6 @@ IDLE_RENEW = 10
 # Messages fetched in one command: at most this many, and at most this many bytes together.
 FETCH_BATCH = 50
 FETCH_BATCH_BYTES = 64 * 1024 * 1024
-_BODY = b"BODY[]"
 
 
 @dataclass(frozen=True)
@@ -150,12 +149,10 @@ class ImapIntake:
         for batch in self._batches(client, sorted(uids)):
             fetched = self._fetch(client, batch)
             for uid in batch:
-                data = fetched.get(uid)
-                if data is None:  # expunged meanwhile
+                if uid not in fetched:  # expunged meanwhile
                     continue
-                received = data.get(b"INTERNALDATE")
-                received_at = _aware(received) if isinstance(received, datetime) else None
-                _, created = store_email(self.db, data[_BODY], received_at)
+                raw, received_at = fetched[uid]
+                _, created = store_email(self.db, raw, received_at)
                 failpoints.reach("after_fetch")
                 self._advance(uidvalidity, uid)
                 stored += created
@@ -176,35 +173,37 @@ class ImapIntake:
             for uid, data in client.fetch(chunk, ["RFC822.SIZE"]).items():
                 sizes[uid] = min(int(data.get(b"RFC822.SIZE") or 0), self.config.max_bytes)
         batches: list[list[int]] = []
-        held = FETCH_BATCH_BYTES
+        held = 0
         for uid in uids:
             if uid not in sizes:  # expunged meanwhile
                 continue
-            if len(batches[-1] if batches else ()) >= FETCH_BATCH or held + sizes[uid] > (
-                FETCH_BATCH_BYTES
-            ):
+            full = not batches or len(batches[-1]) == FETCH_BATCH
+            if full or held + sizes[uid] > FETCH_BATCH_BYTES:
                 batches.append([])
                 held = 0
             batches[-1].append(uid)
             held += sizes[uid]
         return batches
 
-    def _fetch(self, client: IMAPClient, batch: list[int]) -> dict[int, dict[bytes, object]]:
-        """Each message of ``batch`` (its first ``max_bytes`` at most) and its arrival time;
-        a cut message is logged, and stored as far as it was read."""
+    def _fetch(
+        self, client: IMAPClient, batch: list[int]
+    ) -> dict[int, tuple[bytes, datetime | None]]:
+        """Each message of ``batch`` (its first ``max_bytes`` at most) and its arrival time; a
+        message cut there is logged, and stored as far as it was read."""
         limit = self.config.max_bytes
-        # BODY.PEEK[] is the whole message, as RFC822 is, without setting \Seen before it is
-        # stored; with <0.limit> the server sends at most that much of it.
+        # BODY.PEEK[] is the whole message, as RFC822 is, without flagging it \Seen before it
+        # is stored; with <0.limit> the server sends at most that much of it.
         fetched = client.fetch(batch, [f"BODY.PEEK[]<0.{limit}>", "RFC822.SIZE", "INTERNALDATE"])
         messages = {}
         for uid, data in fetched.items():
-            body = next((v for k, v in data.items() if k.startswith(b"BODY[]")), None)
-            if body is None:
+            raw = next((v for k, v in data.items() if k.startswith(b"BODY[]")), None)
+            if raw is None:
                 continue
             size = int(data.get(b"RFC822.SIZE") or 0)
             if size > limit:
                 log.warning("IMAP message %s is %s bytes: read the first %s", uid, size, limit)
-            messages[uid] = {_BODY: body, b"INTERNALDATE": data.get(b"INTERNALDATE")}
+            received = data.get(b"INTERNALDATE")
+            messages[uid] = (raw, _aware(received) if isinstance(received, datetime) else None)
         return messages
 
     def _position(self, uidvalidity: int) -> int:
