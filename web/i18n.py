@@ -25,6 +25,8 @@ from core.models import LANGUAGES
 from mailers.i18n import LOCALES, local_date
 from web.formats import money_formatter
 
+_LOCALES = {language: Locale.parse(language) for language in LANGUAGES}
+
 
 def select_locale() -> Locale:
     """The request's locale, as one of the process's ``Locale`` objects (Flask-Babel takes a
@@ -33,9 +35,6 @@ def select_locale() -> Locale:
     if preferred not in LANGUAGES:
         preferred = request.accept_languages.best_match(LANGUAGES) or "en"
     return _LOCALES[preferred]
-
-
-_LOCALES = {language: Locale.parse(language) for language in LANGUAGES}
 
 
 def _locale() -> Locale:

@@ -34,14 +34,11 @@ def test_no_path_of_any_rule_redirects_to_the_host_the_request_named(app):
     client = app.test_client()
     paths = _paths(app)
     assert len(paths) > 30  # every page, not a few
-    checked = 0
     for path in paths:
         for variant in _variants(path):
             response = client.get("/", environ_overrides={"PATH_INFO": variant, "HTTP_HOST": EVIL})
-            checked += 1
             location = response.headers.get("Location", "")
             assert EVIL not in location, (variant, response.status_code, location)
-    assert checked == 4 * len(paths)
 
 
 @pytest.mark.parametrize("db", ["sqlite"], indirect=True)

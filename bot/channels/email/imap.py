@@ -57,6 +57,21 @@ class ImapConfig:
         return f"{self.user}@{self.host}/{self.folder}"
 
 
+def _batches(sizes: dict[int, int], max_bytes: int) -> list[list[int]]:
+    """The UIDs of ``sizes`` in order, in groups to fetch together: ``FETCH_BATCH`` messages and
+    ``FETCH_BATCH_BYTES`` at most, each message counted at what intake reads of it."""
+    batches: list[list[int]] = []
+    held = 0
+    for uid, size in sizes.items():
+        read = min(size, max_bytes)
+        if not batches or len(batches[-1]) == FETCH_BATCH or held + read > FETCH_BATCH_BYTES:
+            batches.append([])
+            held = 0
+        batches[-1].append(uid)
+        held += read
+    return batches
+
+
 def imap_config(settings: Settings) -> ImapConfig:
     """From ``ARDESK_IMAP_URL`` (``imaps://user@host/INBOX``, ``imap+starttls://…``, ``imap://…``)."""
     url = settings.imap_url
@@ -146,8 +161,9 @@ class ImapIntake:
         uids = [uid for uid in client.search(["UID", f"{last_uid + 1}:*"]) if uid > last_uid]
         self.last_fetch_size = len(uids)
         stored = 0
-        for batch in self._batches(client, sorted(uids)):
-            fetched = self._fetch(client, batch)
+        sizes = self._sizes(client, sorted(uids))
+        for batch in _batches(sizes, self.config.max_bytes):
+            fetched = self._fetch(client, batch, sizes)
             for uid in batch:
                 if uid not in fetched:  # expunged meanwhile
                     continue
@@ -164,44 +180,36 @@ class ImapIntake:
         self.health.imap_fetched()
         return stored
 
-    def _batches(self, client: IMAPClient, uids: list[int]) -> list[list[int]]:
-        """``uids`` in order, in groups to fetch together: ``FETCH_BATCH`` messages and
-        ``FETCH_BATCH_BYTES`` at most, each message counted at the size intake reads of it."""
+    def _sizes(self, client: IMAPClient, uids: list[int]) -> dict[int, int]:
+        """Each message's size in bytes, in UID order (one that was expunged meanwhile has
+        none)."""
         sizes = {}
         for start in range(0, len(uids), FETCH_BATCH):
             chunk = uids[start : start + FETCH_BATCH]
-            for uid, data in client.fetch(chunk, ["RFC822.SIZE"]).items():
-                sizes[uid] = min(int(data.get(b"RFC822.SIZE") or 0), self.config.max_bytes)
-        batches: list[list[int]] = []
-        held = 0
-        for uid in uids:
-            if uid not in sizes:  # expunged meanwhile
-                continue
-            full = not batches or len(batches[-1]) == FETCH_BATCH
-            if full or held + sizes[uid] > FETCH_BATCH_BYTES:
-                batches.append([])
-                held = 0
-            batches[-1].append(uid)
-            held += sizes[uid]
-        return batches
+            found = client.fetch(chunk, ["RFC822.SIZE"])
+            sizes.update(
+                (uid, int(found[uid].get(b"RFC822.SIZE") or 0)) for uid in chunk if uid in found
+            )
+        return sizes
 
     def _fetch(
-        self, client: IMAPClient, batch: list[int]
+        self, client: IMAPClient, batch: list[int], sizes: dict[int, int]
     ) -> dict[int, tuple[bytes, datetime | None]]:
         """Each message of ``batch`` (its first ``max_bytes`` at most) and its arrival time; a
         message cut there is logged, and stored as far as it was read."""
         limit = self.config.max_bytes
         # BODY.PEEK[] is the whole message, as RFC822 is, without flagging it \Seen before it
         # is stored; with <0.limit> the server sends at most that much of it.
-        fetched = client.fetch(batch, [f"BODY.PEEK[]<0.{limit}>", "RFC822.SIZE", "INTERNALDATE"])
+        fetched = client.fetch(batch, [f"BODY.PEEK[]<0.{limit}>", "INTERNALDATE"])
         messages = {}
         for uid, data in fetched.items():
             raw = next((v for k, v in data.items() if k.startswith(b"BODY[]")), None)
             if raw is None:
                 continue
-            size = int(data.get(b"RFC822.SIZE") or 0)
-            if size > limit:
-                log.warning("IMAP message %s is %s bytes: read the first %s", uid, size, limit)
+            if sizes[uid] > limit:
+                log.warning(
+                    "IMAP message %s is %s bytes: read the first %s", uid, sizes[uid], limit
+                )
             received = data.get(b"INTERNALDATE")
             messages[uid] = (raw, _aware(received) if isinstance(received, datetime) else None)
         return messages
