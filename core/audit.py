@@ -71,3 +71,10 @@ def insert_events(connection: Connection, events: list[dict[str, Any]]) -> None:
     at = utcnow()
     for event in events:
         _INSERT.execute(connection, {"at": at, **event})
+
+
+def insert_events_and_commit(connection: Connection, events: list[dict[str, Any]]) -> None:
+    """``insert_events``, then commit the connection's transaction (on PostgreSQL in the same
+    round trip)."""
+    at = utcnow()
+    _INSERT.execute_then_commit(connection, [{"at": at, **event} for event in events])

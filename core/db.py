@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -31,7 +31,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, with_loader_criteria
 
 from core.config import ConfigError, Settings
-from core.driver_statements import run_script
+from core.driver_statements import DriverStatement, run_script
 from core.models import Account, AccountScoped
 
 _Opened = TypeVar("_Opened")
@@ -95,6 +95,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 _JOINED = "ardesk.joined_scope"
 
 
+@dataclass(frozen=True)
+class Opening:
+    """A statement a request scope runs as soon as it begins, and its parameters: on PostgreSQL
+    it goes to the server with the transaction's BEGIN and account setting, one round trip."""
+
+    statement: DriverStatement
+    params: Mapping[str, Any]
+
+
 @dataclass
 class RequestScope:
     """One account's transaction on the customer-facing role, as a web request holds it
@@ -104,6 +113,8 @@ class RequestScope:
 
     account_id: int
     connection: Connection
+    # The first row of the scope's ``Opening`` statement (None: no row, or no such statement).
+    opened: tuple | None = None
     _session: Session | None = None
 
     def session(self) -> Session:
@@ -117,6 +128,11 @@ class RequestScope:
             session.info[_JOINED] = True
             self._session = session
         return self._session
+
+    def flush(self) -> None:
+        """Write the ORM session's pending changes, if it was made."""
+        if self._session is not None:
+            self._session.flush()
 
 
 @dataclass
@@ -201,24 +217,28 @@ class Database:
 
     @contextmanager
     def request_scope(
-        self, account_id: int, *, generic_plans: bool = False
+        self, account_id: int, *, generic_plans: bool = False, opening: Opening | None = None
     ) -> Iterator[RequestScope]:
         """``account_scope`` for a web request: a connection that can only see and write rows of
-        ``account_id``, with an ORM session on it made only if asked for."""
+        ``account_id``, with an ORM session on it made only if asked for; ``opening`` is run
+        first, its row kept as ``RequestScope.opened``."""
         _check_account_id(account_id)
+        # A pooler in transaction mode may run each transaction on another server connection,
+        # where the opening's prepared statement is not.
+        one_message = not self.settings.database_transaction_pooling
 
-        def begun() -> tuple[Connection, RootTransaction]:
+        def begun() -> tuple[Connection, RootTransaction, tuple | None]:
             connection = self._scope_engine.connect()
             try:
                 transaction = connection.begin()
-                _begin_account(connection, account_id, generic_plans)
+                opened = _begin_account(connection, account_id, generic_plans, opening, one_message)
             except DBAPIError:
                 connection.close()
                 raise
-            return connection, transaction
+            return connection, transaction, opened
 
-        connection, transaction = _opened_twice(begun)
-        scope = RequestScope(account_id, connection)
+        connection, transaction, opened = _opened_twice(begun)
+        scope = RequestScope(account_id, connection, opened)
         try:
             with transaction:
                 yield scope
@@ -277,20 +297,28 @@ def _set_account_context(session: Session, _transaction, connection) -> None:
         _begin_account(connection, account_id, session.info["generic_plans"])
 
 
-def _begin_account(connection: Connection, account_id: int, generic_plans: bool) -> None:
+def _begin_account(
+    connection: Connection,
+    account_id: int,
+    generic_plans: bool,
+    opening: Opening | None = None,
+    one_message: bool = True,
+) -> tuple | None:
     """On PostgreSQL, begin the connection's transaction with ``account_id`` as its account (the
     setting the row-level security policies read) and, with ``generic_plans``, the server free
-    to reuse plans for this transaction (``web.planning``)."""
+    to reuse plans for this transaction (``web.planning``). Then ``opening``, if given, in the
+    same message where ``one_message`` allows; its first row is returned."""
     if connection.dialect.name != "postgresql":
-        return
-    # Two statements in one message (the simple protocol, so no parameters: the account id is
-    # an int, checked by the caller). The driver is in autocommit (``_scope_engine``) and this
+        return opening.statement.first(connection, opening.params) if opening else None
+    # Statements in one message (the simple protocol, so no parameters: the account id is an
+    # int, checked by the caller). The driver is in autocommit (``_scope_engine``) and this
     # BEGIN opens the transaction its commit or rollback later ends.
     plans = ", set_config('plan_cache_mode', 'auto', true)" if generic_plans else ""
-    run_script(
-        connection,
-        f"BEGIN; SELECT set_config('{ACCOUNT_SETTING}', '{int(account_id)}', true){plans}",
-    )
+    script = f"BEGIN; SELECT set_config('{ACCOUNT_SETTING}', '{int(account_id)}', true){plans}"
+    if opening is not None and one_message:
+        return opening.statement.first_after(connection, script, opening.params)
+    run_script(connection, script)
+    return opening.statement.first(connection, opening.params) if opening else None
 
 
 @lru_cache(maxsize=4096)

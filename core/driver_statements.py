@@ -15,11 +15,14 @@ invalidated, so callers and error pages see no difference.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from sqlalchemy import Connection
+from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.elements import ClauseElement
@@ -41,6 +44,23 @@ class _Compiled:
     converters: tuple[tuple[int, Callable[[Any], Any]], ...] | None = None
 
 
+@dataclass
+class _Prepared:
+    """The statement as PostgreSQL's SQL PREPARE takes it ($1, $2, …), under a name of its own."""
+
+    name: str
+    compiled: _Compiled
+    # The parameters' values as literals, where the statement fixes them (written once).
+    literals: dict[int, str] | None = None
+
+
+# The statements' text for PREPARE: numbered parameters in place of psycopg's named ones.
+_NUMBERED = PGDialect_psycopg(paramstyle="numeric_dollar")
+# psycopg's errors for a prepared statement that is not there, or is already there.
+_NO_SUCH_STATEMENT = "26000"
+_ALREADY_PREPARED = "42P05"
+
+
 class DriverStatement:
     """A SELECT or INSERT without per-execution rendering (no expanding IN, no literal-execute
     parameters: the text must be the same for every execution)."""
@@ -48,6 +68,7 @@ class DriverStatement:
     def __init__(self, statement: ClauseElement) -> None:
         self.statement = statement
         self._compiled: dict[str, _Compiled] = {}
+        self._prepared: _Prepared | None = None
 
     def first(self, connection: Connection, params: Mapping[str, Any]) -> tuple | None:
         """The first row, converted as SQLAlchemy would, or None."""
@@ -60,6 +81,100 @@ class DriverStatement:
     def execute(self, connection: Connection, params: Mapping[str, Any]) -> None:
         """Run a statement that returns no rows (an INSERT)."""
         self._rows(connection, params, None)
+
+    def execute_then_commit(
+        self, connection: Connection, params: Sequence[Mapping[str, Any]]
+    ) -> None:
+        """Run the statement once per ``params``, then commit the connection's transaction.
+
+        On PostgreSQL the statements and the COMMIT go to the server as one message: psycopg's
+        client-side cursor writes each statement's values into its text with the driver's own
+        quoting (``mogrify``), so they run with the simple protocol, one round trip where each
+        statement and the commit took one of their own (a fifth of a portal request's). The
+        statements are planned each time, which for an INSERT of values costs less than the
+        round trip."""
+        if connection.dialect.name != "postgresql":
+            for values in params:
+                self.execute(connection, values)
+            connection.commit()
+            return
+        compiled = self._for(connection.dialect)
+        quoting = _client_cursor(connection)
+        sql = "".join(
+            quoting.mogrify(compiled.sql, _bound(compiled, values)) + ";\n" for values in params
+        )
+        run_script(connection, sql + "COMMIT")
+        connection.commit()  # the server's transaction has ended; SQLAlchemy's ends with it
+
+    def first_after(
+        self, connection: Connection, script: str, params: Mapping[str, Any]
+    ) -> tuple | None:
+        """Run ``script`` (statements without parameters, such as a transaction's BEGIN), then
+        this statement; its first row, or None.
+
+        On PostgreSQL both go to the server as one message, one round trip where each took one
+        of its own. The statement is prepared on the connection under a name of its own (SQL
+        ``PREPARE``, once per connection, so its plan is kept as psycopg's are) and run by
+        ``EXECUTE``, its values written in by the driver's quoting. psycopg drops every prepared
+        statement of a connection after a rollback (``DEALLOCATE ALL``), this one included: an
+        ``EXECUTE`` that finds none is rolled back and sent again with its ``PREPARE``. Not for
+        a connection pooler that moves transactions between server connections (a prepared
+        statement stays on one). PostgreSQL only."""
+        prepared = self._numbered()
+        for retry in (False, True):
+            names = _prepared_names(connection)
+            message = [script]
+            if prepared.name not in names:
+                message.append(f"PREPARE {prepared.name} AS {prepared.compiled.sql}")
+            message.append(self._execute_text(connection, prepared, params))
+            try:
+                cursor = _run_message(connection, ";\n".join(message))
+            except DBAPIError as error:
+                state = getattr(error.orig, "sqlstate", None)
+                if retry or state not in (_NO_SUCH_STATEMENT, _ALREADY_PREPARED):
+                    raise
+                run_script(connection, "ROLLBACK")
+                if state == _NO_SUCH_STATEMENT:
+                    names.clear()  # every statement of the connection went at once
+                else:
+                    names.add(prepared.name)
+                continue
+            names.add(prepared.name)
+            rows = cursor.fetchmany(1)
+            compiled = prepared.compiled
+            if compiled.converters is None:
+                compiled.converters = _result_converters(compiled, cursor)
+            return _converted(rows[0], compiled.converters) if rows else None
+        raise AssertionError("unreachable")  # pragma: no cover - the second try returns or raises
+
+    def _numbered(self) -> _Prepared:
+        if self._prepared is None:
+            compiled = _compile(self.statement, _NUMBERED)
+            name = "ardesk_" + hashlib.sha256(compiled.sql.encode()).hexdigest()[:24]
+            self._prepared = _Prepared(name, compiled)
+        return self._prepared
+
+    def _execute_text(
+        self, connection: Connection, prepared: _Prepared, params: Mapping[str, Any]
+    ) -> str:
+        """``EXECUTE name(…)`` with the values as literals: the statement's own written once,
+        the caller's each time, by psycopg's quoting for this connection."""
+        quoting = _client_cursor(connection)
+        parameters = prepared.compiled.parameters
+        if prepared.literals is None:  # fixed values (names, flags) quote alike on any connection
+            prepared.literals = {
+                index: quoting.mogrify("%s", [_bound_one(parameter, {})])
+                for index, parameter in enumerate(parameters)
+                if parameter[1] is not _GIVEN
+            }
+        literals = prepared.literals
+        values = [
+            literals[index]
+            if index in literals
+            else quoting.mogrify("%s", [_bound_one(parameter, params)])
+            for index, parameter in enumerate(parameters)
+        ]
+        return f"EXECUTE {prepared.name}({', '.join(values)})"
 
     def _rows(self, connection: Connection, params: Mapping[str, Any], fetch) -> list[tuple]:
         compiled = self._for(connection.dialect)
@@ -102,6 +217,34 @@ def run_script(connection: Connection, sql: str) -> None:
             cursor.close()
 
 
+def _run_message(connection: Connection, sql: str) -> Any:
+    """``run_script`` on PostgreSQL's kept cursor, left on the result of the last statement."""
+    cursor, _ = _cursor(connection)
+    try:
+        cursor.execute(sql)
+    except connection.dialect.loaded_dbapi.Error as error:
+        raise _wrapped(connection, error, sql) from error
+    while cursor.nextset():
+        pass
+    return cursor
+
+
+_PREPARED_NAMES = "ardesk.prepared_names"
+
+
+def _prepared_names(connection: Connection) -> set[str]:
+    """The names this module has prepared on the connection's driver connection (as far as it
+    knows: psycopg may have dropped them since, which ``first_after`` finds out)."""
+    pooled = connection.connection
+    driver_connection = pooled.dbapi_connection
+    held = pooled.info.get(_PREPARED_NAMES)
+    if held is not None and held[0] is driver_connection:
+        return held[1]
+    names: set[str] = set()
+    pooled.info[_PREPARED_NAMES] = (driver_connection, names)
+    return names
+
+
 _CURSOR = "ardesk.driver_cursor"
 
 
@@ -122,6 +265,22 @@ def _cursor(connection: Connection) -> tuple[Any, bool]:
     cursor = driver_connection.cursor()
     pooled.info[_CURSOR] = (driver_connection, cursor)
     return cursor, True
+
+
+_CLIENT_CURSOR = "ardesk.client_cursor"
+
+
+def _client_cursor(connection: Connection) -> Any:
+    """psycopg's client-side cursor of this PostgreSQL connection (kept as ``_cursor``'s is),
+    used only to write values into statements with the connection's quoting."""
+    pooled = connection.connection
+    driver_connection = pooled.dbapi_connection
+    held = pooled.info.get(_CLIENT_CURSOR)
+    if held is not None and held[0] is driver_connection:
+        return held[1]
+    cursor = psycopg.ClientCursor(driver_connection)
+    pooled.info[_CLIENT_CURSOR] = (driver_connection, cursor)
+    return cursor
 
 
 def _converted(row: Sequence[Any], converters: tuple[tuple[int, Callable], ...]) -> tuple:
@@ -147,9 +306,15 @@ def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
     return _Compiled(sql, tuple(parameters), compiled.positional, result_types, dialect)
 
 
+def _bound_one(parameter: tuple[str, Any, Converter], params: Mapping[str, Any]) -> Any:
+    name, fixed, convert = parameter
+    value = params[name] if fixed is _GIVEN else fixed
+    return value if convert is None else convert(value)
+
+
 def _bound(compiled: _Compiled, params: Mapping[str, Any]) -> list[Any] | dict[str, Any]:
     values = []
-    for name, fixed, convert in compiled.parameters:
+    for name, fixed, convert in compiled.parameters:  # ``_bound_one``, inlined: run per request
         value = params[name] if fixed is _GIVEN else fixed
         values.append(value if convert is None else convert(value))
     if compiled.positional:

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from core import audit as audit_trail
 from core import metrics, permissions, sessions
-from core.db import Database, RequestScope
+from core.db import Database, Opening, RequestScope
 from core.driver_statements import DriverStatement
 from core.models import (
     AccessLink,
@@ -157,10 +157,12 @@ def current_visitor() -> Visitor:
     if not isinstance(data, dict) or not isinstance(data.get("a"), int) or not data.get("s"):
         raise NoVisitor("none")
     key = sessions.session_key(str(data["s"]))
+    db = database()
+    opening = visitor_opening(db, key, data["a"], planning_for(request.endpoint, request.args))
     stack = ExitStack()
-    scope = stack.enter_context(database().request_scope(data["a"], generic_plans=True))
+    scope = stack.enter_context(db.request_scope(data["a"], generic_plans=True, opening=opening))
     try:
-        visitor = _read_visitor(scope, key, planning_for(request.endpoint, request.args))
+        visitor = _read_visitor(scope, key)
     except NoVisitor:
         stack.close()  # commits the session's end (written by _read_visitor)
         session.pop(SESSION_KEY, None)
@@ -246,16 +248,19 @@ _VISITOR_STATEMENTS = {
 }
 
 
-def _read_visitor(scope: RequestScope, key: str, planning: Planning = Planning.reused) -> Visitor:
-    """The session, its link, its contact, the account's name and the role's permissions, in
-    one query and one row; on PostgreSQL the rest of the transaction is then planned as
-    ``planning`` says."""
-    account_id = scope.account_id
-    connection = scope.connection
-    if connection.dialect.name != "postgresql":
+def visitor_opening(db: Database, key: str, account_id: int, planning: Planning) -> Opening:
+    """The statement that opens a request's account scope: the session of ``key``, its link,
+    its contact, the account's name and the role's permissions, in one query and one row; on
+    PostgreSQL the rest of the transaction is then planned as ``planning`` says."""
+    if db.dialect != "postgresql":
         planning = Planning.reused
-    statement = _VISITOR_STATEMENTS[planning]
-    row = statement.first(connection, {"key": key, "account_id": account_id})
+    return Opening(_VISITOR_STATEMENTS[planning], {"key": key, "account_id": account_id})
+
+
+def _read_visitor(scope: RequestScope, key: str) -> Visitor:
+    """The visitor from the row the scope opened with (``visitor_opening``); NoVisitor, and the
+    session ended, where the session may no longer be used."""
+    row = scope.opened
     if row is None:
         raise NoVisitor("none")
     (seen, session_expires, ended, link_id, revoked, link_expires, link_scope, targets) = row[:8]
@@ -300,7 +305,9 @@ def close_scope(error: BaseException | None) -> None:
         stack.__exit__(type(error), error, error.__traceback__)
         return
     try:
-        audit_trail.insert_events(g.scope.connection, events)
+        scope: RequestScope = g.scope
+        scope.flush()  # the page's own writes, before the events and the commit
+        audit_trail.insert_events_and_commit(scope.connection, events)
     except BaseException as failed:
         stack.__exit__(type(failed), failed, failed.__traceback__)
         raise

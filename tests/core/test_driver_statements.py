@@ -8,9 +8,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import String, bindparam, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from core.db import ACCOUNT_SETTING, Opening
 from core.driver_statements import DriverStatement
 from core.models import AuditEvent, Invoice, InvoiceStatus
 from tests.core.test_account_scope import alice_and_bob  # noqa: F401  (a fixture)
@@ -125,3 +126,101 @@ def test_a_statement_whose_text_would_change_per_execution_is_refused(db):
     expanding = select(Invoice.id).where(Invoice.id.in_(bindparam("ids", expanding=True)))
     with db.account_scope(1) as scoped, pytest.raises(ValueError, match="must not change"):
         DriverStatement(expanding).all(scoped.connection(), {"ids": [1, 2]})
+
+
+# A value of every kind the quoting must carry through intact: quotes, a backslash, a
+# placeholder, a statement separator, non-ASCII text.
+_AWKWARD = "O'Brien \\ %s $1 '); DROP TABLE invoices; -- «Zürich» 東京"
+_ECHO = DriverStatement(
+    select(
+        bindparam("text", type_=String),
+        Invoice.number,
+    ).where(Invoice.id == bindparam("id"))
+)
+
+
+def _opened_with(db, account_id: int, statement: DriverStatement, params) -> tuple | None:
+    with db.request_scope(account_id, opening=Opening(statement, params)) as scope:
+        return scope.opened
+
+
+def test_a_scope_opens_with_its_statement_under_its_account(db, alice_and_bob):  # noqa: F811
+    """The opening statement runs inside the scope: its values arrive as given, and on
+    PostgreSQL row-level security already holds (no account is named in the statement)."""
+    alice, bob = alice_and_bob
+    with db.admin_session() as s:
+        ids = dict(s.execute(select(Invoice.number, Invoice.id)).all())
+    assert _opened_with(db, alice, _ECHO, {"text": _AWKWARD, "id": ids["A-100"]}) == (
+        _AWKWARD,
+        "A-100",
+    )
+    if db.dialect == "postgresql":  # elsewhere the code's own account criteria keep accounts
+        assert _opened_with(db, alice, _ECHO, {"text": "x", "id": ids["B-100"]}) is None
+    assert _opened_with(db, bob, _ECHO, {"text": "x", "id": ids["B-100"]}) == ("x", "B-100")
+
+
+def test_an_opening_survives_the_driver_dropping_its_prepared_statements(
+    db,
+    alice_and_bob,  # noqa: F811
+):
+    """psycopg drops a connection's prepared statements after a rollback (``DEALLOCATE ALL``),
+    and a name the module thinks is gone may still be there. Either way the statement runs, on
+    one connection throughout, and it stays prepared once."""
+    if db.dialect != "postgresql":
+        pytest.skip("prepared statements of PostgreSQL")
+    alice, _ = alice_and_bob
+    with db.admin_session() as s:
+        first = s.scalar(select(Invoice.id).where(Invoice.number == "A-100"))
+    begin = f"BEGIN; SELECT set_config('{ACCOUNT_SETTING}', '{alice}', true)"
+    params = {"text": "t", "id": first}
+    engine = db.portal_engine.execution_options(isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+
+        def opened() -> tuple | None:
+            row = _ECHO.first_after(connection, begin, params)
+            connection.exec_driver_sql("COMMIT")
+            return row
+
+        assert opened() == ("t", "A-100")
+        connection.exec_driver_sql("DEALLOCATE ALL")
+        assert opened() == ("t", "A-100")
+        connection.connection.info.clear()  # the names are forgotten, the statement is there
+        assert opened() == ("t", "A-100")
+        prepared = connection.exec_driver_sql(
+            "SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'ardesk%%'"
+        ).scalar()
+    assert prepared == 1
+
+
+def test_inserts_and_their_commit_keep_every_value(db, alice_and_bob):  # noqa: F811
+    """``execute_then_commit``: the rows are committed with their values intact, or, when one
+    is refused, none is and the error is SQLAlchemy's."""
+    alice, _ = alice_and_bob
+    columns = ("at", "action", "actor", "account_id", "user_agent", "detail")
+    statement = DriverStatement(
+        insert(AuditEvent.__table__).values({c: bindparam(c) for c in columns})
+    )
+    at = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    events = [
+        {"at": at, "action": "test.commit", "actor": "system", "account_id": alice,
+         "user_agent": _AWKWARD, "detail": {"note": _AWKWARD, "n": i}}
+        for i in range(2)
+    ]  # fmt: skip
+    with db.request_scope(alice) as scope:
+        statement.execute_then_commit(scope.connection, events)
+    with db.admin_session() as s:
+        stored = s.scalars(
+            select(AuditEvent).where(AuditEvent.action == "test.commit").order_by(AuditEvent.id)
+        ).all()
+    assert [(e.at, e.user_agent, e.detail) for e in stored] == [
+        (at, _AWKWARD, {"note": _AWKWARD, "n": 0}),
+        (at, _AWKWARD, {"note": _AWKWARD, "n": 1}),
+    ]
+    refused = [events[0], {**events[1], "actor": None}]  # the second breaks NOT NULL
+    with pytest.raises(IntegrityError), db.request_scope(alice) as scope:
+        statement.execute_then_commit(scope.connection, refused)
+    with db.admin_session() as s:
+        count = s.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "test.commit")
+        )
+    assert count == 2

@@ -13,7 +13,7 @@ from core.models import Invoice, LinkScope, WebSession
 from tests.web.conftest import follow, issue_link, open_portal
 from web.planning import Planning, planning_for
 from web.portal.listing import InvoiceFilters, open_invoices, page
-from web.visitor import TOUCH_EVERY, _read_visitor
+from web.visitor import TOUCH_EVERY, _read_visitor, visitor_opening
 
 
 def test_an_unchanged_session_sends_no_cookie(app, client, world):
@@ -58,14 +58,18 @@ def _signed_in_on_postgresql(app, client, db, world, scope=LinkScope.portal, tar
     return key
 
 
-def _plans_after_the_visitor(app, world, key: str, planning: Planning) -> str:
+def _visitor_scope(app, world, key: str, planning: Planning):
+    """A request's account scope, opened with the visitor's statement as a page opens it."""
     database = app.extensions["ardesk.db"]
-    with app.app_context(), database.request_scope(world.alice, generic_plans=True) as scope:
-        show = text("SHOW plan_cache_mode")
-        assert scope.connection.execute(show).scalar() == "auto"
-        visitor = _read_visitor(scope, key, planning)
+    opening = visitor_opening(database, key, world.alice, planning)
+    return database.request_scope(world.alice, generic_plans=True, opening=opening)
+
+
+def _plans_after_the_visitor(app, world, key: str, planning: Planning) -> str:
+    with app.app_context(), _visitor_scope(app, world, key, planning) as scope:
+        visitor = _read_visitor(scope, key)
         assert visitor.contact_id == world.alice_contact
-        return scope.connection.execute(show).scalar()
+        return scope.connection.execute(text("SHOW plan_cache_mode")).scalar()
 
 
 def test_a_list_page_reads_its_visitor_with_a_reused_plan_and_its_rows_with_custom_ones(
@@ -126,12 +130,11 @@ def test_after_its_rows_the_invoice_list_lets_the_audit_insert_reuse_its_plan(
     """The list's statement is planned with its values; the statements after it (the audit
     insert and its foreign-key checks) reuse theirs again, when the page asks for it."""
     key = _signed_in_on_postgresql(app, client, db, world)
-    database = app.extensions["ardesk.db"]
     show = text("SHOW plan_cache_mode")
     pages = {}
     for reuse, mode in ((True, "auto"), (False, "force_custom_plan")):
-        with app.app_context(), database.request_scope(world.alice, generic_plans=True) as scope:
-            _read_visitor(scope, key, Planning.custom)
+        with app.app_context(), _visitor_scope(app, world, key, Planning.custom) as scope:
+            _read_visitor(scope, key)
             listed = page(
                 scope.connection, world.alice, InvoiceFilters(), [], reuse_plans_after=reuse
             )
@@ -172,3 +175,26 @@ def test_a_requests_statements_are_parsed_once_per_connection_by_psycopg():
         assert len(str(compiled).encode()) < _queries.MAX_CACHED_STATEMENT_LENGTH
         assert len(compiled.params) < _queries.MAX_CACHED_STATEMENT_PARAMS
         assert "POSTCOMPILE" not in str(compiled)
+
+
+def test_after_a_page_fails_in_the_database_the_next_page_opens(
+    app, client, db, world, monkeypatch
+):
+    """A failed page's transaction is rolled back, and psycopg then drops the connection's
+    prepared statements, the session statement's included (PostgreSQL): the next page still
+    reads its visitor and answers."""
+    open_portal(app, client, world.alice_contact)
+    for _ in range(6):  # psycopg prepares a statement it has run five times
+        assert client.get("/invoices").status_code == 200
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # the error page, as a browser gets it
+    with monkeypatch.context() as patched:
+
+        def failing(connection, *args, **kwargs):
+            connection.exec_driver_sql("SELECT 1/0")  # the server refuses it mid-transaction
+
+        patched.setattr("web.portal.invoices.listing.page", failing)
+        assert client.get("/invoices").status_code == 500
+    for _ in range(2):
+        page = client.get("/invoices")
+        assert page.status_code == 200
+        assert "A-100" in page.get_data(as_text=True)
