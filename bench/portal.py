@@ -7,9 +7,12 @@ page and a cached PDF, beside a Flask hello-world served the same way in the sam
 
 Each database gets ``ardesk demo-data`` (the first account holds ``--largest`` invoices, the rest
 share the remainder), then gunicorn with 2 sync workers serves ``web:create_app()`` on loopback and
-a second process (``--clients`` processes, each one request at a time) drives one URL for
-``--seconds``. Every portal request runs as it does in production: session check in the account
-scope, the query, the page, and its audit event written. PostgreSQL is a throwaway cluster started
+a second process (``--clients`` processes, each one request at a time) drives one URL at a time
+for ``--seconds`` in all. A hello-world server runs beside it, and every URL, hello-world's
+included, takes its turn ``--rounds`` times: each page's share of hello-world's rate is the
+median of its rounds' shares, each measured within seconds of its baseline. Every portal
+request runs as it does in production: session check in the account scope, the query, the
+page, and its audit event written. PostgreSQL is a throwaway cluster started
 from the Debian binaries (as the tests do), the portal connecting as the row-level-security role;
 its processes' CPU per request is printed beside the workers', as both share the machine's cores.
 
@@ -28,6 +31,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,6 +39,7 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,6 +54,7 @@ from core.db import Database  # noqa: E402
 from core.models import Account, Contact, Invoice, LinkScope  # noqa: E402
 
 SECRET = "bench-secret-key-" + "x" * 40
+HELLO = "Flask hello-world"
 BIN = Path(sys.executable).parent
 
 
@@ -226,12 +232,17 @@ def updated_cookie(response: http.client.HTTPResponse, cookie: str) -> str:
     return sent.split(";")[0] if sent and sent.startswith("ardesk_session=") else cookie
 
 
-def drive(port: int, path: str, cookie: str, seconds: float, clients: int) -> dict[str, float]:
-    until = time.time() + seconds
+def drive(port: int, path: str, cookie: str, seconds: float, clients: int) -> dict[str, Any]:
     with multiprocessing.Pool(clients) as pool:
+        pool.map(abs, range(clients))  # the clients are up before the clock starts
+        until = time.time() + seconds
         results = pool.map(_drive, [(port, path, cookie, until)] * clients)
     latencies = sorted(x for lat, _ in results for x in lat)
-    errors = sum(e for _, e in results)
+    return summary(latencies, sum(e for _, e in results), seconds)
+
+
+def summary(latencies: list[float], errors: int, seconds: float) -> dict[str, Any]:
+    """The figures of requests that took ``latencies`` (sorted) in ``seconds``."""
     n = len(latencies)
     return {
         "requests": n,
@@ -239,6 +250,8 @@ def drive(port: int, path: str, cookie: str, seconds: float, clients: int) -> di
         "p50": latencies[n // 2] * 1000,
         "p99": latencies[min(n - 1, int(n * 0.99))] * 1000,
         "errors": errors,
+        "latencies": latencies,
+        "seconds": seconds,
     }
 
 
@@ -289,10 +302,10 @@ def loaded(url: str, portal_url: str, args: argparse.Namespace) -> dict[str, str
 
 
 def measure(
-    server: subprocess.Popen, port: int, path: str, cookie: str, args, database=None
+    server: subprocess.Popen, port: int, path: str, cookie: str, args, database=None, seconds=None
 ) -> dict:
     before, database_before = worker_cpu(server), database() if database else 0.0
-    figures = drive(port, path, cookie, args.seconds, args.clients)
+    figures = drive(port, path, cookie, seconds or args.seconds, args.clients)
     requests = max(1, figures["requests"])
     figures["cpu_ms"] = (worker_cpu(server) - before) * 1000 / requests
     if database:
@@ -300,18 +313,43 @@ def measure(
     return figures
 
 
-def report(name: str, figures: dict[str, float]) -> None:
+def report(name: str, figures: dict[str, Any], share: str = "") -> None:
     print(
         f"  {name:<28} {figures['rps']:8.0f} req/s   p50 {figures['p50']:6.1f} ms   "
         f"p99 {figures['p99']:6.1f} ms   worker CPU {figures['cpu_ms']:5.2f} ms/request   "
         + (f"database CPU {figures['database_ms']:4.2f} ms   " if "database_ms" in figures else "")
-        + f"({figures['requests']} requests, {figures['errors']} errors)",
+        + f"({figures['requests']} requests, {figures['errors']} errors){share}",
         flush=True,
     )
 
 
+def combined(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """One URL's figures over all its rounds: rates over the total time, latencies pooled, CPU
+    per request over all requests."""
+    figures = summary(
+        sorted(x for f in rounds for x in f["latencies"]),
+        sum(f["errors"] for f in rounds),
+        sum(f["seconds"] for f in rounds),
+    )
+    requests = max(1, figures["requests"])
+    for key in ("cpu_ms", "database_ms"):
+        if key in rounds[0]:
+            figures[key] = sum(f[key] * f["requests"] for f in rounds) / requests
+    return figures
+
+
+def share_of(rounds: list[dict[str, Any]], baseline: list[dict[str, Any]]) -> str:
+    """A URL's request rate as a share of hello-world's, round by round (each round's pair was
+    measured within seconds of each other): the median, and the lowest and highest."""
+    shares = sorted(f["rps"] / b["rps"] for f, b in zip(rounds, baseline, strict=True))
+    return (
+        f"   {statistics.median(shares):.1%} of hello-world "
+        f"(rounds {shares[0]:.1%}–{shares[-1]:.1%})"
+    )
+
+
 def run(name: str, url: str, portal_url: str, args: argparse.Namespace, work: Path) -> None:
-    port = free_port()
+    port, hello_port = free_port(), free_port()
     env = environment(work, url, portal_url, f"http://127.0.0.1:{port}")
     print(f"\n{name}: loading {args.invoices:,} invoices ({args.largest:,} on one account)…")
     print(f"  loaded in {load(env, args.invoices, args.largest, args.accounts):.0f} s", flush=True)
@@ -319,6 +357,7 @@ def run(name: str, url: str, portal_url: str, args: argparse.Namespace, work: Pa
     targets = portal_targets(env)
     database = database_cpu(url) if url.startswith("postgresql") else None
     server = serve("web:create_app()", port, env)
+    hello = serve("portal:hello_app()", hello_port, env)
     try:
         cookie = open_session(port, targets["link"])
         invoice = targets["invoice"]
@@ -327,23 +366,36 @@ def run(name: str, url: str, portal_url: str, args: argparse.Namespace, work: Pa
         response, _ = request(port, "/invoices", cookie)  # a page: the session's CSRF secret
         cookie = updated_cookie(response, cookie)
         print(f"  largest account: {int(targets['count']):,} invoices", flush=True)
-        for label, path in (
-            ("invoice list (page 1)", "/invoices"),
-            ("invoice list (open, by due)", "/invoices?status=open&sort=due"),
-            ("invoice page", f"/invoices/{invoice}"),
-            ("cached invoice PDF", f"/invoices/{invoice}/pdf"),
-        ):
-            report(label, measure(server, port, path, cookie, args, database))
+        urls = {
+            "invoice list (page 1)": (server, port, "/invoices", cookie, database),
+            "invoice list (open, by due)": (
+                server, port, "/invoices?status=open&sort=due", cookie, database
+            ),
+            "invoice page": (server, port, f"/invoices/{invoice}", cookie, database),
+            "cached invoice PDF": (server, port, f"/invoices/{invoice}/pdf", cookie, database),
+            HELLO: (hello, hello_port, "/", "", None),
+        }  # fmt: skip
+        # Every URL in turn, ``--rounds`` times, each for its share of ``--seconds``: a page and
+        # hello-world are measured minutes apart otherwise, and a busy neighbour in between
+        # moves the ratio more than the app does.
+        rounds: dict[str, list[dict[str, Any]]] = {label: [] for label in urls}
+        for round_ in range(args.rounds):
+            order = list(urls) if round_ % 2 == 0 else list(reversed(urls))
+            for label in order:
+                served, served_port, path, sent_cookie, db_cpu = urls[label]
+                rounds[label].append(
+                    measure(
+                        served, served_port, path, sent_cookie, args, db_cpu,
+                        seconds=args.seconds / args.rounds,
+                    )
+                )  # fmt: skip
+        for label in urls:
+            share = "" if label == HELLO else share_of(rounds[label], rounds[HELLO])
+            report(label, combined(rounds[label]), share)
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-    hello_port = free_port()
-    hello = serve("portal:hello_app()", hello_port, env)
-    try:
-        report("Flask hello-world", measure(hello, hello_port, "/", "", args))
-    finally:
-        hello.send_signal(signal.SIGTERM)
-        hello.wait(timeout=30)
+        for process in (server, hello):
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
 
 
 def main() -> None:
@@ -354,6 +406,7 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=901)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=4, help="turns of every URL")
     parser.add_argument("--rendering", action="store_true", help="time each document format")
     parser.add_argument("--runs", type=int, default=20, help="renderings per format")
     args = parser.parse_args()

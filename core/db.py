@@ -313,8 +313,9 @@ def _begin_account(
     # Statements in one message (the simple protocol, so no parameters: the account id is an
     # int, checked by the caller). The driver is in autocommit (``_scope_engine``) and this
     # BEGIN opens the transaction its commit or rollback later ends.
-    plans = ", set_config('plan_cache_mode', 'auto', true)" if generic_plans else ""
-    script = f"BEGIN; SELECT set_config('{ACCOUNT_SETTING}', '{int(account_id)}', true){plans}"
+    # SET LOCAL, not a SELECT of set_config: a command the server runs without planning it.
+    plans = "; SET LOCAL plan_cache_mode = auto" if generic_plans else ""
+    script = f"BEGIN; SET LOCAL {ACCOUNT_SETTING} = '{int(account_id)}'{plans}"
     if opening is not None and one_message:
         return opening.statement.first_after(connection, script, opening.params)
     run_script(connection, script)
