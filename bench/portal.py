@@ -155,11 +155,12 @@ def portal_targets(env: dict[str, str]) -> dict[str, str]:
     return {"link": link.url, "invoice": str(invoice_id), "count": str(largest[1])}
 
 
-def serve(app: str, port: int, env: dict[str, str]) -> subprocess.Popen:
+def serve(app: str, port: int, env: dict[str, str], root: Path = ROOT) -> subprocess.Popen:
+    """gunicorn serving ``app`` from the checkout ``root`` (this one unless said)."""
     process = subprocess.Popen(
         [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--pythonpath", f"{ROOT},{ROOT / 'bench'}", "--log-level", "warning", app],
-        env=env, cwd=ROOT,
+         "--pythonpath", f"{root},{root / 'bench'}", "--log-level", "warning", app],
+        env=env, cwd=root,
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -198,3 +198,37 @@ def test_after_a_page_fails_in_the_database_the_next_page_opens(
         page = client.get("/invoices")
         assert page.status_code == 200
         assert "A-100" in page.get_data(as_text=True)
+
+
+def test_a_portal_page_takes_three_round_trips_to_postgresql(app, client, db, world, monkeypatch):
+    """The scope's opening carries the session's lookup, and the commit carries the audit
+    insert: a cached PDF or a list page sends three messages (the opening, the page's query, the
+    audit insert with the commit), and the driver's own commit finds nothing left to send."""
+    if db.dialect != "postgresql":
+        pytest.skip("PostgreSQL's round trips")
+    import psycopg
+
+    open_portal(app, client, world.alice_contact)
+    pdf = f"/invoices/{world.invoices['A-100']}/pdf"
+    # The copy rendered and stored, then its bytes kept by the worker; the CSRF secret written.
+    for path in (pdf, pdf, "/invoices"):
+        assert client.get(path).status_code == 200
+    sent, commits_with_work = [], []
+    execute, commit = psycopg.Cursor.execute, psycopg.Connection.commit
+
+    def counted_execute(cursor, query, *args, **kwargs):
+        sent.append(query)
+        return execute(cursor, query, *args, **kwargs)
+
+    def watched_commit(connection):
+        idle = connection.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        commits_with_work.append(not idle)
+        return commit(connection)
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", counted_execute)
+    monkeypatch.setattr(psycopg.Connection, "commit", watched_commit)
+    for path in (pdf, "/invoices"):
+        sent.clear()
+        assert client.get(path).status_code == 200
+        assert len(sent) == 3, (path, [str(q)[:60] for q in sent])
+    assert commits_with_work and not any(commits_with_work)
