@@ -90,9 +90,9 @@ class DriverStatement:
         On PostgreSQL the statements and the COMMIT go to the server as one message: psycopg's
         client-side cursor writes each statement's values into its text with the driver's own
         quoting (``mogrify``), so they run with the simple protocol, one round trip where each
-        statement and the commit took one of their own (a fifth of a portal request's). The
-        statements are planned each time, which for an INSERT of values costs less than the
-        round trip."""
+        statement and the commit took one of their own. The quoting, and the server's planning
+        of an INSERT it cannot reuse, cost about what the saved round trip did in CPU
+        (``docs/benchmarks.md``, ninth pass); the wait for the network is what is saved."""
         if connection.dialect.name != "postgresql":
             for values in params:
                 self.execute(connection, values)
