@@ -65,12 +65,9 @@ def compare(url: str, portal_url: str, args, trees: dict[str, Path], database_ur
             served_env = {**env, "ARDESK_BASE_URL": f"http://127.0.0.1:{port}"}
             targets = portal.portal_targets(served_env)
             servers[name] = (portal.serve("web:create_app()", port, served_env, tree), port)
-            cookie = portal.open_session(port, targets["link"])
             invoice = targets["invoice"]
+            cookie = portal.ready_session(port, targets["link"], invoice)
             paths = {"invoice list (page 1)": "/invoices", "cached PDF": f"/invoices/{invoice}/pdf"}
-            for path in paths.values():  # the PDF rendered once, the session's CSRF secret
-                response, _ = portal.request(port, path, cookie, timeout=120)
-                cookie = portal.updated_cookie(response, cookie)
             pages[name] = (paths, cookie)
         rounds = {(name, page): [] for name in trees for page in pages["this"][0]}
         for round_ in range(args.rounds):

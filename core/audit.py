@@ -68,13 +68,17 @@ def write(session: Session, events: list[dict[str, Any]]) -> None:
 def insert_events(connection: Connection, events: list[dict[str, Any]]) -> None:
     """Insert events made by ``values`` in the connection's transaction; the caller counts them
     (``metrics.audit_committed``) once it commits."""
-    at = utcnow()
-    for event in events:
-        _INSERT.execute(connection, {"at": at, **event})
+    for row in _timed(events):
+        _INSERT.execute(connection, row)
 
 
 def insert_events_and_commit(connection: Connection, events: list[dict[str, Any]]) -> None:
     """``insert_events``, then commit the connection's transaction (on PostgreSQL in the same
     round trip)."""
+    _INSERT.execute_then_commit(connection, _timed(events))
+
+
+def _timed(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The events' rows, all at the same time: now."""
     at = utcnow()
-    _INSERT.execute_then_commit(connection, [{"at": at, **event} for event in events])
+    return [{"at": at, **event} for event in events]

@@ -242,8 +242,7 @@ class Database:
         try:
             with transaction:
                 yield scope
-                if scope._session is not None:
-                    scope._session.flush()
+                scope.flush()
         finally:
             if scope._session is not None:
                 scope._session.close()
@@ -308,17 +307,16 @@ def _begin_account(
     setting the row-level security policies read) and, with ``generic_plans``, the server free
     to reuse plans for this transaction (``web.planning``). Then ``opening``, if given, in the
     same message where ``one_message`` allows; its first row is returned."""
-    if connection.dialect.name != "postgresql":
-        return opening.statement.first(connection, opening.params) if opening else None
-    # Statements in one message (the simple protocol, so no parameters: the account id is an
-    # int, checked by the caller). The driver is in autocommit (``_scope_engine``) and this
-    # BEGIN opens the transaction its commit or rollback later ends.
-    # SET LOCAL, not a SELECT of set_config: a command the server runs without planning it.
-    plans = "; SET LOCAL plan_cache_mode = auto" if generic_plans else ""
-    script = f"BEGIN; SET LOCAL {ACCOUNT_SETTING} = '{int(account_id)}'{plans}"
-    if opening is not None and one_message:
-        return opening.statement.first_after(connection, script, opening.params)
-    run_script(connection, script)
+    if connection.dialect.name == "postgresql":
+        # Statements in one message (the simple protocol, so no parameters: the account id is
+        # an int, checked by the caller). The driver is in autocommit (``_scope_engine``) and
+        # this BEGIN opens the transaction its commit or rollback later ends. SET LOCAL, not a
+        # SELECT of set_config: a command the server runs without planning it.
+        plans = "; SET LOCAL plan_cache_mode = auto" if generic_plans else ""
+        script = f"BEGIN; SET LOCAL {ACCOUNT_SETTING} = '{int(account_id)}'{plans}"
+        if opening is not None and one_message:
+            return opening.statement.first_after(connection, script, opening.params)
+        run_script(connection, script)
     return opening.statement.first(connection, opening.params) if opening else None
 
 

@@ -157,24 +157,23 @@ class DriverStatement:
     def _execute_text(
         self, connection: Connection, prepared: _Prepared, params: Mapping[str, Any]
     ) -> str:
-        """``EXECUTE name(…)`` with the values as literals: the statement's own written once,
-        the caller's each time, by psycopg's quoting for this connection."""
+        """``EXECUTE name(…)`` with the values as literals, by psycopg's quoting for this
+        connection: the caller's each time, the statement's own (names, flags, which quote
+        alike on any connection) once."""
         quoting = _client_cursor(connection)
-        parameters = prepared.compiled.parameters
-        if prepared.literals is None:  # fixed values (names, flags) quote alike on any connection
-            prepared.literals = {
-                index: quoting.mogrify("%s", [_bound_one(parameter, {})])
-                for index, parameter in enumerate(parameters)
-                if parameter[1] is not _GIVEN
-            }
+        values = _bound(prepared.compiled, params)
         literals = prepared.literals
-        values = [
-            literals[index]
-            if index in literals
-            else quoting.mogrify("%s", [_bound_one(parameter, params)])
-            for index, parameter in enumerate(parameters)
+        if literals is None:
+            literals = prepared.literals = {
+                index: quoting.mogrify("%s", [values[index]])
+                for index, (_, fixed, _) in enumerate(prepared.compiled.parameters)
+                if fixed is not _GIVEN
+            }
+        written = [
+            literals[index] if index in literals else quoting.mogrify("%s", [value])
+            for index, value in enumerate(values)
         ]
-        return f"EXECUTE {prepared.name}({', '.join(values)})"
+        return f"EXECUTE {prepared.name}({', '.join(written)})"
 
     def _rows(self, connection: Connection, params: Mapping[str, Any], fetch) -> list[tuple]:
         compiled = self._for(connection.dialect)
@@ -218,69 +217,50 @@ def run_script(connection: Connection, sql: str) -> None:
 
 
 def _run_message(connection: Connection, sql: str) -> Any:
-    """``run_script`` on PostgreSQL's kept cursor, left on the result of the last statement."""
+    """``run_script`` on PostgreSQL, its kept cursor returned on the last statement's result."""
+    run_script(connection, sql)
     cursor, _ = _cursor(connection)
-    try:
-        cursor.execute(sql)
-    except connection.dialect.loaded_dbapi.Error as error:
-        raise _wrapped(connection, error, sql) from error
     while cursor.nextset():
         pass
     return cursor
 
 
-_PREPARED_NAMES = "ardesk.prepared_names"
+def _kept(connection: Connection, key: str, make: Callable[[Any], Any]) -> Any:
+    """What this module keeps with a pooled connection under ``key`` (``make`` of its driver
+    connection, made on first use), checked to belong to the driver connection it holds now:
+    a connection the pool replaced gets its own."""
+    pooled = connection.connection
+    driver_connection = pooled.dbapi_connection
+    held = pooled.info.get(key)
+    if held is not None and held[0] is driver_connection:
+        return held[1]
+    kept = make(driver_connection)
+    pooled.info[key] = (driver_connection, kept)
+    return kept
 
 
 def _prepared_names(connection: Connection) -> set[str]:
     """The names this module has prepared on the connection's driver connection (as far as it
     knows: psycopg may have dropped them since, which ``first_after`` finds out)."""
-    pooled = connection.connection
-    driver_connection = pooled.dbapi_connection
-    held = pooled.info.get(_PREPARED_NAMES)
-    if held is not None and held[0] is driver_connection:
-        return held[1]
-    names: set[str] = set()
-    pooled.info[_PREPARED_NAMES] = (driver_connection, names)
-    return names
-
-
-_CURSOR = "ardesk.driver_cursor"
+    return _kept(connection, "ardesk.prepared_names", lambda _: set())
 
 
 def _cursor(connection: Connection) -> tuple[Any, bool]:
     """A driver cursor, and whether it is kept. On PostgreSQL one is made per driver connection
-    (making one cost a tenth of running a key lookup) and kept with the pooled connection,
-    checked to be that connection's: psycopg has read every row of a result when ``execute``
-    returns, so a result left unread holds nothing on the server, and the next execution
-    replaces it. SQLite's cursor is a statement stepping through its rows, which holds a read
-    transaction open until it is closed: a new one each time, closed after."""
-    pooled = connection.connection
+    (making one cost a tenth of running a key lookup) and kept with the pooled connection:
+    psycopg has read every row of a result when ``execute`` returns, so a result left unread
+    holds nothing on the server, and the next execution replaces it. SQLite's cursor is a
+    statement stepping through its rows, which holds a read transaction open until it is
+    closed: a new one each time, closed after."""
     if connection.dialect.name != "postgresql":
-        return pooled.cursor(), False
-    driver_connection = pooled.dbapi_connection
-    held = pooled.info.get(_CURSOR)
-    if held is not None and held[0] is driver_connection:
-        return held[1], True
-    cursor = driver_connection.cursor()
-    pooled.info[_CURSOR] = (driver_connection, cursor)
-    return cursor, True
-
-
-_CLIENT_CURSOR = "ardesk.client_cursor"
+        return connection.connection.cursor(), False
+    return _kept(connection, "ardesk.driver_cursor", lambda driver: driver.cursor()), True
 
 
 def _client_cursor(connection: Connection) -> Any:
     """psycopg's client-side cursor of this PostgreSQL connection (kept as ``_cursor``'s is),
     used only to write values into statements with the connection's quoting."""
-    pooled = connection.connection
-    driver_connection = pooled.dbapi_connection
-    held = pooled.info.get(_CLIENT_CURSOR)
-    if held is not None and held[0] is driver_connection:
-        return held[1]
-    cursor = psycopg.ClientCursor(driver_connection)
-    pooled.info[_CLIENT_CURSOR] = (driver_connection, cursor)
-    return cursor
+    return _kept(connection, "ardesk.client_cursor", psycopg.ClientCursor)
 
 
 def _converted(row: Sequence[Any], converters: tuple[tuple[int, Callable], ...]) -> tuple:
@@ -306,15 +286,9 @@ def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
     return _Compiled(sql, tuple(parameters), compiled.positional, result_types, dialect)
 
 
-def _bound_one(parameter: tuple[str, Any, Converter], params: Mapping[str, Any]) -> Any:
-    name, fixed, convert = parameter
-    value = params[name] if fixed is _GIVEN else fixed
-    return value if convert is None else convert(value)
-
-
 def _bound(compiled: _Compiled, params: Mapping[str, Any]) -> list[Any] | dict[str, Any]:
     values = []
-    for name, fixed, convert in compiled.parameters:  # ``_bound_one``, inlined: run per request
+    for name, fixed, convert in compiled.parameters:
         value = params[name] if fixed is _GIVEN else fixed
         values.append(value if convert is None else convert(value))
     if compiled.positional:
