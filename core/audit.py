@@ -33,7 +33,8 @@ def values(
         "link_id": link_id,
         "target": target,
         "ip": ip,
-        "user_agent": (user_agent or "")[:400] or None,
+        # Whatever the client sent, as PostgreSQL's text can hold it (no NUL).
+        "user_agent": (user_agent or "")[:400].replace("\x00", "\ufffd") or None,
         "detail": detail,
     }
 

@@ -8,7 +8,7 @@ import io
 
 from sqlalchemy import func, select
 
-from core.models import LoginRequest
+from core.models import AuditEvent, LoginRequest
 from tests.web.conftest import csrf_token, open_portal
 
 
@@ -38,3 +38,19 @@ def test_a_binary_upload_is_not_taken_for_form_text(app, client):
         content_type="multipart/form-data",
     )
     assert response.status_code not in (400,) and response.status_code < 500
+
+
+def test_a_nul_in_the_user_agent_is_audited_as_a_replacement_character(app, client, db, world):
+    """gunicorn refuses the header; a server that passes it on must not fail the download on
+    PostgreSQL, whose text cannot hold a NUL."""
+    open_portal(app, client, world.alice_contact)
+    pdf = f"/invoices/{world.invoices['A-100']}/pdf"
+    assert client.get(pdf, headers={"User-Agent": "agent\x00x"}).status_code == 200
+    with db.admin_session() as s:
+        agent = s.scalar(
+            select(AuditEvent.user_agent)
+            .where(AuditEvent.action == "document.download")
+            .order_by(AuditEvent.id.desc())
+            .limit(1)
+        )
+    assert agent == "agent\ufffdx"
