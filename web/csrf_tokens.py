@@ -9,8 +9,6 @@ key; the app keeps the most recent ones, keyed by both. Validation is Flask-WTF'
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from flask import Flask, current_app, g, session
 from flask_wtf.csrf import generate_csrf
 
@@ -21,17 +19,23 @@ REMEMBERED = 4096
 def init_app(app: Flask) -> None:
     """After Flask-WTF's own ``init_app``: templates' ``csrf_token()`` becomes the remembered one
     (a later context processor's names win)."""
-
-    @lru_cache(maxsize=REMEMBERED)
-    def signed(_key: str | bytes, _secret: str) -> str:
-        return generate_csrf()  # signs the session's secret (``_secret``) with the app's key
+    # Signed tokens by (key, session secret). The session's first token is remembered too: a
+    # token carries the second it was signed in, so signing the secret again on a later page
+    # would hand the same session a second, different token.
+    remembered: dict[tuple[str | bytes, str], str] = {}  # oldest first
 
     def token() -> str:
+        if FIELD in g:
+            return generate_csrf()  # this page's, already made
         secret = session.get(FIELD)
-        if FIELD in g or not isinstance(secret, str):
-            return generate_csrf()  # this page's, or a session's first: Flask-WTF makes it
-        setattr(g, FIELD, signed(current_app.secret_key, secret))
-        return getattr(g, FIELD)
+        known = remembered.get((current_app.secret_key, secret)) if secret else None
+        if known is None:
+            known = generate_csrf()  # signs the session's secret, made first if it had none
+            remembered[current_app.secret_key, session[FIELD]] = known
+            if len(remembered) > REMEMBERED:
+                remembered.pop(next(iter(remembered)), None)
+        setattr(g, FIELD, known)
+        return known
 
     app.jinja_env.globals["csrf_token"] = token
     app.context_processor(lambda: {"csrf_token": token})

@@ -4,6 +4,8 @@ still refused."""
 
 from __future__ import annotations
 
+import itertools
+
 from tests.support.tokens import tampered
 from tests.web.conftest import csrf_token, https_client, open_portal
 
@@ -21,6 +23,30 @@ def test_a_sessions_pages_carry_one_token_that_works_and_no_other_session_gets(a
     assert first.post("/logout", data={"csrf_token": tampered(tokens[0])}).status_code == 400
     assert first.post("/logout", data={"csrf_token": tokens[0]}).status_code == 200  # signed out
     assert second.post("/logout", data={"csrf_token": other}).status_code == 200  # signed out
+
+
+def test_a_session_keeps_its_first_token_on_later_pages_in_later_seconds(app, world, monkeypatch):
+    """A token carries the second it was signed in: signed again a second later, the session's
+    secret would make another token. Every CSRF signing here falls in a second of its own."""
+    import time
+
+    from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+
+    seconds = itertools.count(int(time.time()))
+
+    class Ticking(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return next(seconds)
+
+    class Serializer(URLSafeTimedSerializer):
+        default_signer = Ticking
+
+    monkeypatch.setattr("flask_wtf.csrf.URLSafeTimedSerializer", Serializer)
+    client = https_client(app)
+    open_portal(app, client, world.alice_contact)
+    tokens = [csrf_token(client.get(path).text) for path in ("/invoices", "/payments", "/invoices")]
+    assert len(set(tokens)) == 1
+    assert client.post("/logout", data={"csrf_token": tokens[0]}).status_code == 200
 
 
 def test_a_new_key_signs_new_tokens(app, world, db):
