@@ -16,11 +16,14 @@ invalidated, so callers and error pages see no difference.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import psycopg
+from psycopg import adapt
+from psycopg.pq import ExecStatus
 from sqlalchemy import Connection
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 from sqlalchemy.engine import Dialect
@@ -50,8 +53,29 @@ class _Prepared:
 
     name: str
     compiled: _Compiled
+    preparation: bytes  # PREPARE name AS …
     # The parameters' values as literals, where the statement fixes them (written once).
-    literals: dict[int, str] | None = None
+    literals: dict[int, bytes] | None = None
+
+
+@dataclass(frozen=True)
+class _Template:
+    """A statement's psycopg text cut at its parameters, so that their values can be written in
+    as literals: ``parts[0]``, the value of ``names[0]``, ``parts[1]`` and so on."""
+
+    parts: tuple[bytes, ...]
+    names: tuple[str, ...]
+
+    def written(self, literal: Callable[[Any], bytes], values: Mapping[str, Any]) -> bytes:
+        pieces = [self.parts[0]]
+        for name, part in zip(self.names, self.parts[1:], strict=True):
+            pieces.append(literal(values[name]))
+            pieces.append(part)
+        return b"".join(pieces)
+
+
+# psycopg's placeholders in a statement's text, and its escaped percent sign.
+_PLACEHOLDER = re.compile(r"%%|%\((\w+)\)s")
 
 
 # The statements' text for PREPARE: numbered parameters in place of psycopg's named ones.
@@ -59,6 +83,7 @@ _NUMBERED = PGDialect_psycopg(paramstyle="numeric_dollar")
 # psycopg's errors for a prepared statement that is not there, or is already there.
 _NO_SUCH_STATEMENT = "26000"
 _ALREADY_PREPARED = "42P05"
+_SUCCEEDED = (ExecStatus.COMMAND_OK, ExecStatus.TUPLES_OK, ExecStatus.EMPTY_QUERY)
 
 
 class DriverStatement:
@@ -69,6 +94,7 @@ class DriverStatement:
         self.statement = statement
         self._compiled: dict[str, _Compiled] = {}
         self._prepared: _Prepared | None = None
+        self._cut: _Template | None = None
 
     def first(self, connection: Connection, params: Mapping[str, Any]) -> tuple | None:
         """The first row, converted as SQLAlchemy would, or None."""
@@ -88,22 +114,22 @@ class DriverStatement:
         """Run the statement once per ``params``, then commit the connection's transaction.
 
         On PostgreSQL the statements and the COMMIT go to the server as one message: psycopg's
-        client-side cursor writes each statement's values into its text with the driver's own
-        quoting (``mogrify``), so they run with the simple protocol, one round trip where each
-        statement and the commit took one of their own. The quoting, and the server's planning
-        of an INSERT it cannot reuse, cost about what the saved round trip did in CPU
-        (``docs/benchmarks.md``, ninth pass); the wait for the network is what is saved."""
+        quoting writes each statement's values into its text (``_literals``), so they run with
+        the simple protocol, one round trip where each statement and the commit took one of
+        their own. The server plans an INSERT it cannot reuse, but a round trip costs both
+        sides more (``docs/benchmarks.md``, tenth pass)."""
         if connection.dialect.name != "postgresql":
             for values in params:
                 self.execute(connection, values)
             connection.commit()
             return
         compiled = self._for(connection.dialect)
-        quoting = _client_cursor(connection)
-        sql = "".join(
-            quoting.mogrify(compiled.sql, _bound(compiled, values)) + ";\n" for values in params
+        template = self._template(compiled)
+        literal = _literals(connection)
+        sql = b"".join(
+            template.written(literal, _bound(compiled, values)) + b";\n" for values in params
         )
-        run_script(connection, sql + "COMMIT")
+        run_script(connection, sql + b"COMMIT")
         connection.commit()  # the server's transaction has ended; SQLAlchemy's ends with it
 
     def first_after(
@@ -123,12 +149,12 @@ class DriverStatement:
         prepared = self._numbered()
         for retry in (False, True):
             names = _prepared_names(connection)
-            message = [script]
+            message = [script.encode()]
             if prepared.name not in names:
-                message.append(f"PREPARE {prepared.name} AS {prepared.compiled.sql}")
+                message.append(prepared.preparation)
             message.append(self._execute_text(connection, prepared, params))
             try:
-                cursor = _run_message(connection, ";\n".join(message))
+                result = _executed(connection, b";\n".join(message))
             except DBAPIError as error:
                 state = getattr(error.orig, "sqlstate", None)
                 if retry or state not in (_NO_SUCH_STATEMENT, _ALREADY_PREPARED):
@@ -140,40 +166,63 @@ class DriverStatement:
                     names.add(prepared.name)
                 continue
             names.add(prepared.name)
-            rows = cursor.fetchmany(1)
             compiled = prepared.compiled
             if compiled.converters is None:
-                compiled.converters = _result_converters(compiled, cursor)
-            return _converted(rows[0], compiled.converters) if rows else None
+                types = [result.ftype(index) for index in range(result.nfields)]
+                compiled.converters = _result_converters(compiled, types)
+            if not result.ntuples:
+                return None
+            loading = _transformer(connection)
+            loading.set_pgresult(result)
+            return _converted(loading.load_row(0, tuple), compiled.converters)
         raise AssertionError("unreachable")  # pragma: no cover - the second try returns or raises
 
     def _numbered(self) -> _Prepared:
         if self._prepared is None:
             compiled = _compile(self.statement, _NUMBERED)
             name = "ardesk_" + hashlib.sha256(compiled.sql.encode()).hexdigest()[:24]
-            self._prepared = _Prepared(name, compiled)
+            preparation = f"PREPARE {name} AS {compiled.sql}".encode()
+            self._prepared = _Prepared(name, compiled, preparation)
         return self._prepared
+
+    def _template(self, compiled: _Compiled) -> _Template:
+        """The statement's text cut at its parameters (psycopg's named placeholders)."""
+        if self._cut is None:
+            parts, names, piece, at = [], [], [], 0
+            for found in _PLACEHOLDER.finditer(compiled.sql):
+                piece.append(compiled.sql[at : found.start()])
+                at = found.end()
+                if found.group(1) is None:
+                    piece.append("%")
+                    continue
+                parts.append("".join(piece).encode())
+                names.append(found.group(1))
+                piece = []
+            piece.append(compiled.sql[at:])
+            parts.append("".join(piece).encode())
+            self._cut = _Template(tuple(parts), tuple(names))
+        return self._cut
 
     def _execute_text(
         self, connection: Connection, prepared: _Prepared, params: Mapping[str, Any]
-    ) -> str:
+    ) -> bytes:
         """``EXECUTE name(…)`` with the values as literals, by psycopg's quoting for this
         connection: the caller's each time, the statement's own (names, flags, which quote
         alike on any connection) once."""
-        quoting = _client_cursor(connection)
+        literal = _literals(connection)
         values = _bound(prepared.compiled, params)
         literals = prepared.literals
         if literals is None:
             literals = prepared.literals = {
-                index: quoting.mogrify("%s", [values[index]])
+                index: literal(values[index])
                 for index, (_, fixed, _) in enumerate(prepared.compiled.parameters)
                 if fixed is not _GIVEN
             }
         written = [
-            literals[index] if index in literals else quoting.mogrify("%s", [value])
+            literals[index] if index in literals else literal(value)
             for index, value in enumerate(values)
         ]
-        return f"EXECUTE {prepared.name}({', '.join(written)})"
+        return b"EXECUTE %s(%s)" % (prepared.name.encode(), b", ".join(written))
 
     def _rows(self, connection: Connection, params: Mapping[str, Any], fetch) -> list[tuple]:
         compiled = self._for(connection.dialect)
@@ -186,7 +235,8 @@ class DriverStatement:
             rows = fetch(cursor)
             converters = compiled.converters
             if converters is None:
-                converters = compiled.converters = _result_converters(compiled, cursor)
+                types = [column[1] for column in cursor.description]
+                converters = compiled.converters = _result_converters(compiled, types)
         except connection.dialect.loaded_dbapi.Error as error:
             raise _wrapped(connection, error, compiled.sql) from error
         finally:
@@ -203,26 +253,36 @@ class DriverStatement:
         return found
 
 
-def run_script(connection: Connection, sql: str) -> None:
+def run_script(connection: Connection, sql: str | bytes) -> None:
     """Run SQL without parameters (several statements in one message are allowed: the driver
-    sends it with the simple protocol) on the driver's cursor, errors raised as SQLAlchemy's."""
-    cursor, kept = _cursor(connection)
+    sends it with the simple protocol), errors raised as SQLAlchemy's."""
+    if connection.dialect.name == "postgresql":
+        _executed(connection, sql if isinstance(sql, bytes) else sql.encode())
+        return
+    cursor = connection.connection.cursor()
     try:
         cursor.execute(sql)
     except connection.dialect.loaded_dbapi.Error as error:
         raise _wrapped(connection, error, sql) from error
     finally:
-        if not kept:
-            cursor.close()
+        cursor.close()
 
 
-def _run_message(connection: Connection, sql: str) -> Any:
-    """``run_script`` on PostgreSQL, its kept cursor returned on the last statement's result."""
-    run_script(connection, sql)
-    cursor, _ = _cursor(connection)
-    while cursor.nextset():
-        pass
-    return cursor
+def _executed(connection: Connection, sql: bytes) -> Any:
+    """The result of the last statement of ``sql``, run by libpq's ``PQexec`` on the
+    connection's psycopg connection (the simple protocol: one message, its statements in
+    order, stopping at the first error, which is raised as psycopg and SQLAlchemy raise it).
+    A psycopg cursor's execution costs about as much CPU again as the round trip itself: it
+    collects and describes the result of every statement of the message, which for a
+    transaction's opening (BEGIN, its settings, the statement) nobody reads."""
+    driver = connection.connection.dbapi_connection
+    try:
+        result = driver.pgconn.exec_(sql)
+        if result.status not in _SUCCEEDED:
+            raise psycopg.errors.error_from_result(result, encoding=driver.info.encoding)
+    except psycopg.Error as error:
+        raise _wrapped(connection, error, sql.decode(errors="replace")) from error
+    return result
 
 
 def _kept(connection: Connection, key: str, make: Callable[[Any], Any]) -> Any:
@@ -257,10 +317,18 @@ def _cursor(connection: Connection) -> tuple[Any, bool]:
     return _kept(connection, "ardesk.driver_cursor", lambda driver: driver.cursor()), True
 
 
-def _client_cursor(connection: Connection) -> Any:
-    """psycopg's client-side cursor of this PostgreSQL connection (kept as ``_cursor``'s is),
-    used only to write values into statements with the connection's quoting."""
-    return _kept(connection, "ardesk.client_cursor", psycopg.ClientCursor)
+def _transformer(connection: Connection) -> Any:
+    """psycopg's adaptation for this PostgreSQL connection (its encoding, its string settings,
+    the adapters of each type), kept with the pooled connection as ``_cursor``'s cursor is:
+    making one for every use cost more than the use."""
+    return _kept(connection, "ardesk.transformer", adapt.Transformer)
+
+
+def _literals(connection: Connection) -> Callable[[Any], bytes]:
+    """Values as SQL literals by psycopg's own quoting for this connection, as its client-side
+    cursor writes them (``mogrify``, which also parsed the statement's text on every call)."""
+    quote = _transformer(connection).as_literal
+    return lambda value: b"NULL" if value is None else quote(value)
 
 
 def _converted(row: Sequence[Any], converters: tuple[tuple[int, Callable], ...]) -> tuple:
@@ -296,14 +364,16 @@ def _bound(compiled: _Compiled, params: Mapping[str, Any]) -> list[Any] | dict[s
     return {name: value for (name, _, _), value in zip(compiled.parameters, values, strict=True)}
 
 
-def _result_converters(compiled: _Compiled, cursor) -> tuple[tuple[int, Callable], ...]:
-    """Each column's converter, from its type and the driver's description of it (PostgreSQL's
+def _result_converters(
+    compiled: _Compiled, type_codes: Sequence[Any]
+) -> tuple[tuple[int, Callable], ...]:
+    """Each column's converter, from its type and the driver's type code of it (PostgreSQL's
     numeric converters depend on the column's type code)."""
     dialect = compiled.dialect
     converters = []
-    described = zip(compiled.result_types, cursor.description, strict=True)
-    for index, (type_, description) in enumerate(described):
-        convert = type_.dialect_impl(dialect).result_processor(dialect, description[1])
+    described = zip(compiled.result_types, type_codes, strict=True)
+    for index, (type_, type_code) in enumerate(described):
+        convert = type_.dialect_impl(dialect).result_processor(dialect, type_code)
         if convert is not None:
             converters.append((index, convert))
     return tuple(converters)

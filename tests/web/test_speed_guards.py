@@ -208,6 +208,8 @@ def test_a_portal_page_takes_three_round_trips_to_postgresql(app, client, db, wo
         pytest.skip("PostgreSQL's round trips")
     import psycopg
 
+    from core import driver_statements
+
     open_portal(app, client, world.alice_contact)
     pdf = f"/invoices/{world.invoices['A-100']}/pdf"
     # The copy rendered and stored, then its bytes kept by the worker; the CSRF secret written.
@@ -215,10 +217,15 @@ def test_a_portal_page_takes_three_round_trips_to_postgresql(app, client, db, wo
         assert client.get(path).status_code == 200
     sent, commits_with_work = [], []
     execute, commit = psycopg.Cursor.execute, psycopg.Connection.commit
+    executed = driver_statements._executed  # libpq's PQexec, past psycopg's cursors
 
     def counted_execute(cursor, query, *args, **kwargs):
         sent.append(query)
         return execute(cursor, query, *args, **kwargs)
+
+    def counted_exec(connection, sql):
+        sent.append(sql)
+        return executed(connection, sql)
 
     def watched_commit(connection):
         idle = connection.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
@@ -226,6 +233,7 @@ def test_a_portal_page_takes_three_round_trips_to_postgresql(app, client, db, wo
         return commit(connection)
 
     monkeypatch.setattr(psycopg.Cursor, "execute", counted_execute)
+    monkeypatch.setattr(driver_statements, "_executed", counted_exec)
     monkeypatch.setattr(psycopg.Connection, "commit", watched_commit)
     for path in (pdf, "/invoices"):
         sent.clear()
