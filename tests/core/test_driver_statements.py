@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import String, bindparam, func, insert, select
+from sqlalchemy import String, bindparam, func, insert, literal_column, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from core.db import ACCOUNT_SETTING, Opening
@@ -224,3 +224,23 @@ def test_inserts_and_their_commit_keep_every_value(db, alice_and_bob):  # noqa: 
             select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "test.commit")
         )
     assert count == 2
+
+
+def test_a_percent_sign_in_a_statements_own_text_arrives_as_one(db, alice_and_bob):  # noqa: F811
+    """A statement's text doubles a literal ``%`` for the driver (``%%``); the values written
+    into it by ``execute_then_commit`` leave the statement's own text as the server must read
+    it, the percent sign single."""
+    alice, _ = alice_and_bob
+    statement = DriverStatement(
+        insert(AuditEvent.__table__).values(
+            at=bindparam("at"), action=bindparam("action"), account_id=bindparam("account_id"),
+            actor=literal_column("'100% sure'"), detail=bindparam("detail"),
+        )
+    )  # fmt: skip
+    event = {"at": datetime(2026, 3, 2, tzinfo=UTC), "action": "test.percent",
+             "account_id": alice, "detail": {"share": "50%"}}  # fmt: skip
+    with db.request_scope(alice) as scope:
+        statement.execute_then_commit(scope.connection, [event])
+    with db.admin_session() as s:
+        stored = s.scalars(select(AuditEvent).where(AuditEvent.action == "test.percent")).one()
+    assert (stored.actor, stored.detail) == ("100% sure", {"share": "50%"})
