@@ -12,7 +12,7 @@ from sqlalchemy import String, bindparam, func, insert, literal_column, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from core.db import ACCOUNT_SETTING, Opening
-from core.driver_statements import DriverStatement
+from core.driver_statements import DriverStatement, run_script
 from core.models import AuditEvent, Invoice, InvoiceStatus
 from tests.core.test_account_scope import alice_and_bob  # noqa: F401  (a fixture)
 
@@ -244,3 +244,28 @@ def test_a_percent_sign_in_a_statements_own_text_arrives_as_one(db, alice_and_bo
     with db.admin_session() as s:
         stored = s.scalars(select(AuditEvent).where(AuditEvent.action == "test.percent")).one()
     assert (stored.actor, stored.detail) == ("100% sure", {"share": "50%"})
+
+
+def test_a_message_sent_past_the_cursor_reports_a_dropped_connection(
+    db,
+    alice_and_bob,  # noqa: F811
+    request,
+):
+    """The opening and the commit go to the server as one message each, past psycopg's cursor
+    (``run_script``): when the server has ended the connection under them, the error says the
+    connection is gone, so the pool drops it, and the next scope opens on a working one."""
+    if db.dialect != "postgresql":
+        pytest.skip("a server to drop the connection")
+    alice, _ = alice_and_bob
+    with db.admin_session() as s:
+        first = s.scalar(select(Invoice.id).where(Invoice.number == "A-100"))
+    params = {"text": "t", "id": first}
+    with pytest.raises(DBAPIError) as raised, db.request_scope(alice) as scope:
+        pid = scope.connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        request.getfixturevalue("postgres").sql(f"SELECT pg_terminate_backend({int(pid)})")
+        run_script(scope.connection, "SELECT 1; SELECT 2")
+    # The message's own error, not one from the scope's end finding the connection gone later.
+    assert raised.value.statement == "SELECT 1; SELECT 2"
+    assert raised.value.connection_invalidated
+    with db.request_scope(alice, opening=Opening(_ECHO, params)) as scope:
+        assert scope.opened == ("t", "A-100")
