@@ -37,17 +37,13 @@ AUDIT = (
 )
 
 
-def backend_cpu(pid: int) -> float:
-    return portal.processes_cpu([pid])
-
-
 def timed(name: str, run: Callable[[], object], pid: int, runs: int) -> None:
     for _ in range(min(runs, 200)):
         run()
-    server, client = backend_cpu(pid), time.process_time()
+    server, client = portal.processes_cpu([pid]), time.process_time()
     for _ in range(runs):
         run()
-    server = (backend_cpu(pid) - server) / runs * 1e6
+    server = (portal.processes_cpu([pid]) - server) / runs * 1e6
     client = (time.process_time() - client) / runs * 1e6
     print(f"  {name:58} server {server:6.0f} µs   portal {client:6.0f} µs")
 

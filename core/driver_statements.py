@@ -45,6 +45,7 @@ class _Compiled:
     result_types: tuple[Any, ...]
     dialect: Dialect
     converters: tuple[tuple[int, Callable[[Any], Any]], ...] | None = None
+    template: _Template | None = None  # the text cut at its parameters (``_cut``), once used
 
 
 @dataclass
@@ -94,7 +95,6 @@ class DriverStatement:
         self.statement = statement
         self._compiled: dict[str, _Compiled] = {}
         self._prepared: _Prepared | None = None
-        self._cut: _Template | None = None
 
     def first(self, connection: Connection, params: Mapping[str, Any]) -> tuple | None:
         """The first row, converted as SQLAlchemy would, or None."""
@@ -124,7 +124,9 @@ class DriverStatement:
             connection.commit()
             return
         compiled = self._for(connection.dialect)
-        template = self._template(compiled)
+        template = compiled.template
+        if template is None:
+            template = compiled.template = _cut(compiled.sql)
         literal = _literals(connection)
         sql = b"".join(
             template.written(literal, _bound(compiled, values)) + b";\n" for values in params
@@ -184,24 +186,6 @@ class DriverStatement:
             preparation = f"PREPARE {name} AS {compiled.sql}".encode()
             self._prepared = _Prepared(name, compiled, preparation)
         return self._prepared
-
-    def _template(self, compiled: _Compiled) -> _Template:
-        """The statement's text cut at its parameters (psycopg's named placeholders)."""
-        if self._cut is None:
-            parts, names, piece, at = [], [], [], 0
-            for found in _PLACEHOLDER.finditer(compiled.sql):
-                piece.append(compiled.sql[at : found.start()])
-                at = found.end()
-                if found.group(1) is None:
-                    piece.append("%")
-                    continue
-                parts.append("".join(piece).encode())
-                names.append(found.group(1))
-                piece = []
-            piece.append(compiled.sql[at:])
-            parts.append("".join(piece).encode())
-            self._cut = _Template(tuple(parts), tuple(names))
-        return self._cut
 
     def _execute_text(
         self, connection: Connection, prepared: _Prepared, params: Mapping[str, Any]
@@ -352,6 +336,23 @@ def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
         parameters.append((name, fixed, convert))
     result_types = tuple(column.type for column in getattr(statement, "selected_columns", ()))
     return _Compiled(sql, tuple(parameters), compiled.positional, result_types, dialect)
+
+
+def _cut(sql: str) -> _Template:
+    """A statement's psycopg text cut at its named placeholders, ``%%`` read back as ``%``."""
+    parts, names, piece, at = [], [], [], 0
+    for found in _PLACEHOLDER.finditer(sql):
+        piece.append(sql[at : found.start()])
+        at = found.end()
+        if found.group(1) is None:
+            piece.append("%")
+            continue
+        parts.append("".join(piece).encode())
+        names.append(found.group(1))
+        piece = []
+    piece.append(sql[at:])
+    parts.append("".join(piece).encode())
+    return _Template(tuple(parts), tuple(names))
 
 
 def _bound(compiled: _Compiled, params: Mapping[str, Any]) -> list[Any] | dict[str, Any]:

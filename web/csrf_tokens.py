@@ -9,6 +9,9 @@ key; the app keeps the most recent ones, keyed by both. Validation is Flask-WTF'
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from contextlib import suppress
+
 from flask import Flask, current_app, g, session
 from flask_wtf.csrf import generate_csrf
 
@@ -22,18 +25,22 @@ def init_app(app: Flask) -> None:
     # Signed tokens by (key, session secret). The session's first token is remembered too: a
     # token carries the second it was signed in, so signing the secret again on a later page
     # would hand the same session a second, different token.
-    remembered: dict[tuple[str | bytes, str], str] = {}  # oldest first
+    remembered: OrderedDict[tuple[str | bytes, str], str] = OrderedDict()  # least recent first
 
     def token() -> str:
         if FIELD in g:
             return generate_csrf()  # this page's, already made
         secret = session.get(FIELD)
-        known = remembered.get((current_app.secret_key, secret)) if secret else None
+        key = (current_app.secret_key, secret)
+        known = remembered.get(key) if secret else None
         if known is None:
             known = generate_csrf()  # signs the session's secret, made first if it had none
             remembered[current_app.secret_key, session[FIELD]] = known
             if len(remembered) > REMEMBERED:
-                remembered.pop(next(iter(remembered)), None)
+                remembered.popitem(last=False)  # one step, safe beside other threads
+        else:
+            with suppress(KeyError):  # another thread may have just let it go
+                remembered.move_to_end(key)  # a session in use keeps its token
         setattr(g, FIELD, known)
         return known
 
