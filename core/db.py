@@ -31,7 +31,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, with_loader_criteria
 
 from core.config import ConfigError, Settings
-from core.driver_statements import DriverStatement, run_script
+from core.driver_statements import DriverStatement, Prefetch, run_script
 from core.models import Account, AccountScoped
 
 _Opened = TypeVar("_Opened")
@@ -102,6 +102,9 @@ class Opening:
 
     statement: DriverStatement
     params: Mapping[str, Any]
+    # The page's own statement, when it can be told before the opening's row is read: sent in
+    # the same round trip, its rows kept for the page (``driver_statements.Prefetch``).
+    then: Prefetch | None = None
 
 
 @dataclass
@@ -312,11 +315,12 @@ def _begin_account(
         # an int, checked by the caller). The driver is in autocommit (``_scope_engine``) and
         # this BEGIN opens the transaction its commit or rollback later ends. SET LOCAL, not a
         # SELECT of set_config: a command the server runs without planning it.
-        plans = "; SET LOCAL plan_cache_mode = auto" if generic_plans else ""
-        script = f"BEGIN; SET LOCAL {ACCOUNT_SETTING} = '{int(account_id)}'{plans}"
+        script = ["BEGIN", f"SET LOCAL {ACCOUNT_SETTING} = '{int(account_id)}'"]
+        if generic_plans:
+            script.append("SET LOCAL plan_cache_mode = auto")
         if opening is not None and one_message:
-            return opening.statement.first_after(connection, script, opening.params)
-        run_script(connection, script)
+            return opening.statement.first_after(connection, script, opening.params, opening.then)
+        run_script(connection, "; ".join(script))
     return opening.statement.first(connection, opening.params) if opening else None
 
 

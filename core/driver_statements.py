@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import select
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -75,6 +76,16 @@ class _Template:
         return b"".join(pieces)
 
 
+@dataclass(frozen=True)
+class Prefetch:
+    """A statement a transaction's opening sends along with its own (``first_after``), run with
+    ``params`` in the same round trip; its rows are kept for the transaction, and ``first`` or
+    ``all`` of the same statement with equal values returns them instead of asking again."""
+
+    statement: DriverStatement
+    params: Mapping[str, Any]
+
+
 # psycopg's placeholders in a statement's text, and its escaped percent sign.
 _PLACEHOLDER = re.compile(r"%%|%\((\w+)\)s")
 
@@ -131,53 +142,82 @@ class DriverStatement:
         sql = b"".join(
             template.written(literal, _bound(compiled, values)) + b";\n" for values in params
         )
+        _forget_prefetched(connection)
         run_script(connection, sql + b"COMMIT")
         connection.commit()  # the server's transaction has ended; SQLAlchemy's ends with it
 
     def first_after(
-        self, connection: Connection, script: str, params: Mapping[str, Any]
+        self,
+        connection: Connection,
+        script: Sequence[str],
+        params: Mapping[str, Any],
+        then: Prefetch | None = None,
     ) -> tuple | None:
         """Run ``script`` (statements without parameters, such as a transaction's BEGIN), then
-        this statement; its first row, or None.
+        this statement, then ``then``'s if given; this statement's first row, or None.
 
-        On PostgreSQL both go to the server as one message, one round trip where each took one
-        of its own. The statement is prepared on the connection under a name of its own (SQL
-        ``PREPARE``, once per connection, so its plan is kept as psycopg's are) and run by
+        On PostgreSQL they all go to the server as one message, one round trip where each took
+        one of its own. Each statement is prepared on the connection under a name of its own
+        (SQL ``PREPARE``, once per connection, so its plan is kept as psycopg's are) and run by
         ``EXECUTE``, its values written in by the driver's quoting. psycopg drops every prepared
-        statement of a connection after a rollback (``DEALLOCATE ALL``), this one included: an
-        ``EXECUTE`` that finds none is rolled back and sent again with its ``PREPARE``. Not for
-        a connection pooler that moves transactions between server connections (a prepared
-        statement stays on one). PostgreSQL only."""
-        prepared = self._numbered()
-        for retry in (False, True):
+        statement of a connection after a rollback (``DEALLOCATE ALL``), these included: an
+        ``EXECUTE`` that finds none is rolled back and sent again with its ``PREPARE``. When
+        only ``then``'s statement fails, the opening is sent again without it, and the page
+        meets the error where it runs the statement itself. Not for a connection pooler that
+        moves transactions between server connections (a prepared statement stays on one).
+        PostgreSQL only."""
+        parts: list[tuple[DriverStatement, Mapping[str, Any]]] = [(self, params)]
+        if then is not None:
+            parts.append((then.statement, then.params))
+        _forget_prefetched(connection)
+        for attempt in range(3):
             names = _prepared_names(connection)
-            message = [script.encode()]
-            if prepared.name not in names:
-                message.append(prepared.preparation)
-            message.append(self._execute_text(connection, prepared, params))
-            try:
-                result = _executed(connection, b";\n".join(message))
-            except DBAPIError as error:
-                state = getattr(error.orig, "sqlstate", None)
-                if retry or state not in (_NO_SUCH_STATEMENT, _ALREADY_PREPARED):
-                    raise
-                run_script(connection, "ROLLBACK")
-                if state == _NO_SUCH_STATEMENT:
-                    names.clear()  # every statement of the connection went at once
-                else:
-                    names.add(prepared.name)
-                continue
-            names.add(prepared.name)
-            compiled = prepared.compiled
+            message, preparing, prepared_here = [";\n".join(script).encode()], [], []
+            for statement, values in parts:
+                prepared = statement._numbered()
+                prepared_here.append(prepared.name not in names)
+                if prepared_here[-1]:
+                    message.append(prepared.preparation)
+                    preparing.append(prepared.name)
+                message.append(statement._execute_text(connection, prepared, values))
+            sql = b";\n".join(message)
+            results, failed = _sent(connection, sql)
+            made = sum(1 for result in results if result.command_status == b"PREPARE")
+            names.update(preparing[:made])
+            if failed is None:
+                break
+            state = failed.sqlstate
+            known = state in (_NO_SUCH_STATEMENT, _ALREADY_PREPARED)
+            if attempt == 2 or not (known or len(parts) > 1):
+                raise _wrapped(connection, failed, sql.decode(errors="replace")) from failed
+            run_script(connection, "ROLLBACK")
+            if state == _NO_SUCH_STATEMENT:
+                names.clear()  # every statement of the connection went at once
+            elif state == _ALREADY_PREPARED:
+                names.add(preparing[made])  # there after all, from a message that failed later
+            else:
+                parts = parts[:1]  # the prefetched statement's own error: the page meets it
+        # The results end with each part's EXECUTE, after that part's PREPARE if it had one.
+        executed, at = [], len(results) - 1
+        for here in reversed(prepared_here):
+            executed.append(results[at])
+            at -= 2 if here else 1
+        executed.reverse()
+        loading = _transformer(connection)
+        rows = []
+        for (statement, _), result in zip(parts, executed, strict=True):
+            compiled = statement._numbered().compiled
             if compiled.converters is None:
                 types = [result.ftype(index) for index in range(result.nfields)]
                 compiled.converters = _result_converters(compiled, types)
-            if not result.ntuples:
-                return None
-            loading = _transformer(connection)
             loading.set_pgresult(result)
-            return _converted(loading.load_row(0, tuple), compiled.converters)
-        raise AssertionError("unreachable")  # pragma: no cover - the second try returns or raises
+            rows.append(
+                [_converted(loading.load_row(i, tuple), compiled.converters)
+                 for i in range(result.ntuples)]
+            )  # fmt: skip
+        if len(parts) > 1:
+            _keep_prefetched(connection, parts[1][0], parts[1][1], rows[1])
+        return rows[0][0] if rows[0] else None
 
     def _numbered(self) -> _Prepared:
         if self._prepared is None:
@@ -209,6 +249,10 @@ class DriverStatement:
         return b"EXECUTE %s(%s)" % (prepared.name.encode(), b", ".join(written))
 
     def _rows(self, connection: Connection, params: Mapping[str, Any], fetch) -> list[tuple]:
+        if fetch is not None and connection.dialect.name == "postgresql":
+            prefetched = _take_prefetched(connection, self, params)
+            if prefetched is not None:
+                return prefetched
         compiled = self._for(connection.dialect)
         bound = _bound(compiled, params)
         cursor, kept = _cursor(connection)
@@ -267,6 +311,73 @@ def _executed(connection: Connection, sql: bytes) -> Any:
     except psycopg.Error as error:
         raise _wrapped(connection, error, sql.decode(errors="replace")) from error
     return result
+
+
+def _sent(connection: Connection, sql: bytes) -> tuple[list[Any], psycopg.Error | None]:
+    """The results of ``sql``'s statements, one each, up to the first that failed, and that
+    one's error (None if none did): sent as ``_executed`` sends it, with each result read. A
+    connection that fails is raised as SQLAlchemy's error, the connection invalidated. The wait
+    for the server is in ``poll``, which lets other threads run (libpq's own wait for a
+    result would hold the interpreter)."""
+    driver = connection.connection.dbapi_connection
+    pgconn = driver.pgconn
+    results, failed = [], None
+    try:
+        pgconn.send_query(sql)
+        waiting = select.poll()
+        waiting.register(pgconn.socket, select.POLLOUT)
+        while pgconn.flush():
+            waiting.poll()
+        waiting.modify(pgconn.socket, select.POLLIN)
+        while True:
+            while pgconn.is_busy():
+                waiting.poll()
+                pgconn.consume_input()
+            result = pgconn.get_result()
+            if result is None:
+                break
+            if result.status in _SUCCEEDED:
+                results.append(result)
+            elif failed is None:
+                failed = psycopg.errors.error_from_result(result, encoding=driver.info.encoding)
+        if failed is not None and pgconn.status != psycopg.pq.ConnStatus.OK:
+            raise failed
+    except psycopg.Error as error:
+        raise _wrapped(connection, error, sql.decode(errors="replace")) from error
+    return results, failed
+
+
+# A statement's rows fetched with a transaction's opening (``Prefetch``), kept with the pooled
+# connection until the statement asks for them, for the SQLAlchemy transaction that fetched them.
+_PREFETCHED = "ardesk.prefetched"
+
+
+def _keep_prefetched(
+    connection: Connection, statement: DriverStatement, params: Mapping[str, Any], rows: list
+) -> None:
+    transaction = connection.get_transaction()
+    if transaction is not None:
+        held = (transaction, statement, dict(params), rows)
+        connection.connection.info[_PREFETCHED] = held
+
+
+def _take_prefetched(
+    connection: Connection, statement: DriverStatement, params: Mapping[str, Any]
+) -> list | None:
+    """The rows prefetched for ``statement`` with these very values in this transaction (once),
+    or None."""
+    info = connection.connection.info
+    held = info.get(_PREFETCHED)
+    if held is None or held[1] is not statement or held[0] is not connection.get_transaction():
+        return None
+    if held[2] != params:
+        return None
+    del info[_PREFETCHED]
+    return held[3]
+
+
+def _forget_prefetched(connection: Connection) -> None:
+    connection.connection.info.pop(_PREFETCHED, None)
 
 
 def _kept(connection: Connection, key: str, make: Callable[[Any], Any]) -> Any:

@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         fragments,
         i18n,
         metrics,
+        prefetch,
         request_ids,
         security,
         urls,
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     security.init_app(app, hsts=not development, proxy_hops=settings.proxy_hops)
     errors.init_app(app)
     metrics.init_app(app, settings, database)
+    prefetch.init_app(app)
     app.teardown_request(visitor.close_scope)
     for blueprint in (health, landing, portal, documents, verify, slack, console):
         app.register_blueprint(blueprint)

@@ -31,7 +31,12 @@ _LOCALES = {language: Locale.parse(language) for language in LANGUAGES}
 def select_locale() -> Locale:
     """The request's locale, as one of the process's ``Locale`` objects (Flask-Babel takes a
     ``Locale`` as it is, and parses anything else anew on every request)."""
-    preferred = getattr(g, "language", None)
+    return page_locale(getattr(g, "language", None))
+
+
+def page_locale(preferred: str | None) -> Locale:
+    """The locale of this request's page for a visitor whose contact prefers ``preferred``:
+    that language where the portal speaks it, else the browser's choice, else English."""
     if preferred not in LANGUAGES:
         preferred = request.accept_languages.best_match(LANGUAGES) or "en"
     return _LOCALES[preferred]

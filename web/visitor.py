@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -44,6 +44,7 @@ from core.models import (
     utcnow,
 )
 from core.permissions import Surface
+from web import prefetch
 from web.extensions import app_settings
 from web.planning import Planning, planning_for
 
@@ -158,7 +159,10 @@ def current_visitor() -> Visitor:
         raise NoVisitor("none")
     key = sessions.session_key(str(data["s"]))
     db = database()
+    ahead = _reads_ahead(db)
     opening = visitor_opening(db, key, data["a"], planning_for(request.endpoint, request.args))
+    if ahead:
+        opening = replace(opening, then=prefetch.ahead(key, data["a"]))
     stack = ExitStack()
     scope = stack.enter_context(db.request_scope(data["a"], generic_plans=True, opening=opening))
     try:
@@ -170,11 +174,23 @@ def current_visitor() -> Visitor:
     except BaseException as error:
         stack.__exit__(type(error), error, error.__traceback__)
         raise
+    if ahead:
+        whole_portal = visitor.scope is LinkScope.portal
+        hints = prefetch.Hints(
+            visitor.language, visitor.allows(Surface.copy_payments), whole_portal
+        )
+        prefetch.remember(key, hints)
     request_globals.visitor = visitor
     request_globals.scope = scope
     request_globals.scope_stack = stack
     request_globals.language = visitor.language
     return visitor
+
+
+def _reads_ahead(db: Database) -> bool:
+    """Whether a page's statement may go with the scope's opening (``web.prefetch``): on
+    PostgreSQL, where the opening is one message (not behind a pooler in transaction mode)."""
+    return db.dialect == "postgresql" and not db.settings.database_transaction_pooling
 
 
 def _ended(scope: RequestScope, key: str, reason: str) -> NoVisitor:

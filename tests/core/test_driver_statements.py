@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import String, bindparam, func, insert, literal_column, select
+from sqlalchemy import Integer, String, bindparam, func, insert, literal_column, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from core.db import ACCOUNT_SETTING, Opening
-from core.driver_statements import DriverStatement, run_script
+from core.driver_statements import DriverStatement, Prefetch, run_script
 from core.models import AuditEvent, Invoice, InvoiceStatus
 from tests.core.test_account_scope import alice_and_bob  # noqa: F401  (a fixture)
 
@@ -171,7 +171,7 @@ def test_an_opening_survives_the_driver_dropping_its_prepared_statements(
     alice, _ = alice_and_bob
     with db.admin_session() as s:
         first = s.scalar(select(Invoice.id).where(Invoice.number == "A-100"))
-    begin = f"BEGIN; SELECT set_config('{ACCOUNT_SETTING}', '{alice}', true)"
+    begin = ("BEGIN", f"SELECT set_config('{ACCOUNT_SETTING}', '{alice}', true)")
     params = {"text": "t", "id": first}
     engine = db.portal_engine.execution_options(isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
@@ -269,3 +269,89 @@ def test_a_message_sent_past_the_cursor_reports_a_dropped_connection(
     assert raised.value.connection_invalidated
     with db.request_scope(alice, opening=Opening(_ECHO, params)) as scope:
         assert scope.opened == ("t", "A-100")
+
+
+def _ids(db) -> dict[str, int]:
+    with db.admin_session() as s:
+        return dict(s.execute(select(Invoice.number, Invoice.id)).all())
+
+
+def test_rows_read_ahead_are_the_statements_own_and_serve_their_transaction_only(
+    db,
+    alice_and_bob,  # noqa: F811
+):
+    """A statement sent with the opening gives the page the rows (and values, converted) a run
+    of it would give, for those very values, in that transaction; not in a later one on the same
+    connection, which reads the data as it is then."""
+    alice, _ = alice_and_bob
+    statement = DriverStatement(_INVOICES)
+    params = {"account_id": alice, "least": Decimal(0)}
+    echo = {"text": "t", "id": _ids(db)["A-100"]}
+    ahead = Opening(_ECHO, echo, then=Prefetch(statement, params))
+    with db.request_scope(alice, opening=ahead) as scope:
+        assert scope.opened == ("t", "A-100")
+        expected = [tuple(row) for row in scope.connection.execute(_INVOICES, params)]
+        assert statement.all(scope.connection, params) == expected
+        other_values = statement.all(scope.connection, {**params, "least": Decimal(150)})
+        assert [row[1] for row in other_values] == ["A-101"]
+        first_driver = scope.connection.connection.dbapi_connection
+    with db.request_scope(alice, opening=ahead) as scope:  # read ahead, never asked for
+        assert scope.connection.connection.dbapi_connection is first_driver
+    with db.admin_session() as s:
+        s.execute(update(Invoice).where(Invoice.number == "A-100").values(po_number="PO-LATER"))
+    with db.request_scope(alice) as scope:
+        assert scope.connection.connection.dbapi_connection is first_driver
+        rows = statement.all(scope.connection, params)
+    assert rows[0][1] == "A-100" and rows[0][5] == "PO-LATER"
+
+
+_DIVIDED = DriverStatement(select(literal_column("100") / bindparam("by", type_=Integer)))
+
+
+def test_a_statement_read_ahead_that_fails_leaves_the_opening_to_the_page(
+    db,
+    alice_and_bob,  # noqa: F811
+):
+    """When the statement sent with the opening fails, the scope still opens; the page meets the
+    error where it runs the statement itself."""
+    if db.dialect != "postgresql":
+        pytest.skip("SQLite divides by zero without an error")
+    alice, _ = alice_and_bob
+    echo = {"text": "t", "id": _ids(db)["A-100"]}
+    ahead = Opening(_ECHO, echo, then=Prefetch(_DIVIDED, {"by": 0}))
+    with db.request_scope(alice, opening=ahead) as scope:
+        opened = scope.opened
+        with pytest.raises(DBAPIError, match="division by zero"):
+            _DIVIDED.first(scope.connection, {"by": 0})
+    assert opened == ("t", "A-100")
+    divided = Opening(_ECHO, echo, then=Prefetch(_DIVIDED, {"by": 4}))
+    with db.request_scope(alice, opening=divided) as scope:
+        assert _DIVIDED.first(scope.connection, {"by": 4}) == (25,)
+
+
+def test_an_opening_with_a_statement_read_ahead_survives_lost_prepared_statements(
+    db,
+    alice_and_bob,  # noqa: F811
+):
+    """After ``DEALLOCATE ALL`` both statements are prepared again; when the module forgot what
+    it had prepared, the names already there are found out one by one. Each statement stays
+    prepared once."""
+    if db.dialect != "postgresql":
+        pytest.skip("prepared statements of PostgreSQL")
+    alice, _ = alice_and_bob
+    statement = DriverStatement(_INVOICES)
+    params = {"account_id": alice, "least": Decimal(0)}
+    ahead = Opening(_ECHO, {"text": "t", "id": _ids(db)["A-101"]}, then=Prefetch(statement, params))
+    for lose in ("nothing", "DEALLOCATE ALL", "the names"):
+        with db.request_scope(alice, opening=ahead) as scope:
+            if lose == "DEALLOCATE ALL":
+                scope.connection.exec_driver_sql(lose)
+            elif lose == "the names":
+                scope.connection.connection.info.clear()
+        with db.request_scope(alice, opening=ahead) as scope:
+            assert scope.opened == ("t", "A-101")
+            assert [row[1] for row in statement.all(scope.connection, params)] == ["A-100", "A-101"]
+            prepared = scope.connection.exec_driver_sql(
+                "SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'ardesk%%'"
+            ).scalar()
+        assert prepared == 2, lose

@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from core.driver_statements import DriverStatement
+from core.driver_statements import DriverStatement, Prefetch
 from core.models import (
     Account,
     Document,
@@ -241,12 +241,21 @@ class Copy(NamedTuple):
     stored: StoredDocument | None  # the copy made from these inputs, if one is stored
 
 
+def copy_ahead(account_id: int, invoice_id: int, prefix: str) -> Prefetch:
+    """``copy``'s statement for a link to the whole portal, to send ahead (``web.prefetch``)."""
+    return Prefetch(_COPY, _copy_params(account_id, invoice_id, prefix))
+
+
+def _copy_params(account_id: int, invoice_id: int, prefix: str) -> dict[str, Any]:
+    return {"invoice_id": invoice_id, "account_id": account_id, "copy_prefix": prefix}
+
+
 def copy(
     connection: Connection, account_id: int, invoice_id: int, prefix: str, conditions=()
 ) -> Copy | None:
     """The invoice's copy, if ``conditions`` (a link's scope) hold for the invoice: its key, and
     the stored copy under it. ``prefix``: what else shapes the copy (``render.copy_prefix``)."""
-    params = {"invoice_id": invoice_id, "account_id": account_id, "copy_prefix": prefix}
+    params = _copy_params(account_id, invoice_id, prefix)
     if conditions:
         row = connection.execute(_copy_statement(tuple(conditions)), params).first()
     else:
@@ -274,9 +283,7 @@ def lines(connection: Connection, account_id: int, invoice_id: int) -> list[Row]
     return list(connection.execute(_LINES, params))
 
 
-def original(
-    connection: Connection, account_id: int, invoice_id: int
-) -> StoredDocument | None:
+def original(connection: Connection, account_id: int, invoice_id: int) -> StoredDocument | None:
     """The ERP's own PDF of the invoice (as ``core.documents.files.erp_original``)."""
     params = {"invoice_id": invoice_id, "account_id": account_id}
     row = connection.execute(_ORIGINAL_DOCUMENT, params).first()

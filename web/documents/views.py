@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Response, abort, render_template
+from flask import Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 
@@ -13,11 +13,14 @@ from core.documents import pdf
 from core.documents.eligibility import missing
 from core.documents.facts import applied_payments, buyer_of, invoice_facts
 from core.documents.formats import SPECS, Format, parse_format
+from core.driver_statements import Prefetch
 from core.models import Account, Document, DocumentKind, utcnow
 from core.permissions import Surface, copy_payments_for
+from web import prefetch
 from web.documents import blueprint, reads, render, store
 from web.documents.render import brand
 from web.extensions import app_settings
+from web.i18n import page_locale
 from web.portal.invoices import facts_for, seller_of, visible_invoice
 from web.portal.scope import invoice_conditions
 from web.portal.statements import build, requested_statement
@@ -63,6 +66,17 @@ def _einvoice_key(kind: str, facts, applied) -> str:
     """An e-invoice's cache key: the hash of its facts and the payments it lists."""
     payments = [[p.amount, p.applied_on, p.reference, p.currency] for p in applied]
     return render.inputs_hash(kind, str(get_locale()), {"facts": facts, "payments": payments})
+
+
+@prefetch.predicts("documents.invoice_pdf")
+def _copy_ahead(account_id: int, hints: prefetch.Hints) -> Prefetch | None:
+    """The statement ``invoice_pdf`` asks first, as it will for this visitor if the session
+    is as it was (a narrower link's copy is found by a statement of its own)."""
+    if not hints.whole_portal:
+        return None
+    language = str(page_locale(hints.language))
+    prefix = render.copy_prefix(language, hints.with_payments)
+    return reads.copy_ahead(account_id, request.view_args["invoice_id"], prefix)
 
 
 @blueprint.get("/invoices/<int:invoice_id>/pdf")

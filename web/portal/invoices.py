@@ -7,11 +7,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import BadRequest
 
 from core.documents.eligibility import eligible_formats
 from core.documents.facts import InvoiceFacts, applied_payments, entity_code, invoice_facts
 from core.documents.formats import SPECS
 from core.documents.parties import LegalEntity
+from core.driver_statements import Prefetch
 from core.models import (
     Account,
     Document,
@@ -21,6 +23,7 @@ from core.models import (
 )
 from core.permissions import Surface
 from mailers.brand import load_brand
+from web import prefetch
 from web.extensions import app_settings
 from web.fragments import fragment
 from web.portal import blueprint, listing, scope
@@ -70,6 +73,24 @@ def seller_of(invoice: Invoice, account: Account) -> LegalEntity | None:
 
 def current_filters() -> listing.InvoiceFilters:
     return listing.InvoiceFilters.from_args(request.args, scope.list_filters(current_visitor()))
+
+
+@prefetch.predicts("portal.invoices")
+def _page_ahead(account_id: int, hints: prefetch.Hints) -> Prefetch | None:
+    """The statement ``invoices`` asks first, as it will for this visitor if the session is as
+    it was (a narrower link lists with conditions of its own)."""
+    if not hints.whole_portal:
+        return None
+    try:
+        return listing.page_ahead(
+            account_id,
+            listing.InvoiceFilters.from_args(request.args, {}),
+            after=request.args.get("after") or None,
+            before=request.args.get("before") or None,
+            reuse_plans_after=True,
+        )
+    except BadRequest:
+        return None  # a cursor this list did not write: the page answers 400 itself
 
 
 @blueprint.get("/invoices")

@@ -32,7 +32,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
 from core.db import written_limit
-from core.driver_statements import DriverStatement
+from core.driver_statements import DriverStatement, Prefetch
 from core.models import OPEN_STATUSES, Invoice, InvoiceStatus
 from web.planning import plans_reused
 from web.row_ids import MAX_ROW_ID
@@ -253,9 +253,7 @@ def page(
     backwards = before is not None and after is None
     cursor = after or before
     account = {"account_id": account_id}
-    params = dict(account)
-    if cursor:
-        params["cursor_value"], params["cursor_id"] = decode_cursor(cursor, filters.sort)
+    params = _params(account_id, filters, cursor)
     if scope:  # a link's own scope (a list or some invoices): built for it
         query, count_query = _statements(
             filters, tuple(scope), backwards, bool(cursor), size, reuse_plans_after
@@ -287,6 +285,29 @@ def page(
         count=min(count, COUNT_CAP),
         count_capped=count > COUNT_CAP,
     )
+
+
+def page_ahead(
+    account_id: int,
+    filters: InvoiceFilters,
+    *,
+    after: str | None = None,
+    before: str | None = None,
+    reuse_plans_after: bool = False,
+) -> Prefetch:
+    """The statement ``page`` runs first for a link to the whole portal (no scope of its own),
+    with its values, to send ahead (``web.prefetch``); a cursor it cannot read is a 400."""
+    backwards = before is not None and after is None
+    cursor = after or before
+    prepared, _ = _prepared(filters, backwards, bool(cursor), PAGE_SIZE, reuse_plans_after)
+    return Prefetch(prepared, _params(account_id, filters, cursor))
+
+
+def _params(account_id: int, filters: InvoiceFilters, cursor: str | None) -> dict[str, Any]:
+    params: dict[str, Any] = {"account_id": account_id}
+    if cursor:
+        params["cursor_value"], params["cursor_id"] = decode_cursor(cursor, filters.sort)
+    return params
 
 
 def _statements(
