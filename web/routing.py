@@ -1,4 +1,5 @@
-"""The URL map: routing never answers with a redirect built from the request's Host header.
+"""The app's Flask class: the URL map (routing never answers with a redirect built from the
+request's Host header), and query values that answer for a missing name without an exception.
 
 Werkzeug answers a path with doubled slashes (``//invoices``) or without a rule's trailing slash
 (``/ar``) with a 308 to an absolute URL, and builds that URL's host from the ``Host`` header. A
@@ -11,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Request
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import Map
 
 
@@ -22,6 +24,22 @@ class LocalMap(Map):
         super().__init__(*args, **kwargs)
 
 
+class QueryValues(ImmutableMultiDict):
+    """A query's or a form's values, where ``get`` of a name the request did not send returns
+    the default without raising: Werkzeug's raises and catches a ``BadRequestKeyError`` for
+    it, and the invoice list asks for a dozen filters most requests leave out."""
+
+    def get(self, key: Any, default: Any = None, type: Any = None) -> Any:
+        if not dict.__contains__(self, key):
+            return default
+        return super().get(key, default, type)
+
+
+class ArdeskRequest(Request):
+    parameter_storage_class = QueryValues
+
+
 class ArdeskFlask(Flask):
     # Set on the class: Flask makes its map, and adds the static files' rule to it, in __init__.
     url_map_class = LocalMap
+    request_class = ArdeskRequest

@@ -56,3 +56,22 @@ def test_doubled_slashes_are_not_redirected_and_a_trailing_slash_is_optional(app
         response = client.get(path, headers={"Host": EVIL})
         assert response.status_code == 303
         assert response.headers["Location"] == f"/ar/sign-in?next={path}"
+
+
+def test_query_values_answer_as_werkzeugs_do_without_raising_for_a_missing_name():
+    """``QueryValues.get`` skips Werkzeug's raise-and-catch for a name the request did not send,
+    and otherwise answers exactly as ``ImmutableMultiDict.get``: the first value, converted by
+    ``type``, the default where the conversion fails."""
+    from werkzeug.datastructures import ImmutableMultiDict
+
+    from web.routing import ArdeskRequest, QueryValues
+
+    pairs = [("page", "2"), ("page", "3"), ("q", "x"), ("empty", "")]
+    ours, theirs = QueryValues(pairs), ImmutableMultiDict(pairs)
+    for name in ("page", "q", "empty", "missing"):
+        for kwargs in ({}, {"default": "d"}, {"type": int}, {"default": 7, "type": int}):
+            assert ours.get(name, **kwargs) == theirs.get(name, **kwargs), (name, kwargs)
+    assert ours.getlist("page") == ["2", "3"]
+    request = ArdeskRequest.from_values("/invoices?status=open&status=paid")
+    assert isinstance(request.args, QueryValues)
+    assert request.args.get("status") == "open" and request.args.get("sort", "issued") == "issued"

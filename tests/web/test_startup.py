@@ -47,3 +47,26 @@ def test_development_without_a_from_address_answers_login(db):
     )
     assert sent.status_code == 200
     application.extensions["ardesk.db"].dispose()
+
+
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+def test_a_server_processs_app_leaves_its_startup_objects_out_of_the_cycle_collector(
+    db, monkeypatch
+):
+    """gunicorn's ``web:create_app()`` freezes what starting the app made, so that a full
+    collection no longer walks it; an app made with its settings passed (tests, tools) leaves
+    the collector as it was."""
+    import gc
+
+    import web
+
+    assert gc.get_freeze_count() == 0
+    try:
+        create_app(db.settings).extensions["ardesk.db"].dispose()
+        assert gc.get_freeze_count() == 0
+        monkeypatch.setattr(web, "load_settings", lambda: db.settings)
+        served = create_app()
+        assert gc.get_freeze_count() > 50_000
+        served.extensions["ardesk.db"].dispose()
+    finally:
+        gc.unfreeze()
