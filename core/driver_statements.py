@@ -182,20 +182,20 @@ class DriverStatement:
                 message.append(statement._execute_text(connection, prepared, values))
             sql = b";\n".join(message)
             results, failed = _sent(connection, sql)
+            state = None if failed is None else failed.sqlstate
+            if state == _NO_SUCH_STATEMENT:
+                names.clear()  # every statement of the connection went at once, before this
             made = sum(1 for result in results if result.command_status == b"PREPARE")
             names.update(preparing[:made])
             if failed is None:
                 break
-            state = failed.sqlstate
             known = state in (_NO_SUCH_STATEMENT, _ALREADY_PREPARED)
             if attempt == 2 or not (known or len(parts) > 1):
                 raise _wrapped(connection, failed, sql.decode(errors="replace")) from failed
             run_script(connection, "ROLLBACK")
-            if state == _NO_SUCH_STATEMENT:
-                names.clear()  # every statement of the connection went at once
-            elif state == _ALREADY_PREPARED:
+            if state == _ALREADY_PREPARED:
                 names.add(preparing[made])  # there after all, from a message that failed later
-            else:
+            elif state != _NO_SUCH_STATEMENT:
                 parts = parts[:1]  # the prefetched statement's own error: the page meets it
         # The results end with each part's EXECUTE, after that part's PREPARE if it had one.
         executed, at = [], len(results) - 1

@@ -355,3 +355,44 @@ def test_an_opening_with_a_statement_read_ahead_survives_lost_prepared_statement
                 "SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'ardesk%%'"
             ).scalar()
         assert prepared == 2, lose
+
+
+_ECHO_TWICE = DriverStatement(
+    select(bindparam("text", type_=String), Invoice.number, Invoice.number).where(
+        Invoice.id == bindparam("id")
+    )
+)
+
+
+def test_a_new_opening_statement_beside_a_lost_one_is_sent_again_once(
+    db,
+    alice_and_bob,  # noqa: F811
+    monkeypatch,
+):
+    """After ``DEALLOCATE ALL``, an opening whose own statement is new to the connection (so
+    prepared in the message) meets the lost statement read ahead after it: the message is sent
+    once more, keeping what it had just prepared."""
+    if db.dialect != "postgresql":
+        pytest.skip("prepared statements of PostgreSQL")
+    from core import driver_statements
+
+    alice, _ = alice_and_bob
+    statement = DriverStatement(_INVOICES)
+    params = {"account_id": alice, "least": Decimal(0)}
+    echo = {"text": "t", "id": _ids(db)["A-100"]}
+    with db.request_scope(alice, opening=Opening(_ECHO, echo, then=Prefetch(statement, params))):
+        pass
+    with db.request_scope(alice) as scope:
+        scope.connection.exec_driver_sql("DEALLOCATE ALL")
+    sent, send = [], driver_statements._sent
+
+    def counted(connection, sql):
+        sent.append(sql)
+        return send(connection, sql)
+
+    monkeypatch.setattr(driver_statements, "_sent", counted)
+    new = Opening(_ECHO_TWICE, echo, then=Prefetch(statement, params))
+    with db.request_scope(alice, opening=new) as scope:
+        assert scope.opened == ("t", "A-100", "A-100")
+        assert [row[1] for row in statement.all(scope.connection, params)] == ["A-100", "A-101"]
+    assert len(sent) == 2
