@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import url_for
 
-from core.models import Contact, Invoice, LinkScope
+from core.models import Contact, Invoice, InvoiceStatus, LinkScope
 from tests.web.conftest import follow, issue_link, open_portal
 
 
@@ -34,6 +36,33 @@ def test_erp_text_in_a_row_is_written_as_text_not_markup(app, client, db, world)
     page = client.get("/invoices").text
     assert hostile not in page and "<img" not in page
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;" in page
+
+
+def test_a_list_seen_again_shows_each_invoice_as_it_is_now_and_in_the_visitors_language(
+    app, client, db, world
+):
+    """Rows are written once per what they show, the locale and the day
+    (``web.portal.list_rows``): the same page asked for again after a payment, or by the same
+    contact in another language, shows the invoice as it is and in the language asked for."""
+    open_portal(app, client, world.alice_contact)
+    before = client.get("/invoices").text
+    assert _row(before, "A-100").count("1,234.56") == 2 and "PO-A1" in _row(before, "A-100")
+    with db.admin_session() as s:
+        invoice = s.get(Invoice, world.invoices["A-100"])
+        invoice.po_number, invoice.balance, invoice.status = "PO-LATER", 0, InvoiceStatus.paid
+    after = _row(client.get("/invoices").text, "A-100")
+    assert "PO-LATER" in after and "PO-A1" not in after and "€0.00" in after
+    assert 'class="badge paid"' in after
+    with db.admin_session() as s:
+        s.get(Contact, world.alice_contact).language = "de"
+    german = _row(client.get("/invoices").text, "A-100")
+    assert "0,00\xa0€" in german and "Bezahlt" in german
+
+
+def _row(page: str, number: str) -> str:
+    found = re.search(rf"<tr>\s*<td[^>]*><a [^>]*>{number}</a>.*?</tr>", page, re.S)
+    assert found, number
+    return found.group(0)
 
 
 def test_the_filter_form_shows_each_visitors_own_filters_and_language(app, client, world):
