@@ -90,7 +90,7 @@ def _page_ahead(account_id: int, hints: prefetch.Hints) -> Prefetch | None:
             reuse_plans_after=True,
         )
     except BadRequest:
-        return None  # a cursor this list did not write: the page answers 400 itself
+        return None  # a filter or cursor the list cannot read: the page answers 400 itself
 
 
 @blueprint.get("/invoices")
