@@ -31,7 +31,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, with_loader_criteria
 
 from core.config import ConfigError, Settings
-from core.driver_statements import DriverStatement, Prefetch, run_script
+from core.driver_messages import run_script
+from core.driver_statements import DriverStatement, Prefetch
 from core.models import Account, AccountScoped
 
 _Opened = TypeVar("_Opened")

@@ -10,26 +10,24 @@ converters, the columns' result converters — and per execution only binds, run
 It runs on the connection of the caller's transaction, so it is part of that transaction and,
 on PostgreSQL, under the same row-level security as every other statement of the scope. A
 driver error is raised as SQLAlchemy raises it (a ``DBAPIError``), with a dropped connection
-invalidated, so callers and error pages see no difference.
+invalidated, so callers and error pages see no difference. What is kept with each pooled
+connection, and the messages sent past psycopg's cursors, are ``core.driver_messages``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import select
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import psycopg
-from psycopg import adapt
-from psycopg.pq import ExecStatus
 from sqlalchemy import Connection
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.elements import ClauseElement
+
+from core import driver_messages
 
 Converter = Callable[[Any], Any] | None
 _GIVEN = object()  # a parameter's value comes from the caller
@@ -95,7 +93,6 @@ _NUMBERED = PGDialect_psycopg(paramstyle="numeric_dollar")
 # psycopg's errors for a prepared statement that is not there, or is already there.
 _NO_SUCH_STATEMENT = "26000"
 _ALREADY_PREPARED = "42P05"
-_SUCCEEDED = (ExecStatus.COMMAND_OK, ExecStatus.TUPLES_OK, ExecStatus.EMPTY_QUERY)
 
 
 class DriverStatement:
@@ -138,12 +135,12 @@ class DriverStatement:
         template = compiled.template
         if template is None:
             template = compiled.template = _cut(compiled.sql)
-        literal = _literals(connection)
+        literal = driver_messages.literals(connection)
         sql = b"".join(
             template.written(literal, _bound(compiled, values)) + b";\n" for values in params
         )
-        _forget_prefetched(connection)
-        run_script(connection, sql + b"COMMIT")
+        driver_messages.forget_prefetched(connection)
+        driver_messages.run_script(connection, sql + b"COMMIT")
         connection.commit()  # the server's transaction has ended; SQLAlchemy's ends with it
 
     def first_after(
@@ -169,9 +166,9 @@ class DriverStatement:
         parts: list[tuple[DriverStatement, Mapping[str, Any]]] = [(self, params)]
         if then is not None:
             parts.append((then.statement, then.params))
-        _forget_prefetched(connection)
+        driver_messages.forget_prefetched(connection)
         for attempt in range(3):
-            names = _prepared_names(connection)
+            names = driver_messages.prepared_names(connection)
             message, preparing, prepared_here = [";\n".join(script).encode()], [], []
             for statement, values in parts:
                 prepared = statement._numbered()
@@ -181,7 +178,7 @@ class DriverStatement:
                     preparing.append(prepared.name)
                 message.append(statement._execute_text(connection, prepared, values))
             sql = b";\n".join(message)
-            results, failed = _sent(connection, sql)
+            results, failed = driver_messages.sent(connection, sql)
             state = None if failed is None else failed.sqlstate
             if state == _NO_SUCH_STATEMENT:
                 names.clear()  # every statement of the connection went at once, before this
@@ -191,8 +188,9 @@ class DriverStatement:
                 break
             known = state in (_NO_SUCH_STATEMENT, _ALREADY_PREPARED)
             if attempt == 2 or not (known or len(parts) > 1):
-                raise _wrapped(connection, failed, sql.decode(errors="replace")) from failed
-            run_script(connection, "ROLLBACK")
+                text = sql.decode(errors="replace")
+                raise driver_messages.wrapped(connection, failed, text) from failed
+            driver_messages.run_script(connection, "ROLLBACK")
             if state == _ALREADY_PREPARED:
                 names.add(preparing[made])  # there after all, from a message that failed later
             elif state != _NO_SUCH_STATEMENT:
@@ -203,7 +201,7 @@ class DriverStatement:
             executed.append(results[at])
             at -= 2 if here else 1
         executed.reverse()
-        loading = _transformer(connection)
+        loading = driver_messages.transformer(connection)
         rows = []
         for (statement, _), result in zip(parts, executed, strict=True):
             compiled = statement._numbered().compiled
@@ -216,7 +214,7 @@ class DriverStatement:
                  for i in range(result.ntuples)]
             )  # fmt: skip
         if len(parts) > 1:
-            _keep_prefetched(connection, parts[1][0], parts[1][1], rows[1])
+            driver_messages.keep_prefetched(connection, parts[1][0], parts[1][1], rows[1])
         return rows[0][0] if rows[0] else None
 
     def _numbered(self) -> _Prepared:
@@ -233,7 +231,7 @@ class DriverStatement:
         """``EXECUTE name(…)`` with the values as literals, by psycopg's quoting for this
         connection: the caller's each time, the statement's own (names, flags, which quote
         alike on any connection) once."""
-        literal = _literals(connection)
+        literal = driver_messages.literals(connection)
         values = _bound(prepared.compiled, params)
         literals = prepared.literals
         if literals is None:
@@ -250,12 +248,12 @@ class DriverStatement:
 
     def _rows(self, connection: Connection, params: Mapping[str, Any], fetch) -> list[tuple]:
         if fetch is not None and connection.dialect.name == "postgresql":
-            prefetched = _take_prefetched(connection, self, params)
+            prefetched = driver_messages.take_prefetched(connection, self, params)
             if prefetched is not None:
                 return prefetched
         compiled = self._for(connection.dialect)
         bound = _bound(compiled, params)
-        cursor, kept = _cursor(connection)
+        cursor, kept = driver_messages.cursor(connection)
         try:
             cursor.execute(compiled.sql, bound)
             if fetch is None:
@@ -266,7 +264,7 @@ class DriverStatement:
                 types = [column[1] for column in cursor.description]
                 converters = compiled.converters = _result_converters(compiled, types)
         except connection.dialect.loaded_dbapi.Error as error:
-            raise _wrapped(connection, error, compiled.sql) from error
+            raise driver_messages.wrapped(connection, error, compiled.sql) from error
         finally:
             if not kept:
                 cursor.close()
@@ -279,151 +277,6 @@ class DriverStatement:
         if found is None:
             found = self._compiled[dialect.name] = _compile(self.statement, dialect)
         return found
-
-
-def run_script(connection: Connection, sql: str | bytes) -> None:
-    """Run SQL without parameters (several statements in one message are allowed: the driver
-    sends it with the simple protocol), errors raised as SQLAlchemy's."""
-    if connection.dialect.name == "postgresql":
-        _executed(connection, sql if isinstance(sql, bytes) else sql.encode())
-        return
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(sql)
-    except connection.dialect.loaded_dbapi.Error as error:
-        raise _wrapped(connection, error, sql) from error
-    finally:
-        cursor.close()
-
-
-def _executed(connection: Connection, sql: bytes) -> Any:
-    """The result of the last statement of ``sql``, run by libpq's ``PQexec`` on the
-    connection's psycopg connection (the simple protocol: one message, its statements in
-    order, stopping at the first error, which is raised as psycopg and SQLAlchemy raise it).
-    A psycopg cursor's execution costs about as much CPU again as the round trip itself: it
-    collects and describes the result of every statement of the message, which for a
-    transaction's opening (BEGIN, its settings, the statement) nobody reads."""
-    driver = connection.connection.dbapi_connection
-    try:
-        result = driver.pgconn.exec_(sql)
-        if result.status not in _SUCCEEDED:
-            raise psycopg.errors.error_from_result(result, encoding=driver.info.encoding)
-    except psycopg.Error as error:
-        raise _wrapped(connection, error, sql.decode(errors="replace")) from error
-    return result
-
-
-def _sent(connection: Connection, sql: bytes) -> tuple[list[Any], psycopg.Error | None]:
-    """The results of ``sql``'s statements, one each, up to the first that failed, and that
-    one's error (None if none did): sent as ``_executed`` sends it, with each result read. A
-    connection that fails is raised as SQLAlchemy's error, the connection invalidated. The wait
-    for the server is in ``poll``, which lets other threads run (libpq's own wait for a
-    result would hold the interpreter)."""
-    driver = connection.connection.dbapi_connection
-    pgconn = driver.pgconn
-    results, failed = [], None
-    try:
-        pgconn.send_query(sql)
-        waiting = select.poll()
-        waiting.register(pgconn.socket, select.POLLOUT)
-        while pgconn.flush():
-            waiting.poll()
-        waiting.modify(pgconn.socket, select.POLLIN)
-        while True:
-            while pgconn.is_busy():
-                waiting.poll()
-                pgconn.consume_input()
-            result = pgconn.get_result()
-            if result is None:
-                break
-            if result.status in _SUCCEEDED:
-                results.append(result)
-            elif failed is None:
-                failed = psycopg.errors.error_from_result(result, encoding=driver.info.encoding)
-        if failed is not None and pgconn.status != psycopg.pq.ConnStatus.OK:
-            raise failed
-    except psycopg.Error as error:
-        raise _wrapped(connection, error, sql.decode(errors="replace")) from error
-    return results, failed
-
-
-# A statement's rows fetched with a transaction's opening (``Prefetch``), kept with the pooled
-# connection until the statement asks for them, for the SQLAlchemy transaction that fetched them.
-_PREFETCHED = "ardesk.prefetched"
-
-
-def _keep_prefetched(
-    connection: Connection, statement: DriverStatement, params: Mapping[str, Any], rows: list
-) -> None:
-    transaction = connection.get_transaction()
-    if transaction is not None:
-        held = (transaction, statement, dict(params), rows)
-        connection.connection.info[_PREFETCHED] = held
-
-
-def _take_prefetched(
-    connection: Connection, statement: DriverStatement, params: Mapping[str, Any]
-) -> list | None:
-    """The rows prefetched for ``statement`` with these very values in this transaction (once),
-    or None."""
-    info = connection.connection.info
-    held = info.get(_PREFETCHED)
-    if held is None or held[1] is not statement or held[0] is not connection.get_transaction():
-        return None
-    if held[2] != params:
-        return None
-    del info[_PREFETCHED]
-    return held[3]
-
-
-def _forget_prefetched(connection: Connection) -> None:
-    connection.connection.info.pop(_PREFETCHED, None)
-
-
-def _kept(connection: Connection, key: str, make: Callable[[Any], Any]) -> Any:
-    """What this module keeps with a pooled connection under ``key`` (``make`` of its driver
-    connection, made on first use), checked to belong to the driver connection it holds now:
-    a connection the pool replaced gets its own."""
-    pooled = connection.connection
-    driver_connection = pooled.dbapi_connection
-    held = pooled.info.get(key)
-    if held is not None and held[0] is driver_connection:
-        return held[1]
-    kept = make(driver_connection)
-    pooled.info[key] = (driver_connection, kept)
-    return kept
-
-
-def _prepared_names(connection: Connection) -> set[str]:
-    """The names this module has prepared on the connection's driver connection (as far as it
-    knows: psycopg may have dropped them since, which ``first_after`` finds out)."""
-    return _kept(connection, "ardesk.prepared_names", lambda _: set())
-
-
-def _cursor(connection: Connection) -> tuple[Any, bool]:
-    """A driver cursor, and whether it is kept. On PostgreSQL one is made per driver connection
-    (making one cost a tenth of running a key lookup) and kept with the pooled connection:
-    psycopg has read every row of a result when ``execute`` returns, so a result left unread
-    holds nothing on the server, and the next execution replaces it. SQLite's cursor is a
-    statement stepping through its rows, which holds a read transaction open until it is
-    closed: a new one each time, closed after."""
-    if connection.dialect.name != "postgresql":
-        return connection.connection.cursor(), False
-    return _kept(connection, "ardesk.driver_cursor", lambda driver: driver.cursor()), True
-
-
-def _transformer(connection: Connection) -> Any:
-    """psycopg's adaptation for this PostgreSQL connection (its encoding, its string settings,
-    the adapters of each type), kept with the pooled connection as ``_cursor``'s cursor is:
-    making one for every use cost more than the use."""
-    return _kept(connection, "ardesk.transformer", adapt.Transformer)
-
-
-def _literals(connection: Connection) -> Callable[[Any], bytes]:
-    """Values as SQL literals by psycopg's own quoting for this connection, as its client-side
-    cursor writes them (``mogrify``, which also parsed the statement's text on every call)."""
-    quote = _transformer(connection).as_literal
-    return lambda value: b"NULL" if value is None else quote(value)
 
 
 def _converted(row: Sequence[Any], converters: tuple[tuple[int, Callable], ...]) -> tuple:
@@ -489,14 +342,3 @@ def _result_converters(
         if convert is not None:
             converters.append((index, convert))
     return tuple(converters)
-
-
-def _wrapped(connection: Connection, error: Exception, sql: str) -> DBAPIError:
-    dialect = connection.dialect
-    dropped = dialect.is_disconnect(error, connection.connection.dbapi_connection, None)
-    if dropped:
-        connection.invalidate(error)
-    return DBAPIError.instance(
-        sql, None, error, dialect.loaded_dbapi.Error, connection_invalidated=dropped,
-        dialect=dialect,
-    )  # fmt: skip

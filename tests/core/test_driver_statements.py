@@ -12,7 +12,8 @@ from sqlalchemy import Integer, String, bindparam, func, insert, literal_column,
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from core.db import ACCOUNT_SETTING, Opening
-from core.driver_statements import DriverStatement, Prefetch, run_script
+from core.driver_messages import run_script
+from core.driver_statements import DriverStatement, Prefetch
 from core.models import AuditEvent, Invoice, InvoiceStatus
 from tests.core.test_account_scope import alice_and_bob  # noqa: F401  (a fixture)
 
@@ -374,7 +375,7 @@ def test_a_new_opening_statement_beside_a_lost_one_is_sent_again_once(
     once more, keeping what it had just prepared."""
     if db.dialect != "postgresql":
         pytest.skip("prepared statements of PostgreSQL")
-    from core import driver_statements
+    from core import driver_messages
 
     alice, _ = alice_and_bob
     statement = DriverStatement(_INVOICES)
@@ -384,13 +385,13 @@ def test_a_new_opening_statement_beside_a_lost_one_is_sent_again_once(
         pass
     with db.request_scope(alice) as scope:
         scope.connection.exec_driver_sql("DEALLOCATE ALL")
-    sent, send = [], driver_statements._sent
+    sent, send = [], driver_messages.sent
 
     def counted(connection, sql):
         sent.append(sql)
         return send(connection, sql)
 
-    monkeypatch.setattr(driver_statements, "_sent", counted)
+    monkeypatch.setattr(driver_messages, "sent", counted)
     new = Opening(_ECHO_TWICE, echo, then=Prefetch(statement, params))
     with db.request_scope(alice, opening=new) as scope:
         assert scope.opened == ("t", "A-100", "A-100")

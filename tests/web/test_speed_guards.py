@@ -208,7 +208,7 @@ def test_a_portal_page_takes_two_round_trips_to_postgresql(app, client, db, worl
         pytest.skip("PostgreSQL's round trips")
     import psycopg
 
-    from core import driver_statements
+    from core import driver_messages
 
     open_portal(app, client, world.alice_contact)
     pdf = f"/invoices/{world.invoices['A-100']}/pdf"
@@ -217,8 +217,8 @@ def test_a_portal_page_takes_two_round_trips_to_postgresql(app, client, db, worl
         assert client.get(path).status_code == 200
     sent, commits_with_work = [], []
     execute, commit = psycopg.Cursor.execute, psycopg.Connection.commit
-    executed = driver_statements._executed  # libpq's PQexec, past psycopg's cursors
-    sent_past = driver_statements._sent  # a message whose every result is read, past them too
+    executed = driver_messages.executed  # libpq's PQexec, past psycopg's cursors
+    sent_past = driver_messages.sent  # a message whose every result is read, past them too
 
     def counted_execute(cursor, query, *args, **kwargs):
         sent.append(query)
@@ -238,8 +238,8 @@ def test_a_portal_page_takes_two_round_trips_to_postgresql(app, client, db, worl
         return commit(connection)
 
     monkeypatch.setattr(psycopg.Cursor, "execute", counted_execute)
-    monkeypatch.setattr(driver_statements, "_executed", counted_exec)
-    monkeypatch.setattr(driver_statements, "_sent", counted_sent)
+    monkeypatch.setattr(driver_messages, "executed", counted_exec)
+    monkeypatch.setattr(driver_messages, "sent", counted_sent)
     monkeypatch.setattr(psycopg.Connection, "commit", watched_commit)
     for path in (pdf, "/invoices"):
         sent.clear()

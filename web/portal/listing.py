@@ -249,9 +249,7 @@ def page(
 ) -> Page:
     """A page of the list. ``reuse_plans_after``: the statements after this one may reuse their
     plans again (``web.planning``), when the transaction plans with values for this one."""
-    # Reading backwards (``before``) flips the order, then the page is flipped back.
-    backwards = before is not None and after is None
-    cursor = after or before
+    backwards, cursor = _direction(after, before)
     account = {"account_id": account_id}
     params = _params(account_id, filters, cursor)
     if scope:  # a link's own scope (a list or some invoices): built for it
@@ -297,10 +295,15 @@ def page_ahead(
 ) -> Prefetch:
     """The statement ``page`` runs first for a link to the whole portal (no scope of its own),
     with its values, to send ahead (``web.prefetch``); a cursor it cannot read is a 400."""
-    backwards = before is not None and after is None
-    cursor = after or before
+    backwards, cursor = _direction(after, before)
     prepared, _ = _prepared(filters, backwards, bool(cursor), PAGE_SIZE, reuse_plans_after)
     return Prefetch(prepared, _params(account_id, filters, cursor))
+
+
+def _direction(after: str | None, before: str | None) -> tuple[bool, str | None]:
+    """Whether the page is read backwards (``before``: the order flipped, then the page flipped
+    back), and its cursor."""
+    return before is not None and after is None, after or before
 
 
 def _params(account_id: int, filters: InvoiceFilters, cursor: str | None) -> dict[str, Any]:
