@@ -41,11 +41,12 @@ def values(
 
 # The portal writes its events with this one statement (``write``), on the driver's cursor:
 # through the ORM's unit of work an event cost more CPU than the rest of a cached PDF's request.
-# Its columns are those ``values`` gives, and the time.
+# Its columns are those ``values`` gives, and the time; ``inline``: nothing is read back (no
+# ``RETURNING id``, which SQLAlchemy adds for the primary key otherwise).
 _INSERT = DriverStatement(
-    insert(AuditEvent.__table__).values(
-        {name: bindparam(name) for name in ("at", *values("", actor=""))}
-    )
+    insert(AuditEvent.__table__)
+    .values({name: bindparam(name) for name in ("at", *values("", actor=""))})
+    .inline()
 )
 
 

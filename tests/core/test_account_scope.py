@@ -80,6 +80,19 @@ def test_it_keeps_the_audit_trail_append_only(db, alice_and_bob):
         s.execute(text("DELETE FROM audit_events"))
 
 
+def test_an_account_and_contact_removed_keep_their_audit_trail(db):
+    with db.admin_session() as s:
+        gone = b.account(s, "G1", "Gone Trading")
+        account_id, contact_id = gone.id, b.contact(s, gone, "ap@gone.example").id
+        s.add(AuditEvent(account_id=account_id, contact_id=contact_id, action="x", actor="y"))
+    with db.admin_session() as s:  # an operator removes them (the foreign keys refused this)
+        s.execute(text("DELETE FROM contacts WHERE id = :id"), {"id": contact_id})
+        s.execute(text("DELETE FROM accounts WHERE id = :id"), {"id": account_id})
+    with db.admin_session() as s:
+        [event] = s.scalars(select(AuditEvent).where(AuditEvent.account_id == account_id))
+        assert (event.contact_id, event.action) == (contact_id, "x")
+
+
 # PostgreSQL: the same isolation enforced by row-level security, underneath the code.
 
 
