@@ -1,13 +1,13 @@
 """The audit trail names accounts and contacts without foreign keys.
 
 Each foreign key made every audit insert lock the account's and the contact's row (``FOR KEY
-SHARE``), a write to those rows; two portal requests of one account at once shared the lock
-through a multixact. That was a seventh of the database server's CPU per portal request (80 µs of
-550 on an invoice list, ``docs/benchmarks.md``). Nor did the keys' actions ever work: the trail is
-append-only, so the cascade (an account removed) and the nulling (a contact removed) were refused
-by its own triggers, and the keys only made an account or contact with events impossible to
-remove. Now the events outlive what they name, as an audit trail should; the portal and the
-worker write events only for the account and contact they have just read.
+SHARE``), a write to those rows; two portal requests of one account at once shared the lock through
+a multixact. That was 20–75 µs of the database server's CPU per portal request, of about 500
+(``bench/audit_keys.py``, ``docs/benchmarks.md``). Nor did the keys' actions ever work: the trail
+is append-only, so the cascade (an account removed) and the nulling (a contact removed) were
+refused by its own triggers, and the keys only made an account or contact with events impossible to
+remove. Now the events outlive what they name, as an audit trail should; the portal and the worker
+write events only for the account and contact they have just read.
 
 Dropping a foreign key refuses nothing the running version writes, so the release keeps running
 while this applies (``docs/operations.md``, Upgrading). On SQLite, which cannot drop a
